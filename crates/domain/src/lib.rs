@@ -1,0 +1,15 @@
+//! CultureDesk's domain: the types and rules every other crate speaks in.
+//!
+//! Pure: no database, no network, no clock reads except through [`time::Clock`].
+
+pub mod ids;
+pub mod org;
+pub mod roles;
+pub mod time;
+pub mod validate;
+
+pub use ids::*;
+pub use org::{DepartmentKind, UnitKind, UnitPath};
+pub use roles::{Actor, Grant, Permission, Role};
+pub use time::{Clock, ManualClock, SystemClock, Timestamp};
+pub use validate::{Checks, FieldError, Invalid};

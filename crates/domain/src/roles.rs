@@ -1,0 +1,263 @@
+//! Roles, what they permit, and where.
+//!
+//! A [`Grant`] gives a role over a subtree of the organisation (and, for department
+//! roles, one department). Every action is checked on the server against the acting
+//! staff member's grants with [`Actor::can`]; lists are filtered with [`Actor::scopes`].
+
+use crate::{DepartmentId, TenantId, UnitPath, UserId};
+use i18n::Key;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    SystemAdmin,
+    /// 办公室主任: top of escalation.
+    OfficeDirector,
+    /// 文员: intake, distribution, records.
+    OfficeClerk,
+    /// 部门负责人: first step of escalation.
+    DepartmentHead,
+    DepartmentStaff,
+    /// 宣传员 / 通讯员.
+    PublicityLiaison,
+    /// 第三方评估: read-only.
+    Evaluator,
+}
+
+/// Something a staff member may do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Permission {
+    ManageUsers,
+    ManageOrg,
+    ManageSettings,
+    ViewAudit,
+    /// See feedback and its figures (masked unless also [`Permission::SeeContactDetails`]).
+    ViewFeedback,
+    /// Accept, route and close feedback in the scope.
+    TriageFeedback,
+    /// Work on feedback assigned to one's department.
+    HandleFeedback,
+    ModerateFeedback,
+    SeeContactDetails,
+    ViewStatistics,
+    WriteArticles,
+}
+
+use Permission as P;
+
+impl Role {
+    pub const ALL: [Role; 7] = [
+        Role::SystemAdmin,
+        Role::OfficeDirector,
+        Role::OfficeClerk,
+        Role::DepartmentHead,
+        Role::DepartmentStaff,
+        Role::PublicityLiaison,
+        Role::Evaluator,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::SystemAdmin => "system_admin",
+            Role::OfficeDirector => "office_director",
+            Role::OfficeClerk => "office_clerk",
+            Role::DepartmentHead => "department_head",
+            Role::DepartmentStaff => "department_staff",
+            Role::PublicityLiaison => "publicity_liaison",
+            Role::Evaluator => "evaluator",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    pub fn label(self) -> Key {
+        match self {
+            Role::SystemAdmin => Key::role_system_admin,
+            Role::OfficeDirector => Key::role_office_director,
+            Role::OfficeClerk => Key::role_office_clerk,
+            Role::DepartmentHead => Key::role_department_head,
+            Role::DepartmentStaff => Key::role_department_staff,
+            Role::PublicityLiaison => Key::role_publicity_liaison,
+            Role::Evaluator => Key::role_evaluator,
+        }
+    }
+
+    /// Department roles act on one department's work; the rest on a whole subtree.
+    pub fn needs_department(self) -> bool {
+        matches!(
+            self,
+            Role::DepartmentHead | Role::DepartmentStaff | Role::PublicityLiaison
+        )
+    }
+
+    pub fn permissions(self) -> &'static [Permission] {
+        match self {
+            Role::SystemAdmin => &[
+                P::ManageUsers,
+                P::ManageOrg,
+                P::ManageSettings,
+                P::ViewAudit,
+                P::ViewFeedback,
+                P::TriageFeedback,
+                P::ModerateFeedback,
+                P::SeeContactDetails,
+                P::ViewStatistics,
+            ],
+            Role::OfficeDirector => &[
+                P::ViewAudit,
+                P::ViewFeedback,
+                P::TriageFeedback,
+                P::HandleFeedback,
+                P::ModerateFeedback,
+                P::SeeContactDetails,
+                P::ViewStatistics,
+                P::WriteArticles,
+            ],
+            Role::OfficeClerk => &[
+                P::ViewFeedback,
+                P::TriageFeedback,
+                P::HandleFeedback,
+                P::ModerateFeedback,
+                P::SeeContactDetails,
+                P::ViewStatistics,
+            ],
+            Role::DepartmentHead => &[
+                P::ViewFeedback,
+                P::HandleFeedback,
+                P::SeeContactDetails,
+                P::ViewStatistics,
+                P::WriteArticles,
+            ],
+            Role::DepartmentStaff => &[P::ViewFeedback, P::HandleFeedback, P::SeeContactDetails],
+            Role::PublicityLiaison => &[P::WriteArticles],
+            Role::Evaluator => &[P::ViewFeedback, P::ViewStatistics],
+        }
+    }
+}
+
+/// One role held over one subtree (and, for department roles, one department).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Grant {
+    pub role: Role,
+    pub scope: UnitPath,
+    pub department: Option<DepartmentId>,
+}
+
+/// A signed-in staff member, with everything needed to decide what they may do.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    pub user_id: UserId,
+    pub tenant_id: TenantId,
+    pub display_name: String,
+    pub grants: Vec<Grant>,
+    /// May create and administer other institutions in this deployment.
+    pub platform_admin: bool,
+}
+
+impl Actor {
+    /// May this actor do `permission` at the unit whose path is `at`?
+    pub fn can(&self, permission: Permission, at: &UnitPath) -> bool {
+        self.grants
+            .iter()
+            .any(|g| g.role.permissions().contains(&permission) && at.is_within(&g.scope))
+    }
+
+    /// May this actor do `permission` anywhere at all?
+    pub fn can_somewhere(&self, permission: Permission) -> bool {
+        self.grants
+            .iter()
+            .any(|g| g.role.permissions().contains(&permission))
+    }
+
+    /// The subtrees where `permission` holds for the whole subtree (not only for one department).
+    pub fn scopes(&self, permission: Permission) -> Vec<&UnitPath> {
+        self.grants
+            .iter()
+            .filter(|g| g.department.is_none() && g.role.permissions().contains(&permission))
+            .map(|g| &g.scope)
+            .collect()
+    }
+
+    /// The departments where `permission` holds through a department role.
+    pub fn departments(&self, permission: Permission) -> Vec<DepartmentId> {
+        self.grants
+            .iter()
+            .filter(|g| g.role.permissions().contains(&permission))
+            .filter_map(|g| g.department)
+            .collect()
+    }
+
+    pub fn has_role(&self, role: Role) -> bool {
+        self.grants.iter().any(|g| g.role == role)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::UnitId;
+
+    fn actor(grants: Vec<Grant>) -> Actor {
+        Actor {
+            user_id: UserId(1),
+            tenant_id: TenantId(1),
+            display_name: "张三".into(),
+            grants,
+            platform_admin: false,
+        }
+    }
+
+    #[test]
+    fn a_station_clerk_cannot_triage_at_a_sibling_station() {
+        let centre = UnitPath::root(UnitId(1));
+        let east = centre.child(UnitId(2));
+        let west = centre.child(UnitId(3));
+        let clerk = actor(vec![Grant {
+            role: Role::OfficeClerk,
+            scope: east.clone(),
+            department: None,
+        }]);
+        assert!(clerk.can(Permission::TriageFeedback, &east.child(UnitId(7))));
+        assert!(!clerk.can(Permission::TriageFeedback, &west));
+        assert!(!clerk.can(Permission::TriageFeedback, &centre));
+        assert!(!clerk.can(Permission::ManageUsers, &east));
+    }
+
+    #[test]
+    fn evaluators_only_read() {
+        let centre = UnitPath::root(UnitId(1));
+        let evaluator = actor(vec![Grant {
+            role: Role::Evaluator,
+            scope: centre.clone(),
+            department: None,
+        }]);
+        assert!(evaluator.can(Permission::ViewStatistics, &centre));
+        for p in [
+            Permission::TriageFeedback,
+            Permission::HandleFeedback,
+            Permission::SeeContactDetails,
+            Permission::ManageOrg,
+        ] {
+            assert!(!evaluator.can(p, &centre), "{p:?}");
+        }
+    }
+
+    #[test]
+    fn department_roles_give_departments_not_scopes() {
+        let centre = UnitPath::root(UnitId(1));
+        let staff = actor(vec![Grant {
+            role: Role::DepartmentStaff,
+            scope: centre,
+            department: Some(DepartmentId(5)),
+        }]);
+        assert!(staff.scopes(Permission::HandleFeedback).is_empty());
+        assert_eq!(
+            staff.departments(Permission::HandleFeedback),
+            vec![DepartmentId(5)]
+        );
+    }
+}

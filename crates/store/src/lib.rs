@@ -1,0 +1,50 @@
+//! CultureDesk's database.
+//!
+//! One [`Db`] over SQLite (embedded, the default) and PostgreSQL (and the engines that
+//! speak its protocol), chosen by the URL. Queries are written once with sea-query and
+//! rendered for the engine at hand; the few statements that truly differ between the
+//! engines live in [`engine_sql`] and nowhere else. Both engines have migrations with
+//! the same numbers under `migrations/`, and a test checks the schemas agree.
+//!
+//! Storage conventions:
+//! - every instant is a `BIGINT` of UTC milliseconds ([`domain::Timestamp`]), so it sorts
+//!   the same everywhere;
+//! - every row that belongs to an institution carries `tenant_id`, the natural key to
+//!   distribute tables by on a distributed engine;
+//! - no enum types, no GiST, no generated columns, no deferrable constraints; correctness
+//!   never depends on LISTEN/NOTIFY or advisory locks.
+
+mod db;
+pub mod engine_sql;
+mod error;
+pub mod schema;
+
+pub mod audit;
+pub mod jobs;
+pub mod keys;
+pub mod members;
+pub mod org;
+pub mod outbox;
+pub mod rate_limits;
+pub mod sessions;
+pub mod tenants;
+pub mod users;
+
+pub use db::{Conn, Db, Engine, Record, Tx};
+pub use error::StoreError;
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// An `INSERT` of one row from (column, value) pairs, so columns and values cannot drift apart.
+pub(crate) fn insert_into<C>(table: C, row: Vec<(C, sea_query::Expr)>) -> sea_query::InsertStatement
+where
+    C: sea_query::IntoIden + Copy,
+{
+    let (columns, values): (Vec<C>, Vec<sea_query::Expr>) = row.into_iter().unzip();
+    sea_query::Query::insert()
+        .into_table(table)
+        .columns(columns)
+        // Cannot panic: the pairs give exactly one value per column.
+        .values_panic(values)
+        .to_owned()
+}

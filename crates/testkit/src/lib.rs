@@ -1,0 +1,46 @@
+//! Test support shared by every crate's tests.
+//!
+//! - [`TestDb`]: a fresh, migrated database on SQLite (a temporary file) or PostgreSQL (a
+//!   schema of its own in the server named by `CULTUREDESK_TEST_DATABASE_URL`, by default
+//!   the local one on 127.0.0.1:5432).
+//! - [`on_both_engines!`]: writes each test once and runs it on both engines. Without a
+//!   PostgreSQL server the PostgreSQL half is skipped with a notice — except under
+//!   `CI=true`, where it fails: CI never silently skips.
+
+mod db;
+
+pub use db::{Fixture, TestDb, ci, require_or_skip};
+
+/// Runs each story on SQLite and on PostgreSQL.
+///
+/// ```ignore
+/// testkit::on_both_engines! {
+///     async fn a_unit_gets_its_path(db: Db) { /* … */ }
+/// }
+/// ```
+/// The argument may be any [`Fixture`], set up from the fresh database.
+#[macro_export]
+macro_rules! on_both_engines {
+    ($($(#[$meta:meta])* async fn $name:ident($arg:ident : $ty:ty) $body:block)*) => {$(
+        $(#[$meta])*
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            async fn story($arg: $ty) $body
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let db = $crate::TestDb::sqlite().await;
+                story(<$ty as $crate::Fixture>::setup(&db).await).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if let Some(db) = $crate::TestDb::postgres().await {
+                    story(<$ty as $crate::Fixture>::setup(&db).await).await;
+                }
+            }
+        }
+    )*};
+}
