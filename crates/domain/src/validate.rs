@@ -103,6 +103,21 @@ impl Checks {
         }
     }
 
+    /// Records `key` against `field` when `value` is missing; passes the value on.
+    pub fn present<T>(&mut self, field: &str, value: Option<T>, key: Key) -> Option<T> {
+        if value.is_none() {
+            self.push(FieldError::new(field, key));
+        }
+        value
+    }
+
+    /// Finishes checking and hands back a value checked with [`Checks::present`].
+    pub fn finish_with<T>(self, value: Option<T>) -> Result<T, Invalid> {
+        self.finish()?;
+        // A missing value recorded an error above, so this is only reached with one.
+        value.ok_or(Invalid(Vec::new()))
+    }
+
     pub fn finish(self) -> Result<(), Invalid> {
         if self.0.is_empty() {
             Ok(())

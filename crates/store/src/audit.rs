@@ -68,7 +68,7 @@ pub async fn append(c: &impl Conn, e: NewEntry<'_>, now: Timestamp) -> Result<()
 }
 
 /// Which entries to list, newest first.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Clone)]
 pub struct Filter {
     pub entity_type: Option<String>,
     pub entity_id: Option<String>,
@@ -76,6 +76,18 @@ pub struct Filter {
     /// Keyset paging: entries older than this id.
     pub before_id: Option<i64>,
     pub limit: u64,
+}
+
+impl Default for Filter {
+    fn default() -> Self {
+        Filter {
+            entity_type: None,
+            entity_id: None,
+            actor: None,
+            before_id: None,
+            limit: 100,
+        }
+    }
 }
 
 pub async fn list(c: &impl Conn, tenant: TenantId, f: &Filter) -> Result<Vec<AuditRow>> {

@@ -1,0 +1,141 @@
+//! Which institution a request is for, the first administrator, and housekeeping.
+
+use crate::{ServiceResult, Services, secrets};
+use domain::{Role, TenantId, UnitKind};
+use jobs::{Handler, Job, JobError};
+use store::{org, tenants, users};
+
+/// An institution as the rest of the application sees it.
+#[derive(Clone, Debug)]
+pub struct Institution {
+    pub id: TenantId,
+    pub code: String,
+    pub name: String,
+    pub host: Option<String>,
+    pub timezone: jiff::tz::TimeZone,
+}
+
+impl From<tenants::TenantRow> for Institution {
+    fn from(row: tenants::TenantRow) -> Self {
+        Institution {
+            id: row.tenant_id(),
+            timezone: jiff::tz::TimeZone::get(&row.timezone)
+                .unwrap_or_else(|_| domain::time::china()),
+            code: row.code,
+            name: row.name,
+            host: row.host,
+        }
+    }
+}
+
+impl Services {
+    /// The institution a request is for: the one whose host name it was sent to, or
+    /// else the deployment's first institution. `None` only on an empty deployment.
+    pub async fn institution_for_host(
+        &self,
+        host: Option<&str>,
+    ) -> ServiceResult<Option<Institution>> {
+        let host = host.map(|h| h.split(':').next().unwrap_or(h).to_ascii_lowercase());
+        if let Some(host) = host
+            && let Some(row) = tenants::find_by_host(self.db(), &host).await?
+        {
+            return Ok(Some(row.into()));
+        }
+        Ok(tenants::list(self.db())
+            .await?
+            .into_iter()
+            .next()
+            .map(Institution::from))
+    }
+
+    pub async fn institution(&self, id: TenantId) -> ServiceResult<Institution> {
+        tenants::find(self.db(), id)
+            .await?
+            .map(Institution::from)
+            .ok_or(crate::ServiceError::NotFound)
+    }
+
+    /// Creates an institution with its root unit and an office.
+    pub async fn create_institution(&self, code: &str, name: &str) -> ServiceResult<Institution> {
+        let now = self.now();
+        let tx = self.db().begin().await?;
+        let id = tenants::insert(&tx, code, name, now).await?;
+        let root = org::insert_unit(&tx, id, None, UnitKind::Centre.as_str(), name, 0, now).await?;
+        org::insert_department(&tx, id, root.unit_id(), "office", "办公室", now).await?;
+        tx.commit().await?;
+        self.institution(id).await
+    }
+
+    /// On an empty deployment, creates the administrator (and, if there is none, an
+    /// institution to hold it) with a random one-time password, which it returns to be
+    /// printed once. `None` when staff accounts exist already.
+    pub async fn ensure_first_admin(&self) -> ServiceResult<Option<(String, String)>> {
+        if users::count(self.db()).await? > 0 {
+            return Ok(None);
+        }
+        let institution = match tenants::list(self.db()).await?.into_iter().next() {
+            Some(row) => Institution::from(row),
+            None => self.create_institution("CD", "文化馆").await?,
+        };
+        let password = secrets::one_time_password();
+        let hash = secrets::password::hash(password.clone()).await?;
+        let now = self.now();
+        let tx = self.db().begin().await?;
+        let root = org::root_unit(&tx, institution.id).await?.ok_or_else(|| {
+            crate::ServiceError::Internal("institution without a root unit".into())
+        })?;
+        let created = users::insert(
+            &tx,
+            users::NewUser {
+                tenant: institution.id,
+                username: "admin",
+                display_name: "系统管理员",
+                email: None,
+                mobile: None,
+                password_hash: &hash,
+                must_change_password: true,
+                platform_admin: true,
+            },
+            now,
+        )
+        .await;
+        let admin = match created {
+            Ok(id) => id,
+            // Another node created it first.
+            Err(e) if e.is_duplicate() => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        users::insert_grant(
+            &tx,
+            institution.id,
+            admin,
+            Role::SystemAdmin,
+            root.unit_id(),
+            None,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Some(("admin".into(), password)))
+    }
+}
+
+pub(crate) const HOUSEKEEPING: &str = "housekeeping";
+
+/// Hourly clean-up: expired sessions, old rate-limit windows.
+pub(crate) struct Housekeeping(pub Services);
+
+#[async_trait::async_trait]
+impl Handler for Housekeeping {
+    fn kind(&self) -> &'static str {
+        HOUSEKEEPING
+    }
+
+    async fn run(&self, _job: &Job) -> Result<(), JobError> {
+        let db = self.0.db();
+        let now = self.0.now();
+        store::sessions::delete_expired(db, now).await?;
+        store::rate_limits::delete_before(db, now.minus_ms(2 * domain::time::DAY_MS)).await?;
+        Ok(())
+    }
+}
