@@ -6,10 +6,18 @@
 //! - [`on_both_engines!`]: writes each test once and runs it on both engines. Without a
 //!   PostgreSQL server the PostgreSQL half is skipped with a notice — except under
 //!   `CI=true`, where it fails: CI never silently skips.
+//! - [`SmtpServer`]: a real SMTP server on 127.0.0.1 that keeps each mail and decodes its
+//!   subject and text body; it can be told to fail the next deliveries with a given code.
+//! - [`HttpRecorder`]: a real HTTP server on 127.0.0.1 that records each request and
+//!   answers as told, standing in for SMS gateways and chat robots.
 
 mod db;
+mod http_recorder;
+mod smtp;
 
 pub use db::{Fixture, TestDb, ci, require_or_skip};
+pub use http_recorder::{HttpRecorder, ROBOT_OK, RecordedRequest};
+pub use smtp::{ReceivedMail, SmtpServer};
 
 /// Runs each story on SQLite and on PostgreSQL.
 ///
