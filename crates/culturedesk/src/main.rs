@@ -1,1 +1,144 @@
-fn main() {}
+//! `culturedesk`: the server and its administration commands.
+//!
+//! ```text
+//! culturedesk serve [--demo]        run the server (and its background worker)
+//! culturedesk migrate               bring the database schema up to date
+//! culturedesk admin create …        add a system administrator
+//! culturedesk demo seed             fill an empty database with the demo institution
+//! ```
+
+mod config;
+mod serve;
+
+use clap::{Parser, Subcommand};
+use config::Config;
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(
+    name = "culturedesk",
+    version,
+    about = "文化服务台 CultureDesk — the office of a public cultural institution, on one server"
+)]
+struct Cli {
+    /// A TOML configuration file (default: ./culturedesk.toml if present).
+    #[arg(long, global = true, env = "CULTUREDESK_CONFIG")]
+    config: Option<PathBuf>,
+    /// The database: sqlite://path or postgres://… (overrides the configuration).
+    #[arg(long, global = true)]
+    database_url: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server with its background worker.
+    Serve {
+        /// Address to listen on (overrides the configuration).
+        #[arg(long)]
+        listen: Option<String>,
+        /// On an empty database, first fill in the demo institution.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Bring the database schema up to date, then exit.
+    Migrate,
+    /// Administer accounts.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// The demo institution.
+    Demo {
+        #[command(subcommand)]
+        command: DemoCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Add a system administrator to an institution; prints a one-time password.
+    Create {
+        #[arg(long)]
+        username: String,
+        /// The name shown in the console and the audit log.
+        #[arg(long)]
+        name: String,
+        /// The institution's code (default: the first institution).
+        #[arg(long)]
+        institution: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum DemoCommand {
+    /// Fill an empty database with the demo institution.
+    Seed,
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("culturedesk: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let mut config = Config::load(cli.config.as_deref())?;
+    if let Some(url) = cli.database_url {
+        config.database.url = notify::Secret::new(url);
+    }
+    init_logging(&config.log.level);
+    notify::install_crypto_provider();
+    match cli.command {
+        Command::Serve { listen, demo } => {
+            if let Some(listen) = listen {
+                config.server.listen = listen;
+            }
+            serve::serve(config, demo).await
+        }
+        Command::Migrate => {
+            let db = serve::open_database(&config).await?;
+            println!("database is up to date ({})", db.engine().name());
+            Ok(())
+        }
+        Command::Admin {
+            command:
+                AdminCommand::Create {
+                    username,
+                    name,
+                    institution,
+                },
+        } => {
+            let services = serve::services(&config).await?;
+            let password = services
+                .create_admin(institution.as_deref(), &username, &name)
+                .await?;
+            println!(
+                "created system administrator {username}; one-time password (shown once): {password}"
+            );
+            Ok(())
+        }
+        Command::Demo {
+            command: DemoCommand::Seed,
+        } => {
+            let services = serve::services(&config).await?;
+            serve::seed_demo(&services).await
+        }
+    }
+}
+
+fn init_logging(level: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_new(level)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .try_init();
+}

@@ -10,16 +10,14 @@ use store::{Conn, org, sessions, users};
 
 /// What an administrator fills in to add a staff member, as typed.
 #[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(default)]
 pub struct NewStaff {
     pub username: String,
     pub display_name: String,
-    #[serde(default)]
     pub email: Option<String>,
-    #[serde(default)]
     pub mobile: Option<String>,
     pub role: String,
     pub unit: String,
-    #[serde(default)]
     pub department: Option<String>,
 }
 
@@ -368,7 +366,7 @@ fn staff_member(u: users::UserRow, grants: &[users::GrantRow]) -> StaffMember {
     }
 }
 
-fn valid_username(u: &str) -> bool {
+pub(crate) fn valid_username(u: &str) -> bool {
     (3..=32).contains(&u.len())
         && u.bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))

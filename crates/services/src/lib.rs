@@ -22,6 +22,7 @@ pub mod demo;
 pub use accounts::{NewStaff, StaffMember};
 pub use audit::AuditEntryView;
 pub use auth::{LoginOutcome, Principal, Staff};
+pub use demo::DemoAccounts;
 pub use error::{ServiceError, ServiceResult};
 pub use members::{CodeSent, MemberSession};
 pub use org::{OrgTree, UnitNode};
@@ -124,3 +125,5 @@ impl Services {
         })
     }
 }
+
+pub use store::audit::Filter as AuditFilter;

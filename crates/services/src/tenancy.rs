@@ -66,17 +66,24 @@ impl Services {
         self.institution(id).await
     }
 
-    /// On an empty deployment, creates the administrator (and, if there is none, an
-    /// institution to hold it) with a random one-time password, which it returns to be
-    /// printed once. `None` when staff accounts exist already.
+    /// When the deployment's first institution has no system administrator (a new
+    /// deployment), creates one (and, if there is none, an institution to hold it) with a
+    /// random one-time password, which it returns to be printed once.
     pub async fn ensure_first_admin(&self) -> ServiceResult<Option<(String, String)>> {
-        if users::count(self.db()).await? > 0 {
-            return Ok(None);
-        }
         let institution = match tenants::list(self.db()).await?.into_iter().next() {
             Some(row) => Institution::from(row),
-            None => self.create_institution("CD", "文化馆").await?,
+            None => match self.create_institution("CD", "文化馆").await {
+                // Another node created it first.
+                Err(crate::ServiceError::Conflict) => self
+                    .institution_for_host(None)
+                    .await?
+                    .ok_or(crate::ServiceError::NotFound)?,
+                other => other?,
+            },
         };
+        if users::count_active_with_role(self.db(), institution.id, Role::SystemAdmin).await? > 0 {
+            return Ok(None);
+        }
         let password = secrets::one_time_password();
         let hash = secrets::password::hash(password.clone()).await?;
         let now = self.now();
@@ -137,5 +144,98 @@ impl Handler for Housekeeping {
         store::sessions::delete_expired(db, now).await?;
         store::rate_limits::delete_before(db, now.minus_ms(2 * domain::time::DAY_MS)).await?;
         Ok(())
+    }
+}
+
+impl Services {
+    /// Answers when the database does.
+    pub async fn health(&self) -> ServiceResult<()> {
+        tenants::list(self.db()).await?;
+        Ok(())
+    }
+}
+
+impl Services {
+    /// Adds a system administrator over an institution's whole tree (from the command
+    /// line, where no one is signed in); gives the one-time password.
+    pub async fn create_admin(
+        &self,
+        institution_code: Option<&str>,
+        username: &str,
+        name: &str,
+    ) -> ServiceResult<String> {
+        let all = tenants::list(self.db()).await?;
+        let tenant = match institution_code {
+            Some(code) => all.into_iter().find(|t| t.code.eq_ignore_ascii_case(code)),
+            None => all.into_iter().next(),
+        }
+        .ok_or(crate::ServiceError::NotFound)?;
+        let username = username.trim().to_lowercase();
+        let mut checks = domain::Checks::new();
+        let name = checks.text("name", name, 40);
+        if !crate::accounts::valid_username(&username) {
+            checks.push(domain::FieldError::new(
+                "username",
+                i18n::Key::err_username_format,
+            ));
+        }
+        checks.finish()?;
+        let password = secrets::one_time_password();
+        let hash = secrets::password::hash(password.clone()).await?;
+        let now = self.now();
+        let tx = self.db().begin().await?;
+        let root = org::root_unit(&tx, tenant.tenant_id())
+            .await?
+            .ok_or_else(|| {
+                crate::ServiceError::Internal("institution without a root unit".into())
+            })?;
+        let user = users::NewUser {
+            tenant: tenant.tenant_id(),
+            username: &username,
+            display_name: &name,
+            email: None,
+            mobile: None,
+            password_hash: &hash,
+            must_change_password: true,
+            platform_admin: false,
+        };
+        let id = match users::insert(&tx, user, now).await {
+            Ok(id) => id,
+            Err(e) if e.is_duplicate() => {
+                return Err(crate::ServiceError::invalid(
+                    "username",
+                    i18n::Key::err_username_taken,
+                ));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        users::insert_grant(
+            &tx,
+            tenant.tenant_id(),
+            id,
+            Role::SystemAdmin,
+            root.unit_id(),
+            None,
+            now,
+        )
+        .await?;
+        store::audit::append(
+            &tx,
+            store::audit::NewEntry {
+                tenant: Some(tenant.tenant_id()),
+                actor: None,
+                actor_name: "command line",
+                action: "user.created",
+                entity_type: "user",
+                entity_id: Some(id.to_string()),
+                before: None,
+                after: Some(serde_json::json!({ "username": username, "display_name": name, "role": Role::SystemAdmin })),
+                ip: None,
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(password)
     }
 }

@@ -1,1 +1,117 @@
+//! CultureDesk's web layer: the public portal at `/`, the staff console at `/console`,
+//! and the JSON API under `/api/v1` (described at `/api/v1/openapi.json`).
+//!
+//! Pages are rendered on the server from compile-checked askama templates and work
+//! without JavaScript. Each page and each API endpoint has a file of its own under
+//! `pages/` and `api/`. Every request passes through [`ctx`], which works out the
+//! institution, the language, the signed-in person and the CSRF token; every error
+//! leaves through [`error`], which gives API clients `{code, message, fields}` and
+//! people a page in their language.
 
+mod api;
+mod csrf;
+pub mod ctx;
+pub mod error;
+mod form;
+mod metrics;
+mod page;
+mod pages;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, header};
+use services::Services;
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+
+pub use metrics::Metrics;
+
+/// How the web layer behaves in this deployment.
+#[derive(Clone, Debug)]
+pub struct WebConfig {
+    /// Mark cookies `Secure`: the server is reached over HTTPS.
+    pub secure_cookies: bool,
+    /// Take the client's address from `X-Forwarded-For`: a reverse proxy stands in front.
+    pub trust_proxy: bool,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            secure_cookies: false,
+            trust_proxy: false,
+        }
+    }
+}
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub services: Services,
+    pub config: Arc<WebConfig>,
+    pub metrics: Arc<Metrics>,
+}
+
+const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
+
+/// The largest request body accepted (photos and imports come later with their own limits).
+const BODY_LIMIT: usize = 2 * 1024 * 1024;
+
+/// The whole application as one axum router.
+pub fn app(services: Services, config: WebConfig) -> Router {
+    let state = AppState {
+        services,
+        config: Arc::new(config),
+        metrics: Arc::new(Metrics::default()),
+    };
+    let (api, openapi) = api::router().split_for_parts();
+    let openapi = Arc::new(openapi);
+    Router::new()
+        .merge(pages::router())
+        .nest("/api/v1", api)
+        .route(
+            "/api/v1/openapi.json",
+            axum::routing::get(move || {
+                let doc = openapi.clone();
+                async move { axum::Json(doc.as_ref().clone()) }
+            }),
+        )
+        .fallback(error::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            ctx::context,
+        ))
+        .layer(CatchPanicLayer::custom(error::panicked))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
+        .layer(axum::middleware::from_fn(error::render))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
+        ))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        // No framing by other sites, no sniffing, no leaking of URLs to other sites, and
+        // only our own scripts and styles.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CSP),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .with_state(state)
+}

@@ -1,0 +1,151 @@
+//! Configuration: a TOML file, then `CULTUREDESK_*` environment variables over it, then
+//! command-line flags over both. Errors name the key at fault; secrets print as `***`.
+
+use notify::{EmailConfig, Secret, SmsConfig};
+use serde::Deserialize;
+use std::path::Path;
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub server: ServerConfig,
+    pub database: DatabaseConfig,
+    pub sms: SmsConfig,
+    pub email: EmailConfig,
+    pub log: LogConfig,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerConfig {
+    /// Address and port to listen on.
+    pub listen: String,
+    /// Where people reach the server, for links in messages; defaults to `http://{listen}`.
+    pub public_url: Option<String>,
+    /// A reverse proxy stands in front: trust its `X-Forwarded-For`.
+    pub trust_proxy: bool,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            listen: "127.0.0.1:8080".into(),
+            public_url: None,
+            trust_proxy: false,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DatabaseConfig {
+    /// `sqlite://path` (the default, created if missing) or `postgres://user:password@host/db`.
+    pub url: Secret,
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        DatabaseConfig {
+            url: Secret::new("sqlite://./culturedesk-data/culturedesk.db"),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LogConfig {
+    /// A `tracing` filter: `info`, `culturedesk=debug,info`, …
+    pub level: String,
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        LogConfig {
+            level: "info".into(),
+        }
+    }
+}
+
+/// Variables that start with the prefix but are not configuration.
+const NOT_CONFIG: [&str; 2] = ["TEST_DATABASE_URL", "CONFIG"];
+
+impl Config {
+    /// Reads `file` (if given, it must exist; otherwise `culturedesk.toml` if present)
+    /// and the environment.
+    pub fn load(file: Option<&Path>) -> anyhow::Result<Config> {
+        use figment::Figment;
+        use figment::providers::{Env, Format, Toml};
+        let mut figment = Figment::new();
+        match file {
+            Some(path) if !path.exists() => {
+                anyhow::bail!("configuration file {} does not exist", path.display())
+            }
+            Some(path) => figment = figment.merge(Toml::file(path)),
+            None => figment = figment.merge(Toml::file("culturedesk.toml")),
+        }
+        // CULTUREDESK_DATABASE_URL → database.url: the first underscore separates the section.
+        let env = Env::prefixed("CULTUREDESK_")
+            .filter(|key| {
+                !NOT_CONFIG
+                    .iter()
+                    .any(|n| key.as_str().eq_ignore_ascii_case(n))
+            })
+            .map(|key| key.as_str().replacen('_', ".", 1).into());
+        figment = figment.merge(env);
+        figment.extract::<Config>().map_err(|e| {
+            // figment names the key (`for key "default.server.listen"`); say it plainly.
+            let errors: Vec<String> = e
+                .into_iter()
+                .map(|err| {
+                    let key = err.path.join(".");
+                    if key.is_empty() {
+                        err.to_string()
+                    } else {
+                        format!("configuration key `{key}`: {}", err.kind)
+                    }
+                })
+                .collect();
+            anyhow::anyhow!(errors.join("; "))
+        })
+    }
+
+    pub fn public_url(&self) -> String {
+        self.server
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.server.listen))
+            .trim_end_matches('/')
+            .to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(toml: &str) -> anyhow::Result<Config> {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("c.toml");
+        std::fs::write(&path, toml)?;
+        Config::load(Some(&path))
+    }
+
+    #[test]
+    fn errors_name_the_key() {
+        let e = load("[server]\nlisten = 8080\n").unwrap_err().to_string();
+        assert!(e.contains("server.listen"), "{e}");
+        let e = load("[server]\nlisen = \"x\"\n").unwrap_err().to_string();
+        assert!(e.contains("lisen"), "{e}");
+        let e = load("[sms]\ngateway = \"carrier-pigeon\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("sms.gateway"), "{e}");
+    }
+
+    #[test]
+    fn secrets_stay_out_of_debug_output() {
+        let c = load("[database]\nurl = \"postgres://cd:hunter2@db/cd\"\n").unwrap();
+        assert_eq!(c.database.url.expose(), "postgres://cd:hunter2@db/cd");
+        assert!(!format!("{c:?}").contains("hunter2"));
+    }
+}
