@@ -92,7 +92,7 @@ impl Config {
             })
             .map(|key| key.as_str().replacen('_', ".", 1).into());
         figment = figment.merge(env);
-        figment.extract::<Config>().map_err(|e| {
+        let config = figment.extract::<Config>().map_err(|e| {
             // figment names the key (`for key "default.server.listen"`); say it plainly.
             let errors: Vec<String> = e
                 .into_iter()
@@ -106,7 +106,12 @@ impl Config {
                 })
                 .collect();
             anyhow::anyhow!(errors.join("; "))
-        })
+        })?;
+        // Build the gateways once now, so a wrong SMS or e-mail setting stops every
+        // command, not only the first message.
+        config.sms.build()?;
+        config.email.build()?;
+        Ok(config)
     }
 
     pub fn public_url(&self) -> String {

@@ -90,12 +90,12 @@ async fn main() -> std::process::ExitCode {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
+    notify::install_crypto_provider();
     let mut config = Config::load(cli.config.as_deref())?;
     if let Some(url) = cli.database_url {
         config.database.url = notify::Secret::new(url);
     }
     init_logging(&config.log.level);
-    notify::install_crypto_provider();
     match cli.command {
         Command::Serve { listen, demo } => {
             if let Some(listen) = listen {
@@ -121,7 +121,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 .create_admin(institution.as_deref(), &username, &name)
                 .await?;
             println!(
-                "created system administrator {username}; one-time password (shown once): {password}"
+                "created system administrator {}; one-time password (shown once): {password}",
+                username.trim().to_lowercase()
             );
             Ok(())
         }
