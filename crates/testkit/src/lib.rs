@@ -10,11 +10,16 @@
 //!   subject and text body; it can be told to fail the next deliveries with a given code.
 //! - [`HttpRecorder`]: a real HTTP server on 127.0.0.1 that records each request and
 //!   answers as told, standing in for SMS gateways and chat robots.
+//! - [`Browser`]: a real headless Chromium behind ChromeDriver, on a phone (WeChat's user
+//!   agent) or desktop [`Screen`], with a fresh profile per test; missing binaries skip
+//!   with a notice, or fail under `CI=true`.
 
+mod browser;
 mod db;
 mod http_recorder;
 mod smtp;
 
+pub use browser::{Browser, Screen, WECHAT_USER_AGENT};
 pub use db::{Fixture, TestDb, ci, require_or_skip};
 pub use http_recorder::{HttpRecorder, ROBOT_OK, RecordedRequest};
 pub use smtp::{ReceivedMail, SmtpServer};
