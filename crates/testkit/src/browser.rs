@@ -38,6 +38,8 @@ WeChat/arm64 Weixin NetType/WIFI Language/zh_CN ABI/arm64";
 const DRIVER_READY_WITHIN: Duration = Duration::from_secs(10);
 /// How long a page may take to settle after a click.
 const SETTLE_WITHIN: Duration = Duration::from_secs(10);
+/// How long a click that leads nowhere is given before the test goes on.
+const NO_NAVIGATION_GRACE: Duration = Duration::from_millis(1500);
 
 /// The screen a test looks at the pages on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -343,28 +345,39 @@ impl Browser {
         }
     }
 
+    /// Clicks, and when the click leads to another page, waits for that page to load.
+    ///
+    /// The old document is marked before the click; the new one arrives without the mark.
+    /// Pages here work without JavaScript, so a click on a link or a submit button
+    /// navigates; a click that does not is recognised after a short grace period.
     async fn click_element(&self, css: &str, element: &Element) {
+        let _ = self
+            .client
+            .execute("window.__cdBeforeClick = true;", vec![])
+            .await;
         self.ok(css, "click", element.click().await);
-        self.settle().await;
-    }
-
-    /// Waits until the page (the old one, or the one a click led to) has loaded.
-    /// chromedriver itself waits for navigations a command starts; this covers the rest.
-    async fn settle(&self) {
         let deadline = Instant::now() + SETTLE_WITHIN;
+        let grace = Instant::now() + NO_NAVIGATION_GRACE;
         let mut pause = Duration::from_millis(10);
         loop {
             // Errors are expected while a navigation swaps documents.
             let state = self
                 .client
-                .execute("return document.readyState;", vec![])
+                .execute(
+                    "return [document.readyState, window.__cdBeforeClick === true];",
+                    vec![],
+                )
                 .await;
-            if matches!(&state, Ok(Value::String(s)) if s == "complete") {
-                return;
+            if let Ok(Value::Array(v)) = &state {
+                let complete = v.first() == Some(&Value::String("complete".into()));
+                let old_page = v.get(1) == Some(&Value::Bool(true));
+                if complete && (!old_page || Instant::now() >= grace) {
+                    return;
+                }
             }
             if Instant::now() >= deadline {
                 panic!(
-                    "browser: page did not finish loading within {SETTLE_WITHIN:?} (last readyState: {state:?})"
+                    "browser: page did not finish loading within {SETTLE_WITHIN:?} after clicking {css} (last state: {state:?})"
                 );
             }
             tokio::time::sleep(pause).await;

@@ -1,0 +1,24 @@
+//! CultureDesk's text analysis: what the server needs to know about the Chinese free text the
+//! public sends in, without looking anything up.
+//!
+//! Now:
+//! - [`normalize`] folds text (full-width, traditional, case, separators) into views that keep
+//!   a map back to the original bytes, so every finding can be shown or masked in place;
+//! - [`pii`] finds and masks personal data (mobiles, landlines, resident ids, e-mail, bank
+//!   cards, home addresses, names) before feedback reaches the public board;
+//! - [`moderation`] matches sensitive words through the usual evasions and extracts simple
+//!   spam signals.
+//!
+//! Later it grows word segmentation (jieba), topic classification, a learned spam score and
+//! near-duplicate detection, each its own module on top of [`normalize`].
+//!
+//! Pure: no I/O, no database, no async, no clock; everything is linear in the text's length,
+//! because a million items must go through it end to end.
+
+pub mod moderation;
+pub mod normalize;
+pub mod pii;
+
+pub use moderation::{Category, Hit, SpamSignals, WordList, WordListError, spam_signals};
+pub use normalize::{Folded, fold, skeleton};
+pub use pii::{Pii, PiiKind, detect, mask};

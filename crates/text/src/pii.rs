@@ -1,0 +1,209 @@
+//! Personal data in Chinese free text: finding it, and masking it for the public board.
+//!
+//! Everything is found on the [`fold`]ed text, so full-width digits, `（０５７１）` and
+//! traditional characters are seen through, and reported as byte ranges of the original.
+//! Detectors err towards masking: a false positive hides a few digits of harmless text, a false
+//! negative publishes someone's phone number.
+
+use std::ops::Range;
+
+use serde::{Deserialize, Serialize};
+
+use crate::normalize::{fold, fold_char};
+
+mod address;
+mod email;
+mod names;
+mod numbers;
+
+pub use numbers::{luhn_valid, resident_id_valid};
+
+/// What kind of personal data a [`Pii`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PiiKind {
+    Mobile,
+    Landline,
+    ResidentId,
+    Email,
+    BankCard,
+    Address,
+    Name,
+}
+
+impl PiiKind {
+    /// Which kind wins when two findings of the same length overlap: the better-checked one.
+    fn specificity(self) -> u8 {
+        match self {
+            PiiKind::ResidentId => 7,
+            PiiKind::BankCard => 6,
+            PiiKind::Mobile => 5,
+            PiiKind::Landline => 4,
+            PiiKind::Email => 3,
+            PiiKind::Address => 2,
+            PiiKind::Name => 1,
+        }
+    }
+}
+
+/// One piece of personal data in a text.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Pii {
+    pub kind: PiiKind,
+    /// Byte range in the original text, on character boundaries.
+    pub range: Range<usize>,
+    /// Exactly `&original[range]`.
+    pub text: String,
+}
+
+impl Pii {
+    /// What the public board shows instead of [`Pii::text`].
+    pub fn masked(&self) -> String {
+        mask_one(self.kind, &self.text)
+    }
+}
+
+/// A finding on the folded text, before it is mapped back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Found {
+    kind: PiiKind,
+    range: Range<usize>,
+}
+
+/// All personal data in `text`, in order, not overlapping: where two findings overlap the longer
+/// one is kept (on a tie the better-checked kind: resident id, bank card, mobile, landline,
+/// e-mail, address, name).
+pub fn detect(text: &str) -> Vec<Pii> {
+    if text.is_empty() {
+        return Vec::new();
+    }
+    let folded = fold(text);
+    let f = folded.as_str();
+    let mut found = Vec::new();
+    numbers::scan(f, &mut found);
+    email::scan(f, &mut found);
+    address::scan(f, &mut found);
+    names::scan(f, &mut found);
+    resolve(&mut found);
+    found
+        .into_iter()
+        .map(|x| {
+            let range = folded.original_range(x.range);
+            Pii {
+                kind: x.kind,
+                text: text[range.clone()].to_owned(),
+                range,
+            }
+        })
+        .collect()
+}
+
+/// `text` as the public board shows it: every [`detect`]ed item replaced by its
+/// [`Pii::masked`] form, the rest untouched.
+pub fn mask(text: &str) -> String {
+    apply(text, &detect(text))
+}
+
+/// `text` with the given findings (in order, not overlapping, as [`detect`] returns them)
+/// masked. Findings out of order or overlapping an earlier one are skipped.
+pub fn apply(text: &str, found: &[Pii]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for p in found {
+        if p.range.start < at || text.get(p.range.clone()).is_none() {
+            continue;
+        }
+        out.push_str(&text[at..p.range.start]);
+        out.push_str(&mask_one(p.kind, &text[p.range.clone()]));
+        at = p.range.end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+/// Keeps findings that do not overlap, preferring the longer, then the more specific.
+fn resolve(found: &mut Vec<Found>) {
+    found.sort_by(|a, b| {
+        a.range
+            .start
+            .cmp(&b.range.start)
+            .then(b.range.len().cmp(&a.range.len()))
+            .then(b.kind.specificity().cmp(&a.kind.specificity()))
+    });
+    let mut kept: Vec<Found> = Vec::with_capacity(found.len());
+    for f in found.drain(..) {
+        match kept.last() {
+            Some(last) if f.range.start < last.range.end => {
+                // Sorted by start, so `f` can only collide with the last one kept; and that
+                // one started no later and did not overlap the one before it, so neither does `f`.
+                let better = f.range.len() > last.range.len()
+                    || (f.range.len() == last.range.len()
+                        && f.kind.specificity() > last.kind.specificity());
+                if better {
+                    kept.pop();
+                    kept.push(f);
+                }
+            }
+            _ => kept.push(f),
+        }
+    }
+    *found = kept;
+}
+
+fn mask_one(kind: PiiKind, text: &str) -> String {
+    let n = count_digits(text, kind == PiiKind::ResidentId);
+    match kind {
+        // Whatever precedes the last eleven digits is the country code (+86, 0086).
+        PiiKind::Mobile => mask_digits(text, false, |i| {
+            i < n.saturating_sub(8) || i >= n.saturating_sub(4)
+        }),
+        PiiKind::Landline => {
+            let area = landline_area_len(text);
+            mask_digits(text, false, |i| i < area || i >= n.saturating_sub(4))
+        }
+        PiiKind::ResidentId => mask_digits(text, true, |i| i < 4 || i >= n.saturating_sub(4)),
+        PiiKind::BankCard => mask_digits(text, false, |i| i >= n.saturating_sub(4)),
+        PiiKind::Address => mask_digits(text, false, |_| false),
+        PiiKind::Email => email::mask(text),
+        PiiKind::Name => names::mask(text),
+    }
+}
+
+/// Digits as the maskers count them: ASCII or full-width, and with `x` the `X` that ends a
+/// resident id.
+fn is_digit(c: char, x: bool) -> bool {
+    let f = fold_char(c);
+    f.is_ascii_digit() || (x && f == 'x')
+}
+
+fn count_digits(text: &str, x: bool) -> usize {
+    text.chars().filter(|&c| is_digit(c, x)).count()
+}
+
+/// Replaces the digits whose index (among digits) `keep` rejects with `*`; separators,
+/// brackets and everything else stay as written.
+fn mask_digits(text: &str, x: bool, keep: impl Fn(usize) -> bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    for c in text.chars() {
+        if is_digit(c, x) {
+            out.push(if keep(i) { c } else { '*' });
+            i += 1;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// 010 and 02x are the only three-digit area codes; all others have four.
+fn landline_area_len(text: &str) -> usize {
+    let mut digits = text.chars().filter_map(|c| fold_char(c).to_digit(10));
+    match (digits.next(), digits.next()) {
+        (Some(0), Some(1 | 2)) => 3,
+        _ => 4,
+    }
+}
+
+#[cfg(test)]
+mod tests;

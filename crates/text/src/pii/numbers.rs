@@ -1,0 +1,263 @@
+//! Mobiles, landlines, resident ids and bank cards: runs of digits that people group with
+//! spaces, dashes and brackets.
+//!
+//! The folded text is cut into clusters: digit groups joined by short separators (`138 1234
+//! 5678`, `(0571)8888-1234`). Within a cluster, consecutive groups are tried longest first as
+//! each kind, with the groupings people actually use, so `13812345678 13987654321` is two
+//! mobiles and `0571-88881234-123` is a landline with its extension left out; a group is never
+//! split, so an 11-digit mobile inside a longer order number or a resident id is not one.
+
+use super::{Found, PiiKind};
+
+/// Joins digit groups of one number; at most three of them in a row (`138 - 1234`).
+const SEPARATORS: &[u8] = b" -()";
+const MAX_SEPARATORS: usize = 3;
+/// A number spans at most this many groups (`6222 0212 3456 7890 123` is five).
+const MAX_GROUPS: usize = 5;
+/// The longest thing looked for: a 19-digit card.
+const MAX_DIGITS: usize = 19;
+
+#[derive(Clone, Copy, Debug)]
+struct Group {
+    /// Byte range of the digits in the folded text.
+    start: usize,
+    end: usize,
+    /// An `x` follows right after the digits.
+    x: bool,
+}
+
+impl Group {
+    fn len(&self) -> usize {
+        self.end - self.start
+    }
+}
+
+pub(super) fn scan(f: &str, out: &mut Vec<Found>) {
+    let b = f.as_bytes();
+    let mut groups = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        groups.clear();
+        let mut j = i;
+        loop {
+            let start = j;
+            while j < b.len() && b[j].is_ascii_digit() {
+                j += 1;
+            }
+            // Possibly the check character of a resident id; only its checksum will tell.
+            let x = b.get(j) == Some(&b'x');
+            groups.push(Group { start, end: j, x });
+            if x {
+                break;
+            }
+            let mut k = j;
+            while k < b.len() && k - j < MAX_SEPARATORS && SEPARATORS.contains(&b[k]) {
+                k += 1;
+            }
+            if k > j && b.get(k).is_some_and(u8::is_ascii_digit) {
+                j = k;
+            } else {
+                break;
+            }
+        }
+        evaluate(b, &groups, out);
+        i = j;
+    }
+}
+
+fn evaluate(b: &[u8], groups: &[Group], out: &mut Vec<Found>) {
+    let mut a = 0;
+    let mut free_from = 0;
+    while a < groups.len() {
+        let last = groups.len().min(a + MAX_GROUPS);
+        let hit = (a..last)
+            .rev()
+            .find_map(|z| classify(b, &groups[a..=z]).map(|(kind, x)| (z, kind, x)));
+        let Some((z, kind, with_x)) = hit else {
+            a += 1;
+            continue;
+        };
+        let mut start = groups[a].start;
+        if kind == PiiKind::Mobile {
+            // A country code written as its own group: `+86 138…`, `0086-138…`, `(+86)138…`.
+            let mut closed = false;
+            if a > free_from
+                && matches!(&b[groups[a - 1].start..groups[a - 1].end], b"86" | b"0086")
+            {
+                start = groups[a - 1].start;
+                closed = b.get(groups[a - 1].end) == Some(&b')');
+            }
+            if start > 0 && b[start - 1] == b'+' {
+                start -= 1;
+                if closed && start > 0 && b[start - 1] == b'(' {
+                    start -= 1;
+                }
+            }
+        }
+        // `(0571)8888…`: the bracket belongs to the number only when it closes after the area code.
+        if kind == PiiKind::Landline
+            && start > 0
+            && b[start - 1] == b'('
+            && b.get(groups[a].end) == Some(&b')')
+        {
+            start -= 1;
+        }
+        out.push(Found {
+            kind,
+            range: start..groups[z].end + usize::from(with_x),
+        });
+        a = z + 1;
+        free_from = a;
+    }
+}
+
+/// What the groups, read as one number, are, if anything, and whether a following `x` is
+/// part of it.
+fn classify(b: &[u8], groups: &[Group]) -> Option<(PiiKind, bool)> {
+    let mut digits = [0u8; MAX_DIGITS];
+    let mut sizes = [0usize; MAX_GROUPS];
+    let mut n = 0;
+    for (k, g) in groups.iter().enumerate() {
+        if n + g.len() > MAX_DIGITS {
+            return None;
+        }
+        digits[n..n + g.len()].copy_from_slice(&b[g.start..g.end]);
+        n += g.len();
+        sizes[k] = g.len();
+    }
+    let sizes = &mut sizes[..groups.len()];
+    let x = groups.last().is_some_and(|g| g.x);
+    if x && n == 17 {
+        digits[17] = b'x';
+        if let Some(last) = sizes.last_mut() {
+            *last += 1;
+        }
+        if matches!(sizes, [18] | [6, 8, 4]) && resident_id_valid_bytes(&digits[..18]) {
+            return Some((PiiKind::ResidentId, true));
+        }
+        if let Some(last) = sizes.last_mut() {
+            *last -= 1;
+        }
+    }
+    let d = &digits[..n];
+    let sizes = &*sizes;
+    if n == 18 && matches!(sizes, [18] | [6, 8, 4]) && resident_id_valid_bytes(d) {
+        return Some((PiiKind::ResidentId, false));
+    }
+    if (16..=19).contains(&n)
+        && card_grouping(sizes)
+        && matches!(d[0], b'3'..=b'6' | b'9')
+        && luhn_valid_bytes(d)
+    {
+        return Some((PiiKind::BankCard, false));
+    }
+    let plus = b.get(groups[0].start.wrapping_sub(1)) == Some(&b'+');
+    let mobile = match (sizes, d) {
+        ([11] | [3, 4, 4] | [3, 8], _) => mobile_valid(d),
+        // The country code glued on: `+8613812345678`, `008613812345678`.
+        ([13], [b'8', b'6', rest @ ..]) => plus && mobile_valid(rest),
+        ([15], [b'0', b'0', b'8', b'6', rest @ ..]) => mobile_valid(rest),
+        _ => false,
+    };
+    if mobile {
+        return Some((PiiKind::Mobile, false));
+    }
+    landline_valid(d, sizes).then_some((PiiKind::Landline, false))
+}
+
+fn mobile_valid(d: &[u8]) -> bool {
+    d.len() == 11 && d[0] == b'1' && (b'3'..=b'9').contains(&d[1])
+}
+
+/// An area code (010, 02x, or four digits 0[3-9]xx) and a local number of 7–8 digits that does
+/// not start with 0, either in one run or with the area code as its own group.
+fn landline_valid(d: &[u8], sizes: &[usize]) -> bool {
+    let area = match d {
+        [b'0', b'1', b'0', ..] | [b'0', b'2', ..] => 3,
+        [b'0', b'3'..=b'9', ..] => 4,
+        _ => return false,
+    };
+    let local = d.len().saturating_sub(area);
+    let local_ok = if area == 3 {
+        local == 8
+    } else {
+        (7..=8).contains(&local)
+    };
+    local_ok
+        && d[area] != b'0'
+        && (sizes.len() == 1 || (sizes[0] == area && sizes[1..].iter().all(|&s| s >= 3)))
+}
+
+/// One run, or groups of four with a shorter tail (`6222 0212 3456 7890 123`).
+fn card_grouping(sizes: &[usize]) -> bool {
+    match sizes {
+        [_] => true,
+        [init @ .., tail] => init.iter().all(|&s| s == 4) && (1..=4).contains(tail),
+        [] => false,
+    }
+}
+
+/// Whether `id` is an 18-character mainland resident id: 17 digits, whose birth date (year
+/// 1900–2099, month 01–12, day 01–31) is plausible, and the check character (`0`–`9` or `X`)
+/// that the weighted sum demands.
+pub fn resident_id_valid(id: &str) -> bool {
+    let b = id.as_bytes();
+    if b.len() != 18 {
+        return false;
+    }
+    let mut d = [0u8; 18];
+    d.copy_from_slice(b);
+    d[17] = d[17].to_ascii_lowercase();
+    resident_id_valid_bytes(&d)
+}
+
+fn resident_id_valid_bytes(d: &[u8]) -> bool {
+    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    const CHECK: &[u8; 11] = b"10x98765432";
+    if d.len() != 18 || !d[..17].iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    let num = |r: std::ops::Range<usize>| {
+        d[r].iter()
+            .fold(0u32, |acc, &c| acc * 10 + u32::from(c - b'0'))
+    };
+    let (year, month, day) = (num(6..10), num(10..12), num(12..14));
+    if !(1900..=2099).contains(&year) || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return false;
+    }
+    let sum: u32 = d[..17]
+        .iter()
+        .zip(WEIGHTS)
+        .map(|(&c, w)| u32::from(c - b'0') * w)
+        .sum();
+    CHECK[(sum % 11) as usize] == d[17]
+}
+
+/// Whether an all-digit string passes the Luhn check that bank card numbers carry.
+pub fn luhn_valid(number: &str) -> bool {
+    !number.is_empty()
+        && number.bytes().all(|c| c.is_ascii_digit())
+        && luhn_valid_bytes(number.as_bytes())
+}
+
+fn luhn_valid_bytes(d: &[u8]) -> bool {
+    let sum: u32 = d
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, &c)| {
+            let v = u32::from(c.wrapping_sub(b'0'));
+            if i % 2 == 1 {
+                let v = v * 2;
+                if v > 9 { v - 9 } else { v }
+            } else {
+                v
+            }
+        })
+        .sum();
+    sum.is_multiple_of(10)
+}
