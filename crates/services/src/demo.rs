@@ -41,8 +41,11 @@ const STATIONS: [(&str, &[&str]); 8] = [
     ("石门乡文化站", &["石门村文化大院", "高坪村农家书屋"]),
 ];
 
+/// A username and a name.
+type Person = (&'static str, &'static str);
+
 /// The centre's departments: (kind, name, head, staff).
-const DEPARTMENTS: [(&str, &str, (&str, &str), &[(&str, &str)]); 5] = [
+const DEPARTMENTS: [(&str, &str, Person, &[Person]); 5] = [
     (
         "office",
         "办公室",
@@ -80,7 +83,6 @@ const DEPARTMENTS: [(&str, &str, (&str, &str), &[(&str, &str)]); 5] = [
 ];
 
 /// Each station's head, clerk and cultural officer (文化专干).
-type Person = (&'static str, &'static str);
 const STATION_STAFF: [(Person, Person, Person); 8] = [
     (
         ("han.dong", "韩东"),

@@ -30,21 +30,12 @@ use tower_http::timeout::TimeoutLayer;
 pub use metrics::Metrics;
 
 /// How the web layer behaves in this deployment.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct WebConfig {
     /// Mark cookies `Secure`: the server is reached over HTTPS.
     pub secure_cookies: bool,
     /// Take the client's address from `X-Forwarded-For`: a reverse proxy stands in front.
     pub trust_proxy: bool,
-}
-
-impl Default for WebConfig {
-    fn default() -> Self {
-        WebConfig {
-            secure_cookies: false,
-            trust_proxy: false,
-        }
-    }
 }
 
 /// What every handler can reach.
