@@ -108,6 +108,22 @@ crate::catalogue! {
     audit_before => "修改前", "Before";
     audit_after => "修改后", "After";
 
+    audit_ip => "IP 地址", "IP address";
+    audit_action_auth_login => "登录", "Signed in";
+    audit_action_user_created => "新增人员", "Added a staff member";
+    audit_action_user_password_changed => "修改了自己的密码", "Changed their password";
+    audit_action_user_password_reset => "重置密码", "Reset a password";
+    audit_action_user_role_granted => "授予角色", "Granted a role";
+    audit_action_user_role_revoked => "移除角色", "Removed a role";
+    audit_action_user_active_set => "启用或停用账号", "Activated or deactivated an account";
+    audit_action_unit_created => "新增单位", "Added a unit";
+    audit_action_unit_renamed => "单位改名", "Renamed a unit";
+    audit_action_department_created => "新增部门", "Added a department";
+    audit_action_department_head_set => "设定部门负责人", "Set a department head";
+    audit_entity_user => "人员", "Staff";
+    audit_entity_unit => "单位", "Unit";
+    audit_entity_department => "部门", "Department";
+
     outbox_title => "发出的消息", "Sent messages";
     outbox_channel => "渠道", "Channel";
     outbox_recipient => "接收人", "Recipient";

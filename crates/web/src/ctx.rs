@@ -171,6 +171,13 @@ async fn build(
             365,
         ));
     }
+    // A staff member's choice follows them to other browsers.
+    if let (Some(lang), Some(Principal::Staff(staff))) = (query_lang, &principal)
+        && staff.locale.as_deref() != Some(lang.code())
+        && let Err(e) = services.set_locale(staff, lang.code()).await
+    {
+        tracing::warn!("could not remember the language choice: {e}");
+    }
     let staff_lang = match &principal {
         Some(Principal::Staff(s)) => s.locale.as_deref().and_then(Lang::from_code),
         _ => None,

@@ -24,6 +24,16 @@ testkit::on_both_engines! {
         assert!(again.contains("<html lang=\"en\">"));
     }
 
+    async fn a_staff_members_language_follows_them_to_another_browser(app: TestApp) {
+        let office = app.client();
+        app.sign_in(&office, "admin", ADMIN_PASSWORD).await;
+        office.get(app.at("/console?lang=en")).send().await.unwrap();
+        let home = app.client();
+        app.sign_in(&home, "admin", ADMIN_PASSWORD).await;
+        let page = home.get(app.at("/console")).header("accept-language", "zh-CN").send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("<html lang=\"en\">") && page.contains("Hello,"), "{page}");
+    }
+
     async fn a_bad_login_is_refused_with_a_clear_message_and_no_session(app: TestApp) {
         let client = app.client();
         let csrf = app.csrf(&client, "/login").await;

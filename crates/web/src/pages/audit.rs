@@ -8,6 +8,7 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
+use i18n::Key;
 use serde::Deserialize;
 use services::{AuditEntryView, AuditFilter};
 
@@ -20,7 +21,7 @@ struct AuditPage {
     entries: Vec<Row>,
     entity_type: String,
     /// The kinds of entry to filter by, and whether each is chosen.
-    entity_types: Vec<(&'static str, bool)>,
+    entity_types: Vec<(&'static str, &'static str, bool)>,
     next: Option<String>,
 }
 framed!(AuditPage);
@@ -28,6 +29,8 @@ framed!(AuditPage);
 struct Row {
     when: String,
     who: String,
+    /// The action in words, where the catalogue has them.
+    action_label: String,
     action: String,
     target: String,
     before: String,
@@ -75,10 +78,11 @@ pub async fn show(
         .flatten();
     render(&AuditPage {
         page: Page::new(&ctx, t.audit_title()),
-        entries: entries.iter().map(|e| row(e, tz)).collect(),
-        entity_types: ["user", "unit", "department"]
-            .map(|v| (v, v == q.entity_type))
-            .to_vec(),
+        entries: entries.iter().map(|e| row(e, tz, &t)).collect(),
+        entity_types: ENTITY_TYPES
+            .iter()
+            .map(|(v, key)| (*v, t.get(*key), *v == q.entity_type))
+            .collect(),
         entity_type: q.entity_type,
         next,
     })
@@ -100,18 +104,18 @@ pub async fn export(
             t.audit_target(),
             t.audit_before(),
             t.audit_after(),
-            "IP",
+            t.audit_ip(),
         ]
         .map(str::to_owned)
         .to_vec(),
         rows: entries
             .iter()
             .map(|e| {
-                let r = row(e, tz);
+                let r = row(e, tz, &t);
                 vec![
                     r.when,
                     r.who,
-                    r.action,
+                    r.action_label,
                     r.target,
                     r.before,
                     r.after,
@@ -133,12 +137,42 @@ pub async fn export(
         .into_response())
 }
 
-fn row(e: &AuditEntryView, tz: &jiff::tz::TimeZone) -> Row {
+const ENTITY_TYPES: [(&str, Key); 3] = [
+    ("user", Key::audit_entity_user),
+    ("unit", Key::audit_entity_unit),
+    ("department", Key::audit_entity_department),
+];
+
+/// What an action code means, in words; new codes show as they are until the catalogue has them.
+fn action_label(action: &str) -> Option<Key> {
+    Some(match action {
+        "auth.login" => Key::audit_action_auth_login,
+        "user.created" => Key::audit_action_user_created,
+        "user.password_changed" => Key::audit_action_user_password_changed,
+        "user.password_reset" => Key::audit_action_user_password_reset,
+        "user.role_granted" => Key::audit_action_user_role_granted,
+        "user.role_revoked" => Key::audit_action_user_role_revoked,
+        "user.active_set" => Key::audit_action_user_active_set,
+        "unit.created" => Key::audit_action_unit_created,
+        "unit.renamed" => Key::audit_action_unit_renamed,
+        "department.created" => Key::audit_action_department_created,
+        "department.head_set" => Key::audit_action_department_head_set,
+        _ => return None,
+    })
+}
+
+fn row(e: &AuditEntryView, tz: &jiff::tz::TimeZone, t: &i18n::Tr) -> Row {
+    let entity = ENTITY_TYPES
+        .iter()
+        .find(|(v, _)| *v == e.entity_type)
+        .map_or(e.entity_type.as_str(), |(_, key)| t.get(*key));
     Row {
         when: e.at.format_minutes(tz),
         who: e.actor.clone(),
+        action_label: action_label(&e.action)
+            .map_or_else(|| e.action.clone(), |k| t.get(k).to_owned()),
         action: e.action.clone(),
-        target: format!("{} {}", e.entity_type, e.entity_id.as_deref().unwrap_or("")),
+        target: format!("{entity} {}", e.entity_id.as_deref().unwrap_or("")),
         before: e.before.clone().unwrap_or_default(),
         after: e.after.clone().unwrap_or_default(),
     }
