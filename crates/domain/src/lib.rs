@@ -2,6 +2,8 @@
 //!
 //! Pure: no database, no network, no clock reads except through [`time::Clock`].
 
+pub mod calendar;
+pub mod feedback;
 pub mod ids;
 pub mod org;
 pub mod roles;

@@ -148,6 +148,66 @@ crate::catalogue! {
     role_publicity_liaison => "宣传员", "Publicity liaison";
     role_evaluator => "第三方评估", "Evaluator";
 
+    // ---- Feedback: kinds, channels, states --------------------------------------------
+    kind_request => "需求", "Request";
+    kind_suggestion => "建议", "Suggestion";
+    kind_complaint => "投诉", "Complaint";
+    kind_praise => "表扬", "Praise";
+    kind_inquiry => "咨询", "Inquiry";
+    channel_web => "网站", "Website";
+    channel_wechat => "公众号", "WeChat account";
+    channel_miniapp => "小程序", "Mini program";
+    channel_api => "接口", "API";
+    channel_suggestion_box => "意见箱", "Suggestion box";
+    channel_comment_book => "意见簿", "Comment book";
+    channel_forum => "座谈会", "Forum";
+    channel_phone => "电话", "Phone";
+    channel_import => "批量导入", "Import";
+    priority_normal => "一般", "Normal";
+    priority_urgent => "紧急", "Urgent";
+    rating_satisfied => "满意", "Satisfied";
+    rating_mostly_satisfied => "基本满意", "Mostly satisfied";
+    rating_dissatisfied => "不满意", "Dissatisfied";
+    status_new => "待受理", "New";
+    status_accepted => "已受理", "Accepted";
+    status_assigned => "已转办", "Assigned";
+    status_in_progress => "办理中", "In progress";
+    status_waiting => "待补充信息", "Waiting for the submitter";
+    status_answered => "已答复", "Answered";
+    status_closed => "已办结", "Closed";
+    status_not_accepted => "不予受理", "Not accepted";
+    status_merged => "已合并", "Merged";
+    status_spam => "垃圾信息", "Spam";
+
+    action_accept => "受理", "accept";
+    action_assign => "转办", "assign";
+    action_start => "开始办理", "start work on";
+    action_ask_submitter => "请群众补充信息", "ask the submitter about";
+    action_submitter_replied => "补充信息", "add information to";
+    action_answer => "答复", "answer";
+    action_close => "办结", "close";
+    action_decline => "不予受理", "decline";
+    action_mark_spam => "标为垃圾信息", "mark as spam";
+    action_not_spam => "取消垃圾信息标记", "unmark as spam";
+    action_merge => "合并", "merge";
+    action_reopen => "重新办理", "reopen";
+    due_on_track => "按期", "On track";
+    due_soon => "即将到期", "Due soon";
+    due_overdue => "已超期", "Overdue";
+    due_paused => "计时暂停", "Clock paused";
+    due_done => "已完成", "Done";
+
+    // ---- Messages about feedback ------------------------------------------------------
+    alert_subject => "反馈 {tracking} 办理提醒", "Reminder about feedback {tracking}";
+    alert_reminder_text => "【{institution}】反馈 {tracking} 将于 {due} 到期，请及时办理：{link}", "[{institution}] Feedback {tracking} is due at {due}; please deal with it: {link}";
+    alert_overdue_text => "【{institution}】反馈 {tracking} 已超过办理时限（{due}），请督促办理：{link}", "[{institution}] Feedback {tracking} passed its deadline ({due}); please see that it is dealt with: {link}";
+    alert_escalated_text => "【{institution}】督办：反馈 {tracking} 超期未办结（时限 {due}），请关注：{link}", "[{institution}] Escalation: feedback {tracking} is still not resolved (due {due}): {link}";
+    alert_reopened_text => "【{institution}】反馈 {tracking} 的答复群众不满意，已重新办理，请关注：{link}", "[{institution}] The submitter of {tracking} was not satisfied and reopened it: {link}";
+    submitter_subject => "【{institution}】您的反馈 {tracking} 有新进展", "[{institution}] News about your feedback {tracking}";
+    submitter_answered_text => "【{institution}】您的反馈 {tracking} 已答复：{detail}… 详情及评价：{link}", "[{institution}] Your feedback {tracking} has been answered: {detail}… Details and rating: {link}";
+    submitter_asked_text => "【{institution}】关于您的反馈 {tracking}，我们需要您补充信息：{detail}… 请点击补充：{link}", "[{institution}] About your feedback {tracking}, we need more information: {detail}… Reply here: {link}";
+    submitter_declined_text => "【{institution}】您的反馈 {tracking} 不予受理，原因：{detail}… 详情：{link}", "[{institution}] Your feedback {tracking} was not accepted: {detail}… Details: {link}";
+
     // ---- Errors ---------------------------------------------------------------------
     err_required => "此项必填", "This field is required";
     err_too_long => "不能超过 {max} 个字", "At most {max} characters";
@@ -176,6 +236,15 @@ crate::catalogue! {
     err_unit_kind => "这里不能添加这种单位", "This kind of unit cannot be added here";
     err_scope => "管辖范围必须在您自己的范围之内", "The scope must lie within your own";
     err_department_needed => "此角色需要选择部门", "This role needs a department";
+    err_range => "请填写 {min} 到 {max} 之间的数", "Enter a number from {min} to {max}";
+    err_date => "请填写正确的日期（年-月-日），且不能晚于今天", "Enter a valid date (year-month-day), not later than today";
+    err_verify_first => "本馆要求先验证手机号再提交，请先用手机号登录", "This institution asks you to verify your mobile number first; please sign in with it";
+    err_reason_needed => "改派需要填写理由", "Reassigning needs a reason";
+    err_adopt_suggestion_only => "只有建议可以标为采纳", "Only suggestions can be marked as adopted";
+    err_merge_target => "请填写另一条仍在办理或已答复的反馈的编号", "Enter the tracking number of another item that is still open or answered";
+    err_illegal_transition => "该反馈当前状态为“{status}”，不能{action}", "This item is “{status}”; you cannot {action} it";
+    err_rating_not_open => "现在不能评价：反馈尚未答复或已评价过", "It cannot be rated now: it is not answered yet or already rated";
+    err_reopen_closed => "已超过可重新办理的期限，或您已对答复表示满意", "It can no longer be reopened: the time has passed or you were satisfied with the answer";
     err_last_admin => "不能停用最后一位系统管理员", "The last system administrator cannot be deactivated";
     error_title => "出错了", "Something went wrong";
     error_home => "回到首页", "Back to the home page";

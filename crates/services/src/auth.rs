@@ -270,6 +270,6 @@ fn locked(now: Timestamp, until: i64) -> ServiceError {
     let minutes = ((until - now.0) + MINUTE_MS - 1) / MINUTE_MS;
     ServiceError::Refused {
         key: Key::login_locked,
-        args: vec![("minutes", minutes.max(1).to_string())],
+        args: vec![("minutes", crate::Arg::Text(minutes.max(1).to_string()))],
     }
 }

@@ -154,6 +154,7 @@ impl Services {
         let tx = self.db().begin().await?;
         let tenant = tenants::insert(&tx, DEMO_CODE, CENTRE, now).await?;
         let centre = org::insert_unit(&tx, tenant, None, "centre", CENTRE, 0, now).await?;
+        self.seed_categories(&tx, tenant).await?;
         let mut demo = Seeder {
             tx: &tx,
             tenant,

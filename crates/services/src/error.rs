@@ -23,7 +23,7 @@ pub enum ServiceError {
     #[error("refused: {key:?}")]
     Refused {
         key: Key,
-        args: Vec<(&'static str, String)>,
+        args: Vec<(&'static str, Arg)>,
     },
     #[error("too many attempts")]
     RateLimited { retry_after_seconds: i64 },
@@ -34,6 +34,22 @@ pub enum ServiceError {
     Store(StoreError),
     #[error("{0}")]
     Internal(String),
+}
+
+/// A value in a refusal's message: plain text, or a catalogue label shown in the reader's language.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Arg {
+    Text(String),
+    Label(Key),
+}
+
+impl Arg {
+    pub fn text(&self, t: &i18n::Tr) -> String {
+        match self {
+            Arg::Text(s) => s.clone(),
+            Arg::Label(k) => t.get(*k).to_owned(),
+        }
+    }
 }
 
 impl ServiceError {

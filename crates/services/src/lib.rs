@@ -10,6 +10,7 @@ mod accounts;
 mod audit;
 mod auth;
 mod error;
+pub mod feedback;
 mod members;
 mod messages;
 mod org;
@@ -23,7 +24,7 @@ pub use accounts::{NewStaff, StaffMember};
 pub use audit::AuditEntryView;
 pub use auth::{LoginOutcome, Principal, Staff};
 pub use demo::DemoAccounts;
-pub use error::{ServiceError, ServiceResult};
+pub use error::{Arg, ServiceError, ServiceResult};
 pub use members::{CodeSent, MemberSession};
 pub use org::{OrgTree, UnitNode};
 pub use secrets::new_token;
@@ -71,6 +72,8 @@ struct Inner {
     gateways: Gateways,
     settings: Settings,
     keys: secrets::Keys,
+    setups: feedback::SetupCache,
+    tracking: feedback::TrackingNumbers,
 }
 
 impl Services {
@@ -89,6 +92,8 @@ impl Services {
             gateways,
             settings,
             keys,
+            setups: Default::default(),
+            tracking: Default::default(),
         })))
     }
 
@@ -119,9 +124,19 @@ impl Services {
         )
         .handle(messages::SendMessage(self.clone()))
         .handle(tenancy::Housekeeping(self.clone()))
+        .handle(feedback::Sweep(self.clone()))
+        .handle(feedback::ComputeFigures(self.clone()))
         .every(Schedule {
             kind: tenancy::HOUSEKEEPING,
             every_ms: domain::time::HOUR_MS,
+        })
+        .every(Schedule {
+            kind: feedback::SWEEP,
+            every_ms: domain::time::MINUTE_MS,
+        })
+        .every(Schedule {
+            kind: feedback::FIGURES,
+            every_ms: 5 * domain::time::MINUTE_MS,
         })
     }
 }

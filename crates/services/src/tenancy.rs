@@ -62,6 +62,7 @@ impl Services {
         let id = tenants::insert(&tx, code, name, now).await?;
         let root = org::insert_unit(&tx, id, None, UnitKind::Centre.as_str(), name, 0, now).await?;
         org::insert_department(&tx, id, root.unit_id(), "office", "办公室", now).await?;
+        self.seed_categories(&tx, id).await?;
         tx.commit().await?;
         self.institution(id).await
     }

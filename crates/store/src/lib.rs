@@ -20,6 +20,8 @@ mod error;
 pub mod schema;
 
 pub mod audit;
+pub mod feedback;
+pub mod feedback_setup;
 pub mod jobs;
 pub mod keys;
 pub mod members;

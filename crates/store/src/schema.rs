@@ -177,3 +177,188 @@ pub enum ServerKeys {
     Value,
     CreatedAt,
 }
+
+#[derive(Iden, Clone, Copy)]
+pub enum Categories {
+    Table,
+    Id,
+    TenantId,
+    Code,
+    Name,
+    NameEn,
+    SortOrder,
+    Active,
+    CreatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum Feedback {
+    Table,
+    Id,
+    TenantId,
+    TrackingNo,
+    SubmissionKey,
+    Channel,
+    Kind,
+    Category,
+    SuggestedCategory,
+    UnitId,
+    StationId,
+    UnitPath,
+    DepartmentId,
+    AssigneeId,
+    Status,
+    ResumeStatus,
+    Priority,
+    Lang,
+    Body,
+    PublicBody,
+    MemberId,
+    ContactName,
+    ContactMobile,
+    ContactEmail,
+    ContactVerified,
+    DisplayName,
+    Publish,
+    Moderation,
+    SupportCount,
+    ReceivedAt,
+    FirstResponseDue,
+    ResolutionDue,
+    FirstRespondedAt,
+    AnsweredAt,
+    ClosedAt,
+    PausedAt,
+    NextCheckAt,
+    Rating,
+    RatedAt,
+    Adopted,
+    MergedInto,
+    ReopenCount,
+    EnteredBy,
+    Ip,
+    AnonymisedAt,
+    CreatedAt,
+    UpdatedAt,
+    Version,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum FeedbackEvents {
+    Table,
+    Id,
+    TenantId,
+    FeedbackId,
+    Kind,
+    FromStatus,
+    ToStatus,
+    Public,
+    Body,
+    Data,
+    ActorUserId,
+    ActorName,
+    CreatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum FeedbackSupports {
+    Table,
+    TenantId,
+    FeedbackId,
+    MemberId,
+    CreatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum FeedbackPhotos {
+    Table,
+    Id,
+    TenantId,
+    FeedbackId,
+    ContentType,
+    Width,
+    Height,
+    Bytes,
+    CreatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum FeedbackAlerts {
+    Table,
+    FeedbackId,
+    Kind,
+    TenantId,
+    FiredAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum RoutingRules {
+    Table,
+    Id,
+    TenantId,
+    Category,
+    Kind,
+    UnitId,
+    DepartmentId,
+    SortOrder,
+    CreatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum DeadlinePolicies {
+    Table,
+    Id,
+    TenantId,
+    Kind,
+    Priority,
+    FirstResponseMinutes,
+    ResolutionMinutes,
+    CreatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum CalendarDays {
+    Table,
+    TenantId,
+    Day,
+    Kind,
+    Name,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum AnswerTemplates {
+    Table,
+    Id,
+    TenantId,
+    Category,
+    Title,
+    Body,
+    CreatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum SensitiveWords {
+    Table,
+    Id,
+    TenantId,
+    Word,
+    Category,
+    CreatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum Counters {
+    Table,
+    TenantId,
+    Name,
+    Value,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum FeedbackFigures {
+    Table,
+    TenantId,
+    StationId,
+    ComputedAt,
+    Figures,
+}

@@ -18,7 +18,9 @@
 pub mod moderation;
 pub mod normalize;
 pub mod pii;
+pub mod suggest;
 
 pub use moderation::{Category, Hit, SpamSignals, WordList, WordListError, spam_signals};
 pub use normalize::{Folded, fold, skeleton};
 pub use pii::{Pii, PiiKind, detect, mask};
+pub use suggest::suggest_category;

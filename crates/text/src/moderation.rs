@@ -123,6 +123,11 @@ impl WordList {
         self.entries.len()
     }
 
+    /// The listed words with their categories, to build a longer list from this one.
+    pub fn words(&self) -> impl Iterator<Item = (String, Category)> + '_ {
+        self.entries.iter().map(|e| (e.word.clone(), e.category))
+    }
+
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }

@@ -15,7 +15,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use domain::FieldError;
 use i18n::{Key, Lang, Tr};
 use serde::Serialize;
-use services::ServiceError;
+use services::{Arg, ServiceError};
 
 #[derive(Debug)]
 pub enum AppError {
@@ -49,7 +49,7 @@ pub struct ErrorInfo {
     pub status: StatusCode,
     pub code: &'static str,
     pub key: Key,
-    pub args: Vec<(&'static str, String)>,
+    pub args: Vec<(&'static str, Arg)>,
     pub fields: Vec<FieldError>,
     pub retry_after: Option<i64>,
     /// Where a person should be sent instead of shown a page.
@@ -70,8 +70,8 @@ impl ErrorInfo {
     }
 
     pub fn message(&self, t: &Tr) -> String {
-        let args: Vec<(&str, &dyn std::fmt::Display)> = self
-            .args
+        let values: Vec<(&str, String)> = self.args.iter().map(|(k, v)| (*k, v.text(t))).collect();
+        let args: Vec<(&str, &dyn std::fmt::Display)> = values
             .iter()
             .map(|(k, v)| (*k, v as &dyn std::fmt::Display))
             .collect();
@@ -113,7 +113,7 @@ impl AppError {
                 }
             },
             AppError::Malformed { detail, field } => ErrorInfo {
-                args: vec![("detail", detail.clone())],
+                args: vec![("detail", Arg::Text(detail.clone()))],
                 fields: field
                     .iter()
                     .map(|f| FieldError::new(f.clone(), Key::err_malformed).with("detail", detail))
@@ -259,7 +259,7 @@ fn raised_by_axum(status: StatusCode) -> ErrorInfo {
         s if s.is_client_error() => ErrorInfo {
             args: vec![(
                 "detail",
-                s.canonical_reason().unwrap_or("bad request").to_owned(),
+                Arg::Text(s.canonical_reason().unwrap_or("bad request").to_owned()),
             )],
             ..ErrorInfo::new(s, "malformed", Key::err_malformed)
         },

@@ -1,0 +1,456 @@
+//! Deadlines in working time, and the reminders and escalations that keep them.
+//!
+//! Every item carries a first-response deadline and a resolution deadline, computed from
+//! the institution's policy on its working calendar, shifted forward by the working time
+//! it spent waiting on the submitter. Before a deadline the people responsible are
+//! reminded; when it passes the department head is told, and later the office director.
+//! Each of these fires once: the sweep records it in `feedback_alerts` in the same
+//! transaction that queues the messages, so a restart neither loses nor repeats one.
+//! `next_check_at` holds the time of the item's next pending alert, so the sweep reads only
+//! items with something due, however large the backlog.
+
+use super::setup::Setup;
+use super::{status_of, tenant_of};
+use crate::{ServiceResult, Services};
+use domain::feedback::Status;
+use domain::{Role, TenantId, Timestamp, UnitPath, UserId};
+use i18n::{Key, Lang, Tr};
+use jobs::{Handler, Job, JobError};
+use notify::Channel;
+use serde::Serialize;
+use store::Conn;
+use store::feedback::FeedbackRow;
+
+pub const SWEEP: &str = "feedback.deadline_sweep";
+
+/// How an item stands against its deadlines, at a glance.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DueState {
+    OnTrack,
+    /// A deadline is within a day.
+    DueSoon,
+    Overdue,
+    /// Waiting on the submitter: the clock stands still.
+    Paused,
+    /// Nothing more is due.
+    Done,
+}
+
+const DUE_SOON_MS: i64 = domain::time::DAY_MS;
+
+impl DueState {
+    pub fn of(row: &FeedbackRow, now: Timestamp) -> DueState {
+        let status = status_of(row);
+        if status == Status::Waiting {
+            return DueState::Paused;
+        }
+        if !status.is_open() {
+            return DueState::Done;
+        }
+        let next = match (
+            row.first_responded_at,
+            row.first_response_due,
+            row.resolution_due,
+        ) {
+            (None, Some(first), Some(resolution)) => first.min(resolution),
+            (_, _, Some(resolution)) => resolution,
+            (_, Some(first), None) => first,
+            (_, None, None) => return DueState::OnTrack,
+        };
+        if now.0 > next {
+            DueState::Overdue
+        } else if next - now.0 <= DUE_SOON_MS {
+            DueState::DueSoon
+        } else {
+            DueState::OnTrack
+        }
+    }
+
+    pub fn label(self) -> Key {
+        match self {
+            DueState::OnTrack => Key::due_on_track,
+            DueState::DueSoon => Key::due_soon,
+            DueState::Overdue => Key::due_overdue,
+            DueState::Paused => Key::due_paused,
+            DueState::Done => Key::due_done,
+        }
+    }
+}
+
+/// The kinds of alert, in the order they fall due.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Alert {
+    FirstResponseReminder,
+    FirstResponseOverdue,
+    ResolutionReminder,
+    ResolutionOverdue,
+    /// Up to the office director.
+    ResolutionEscalated,
+    /// The submitter reopened it, dissatisfied: its department head hears at once.
+    Reopened,
+}
+
+impl Alert {
+    pub fn code(self) -> &'static str {
+        match self {
+            Alert::FirstResponseReminder => "first_response_reminder",
+            Alert::FirstResponseOverdue => "first_response_overdue",
+            Alert::ResolutionReminder => "resolution_reminder",
+            Alert::ResolutionOverdue => "resolution_overdue",
+            Alert::ResolutionEscalated => "resolution_escalated",
+            Alert::Reopened => "reopened",
+        }
+    }
+
+    /// The alerts about resolving: a reopened item is due again, so these may fire again.
+    pub const RESOLUTION: [&'static str; 3] = [
+        "resolution_reminder",
+        "resolution_overdue",
+        "resolution_escalated",
+    ];
+}
+
+/// When each alert that still applies to the item falls due.
+pub(crate) fn schedule(row: &FeedbackRow, setup: &Setup) -> Vec<(Alert, Timestamp)> {
+    let status = status_of(row);
+    if !status.is_open() || status == Status::Waiting {
+        return Vec::new();
+    }
+    let cal = &setup.calendar;
+    let remind = setup.remind_before_ms();
+    let mut out = Vec::new();
+    if row.first_responded_at.is_none()
+        && let Some(due) = row.first_response_due.map(Timestamp)
+    {
+        out.push((
+            Alert::FirstResponseReminder,
+            before_working(cal, due, remind),
+        ));
+        out.push((Alert::FirstResponseOverdue, due));
+    }
+    if row.answered_at.is_none()
+        && let Some(due) = row.resolution_due.map(Timestamp)
+    {
+        out.push((Alert::ResolutionReminder, before_working(cal, due, remind)));
+        out.push((Alert::ResolutionOverdue, due));
+        let director = cal.add_working(
+            due,
+            setup.settings.director_after_minutes * domain::time::MINUTE_MS,
+        );
+        out.push((Alert::ResolutionEscalated, director));
+    }
+    out
+}
+
+/// The instant `working_ms` of working time before `due` (never before the epoch).
+fn before_working(
+    cal: &domain::calendar::WorkCalendar,
+    due: Timestamp,
+    working_ms: i64,
+) -> Timestamp {
+    if working_ms <= 0 {
+        return due;
+    }
+    // working_between(t, due) shrinks as t grows: find the latest t that still leaves
+    // `working_ms` before `due`. Sixty days back covers any holiday run.
+    let (mut low, mut high) = (due.minus_ms(60 * domain::time::DAY_MS).0.max(0), due.0);
+    while high - low > 60_000 {
+        let mid = low + (high - low) / 2;
+        if cal.working_between(Timestamp(mid), due) >= working_ms {
+            low = mid;
+        } else {
+            high = mid;
+        }
+    }
+    Timestamp(low)
+}
+
+/// The time of the earliest alert not yet fired, for `next_check_at`.
+pub(crate) fn next_check(row: &FeedbackRow, setup: &Setup, fired: &[String]) -> Option<i64> {
+    schedule(row, setup)
+        .into_iter()
+        .filter(|(alert, _)| !fired.iter().any(|f| f == alert.code()))
+        .map(|(_, at)| at.0)
+        .min()
+}
+
+/// Deadlines of a new item received at `received` (working time, on the institution's calendar).
+pub(crate) fn deadlines_for(
+    setup: &Setup,
+    policy: &super::DeadlinePolicy,
+    received: Timestamp,
+) -> (Timestamp, Timestamp) {
+    let cal = &setup.calendar;
+    let minute = domain::time::MINUTE_MS;
+    (
+        cal.add_working(received, policy.first_response_minutes * minute),
+        cal.add_working(received, policy.resolution_minutes * minute),
+    )
+}
+
+impl Services {
+    /// Fires every reminder and escalation now due; gives how many fired.
+    pub async fn sweep_deadlines(&self) -> ServiceResult<usize> {
+        let mut fired = 0;
+        let mut seen = std::collections::HashSet::new();
+        loop {
+            let now = self.now();
+            let rows = store::feedback::due_for_check(self.db(), now, 200).await?;
+            let fresh: Vec<FeedbackRow> = rows.into_iter().filter(|r| seen.insert(r.id)).collect();
+            if fresh.is_empty() {
+                return Ok(fired);
+            }
+            for row in fresh {
+                fired += self.check_item(row, now).await?;
+            }
+        }
+    }
+
+    async fn check_item(&self, row: FeedbackRow, now: Timestamp) -> ServiceResult<usize> {
+        let tenant = tenant_of(&row);
+        let setup = self.feedback_setup(tenant).await?;
+        let tx = self.db().begin().await?;
+        let mut fired_now = 0;
+        let mut fired = store::feedback::fired_alerts(&tx, row.id).await?;
+        for (alert, at) in schedule(&row, &setup) {
+            if at > now || fired.iter().any(|f| f == alert.code()) {
+                continue;
+            }
+            if store::feedback::fire_alert(&tx, tenant, row.id, alert.code(), now).await? {
+                self.send_alert(&tx, &row, alert).await?;
+                fired_now += 1;
+            }
+            fired.push(alert.code().to_owned());
+        }
+        let next = next_check(&row, &setup, &fired);
+        let changed = store::feedback::update(
+            &tx,
+            tenant,
+            row.id,
+            row.version,
+            vec![(store::schema::Feedback::NextCheckAt, next.into())],
+            now,
+        )
+        .await?;
+        if changed == 0 {
+            // Staff changed the item meanwhile and set its next check themselves; its alerts
+            // are looked at again on the next sweep.
+            return Ok(0);
+        }
+        tx.commit().await?;
+        if fired_now > 0 {
+            self.wake_worker();
+        }
+        Ok(fired_now)
+    }
+
+    /// Tells the right people about an alert, and notes it in the item's internal timeline.
+    async fn send_alert(
+        &self,
+        c: &impl Conn,
+        row: &FeedbackRow,
+        alert: Alert,
+    ) -> ServiceResult<()> {
+        let tenant = tenant_of(row);
+        let recipients = match alert {
+            Alert::FirstResponseReminder | Alert::ResolutionReminder => {
+                self.responsible(c, row).await?
+            }
+            Alert::FirstResponseOverdue | Alert::ResolutionOverdue | Alert::Reopened => {
+                self.department_head_or_director(c, row).await?
+            }
+            Alert::ResolutionEscalated => self.directors_over(c, tenant, &row.unit_path).await?,
+        };
+        let institution = self.institution(tenant).await?;
+        let t = Tr::new(Lang::ZhCn);
+        let due = match alert {
+            Alert::FirstResponseReminder | Alert::FirstResponseOverdue => row.first_response_due,
+            _ => row.resolution_due,
+        };
+        let when = due
+            .map(|d| Timestamp(d).format_minutes(&institution.timezone))
+            .unwrap_or_default();
+        let key = match alert {
+            Alert::FirstResponseReminder | Alert::ResolutionReminder => Key::alert_reminder_text,
+            Alert::FirstResponseOverdue | Alert::ResolutionOverdue => Key::alert_overdue_text,
+            Alert::ResolutionEscalated => Key::alert_escalated_text,
+            Alert::Reopened => Key::alert_reopened_text,
+        };
+        let link = format!(
+            "{}/console/feedback/{}",
+            self.settings().public_url.trim_end_matches('/'),
+            row.id
+        );
+        let text = t.fill(
+            key,
+            &[
+                ("institution", &institution.name),
+                ("tracking", &row.tracking_no),
+                ("due", &when),
+                ("link", &link),
+            ],
+        );
+        let subject = t.fill(Key::alert_subject, &[("tracking", &row.tracking_no)]);
+        let mut names = Vec::new();
+        for user in recipients {
+            names.push(user.display_name.clone());
+            self.tell_staff(c, tenant, &user, &subject, &text, row.priority == "urgent")
+                .await?;
+        }
+        store::feedback::add_event(
+            c,
+            store::feedback::NewEvent {
+                tenant,
+                feedback: row.id,
+                kind: alert.code(),
+                from: None,
+                to: None,
+                public: false,
+                body: Some(&names.join("、")),
+                data: None,
+                actor: None,
+                actor_name: None,
+            },
+            self.now(),
+        )
+        .await?;
+        Ok(())
+    }
+
+    pub(crate) async fn send_reopen_alert(
+        &self,
+        c: &impl Conn,
+        row: &FeedbackRow,
+    ) -> ServiceResult<()> {
+        self.send_alert(c, row, Alert::Reopened).await
+    }
+
+    /// Sends a staff member a message: by e-mail when they have an address, by SMS when
+    /// they have only a number or the matter is urgent.
+    pub(crate) async fn tell_staff(
+        &self,
+        c: &impl Conn,
+        tenant: TenantId,
+        user: &store::users::UserRow,
+        subject: &str,
+        text: &str,
+        urgent: bool,
+    ) -> ServiceResult<()> {
+        if let Some(email) = &user.email {
+            self.queue_message(c, Some(tenant), Channel::Email, email, Some(subject), text)
+                .await?;
+        }
+        if let Some(mobile) = &user.mobile
+            && (urgent || user.email.is_none())
+        {
+            self.queue_message(c, Some(tenant), Channel::Sms, mobile, None, text)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Whoever has the item on their desk: its assignee, else its department's head, else
+    /// the office (clerks and director over its unit).
+    async fn responsible(
+        &self,
+        c: &impl Conn,
+        row: &FeedbackRow,
+    ) -> ServiceResult<Vec<store::users::UserRow>> {
+        if let Some(user) = row.assignee_id
+            && let Some(u) = store::users::find(c, UserId(user))
+                .await?
+                .filter(|u| u.active)
+        {
+            return Ok(vec![u]);
+        }
+        if row.department_id.is_some() {
+            return self.department_head_or_director(c, row).await;
+        }
+        let tenant = tenant_of(row);
+        let mut office = self
+            .with_role_over(c, tenant, Role::OfficeClerk, &row.unit_path)
+            .await?;
+        office.extend(self.directors_over(c, tenant, &row.unit_path).await?);
+        Ok(office)
+    }
+
+    async fn department_head_or_director(
+        &self,
+        c: &impl Conn,
+        row: &FeedbackRow,
+    ) -> ServiceResult<Vec<store::users::UserRow>> {
+        let tenant = tenant_of(row);
+        if let Some(dept) = row.department_id
+            && let Some(d) =
+                store::org::find_department(c, tenant, domain::DepartmentId(dept)).await?
+            && let Some(head) = d.head_user_id
+            && let Some(u) = store::users::find(c, UserId(head))
+                .await?
+                .filter(|u| u.active)
+        {
+            return Ok(vec![u]);
+        }
+        self.directors_over(c, tenant, &row.unit_path).await
+    }
+
+    pub(crate) async fn directors_over(
+        &self,
+        c: &impl Conn,
+        tenant: TenantId,
+        unit_path: &str,
+    ) -> ServiceResult<Vec<store::users::UserRow>> {
+        self.with_role_over(c, tenant, Role::OfficeDirector, unit_path)
+            .await
+    }
+
+    /// Active staff holding `role` over the unit at `unit_path`.
+    async fn with_role_over(
+        &self,
+        c: &impl Conn,
+        tenant: TenantId,
+        role: Role,
+        unit_path: &str,
+    ) -> ServiceResult<Vec<store::users::UserRow>> {
+        let path = UnitPath::from_stored(unit_path.to_owned());
+        let mut ids: Vec<i64> = store::users::grants_in(c, tenant)
+            .await?
+            .into_iter()
+            .filter(|g| {
+                g.role == role.as_str()
+                    && path.is_within(&UnitPath::from_stored(g.unit_path.clone()))
+            })
+            .map(|g| g.user_id)
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut users = Vec::new();
+        for id in ids {
+            if let Some(u) = store::users::find(c, UserId(id))
+                .await?
+                .filter(|u| u.active)
+            {
+                users.push(u);
+            }
+        }
+        Ok(users)
+    }
+}
+
+/// The scheduled sweep.
+pub(crate) struct Sweep(pub Services);
+
+#[async_trait::async_trait]
+impl Handler for Sweep {
+    fn kind(&self) -> &'static str {
+        SWEEP
+    }
+
+    async fn run(&self, _job: &Job) -> Result<(), JobError> {
+        self.0
+            .sweep_deadlines()
+            .await
+            .map_err(|e| JobError::Retry(e.to_string()))?;
+        Ok(())
+    }
+}

@@ -1,0 +1,517 @@
+//! Taking feedback in: from the public (web form, API), from staff typing up the
+//! suggestion box, the comment book, a forum or a phone call.
+
+use super::deadlines::{deadlines_for, next_check};
+use super::setup::Setup;
+use crate::rate_limit::Limit;
+use crate::{Institution, MemberSession, ServiceError, ServiceResult, Services, Staff};
+use domain::feedback::{Channel, FeedbackKind, Priority, Status};
+use domain::validate::Checks;
+use domain::{FieldError, Permission, TenantId, Timestamp, UnitId, UnitPath};
+use i18n::{Key, Lang};
+use serde::{Deserialize, Serialize};
+use store::feedback::{self as fb, NewEvent};
+use store::schema::Feedback as F;
+
+/// What a member of the public sends, as typed.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Intake {
+    pub text: String,
+    /// request | suggestion | complaint | praise | inquiry
+    pub kind: String,
+    /// A category code; empty lets the system propose one.
+    pub category: Option<String>,
+    /// The station or service point it concerns; empty for the institution as a whole.
+    pub unit: Option<String>,
+    pub contact_name: Option<String>,
+    pub mobile: Option<String>,
+    pub email: Option<String>,
+    /// How the name shows in public; empty is anonymous.
+    pub display_name: Option<String>,
+    /// A key the form or client made for this submission: sending it twice gives one item.
+    pub submission_key: Option<String>,
+}
+
+/// What staff type in from an offline channel.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct OfflineEntry {
+    #[serde(flatten)]
+    pub intake: Intake,
+    /// suggestion_box | comment_book | forum | phone
+    pub channel: String,
+    /// The day it was received, `YYYY-MM-DD`; empty for today.
+    pub received_on: Option<String>,
+}
+
+/// The receipt of a submission.
+#[derive(Clone, Debug, Serialize)]
+pub struct Submitted {
+    pub id: i64,
+    pub tracking_no: String,
+    /// Where the submitter follows it, without an account.
+    pub tracking_path: String,
+    pub status: Status,
+    /// Held for review before anything becomes public.
+    pub held: bool,
+    /// The category the system proposed, if the submitter chose none.
+    pub suggested_category: Option<String>,
+    /// A repeated submission (same key) gives back the first one.
+    pub repeated: bool,
+}
+
+/// An accepted photo, ready to store.
+pub struct PhotoUpload {
+    pub content_type: &'static str,
+    pub bytes: Vec<u8>,
+    pub size: (u32, u32),
+}
+
+const MAX_TEXT: usize = 4000;
+
+/// Who sent it and how.
+pub struct Source<'a> {
+    pub channel: Channel,
+    pub member: Option<&'a MemberSession>,
+    pub staff: Option<&'a Staff>,
+    pub ip: Option<&'a str>,
+    pub lang: Lang,
+    pub received_at: Option<Timestamp>,
+}
+
+impl Services {
+    /// A member of the public submits feedback (web form or API).
+    pub async fn submit_feedback(
+        &self,
+        institution: &Institution,
+        intake: Intake,
+        photos: Vec<PhotoUpload>,
+        member: Option<&MemberSession>,
+        ip: Option<&str>,
+        channel: Channel,
+        lang: Lang,
+    ) -> ServiceResult<Submitted> {
+        let source = Source {
+            channel,
+            member,
+            staff: None,
+            ip,
+            lang,
+            received_at: None,
+        };
+        self.take_in(institution, intake, photos, source).await
+    }
+
+    /// Staff enter feedback received offline.
+    pub async fn enter_offline_feedback(
+        &self,
+        staff: &Staff,
+        entry: OfflineEntry,
+    ) -> ServiceResult<Submitted> {
+        let institution = self.institution(staff.actor.tenant_id).await?;
+        if !staff.actor.can_somewhere(Permission::TriageFeedback) {
+            return Err(ServiceError::Forbidden);
+        }
+        let mut checks = Checks::new();
+        let channel = checks.present(
+            "channel",
+            Channel::parse(&entry.channel).filter(|c| Channel::OFFLINE.contains(c)),
+            Key::err_choice,
+        );
+        let received_at = match entry
+            .received_on
+            .as_deref()
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+        {
+            None => Some(self.now()),
+            Some(day) => {
+                let parsed = day
+                    .parse::<jiff::civil::Date>()
+                    .ok()
+                    .and_then(|d| d.to_zoned(institution.timezone.clone()).ok())
+                    .map(|z| Timestamp(z.timestamp().as_millisecond()))
+                    .filter(|t| *t <= self.now());
+                checks.present("received_on", parsed, Key::err_date)
+            }
+        };
+        checks.finish()?;
+        let (Some(channel), Some(received_at)) = (channel, received_at) else {
+            return Err(ServiceError::Internal("checked above".into()));
+        };
+        let source = Source {
+            channel,
+            member: None,
+            staff: Some(staff),
+            ip: None,
+            lang: Lang::ZhCn,
+            received_at: Some(received_at),
+        };
+        self.take_in(&institution, entry.intake, Vec::new(), source)
+            .await
+    }
+
+    async fn take_in(
+        &self,
+        institution: &Institution,
+        intake: Intake,
+        photos: Vec<PhotoUpload>,
+        source: Source<'_>,
+    ) -> ServiceResult<Submitted> {
+        let tenant = institution.id;
+        let setup = self.feedback_setup(tenant).await?;
+        if let Some(key) = intake.submission_key.as_deref().filter(|k| !k.is_empty())
+            && let Some(existing) = fb::find_by_submission_key(self.db(), tenant, key).await?
+        {
+            return Ok(self.receipt(&existing, true));
+        }
+        let checked = self
+            .check_intake(institution, &setup, &intake, &source)
+            .await?;
+        self.ration(&setup, tenant, &checked, &source).await?;
+
+        let now = self.now();
+        let received = source.received_at.unwrap_or(now);
+        let year = received.in_zone(&institution.timezone).year();
+        let tracking_no = self
+            .next_tracking_number(tenant, &institution.code, year)
+            .await?;
+        let priority = Priority::Normal;
+        let policy = setup.policy(checked.kind, priority);
+        let (first_due, resolution_due) = deadlines_for(&setup, &policy, received);
+        let routed = route(&setup, &checked);
+        let held = !setup.words.find(&checked.text).is_empty();
+        let suggested = match &checked.category {
+            Some(_) => None,
+            None => text::suggest_category(&checked.text)
+                .map(|(code, _)| code.to_owned())
+                .filter(|code| setup.category(code).is_some()),
+        };
+        let status = if routed.is_some() {
+            Status::Assigned
+        } else {
+            Status::New
+        };
+        let member = source.member.map(|m| m.member.0);
+        let verified_mobile = source.member.map(|m| m.mobile.clone());
+        let row = vec![
+            (F::TenantId, tenant.0.into()),
+            (F::TrackingNo, tracking_no.as_str().into()),
+            (
+                F::SubmissionKey,
+                intake
+                    .submission_key
+                    .clone()
+                    .filter(|k| !k.is_empty())
+                    .into(),
+            ),
+            (F::Channel, source.channel.as_str().into()),
+            (F::Kind, checked.kind.as_str().into()),
+            (F::Category, checked.category.clone().into()),
+            (F::SuggestedCategory, suggested.clone().into()),
+            (F::UnitId, checked.unit.0.into()),
+            (F::StationId, checked.station.0.into()),
+            (F::UnitPath, checked.unit_path.as_str().into()),
+            (F::DepartmentId, routed.into()),
+            (F::Status, status.as_str().into()),
+            (F::Priority, priority.as_str().into()),
+            (F::Lang, source.lang.code().into()),
+            (F::Body, checked.text.as_str().into()),
+            (F::PublicBody, text::mask(&checked.text).into()),
+            (F::MemberId, member.into()),
+            (F::ContactName, checked.contact_name.clone().into()),
+            (
+                F::ContactMobile,
+                verified_mobile.clone().or(checked.mobile.clone()).into(),
+            ),
+            (F::ContactEmail, checked.email.clone().into()),
+            (F::ContactVerified, verified_mobile.is_some().into()),
+            (F::DisplayName, checked.display_name.clone().into()),
+            (F::Publish, "default".into()),
+            (F::Moderation, if held { "held" } else { "clear" }.into()),
+            (F::ReceivedAt, received.0.into()),
+            (F::FirstResponseDue, first_due.0.into()),
+            (F::ResolutionDue, resolution_due.0.into()),
+            (F::EnteredBy, source.staff.map(|s| s.actor.user_id.0).into()),
+            (F::Ip, source.ip.into()),
+            (F::CreatedAt, now.0.into()),
+            (F::UpdatedAt, now.0.into()),
+        ];
+        let tx = self.db().begin().await?;
+        let id = match fb::insert(&tx, row).await {
+            Ok(id) => id,
+            // The same submission key arrived twice at once: the other one won.
+            Err(e) if e.is_duplicate() => {
+                drop(tx);
+                let key = intake.submission_key.as_deref().unwrap_or_default();
+                let existing = fb::find_by_submission_key(self.db(), tenant, key)
+                    .await?
+                    .ok_or(ServiceError::Conflict)?;
+                return Ok(self.receipt(&existing, true));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let actor_name = source.staff.map(|s| s.actor.display_name.as_str());
+        let event = |kind, from: Option<Status>, to: Option<Status>, public, data| NewEvent {
+            tenant,
+            feedback: id,
+            kind,
+            from: from.map(Status::as_str),
+            to: to.map(Status::as_str),
+            public,
+            body: None,
+            data,
+            actor: source.staff.map(|s| s.actor.user_id),
+            actor_name,
+        };
+        fb::add_event(
+            &tx,
+            event("received", None, Some(Status::New), true, None),
+            received,
+        )
+        .await?;
+        if let Some(dept) = routed {
+            let data = serde_json::json!({ "department": dept, "by": "rule" });
+            fb::add_event(
+                &tx,
+                event(
+                    "assigned",
+                    Some(Status::New),
+                    Some(Status::Assigned),
+                    true,
+                    Some(data),
+                ),
+                now,
+            )
+            .await?;
+        }
+        if held {
+            let words: Vec<String> = setup
+                .words
+                .find(&checked.text)
+                .into_iter()
+                .map(|h| h.word)
+                .collect();
+            fb::add_event(
+                &tx,
+                event(
+                    "held",
+                    None,
+                    None,
+                    false,
+                    Some(serde_json::json!({ "words": words })),
+                ),
+                now,
+            )
+            .await?;
+        }
+        for photo in photos {
+            fb::add_photo(
+                &tx,
+                tenant,
+                id,
+                photo.content_type,
+                photo.size,
+                photo.bytes,
+                now,
+            )
+            .await?;
+        }
+        if let Some(staff) = source.staff {
+            let after = serde_json::json!({ "tracking_no": tracking_no, "channel": source.channel, "kind": checked.kind });
+            self.audit(
+                &tx,
+                staff,
+                "feedback.entered",
+                "feedback",
+                id,
+                None,
+                Some(after),
+            )
+            .await?;
+        }
+        let inserted = fb::find(&tx, tenant, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let next = next_check(&inserted, &setup, &[]);
+        fb::update(
+            &tx,
+            tenant,
+            id,
+            inserted.version,
+            vec![(F::NextCheckAt, next.into())],
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Submitted {
+            id,
+            tracking_path: self.tracking_path(tenant, &tracking_no),
+            tracking_no,
+            status,
+            held,
+            suggested_category: suggested,
+            repeated: false,
+        })
+    }
+
+    fn receipt(&self, row: &fb::FeedbackRow, repeated: bool) -> Submitted {
+        Submitted {
+            id: row.id,
+            tracking_path: self.tracking_path(TenantId(row.tenant_id), &row.tracking_no),
+            tracking_no: row.tracking_no.clone(),
+            status: super::status_of(row),
+            held: row.moderation == "held",
+            suggested_category: row.suggested_category.clone(),
+            repeated,
+        }
+    }
+
+    async fn check_intake(
+        &self,
+        institution: &Institution,
+        setup: &Setup,
+        intake: &Intake,
+        source: &Source<'_>,
+    ) -> ServiceResult<Checked> {
+        let mut checks = Checks::new();
+        let text = checks.text("text", &intake.text, MAX_TEXT);
+        let kind = checks.present(
+            "kind",
+            FeedbackKind::parse(intake.kind.trim()),
+            Key::err_choice,
+        );
+        let category = match intake
+            .category
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+        {
+            None => None,
+            Some(code) => checks.present(
+                "category",
+                setup.category(code).map(|c| c.code.clone()),
+                Key::err_choice,
+            ),
+        };
+        let units = store::org::units(self.db(), institution.id).await?;
+        let unit = match intake
+            .unit
+            .as_deref()
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+        {
+            None => units.iter().find(|u| u.parent_id.is_none()),
+            Some(id) => {
+                let found = id
+                    .parse::<i64>()
+                    .ok()
+                    .and_then(|id| units.iter().find(|u| u.id == id));
+                checks.present("unit", found, Key::err_choice)
+            }
+        };
+        let contact_name = checks.optional_text("contact_name", intake.contact_name.as_deref(), 40);
+        let display_name = checks.optional_text("display_name", intake.display_name.as_deref(), 20);
+        let mobile = intake
+            .mobile
+            .as_deref()
+            .filter(|m| !m.trim().is_empty())
+            .and_then(|m| checks.mobile("mobile", m));
+        let email = intake
+            .email
+            .as_deref()
+            .filter(|e| !e.trim().is_empty())
+            .and_then(|e| checks.email("email", e));
+        let public = source.staff.is_none();
+        if public && source.member.is_none() && !setup.settings.accept_unverified {
+            checks.push(FieldError::new("mobile", Key::err_verify_first));
+        }
+        checks.finish()?;
+        let (Some(kind), Some(unit)) = (kind, unit) else {
+            return Err(ServiceError::Internal("checked above".into()));
+        };
+        let path = unit.unit_path();
+        let station = path.ids().get(1).copied().unwrap_or(UnitId(unit.id));
+        Ok(Checked {
+            text,
+            kind,
+            category,
+            unit: UnitId(unit.id),
+            station,
+            unit_path: path,
+            contact_name,
+            display_name,
+            mobile,
+            email,
+        })
+    }
+
+    /// Per-address and per-contact limits on public submissions (staff entry is not limited).
+    async fn ration(
+        &self,
+        setup: &Setup,
+        tenant: TenantId,
+        checked: &Checked,
+        source: &Source<'_>,
+    ) -> ServiceResult<()> {
+        if source.staff.is_some() {
+            return Ok(());
+        }
+        if let Some(ip) = source.ip {
+            let limit = Limit {
+                name: "feedback-ip",
+                max: setup.settings.per_ip_per_hour,
+                window_ms: domain::time::HOUR_MS,
+            };
+            self.spend(limit, &format!("{tenant}:{ip}")).await?;
+        }
+        let contact = source
+            .member
+            .map(|m| m.mobile.clone())
+            .or(checked.mobile.clone())
+            .or(checked.email.clone());
+        if let Some(contact) = contact {
+            let limit = Limit {
+                name: "feedback-contact",
+                max: setup.settings.per_contact_per_day,
+                window_ms: domain::time::DAY_MS,
+            };
+            self.spend(limit, &format!("{tenant}:{contact}")).await?;
+        }
+        Ok(())
+    }
+}
+
+/// A submission that passed its checks.
+pub(crate) struct Checked {
+    pub text: String,
+    pub kind: FeedbackKind,
+    pub category: Option<String>,
+    pub unit: UnitId,
+    /// The station the unit belongs to (or the centre itself), for figures per station.
+    pub station: UnitId,
+    pub unit_path: UnitPath,
+    pub contact_name: Option<String>,
+    pub display_name: Option<String>,
+    pub mobile: Option<String>,
+    pub email: Option<String>,
+}
+
+/// The department the first matching routing rule names; `None` sends it to the office.
+fn route(setup: &Setup, item: &Checked) -> Option<i64> {
+    setup
+        .routing
+        .iter()
+        .find(|r| {
+            r.category
+                .as_deref()
+                .is_none_or(|c| item.category.as_deref() == Some(c))
+                && r.kind.is_none_or(|k| k == item.kind)
+                && r.unit_path.as_deref().is_none_or(|p| {
+                    item.unit_path
+                        .is_within(&UnitPath::from_stored(p.to_owned()))
+                })
+        })
+        .map(|r| r.department)
+}

@@ -1,0 +1,71 @@
+//! The public feedback loop: intake from every channel, the workflow with its deadlines
+//! and escalation, answers, the staff inbox, the public board, and the submitter's rights.
+
+mod board;
+mod deadlines;
+mod inbox;
+mod intake;
+pub mod photos;
+mod setup;
+mod tracking;
+mod views;
+mod workflow;
+
+pub(crate) use board::ComputeFigures;
+pub use board::{
+    BoardFigures, BoardPage, BoardQuery, FIGURES, Figures, MIN_FOR_RATE, PublicItem, TrackingState,
+};
+pub(crate) use deadlines::Sweep;
+pub use deadlines::{DueState, SWEEP};
+pub use inbox::{BulkOutcome, INBOX_PAGE, InboxPage, InboxQuery, InboxRow, QUEUES};
+pub use intake::PhotoUpload;
+pub use intake::{Intake, OfflineEntry, Submitted};
+pub(crate) use setup::SetupCache;
+pub use setup::{
+    CategoryView, DEFAULT_CATEGORIES, DeadlinePolicy, FeedbackSettings, RoutingRule, Setup,
+    default_policies,
+};
+pub(crate) use tracking::TrackingNumbers;
+pub use views::{Contact, ItemView, TimelineEntry};
+pub use workflow::{Moderation, Publish, StaffAction};
+
+use crate::{ServiceError, ServiceResult, Services, Staff};
+use domain::feedback::Status;
+use domain::{DepartmentId, Permission, TenantId, UnitPath};
+use store::feedback::FeedbackRow;
+
+impl Services {
+    /// The item, if the staff member may see it: its unit lies in their scope for viewing
+    /// feedback, or it is assigned to one of their departments.
+    pub(crate) async fn visible_item(&self, staff: &Staff, id: i64) -> ServiceResult<FeedbackRow> {
+        let row = store::feedback::find(self.db(), staff.actor.tenant_id, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        if !can_on(staff, Permission::ViewFeedback, &row) {
+            // Not telling whether it exists.
+            return Err(ServiceError::NotFound);
+        }
+        Ok(row)
+    }
+}
+
+/// May the staff member do `permission` to this item: over its unit, or through the
+/// department it is assigned to?
+pub(crate) fn can_on(staff: &Staff, permission: Permission, row: &FeedbackRow) -> bool {
+    let path = UnitPath::from_stored(row.unit_path.clone());
+    staff.actor.can(permission, &path)
+        || row.department_id.is_some_and(|d| {
+            staff
+                .actor
+                .departments(permission)
+                .contains(&DepartmentId(d))
+        })
+}
+
+pub(crate) fn status_of(row: &FeedbackRow) -> Status {
+    Status::parse(&row.status).unwrap_or(Status::New)
+}
+
+pub(crate) fn tenant_of(row: &FeedbackRow) -> TenantId {
+    TenantId(row.tenant_id)
+}

@@ -1,0 +1,191 @@
+//! Items as staff and the public see them.
+
+use super::deadlines::DueState;
+use super::{Moderation, Publish, can_on, status_of};
+use crate::{ServiceResult, Services, Staff};
+use domain::feedback::{Channel, FeedbackKind, Priority, Rating, Status};
+use domain::{Permission, Timestamp};
+use serde::Serialize;
+use store::feedback::{EventRow, FeedbackRow};
+
+/// How to reach the submitter; only staff allowed to see contact details get it unmasked.
+#[derive(Clone, Debug, Serialize)]
+pub struct Contact {
+    pub name: Option<String>,
+    pub mobile: Option<String>,
+    pub email: Option<String>,
+    pub verified: bool,
+}
+
+/// One item, as the staff member asking may see it.
+#[derive(Clone, Debug, Serialize)]
+pub struct ItemView {
+    pub id: i64,
+    pub tracking_no: String,
+    pub kind: FeedbackKind,
+    pub category: Option<String>,
+    /// What the system proposed, with the words that led to it.
+    pub suggested_category: Option<String>,
+    pub channel: Channel,
+    pub status: Status,
+    pub priority: Priority,
+    pub unit: i64,
+    pub station: i64,
+    pub department: Option<i64>,
+    pub assignee: Option<i64>,
+    pub body: String,
+    /// What the public sees: personal data masked, or the staff's redaction.
+    pub public_body: String,
+    pub contact: Contact,
+    /// The name shown in public; `None` is anonymous.
+    pub display_name: Option<String>,
+    pub publish: Publish,
+    pub moderation: Moderation,
+    pub support_count: i64,
+    pub received_at: Timestamp,
+    pub first_response_due: Option<Timestamp>,
+    pub resolution_due: Option<Timestamp>,
+    pub first_responded_at: Option<Timestamp>,
+    pub answered_at: Option<Timestamp>,
+    pub closed_at: Option<Timestamp>,
+    pub due: DueState,
+    pub rating: Option<Rating>,
+    pub adopted: bool,
+    pub merged_into: Option<i64>,
+    pub reopen_count: i64,
+    pub anonymised: bool,
+    /// For optimistic concurrency: send it back with an action.
+    pub version: i64,
+}
+
+/// One step of an item's history.
+#[derive(Clone, Debug, Serialize)]
+pub struct TimelineEntry {
+    pub id: i64,
+    pub kind: String,
+    pub from: Option<Status>,
+    pub to: Option<Status>,
+    pub public: bool,
+    pub body: Option<String>,
+    /// Staff see who did it; the public sees the institution acting.
+    pub actor: Option<String>,
+    pub at: Timestamp,
+}
+
+impl TimelineEntry {
+    pub(crate) fn from_row(row: EventRow, with_actor: bool) -> Self {
+        TimelineEntry {
+            id: row.id,
+            kind: row.kind,
+            from: row.from_status.as_deref().and_then(Status::parse),
+            to: row.to_status.as_deref().and_then(Status::parse),
+            public: row.public,
+            body: row.body,
+            actor: if with_actor { row.actor_name } else { None },
+            at: Timestamp(row.created_at),
+        }
+    }
+}
+
+impl ItemView {
+    /// The view of `row` for `staff` at `now`; contact details masked unless they may see them.
+    pub(crate) fn for_staff(row: FeedbackRow, staff: &Staff, now: Timestamp) -> ItemView {
+        let sees_contact = can_on(staff, Permission::SeeContactDetails, &row);
+        ItemView::build(row, sees_contact, now)
+    }
+
+    pub(crate) fn build(row: FeedbackRow, sees_contact: bool, now: Timestamp) -> ItemView {
+        let due = DueState::of(&row, now);
+        let contact = if sees_contact {
+            Contact {
+                name: row.contact_name.clone(),
+                mobile: row.contact_mobile.clone(),
+                email: row.contact_email.clone(),
+                verified: row.contact_verified,
+            }
+        } else {
+            Contact {
+                name: row.contact_name.as_deref().map(mask_name),
+                mobile: row
+                    .contact_mobile
+                    .as_deref()
+                    .map(domain::validate::mask_mobile),
+                email: row.contact_email.as_deref().map(mask_email),
+                verified: row.contact_verified,
+            }
+        };
+        ItemView {
+            id: row.id,
+            kind: FeedbackKind::parse(&row.kind).unwrap_or(FeedbackKind::Request),
+            channel: Channel::parse(&row.channel).unwrap_or(Channel::Web),
+            status: status_of(&row),
+            priority: Priority::parse(&row.priority).unwrap_or(Priority::Normal),
+            public_body: row
+                .public_body
+                .clone()
+                .unwrap_or_else(|| text::mask(&row.body)),
+            publish: Publish::parse(&row.publish).unwrap_or(Publish::Default),
+            moderation: Moderation::parse(&row.moderation).unwrap_or(Moderation::Clear),
+            received_at: Timestamp(row.received_at),
+            first_response_due: row.first_response_due.map(Timestamp),
+            resolution_due: row.resolution_due.map(Timestamp),
+            first_responded_at: row.first_responded_at.map(Timestamp),
+            answered_at: row.answered_at.map(Timestamp),
+            closed_at: row.closed_at.map(Timestamp),
+            rating: row.rating.as_deref().and_then(Rating::parse),
+            anonymised: row.anonymised_at.is_some(),
+            due,
+            contact,
+            tracking_no: row.tracking_no,
+            category: row.category,
+            suggested_category: row.suggested_category,
+            unit: row.unit_id,
+            station: row.station_id,
+            department: row.department_id,
+            assignee: row.assignee_id,
+            body: row.body,
+            display_name: row.display_name,
+            support_count: row.support_count,
+            adopted: row.adopted,
+            merged_into: row.merged_into,
+            reopen_count: row.reopen_count,
+            version: row.version,
+        }
+    }
+}
+
+impl Services {
+    /// An item with its whole timeline (internal notes included), for staff.
+    pub async fn feedback_item(
+        &self,
+        staff: &Staff,
+        id: i64,
+    ) -> ServiceResult<(ItemView, Vec<TimelineEntry>)> {
+        let row = self.visible_item(staff, id).await?;
+        let events = store::feedback::events(self.db(), staff.actor.tenant_id, id, false).await?;
+        let item = ItemView::for_staff(row, staff, self.now());
+        Ok((
+            item,
+            events
+                .into_iter()
+                .map(|e| TimelineEntry::from_row(e, true))
+                .collect(),
+        ))
+    }
+}
+
+/// `张*`, `欧阳**`: the surname stays.
+pub(crate) fn mask_name(name: &str) -> String {
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(first) => std::iter::once(first).chain(chars.map(|_| '*')).collect(),
+        None => String::new(),
+    }
+}
+
+pub(crate) fn mask_email(email: &str) -> String {
+    match email.split_once('@') {
+        Some((local, domain)) => format!("{}***@{domain}", local.chars().next().unwrap_or('*')),
+        None => "***".into(),
+    }
+}

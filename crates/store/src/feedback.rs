@@ -1,0 +1,706 @@
+//! Feedback items, their timeline, supporters, photos and deadline alerts.
+
+use crate::schema::{
+    Feedback as F, FeedbackAlerts as Al, FeedbackEvents as E, FeedbackPhotos as P,
+    FeedbackSupports as S,
+};
+use crate::{Conn, Result};
+use domain::{MemberId, TenantId, Timestamp, UserId};
+use sea_query::{Cond, Expr, ExprTrait, OnConflict, Order, Query, SelectStatement};
+
+/// An item as stored. Personal data (`contact_*`, `ip`, `body`) is for staff who handle it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct FeedbackRow {
+    pub id: i64,
+    pub tenant_id: i64,
+    pub tracking_no: String,
+    pub submission_key: Option<String>,
+    pub channel: String,
+    pub kind: String,
+    pub category: Option<String>,
+    pub suggested_category: Option<String>,
+    pub unit_id: i64,
+    pub station_id: i64,
+    pub unit_path: String,
+    pub department_id: Option<i64>,
+    pub assignee_id: Option<i64>,
+    pub status: String,
+    pub resume_status: Option<String>,
+    pub priority: String,
+    pub lang: String,
+    pub body: String,
+    pub public_body: Option<String>,
+    pub member_id: Option<i64>,
+    pub contact_name: Option<String>,
+    pub contact_mobile: Option<String>,
+    pub contact_email: Option<String>,
+    pub contact_verified: bool,
+    pub display_name: Option<String>,
+    pub publish: String,
+    pub moderation: String,
+    pub support_count: i64,
+    pub received_at: i64,
+    pub first_response_due: Option<i64>,
+    pub resolution_due: Option<i64>,
+    pub first_responded_at: Option<i64>,
+    pub answered_at: Option<i64>,
+    pub closed_at: Option<i64>,
+    pub paused_at: Option<i64>,
+    pub next_check_at: Option<i64>,
+    pub rating: Option<String>,
+    pub rated_at: Option<i64>,
+    pub adopted: bool,
+    pub merged_into: Option<i64>,
+    pub reopen_count: i64,
+    pub entered_by: Option<i64>,
+    pub anonymised_at: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub version: i64,
+}
+
+pub const COLUMNS: [F; 46] = [
+    F::Id,
+    F::TenantId,
+    F::TrackingNo,
+    F::SubmissionKey,
+    F::Channel,
+    F::Kind,
+    F::Category,
+    F::SuggestedCategory,
+    F::UnitId,
+    F::StationId,
+    F::UnitPath,
+    F::DepartmentId,
+    F::AssigneeId,
+    F::Status,
+    F::ResumeStatus,
+    F::Priority,
+    F::Lang,
+    F::Body,
+    F::PublicBody,
+    F::MemberId,
+    F::ContactName,
+    F::ContactMobile,
+    F::ContactEmail,
+    F::ContactVerified,
+    F::DisplayName,
+    F::Publish,
+    F::Moderation,
+    F::SupportCount,
+    F::ReceivedAt,
+    F::FirstResponseDue,
+    F::ResolutionDue,
+    F::FirstRespondedAt,
+    F::AnsweredAt,
+    F::ClosedAt,
+    F::PausedAt,
+    F::NextCheckAt,
+    F::Rating,
+    F::RatedAt,
+    F::Adopted,
+    F::MergedInto,
+    F::ReopenCount,
+    F::EnteredBy,
+    F::AnonymisedAt,
+    F::CreatedAt,
+    F::UpdatedAt,
+    F::Version,
+];
+
+/// A column and its new value, for inserts and updates.
+pub type Set = (F, sea_query::Expr);
+
+pub async fn insert(c: &impl Conn, row: Vec<Set>) -> Result<i64> {
+    let stmt = crate::insert_into(F::Table, row)
+        .returning_col(F::Id)
+        .to_owned();
+    c.fetch_i64(&stmt).await
+}
+
+pub fn select() -> SelectStatement {
+    Query::select()
+        .columns(COLUMNS.map(|c| (F::Table, c)))
+        .from(F::Table)
+        .to_owned()
+}
+
+pub async fn find(c: &impl Conn, tenant: TenantId, id: i64) -> Result<Option<FeedbackRow>> {
+    c.fetch_optional(
+        &select()
+            .and_where(Expr::col((F::Table, F::TenantId)).eq(tenant.0))
+            .and_where(Expr::col((F::Table, F::Id)).eq(id))
+            .to_owned(),
+    )
+    .await
+}
+
+pub async fn find_by_tracking_no(
+    c: &impl Conn,
+    tenant: TenantId,
+    tracking_no: &str,
+) -> Result<Option<FeedbackRow>> {
+    c.fetch_optional(
+        &select()
+            .and_where(Expr::col(F::TenantId).eq(tenant.0))
+            .and_where(Expr::col(F::TrackingNo).eq(tracking_no))
+            .to_owned(),
+    )
+    .await
+}
+
+pub async fn find_by_submission_key(
+    c: &impl Conn,
+    tenant: TenantId,
+    key: &str,
+) -> Result<Option<FeedbackRow>> {
+    c.fetch_optional(
+        &select()
+            .and_where(Expr::col(F::TenantId).eq(tenant.0))
+            .and_where(Expr::col(F::SubmissionKey).eq(key))
+            .to_owned(),
+    )
+    .await
+}
+
+/// Applies `changes` if the item is still at `version` (nobody changed it meanwhile);
+/// bumps the version. Gives the number of rows changed: 0 means a lost race.
+pub async fn update(
+    c: &impl Conn,
+    tenant: TenantId,
+    id: i64,
+    version: i64,
+    changes: Vec<Set>,
+    now: Timestamp,
+) -> Result<u64> {
+    let mut stmt = Query::update()
+        .table(F::Table)
+        .value(F::Version, Expr::col(F::Version).add(1))
+        .value(F::UpdatedAt, now.0)
+        .and_where(Expr::col(F::TenantId).eq(tenant.0))
+        .and_where(Expr::col(F::Id).eq(id))
+        .and_where(Expr::col(F::Version).eq(version))
+        .to_owned();
+    for (column, value) in changes {
+        stmt.value(column, value);
+    }
+    c.execute(&stmt).await
+}
+
+/// Items whose next reminder or escalation is due, oldest first.
+pub async fn due_for_check(c: &impl Conn, now: Timestamp, limit: u64) -> Result<Vec<FeedbackRow>> {
+    c.fetch_all(
+        &select()
+            .and_where(Expr::col(F::NextCheckAt).lte(now.0))
+            .order_by(F::NextCheckAt, Order::Asc)
+            .limit(limit)
+            .to_owned(),
+    )
+    .await
+}
+
+/// Closed items received before `before` that still hold personal data.
+pub async fn closed_before(
+    c: &impl Conn,
+    tenant: TenantId,
+    before: Timestamp,
+    limit: u64,
+) -> Result<Vec<FeedbackRow>> {
+    c.fetch_all(
+        &select()
+            .and_where(Expr::col(F::TenantId).eq(tenant.0))
+            .and_where(Expr::col(F::ClosedAt).lt(before.0))
+            .and_where(Expr::col(F::AnonymisedAt).is_null())
+            .order_by(F::ClosedAt, Order::Asc)
+            .limit(limit)
+            .to_owned(),
+    )
+    .await
+}
+
+pub async fn by_member(
+    c: &impl Conn,
+    tenant: TenantId,
+    member: MemberId,
+) -> Result<Vec<FeedbackRow>> {
+    c.fetch_all(
+        &select()
+            .and_where(Expr::col(F::TenantId).eq(tenant.0))
+            .and_where(Expr::col(F::MemberId).eq(member.0))
+            .order_by(F::Id, Order::Desc)
+            .to_owned(),
+    )
+    .await
+}
+
+/// Runs a list query built by the caller from [`select`] (the inbox and the board
+/// compose their filters in the services crate).
+pub async fn list(c: &impl Conn, stmt: &SelectStatement) -> Result<Vec<FeedbackRow>> {
+    c.fetch_all(stmt).await
+}
+
+/// `unit_path` lies in one of `paths`' subtrees. Paths hold only digits and slashes, so
+/// they need no escaping in a LIKE pattern.
+pub fn within(paths: &[String]) -> Cond {
+    paths.iter().fold(Cond::any(), |cond, p| {
+        cond.add(Expr::col((F::Table, F::UnitPath)).like(format!("{p}%")))
+    })
+}
+
+// ---- The timeline -----------------------------------------------------------------------
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct EventRow {
+    pub id: i64,
+    pub feedback_id: i64,
+    pub kind: String,
+    pub from_status: Option<String>,
+    pub to_status: Option<String>,
+    pub public: bool,
+    pub body: Option<String>,
+    pub data: Option<String>,
+    pub actor_user_id: Option<i64>,
+    pub actor_name: Option<String>,
+    pub created_at: i64,
+}
+
+pub struct NewEvent<'a> {
+    pub tenant: TenantId,
+    pub feedback: i64,
+    pub kind: &'a str,
+    pub from: Option<&'a str>,
+    pub to: Option<&'a str>,
+    /// Shown in the public timeline; internal notes are not.
+    pub public: bool,
+    pub body: Option<&'a str>,
+    pub data: Option<serde_json::Value>,
+    pub actor: Option<UserId>,
+    pub actor_name: Option<&'a str>,
+}
+
+pub async fn add_event(c: &impl Conn, e: NewEvent<'_>, now: Timestamp) -> Result<i64> {
+    let stmt = crate::insert_into(
+        E::Table,
+        vec![
+            (E::TenantId, e.tenant.0.into()),
+            (E::FeedbackId, e.feedback.into()),
+            (E::Kind, e.kind.into()),
+            (E::FromStatus, e.from.into()),
+            (E::ToStatus, e.to.into()),
+            (E::Public, e.public.into()),
+            (E::Body, e.body.into()),
+            (E::Data, e.data.map(|d| d.to_string()).into()),
+            (E::ActorUserId, e.actor.map(|u| u.0).into()),
+            (E::ActorName, e.actor_name.into()),
+            (E::CreatedAt, now.0.into()),
+        ],
+    )
+    .returning_col(E::Id)
+    .to_owned();
+    c.fetch_i64(&stmt).await
+}
+
+pub async fn events(
+    c: &impl Conn,
+    tenant: TenantId,
+    feedback: i64,
+    public_only: bool,
+) -> Result<Vec<EventRow>> {
+    let mut stmt = Query::select()
+        .columns([
+            E::Id,
+            E::FeedbackId,
+            E::Kind,
+            E::FromStatus,
+            E::ToStatus,
+            E::Public,
+            E::Body,
+            E::Data,
+            E::ActorUserId,
+            E::ActorName,
+            E::CreatedAt,
+        ])
+        .from(E::Table)
+        .and_where(Expr::col(E::TenantId).eq(tenant.0))
+        .and_where(Expr::col(E::FeedbackId).eq(feedback))
+        .order_by(E::Id, Order::Asc)
+        .to_owned();
+    if public_only {
+        stmt.and_where(Expr::col(E::Public).eq(true));
+    }
+    c.fetch_all(&stmt).await
+}
+
+/// Blanks the personal data inside timeline entries (answers may quote the submitter).
+pub async fn replace_event_body(
+    c: &impl Conn,
+    tenant: TenantId,
+    event: i64,
+    body: &str,
+) -> Result<u64> {
+    c.execute(
+        &Query::update()
+            .table(E::Table)
+            .value(E::Body, body)
+            .and_where(Expr::col(E::TenantId).eq(tenant.0))
+            .and_where(Expr::col(E::Id).eq(event))
+            .to_owned(),
+    )
+    .await
+}
+
+/// Moves an item's timeline to the item it was merged into (kept as history there).
+pub async fn move_events(c: &impl Conn, tenant: TenantId, from: i64, to: i64) -> Result<u64> {
+    c.execute(
+        &Query::update()
+            .table(E::Table)
+            .value(E::FeedbackId, to)
+            .and_where(Expr::col(E::TenantId).eq(tenant.0))
+            .and_where(Expr::col(E::FeedbackId).eq(from))
+            .and_where(Expr::col(E::Public).eq(false))
+            .to_owned(),
+    )
+    .await
+}
+
+// ---- Supporters ("me too") ----------------------------------------------------------------
+
+/// Records a member's support; `false` when they had supported it already.
+pub async fn add_support(
+    c: &impl Conn,
+    tenant: TenantId,
+    feedback: i64,
+    member: MemberId,
+    now: Timestamp,
+) -> Result<bool> {
+    let inserted = c
+        .execute(
+            &crate::insert_into(
+                S::Table,
+                vec![
+                    (S::TenantId, tenant.0.into()),
+                    (S::FeedbackId, feedback.into()),
+                    (S::MemberId, member.0.into()),
+                    (S::CreatedAt, now.0.into()),
+                ],
+            )
+            .on_conflict(
+                OnConflict::columns([S::FeedbackId, S::MemberId])
+                    .do_nothing()
+                    .to_owned(),
+            )
+            .to_owned(),
+        )
+        .await?;
+    if inserted == 1 {
+        c.execute(
+            &Query::update()
+                .table(F::Table)
+                .value(F::SupportCount, Expr::col(F::SupportCount).add(1))
+                .and_where(Expr::col(F::Id).eq(feedback))
+                .to_owned(),
+        )
+        .await?;
+    }
+    Ok(inserted == 1)
+}
+
+/// Moves supporters of a merged item to the surviving one; those who supported both count once.
+pub async fn move_supports(
+    c: &impl Conn,
+    tenant: TenantId,
+    from: i64,
+    to: i64,
+    now: Timestamp,
+) -> Result<()> {
+    let members: Vec<(i64,)> = c
+        .fetch_all(
+            &Query::select()
+                .column(S::MemberId)
+                .from(S::Table)
+                .and_where(Expr::col(S::TenantId).eq(tenant.0))
+                .and_where(Expr::col(S::FeedbackId).eq(from))
+                .to_owned(),
+        )
+        .await?;
+    for (member,) in members {
+        add_support(c, tenant, to, MemberId(member), now).await?;
+    }
+    Ok(())
+}
+
+pub async fn supporters(c: &impl Conn, feedback: i64) -> Result<Vec<i64>> {
+    let rows: Vec<(i64,)> = c
+        .fetch_all(
+            &Query::select()
+                .column(S::MemberId)
+                .from(S::Table)
+                .and_where(Expr::col(S::FeedbackId).eq(feedback))
+                .to_owned(),
+        )
+        .await?;
+    Ok(rows.into_iter().map(|(m,)| m).collect())
+}
+
+// ---- Photos ---------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PhotoMeta {
+    pub id: i64,
+    pub feedback_id: i64,
+    pub content_type: String,
+    pub width: i64,
+    pub height: i64,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Photo {
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+pub async fn add_photo(
+    c: &impl Conn,
+    tenant: TenantId,
+    feedback: i64,
+    content_type: &str,
+    (width, height): (u32, u32),
+    bytes: Vec<u8>,
+    now: Timestamp,
+) -> Result<i64> {
+    let stmt = crate::insert_into(
+        P::Table,
+        vec![
+            (P::TenantId, tenant.0.into()),
+            (P::FeedbackId, feedback.into()),
+            (P::ContentType, content_type.into()),
+            (P::Width, i64::from(width).into()),
+            (P::Height, i64::from(height).into()),
+            (P::Bytes, bytes.into()),
+            (P::CreatedAt, now.0.into()),
+        ],
+    )
+    .returning_col(P::Id)
+    .to_owned();
+    c.fetch_i64(&stmt).await
+}
+
+pub async fn photos(c: &impl Conn, tenant: TenantId, feedback: i64) -> Result<Vec<PhotoMeta>> {
+    c.fetch_all(
+        &Query::select()
+            .columns([P::Id, P::FeedbackId, P::ContentType, P::Width, P::Height])
+            .from(P::Table)
+            .and_where(Expr::col(P::TenantId).eq(tenant.0))
+            .and_where(Expr::col(P::FeedbackId).eq(feedback))
+            .order_by(P::Id, Order::Asc)
+            .to_owned(),
+    )
+    .await
+}
+
+pub async fn photo(
+    c: &impl Conn,
+    tenant: TenantId,
+    feedback: i64,
+    photo: i64,
+) -> Result<Option<Photo>> {
+    c.fetch_optional(
+        &Query::select()
+            .columns([P::ContentType, P::Bytes])
+            .from(P::Table)
+            .and_where(Expr::col(P::TenantId).eq(tenant.0))
+            .and_where(Expr::col(P::FeedbackId).eq(feedback))
+            .and_where(Expr::col(P::Id).eq(photo))
+            .to_owned(),
+    )
+    .await
+}
+
+pub async fn delete_photos(c: &impl Conn, tenant: TenantId, feedback: i64) -> Result<u64> {
+    c.execute(
+        &Query::delete()
+            .from_table(P::Table)
+            .and_where(Expr::col(P::TenantId).eq(tenant.0))
+            .and_where(Expr::col(P::FeedbackId).eq(feedback))
+            .to_owned(),
+    )
+    .await
+}
+
+// ---- Deadline alerts, each at most once -----------------------------------------------------
+
+/// Records that `kind` (a reminder or an escalation) fired for the item; `false` when it
+/// had fired before. Called in the transaction that queues the alert's messages, so a
+/// message goes out exactly when this says `true`.
+pub async fn fire_alert(
+    c: &impl Conn,
+    tenant: TenantId,
+    feedback: i64,
+    kind: &str,
+    now: Timestamp,
+) -> Result<bool> {
+    let inserted = c
+        .execute(
+            &crate::insert_into(
+                Al::Table,
+                vec![
+                    (Al::FeedbackId, feedback.into()),
+                    (Al::Kind, kind.into()),
+                    (Al::TenantId, tenant.0.into()),
+                    (Al::FiredAt, now.0.into()),
+                ],
+            )
+            .on_conflict(
+                OnConflict::columns([Al::FeedbackId, Al::Kind])
+                    .do_nothing()
+                    .to_owned(),
+            )
+            .to_owned(),
+        )
+        .await?;
+    Ok(inserted == 1)
+}
+
+pub async fn fired_alerts(c: &impl Conn, feedback: i64) -> Result<Vec<String>> {
+    let rows: Vec<(String,)> = c
+        .fetch_all(
+            &Query::select()
+                .column(Al::Kind)
+                .from(Al::Table)
+                .and_where(Expr::col(Al::FeedbackId).eq(feedback))
+                .to_owned(),
+        )
+        .await?;
+    Ok(rows.into_iter().map(|(k,)| k).collect())
+}
+
+/// Forgets alerts that a reopening makes due again.
+pub async fn clear_alerts(c: &impl Conn, feedback: i64, kinds: &[&str]) -> Result<u64> {
+    c.execute(
+        &Query::delete()
+            .from_table(Al::Table)
+            .and_where(Expr::col(Al::FeedbackId).eq(feedback))
+            .and_where(Expr::col(Al::Kind).is_in(kinds.iter().copied()))
+            .to_owned(),
+    )
+    .await
+}
+
+// ---- Figures, computed in the background --------------------------------------------------------
+
+/// What the figures are computed from: one row per item received in the window.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct FigureRow {
+    pub station_id: i64,
+    pub status: String,
+    pub received_at: i64,
+    pub first_responded_at: Option<i64>,
+    pub answered_at: Option<i64>,
+    pub resolution_due: Option<i64>,
+    pub rating: Option<String>,
+}
+
+pub async fn figure_rows(
+    c: &impl Conn,
+    tenant: TenantId,
+    since: Timestamp,
+) -> Result<Vec<FigureRow>> {
+    c.fetch_all(
+        &Query::select()
+            .columns([
+                F::StationId,
+                F::Status,
+                F::ReceivedAt,
+                F::FirstRespondedAt,
+                F::AnsweredAt,
+                F::ResolutionDue,
+                F::Rating,
+            ])
+            .from(F::Table)
+            .and_where(Expr::col(F::TenantId).eq(tenant.0))
+            .and_where(Expr::col(F::ReceivedAt).gte(since.0))
+            .to_owned(),
+    )
+    .await
+}
+
+/// Stores the figures of a station (0: the whole institution) as computed at `now`.
+pub async fn save_figures(
+    c: &impl Conn,
+    tenant: TenantId,
+    station: i64,
+    figures: &str,
+    now: Timestamp,
+) -> Result<u64> {
+    use crate::schema::FeedbackFigures as G;
+    c.execute(
+        &crate::insert_into(
+            G::Table,
+            vec![
+                (G::TenantId, tenant.0.into()),
+                (G::StationId, station.into()),
+                (G::ComputedAt, now.0.into()),
+                (G::Figures, figures.into()),
+            ],
+        )
+        .on_conflict(
+            OnConflict::columns([G::TenantId, G::StationId])
+                .update_columns([G::ComputedAt, G::Figures])
+                .to_owned(),
+        )
+        .to_owned(),
+    )
+    .await
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SavedFigures {
+    pub station_id: i64,
+    pub computed_at: i64,
+    pub figures: String,
+}
+
+pub async fn saved_figures(c: &impl Conn, tenant: TenantId) -> Result<Vec<SavedFigures>> {
+    use crate::schema::FeedbackFigures as G;
+    c.fetch_all(
+        &Query::select()
+            .columns([G::StationId, G::ComputedAt, G::Figures])
+            .from(G::Table)
+            .and_where(Expr::col(G::TenantId).eq(tenant.0))
+            .order_by(G::StationId, Order::Asc)
+            .to_owned(),
+    )
+    .await
+}
+
+/// Latest public answer of each item, for lists that show answers.
+pub async fn latest_answer(
+    c: &impl Conn,
+    tenant: TenantId,
+    feedback: i64,
+) -> Result<Option<EventRow>> {
+    c.fetch_optional(
+        &Query::select()
+            .columns([
+                E::Id,
+                E::FeedbackId,
+                E::Kind,
+                E::FromStatus,
+                E::ToStatus,
+                E::Public,
+                E::Body,
+                E::Data,
+                E::ActorUserId,
+                E::ActorName,
+                E::CreatedAt,
+            ])
+            .from(E::Table)
+            .and_where(Expr::col(E::TenantId).eq(tenant.0))
+            .and_where(Expr::col(E::FeedbackId).eq(feedback))
+            .and_where(Expr::col(E::Kind).eq("answer"))
+            .order_by(E::Id, Order::Desc)
+            .limit(1)
+            .to_owned(),
+    )
+    .await
+}
