@@ -159,11 +159,14 @@ pub struct Actor {
 }
 
 impl Actor {
-    /// May this actor do `permission` at the unit whose path is `at`?
+    /// May this actor do `permission` anywhere in the unit whose path is `at`? A department
+    /// role does not count: it reaches only its department's work (see [`Actor::departments`]).
     pub fn can(&self, permission: Permission, at: &UnitPath) -> bool {
-        self.grants
-            .iter()
-            .any(|g| g.role.permissions().contains(&permission) && at.is_within(&g.scope))
+        self.grants.iter().any(|g| {
+            g.department.is_none()
+                && g.role.permissions().contains(&permission)
+                && at.is_within(&g.scope)
+        })
     }
 
     /// May this actor do `permission` anywhere at all?
@@ -255,6 +258,10 @@ mod tests {
             department: Some(DepartmentId(5)),
         }]);
         assert!(staff.scopes(Permission::HandleFeedback).is_empty());
+        assert!(
+            !staff.can(Permission::ViewFeedback, &UnitPath::root(UnitId(1))),
+            "not the whole unit"
+        );
         assert_eq!(
             staff.departments(Permission::HandleFeedback),
             vec![DepartmentId(5)]

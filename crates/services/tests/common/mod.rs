@@ -20,10 +20,7 @@ pub struct App {
 impl testkit::Fixture for App {
     async fn setup(db: &testkit::TestDb) -> App {
         let clock = ManualClock::new(MONDAY_9AM);
-        let gateways = Gateways {
-            sms: Arc::new(notify::LogGateway::new(notify::Channel::Sms)),
-            email: Arc::new(notify::LogGateway::new(notify::Channel::Email)),
-        };
+        let gateways = gateways();
         let services = Services::new(
             db.db.clone(),
             Arc::new(clock.clone()),
@@ -42,6 +39,14 @@ impl testkit::Fixture for App {
             admin,
             admin_password: password,
         }
+    }
+}
+
+/// Development gateways: messages are written to the log (and, by the services, the outbox).
+pub fn gateways() -> Gateways {
+    Gateways {
+        sms: Arc::new(notify::LogGateway::new(notify::Channel::Sms)),
+        email: Arc::new(notify::LogGateway::new(notify::Channel::Email)),
     }
 }
 
