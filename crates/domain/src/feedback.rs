@@ -220,8 +220,9 @@ pub fn transition(
         // An inquiry can be answered on the spot, before it is formally accepted.
         (S::New, A::Answer) => S::Answered,
         (S::Answered, A::Close) => S::Closed,
-        (S::New | S::Accepted, A::Decline) => S::NotAccepted,
-        (S::New | S::Accepted, A::MarkSpam) => S::Spam,
+        // A department may find an item routed to it is outside the institution's remit.
+        (S::New | S::Accepted | S::Assigned, A::Decline) => S::NotAccepted,
+        (S::New | S::Accepted | S::Assigned, A::MarkSpam) => S::Spam,
         (S::Spam, A::NotSpam) => S::New,
         (S::New | S::Accepted | S::Assigned | S::InProgress | S::Waiting, A::Merge) => S::Merged,
         (S::Answered | S::Closed, A::Reopen) => S::InProgress,
@@ -276,6 +277,7 @@ mod tests {
             (Status::NotAccepted, Action::Answer),
             (Status::Merged, Action::Assign),
             (Status::Answered, Action::Decline),
+            (Status::InProgress, Action::Decline),
             (Status::New, Action::Close),
             (Status::InProgress, Action::Reopen),
             (Status::Spam, Action::Answer),

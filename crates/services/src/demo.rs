@@ -163,10 +163,15 @@ impl Services {
             staff: 0,
         };
         let mut highlights = Vec::new();
+        let mut by_category: Vec<(&str, DepartmentId)> = Vec::new();
+        let mut station_offices: Vec<(i64, i64)> = Vec::new();
 
         for (kind, name, head, members) in DEPARTMENTS {
             let dept =
                 org::insert_department(&tx, tenant, centre.unit_id(), kind, name, now).await?;
+            if kind != "office" {
+                by_category.push((kind, dept));
+            }
             let head_id = demo
                 .person(head, Role::DepartmentHead, centre.unit_id(), Some(dept))
                 .await?;
@@ -229,6 +234,7 @@ impl Services {
             let office =
                 org::insert_department(&tx, tenant, station.unit_id(), "office", "办公室", now)
                     .await?;
+            station_offices.push((station.id, office.0));
             for (j, point) in points.iter().enumerate() {
                 org::insert_unit(
                     &tx,
@@ -269,8 +275,41 @@ impl Services {
         for mobile in MEMBERS {
             store::members::upsert_by_mobile(&tx, tenant, mobile, now).await?;
         }
+        // Routing: items about a station go to its office; the centre's items by category.
+        let mut order = 0;
+        for (station, office) in &station_offices {
+            store::feedback_setup::insert_routing_rule(
+                &tx,
+                tenant,
+                None,
+                None,
+                Some(*station),
+                *office,
+                order,
+                now,
+            )
+            .await?;
+            order += 1;
+        }
+        for (category, dept) in &by_category {
+            store::feedback_setup::insert_routing_rule(
+                &tx,
+                tenant,
+                Some(category),
+                None,
+                None,
+                dept.0,
+                order,
+                now,
+            )
+            .await?;
+            order += 1;
+        }
         let staff = demo.staff;
         tx.commit().await?;
+        let institution = self.institution(tenant).await?;
+        self.seed_demo_feedback(&institution, self.0.gateways.clone(), &shared)
+            .await?;
         Ok(DemoAccounts {
             institution: CENTRE.into(),
             password: shared,

@@ -19,6 +19,7 @@ mod secrets;
 mod tenancy;
 
 pub mod demo;
+mod demo_feedback;
 
 pub use accounts::{NewStaff, StaffMember};
 pub use audit::AuditEntryView;

@@ -234,6 +234,7 @@ impl Services {
             action,
             StaffAction::Accept
                 | StaffAction::Assign { .. }
+                | StaffAction::Start
                 | StaffAction::AskSubmitter { .. }
                 | StaffAction::Answer { .. }
                 | StaffAction::Decline { .. }
