@@ -704,3 +704,56 @@ pub async fn latest_answer(
     )
     .await
 }
+
+/// An item a member supported ("me too"), for what is held about them.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SupportRow {
+    pub tracking_no: String,
+    pub created_at: i64,
+}
+
+pub async fn supported_by(
+    c: &impl Conn,
+    tenant: TenantId,
+    member: MemberId,
+) -> Result<Vec<SupportRow>> {
+    c.fetch_all(
+        &Query::select()
+            .column((F::Table, F::TrackingNo))
+            .column((S::Table, S::CreatedAt))
+            .from(S::Table)
+            .inner_join(
+                F::Table,
+                Expr::col((F::Table, F::Id)).equals((S::Table, S::FeedbackId)),
+            )
+            .and_where(Expr::col((S::Table, S::TenantId)).eq(tenant.0))
+            .and_where(Expr::col((S::Table, S::MemberId)).eq(member.0))
+            .order_by((S::Table, S::CreatedAt), Order::Asc)
+            .to_owned(),
+    )
+    .await
+}
+
+/// Inserts many items in one statement; every row must set the same columns in the same
+/// order. For bulk loads (the benchmark's million items), not for intake.
+pub async fn insert_many(c: &impl Conn, rows: Vec<Vec<Set>>) -> Result<u64> {
+    let Some(first) = rows.first() else {
+        return Ok(0);
+    };
+    let columns: Vec<F> = first.iter().map(|(col, _)| *col).collect();
+    let mut stmt = Query::insert()
+        .into_table(F::Table)
+        .columns(columns.clone())
+        .to_owned();
+    for row in rows {
+        let values: Vec<sea_query::Expr> = row.into_iter().map(|(_, v)| v).collect();
+        if values.len() != columns.len() {
+            return Err(crate::StoreError::Corrupt(
+                "rows of a bulk insert differ in their columns".into(),
+            ));
+        }
+        // Cannot panic: the length was checked just above.
+        stmt.values_panic(values);
+    }
+    c.execute(&stmt).await
+}
