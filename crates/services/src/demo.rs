@@ -307,6 +307,7 @@ impl Services {
         }
         let staff = demo.staff;
         tx.commit().await?;
+        self.0.institutions.forget();
         let institution = self.institution(tenant).await?;
         self.seed_demo_feedback(&institution, self.0.gateways.clone(), &shared)
             .await?;

@@ -74,6 +74,7 @@ struct Inner {
     settings: Settings,
     keys: secrets::Keys,
     setups: feedback::SetupCache,
+    institutions: tenancy::InstitutionCache,
     tracking: feedback::TrackingNumbers,
 }
 
@@ -94,6 +95,7 @@ impl Services {
             settings,
             keys,
             setups: Default::default(),
+            institutions: Default::default(),
             tracking: Default::default(),
         })))
     }
@@ -127,6 +129,7 @@ impl Services {
         .handle(tenancy::Housekeeping(self.clone()))
         .handle(feedback::Sweep(self.clone()))
         .handle(feedback::ComputeFigures(self.clone()))
+        .handle(feedback::Retention(self.clone()))
         .every(Schedule {
             kind: tenancy::HOUSEKEEPING,
             every_ms: domain::time::HOUR_MS,
@@ -138,6 +141,10 @@ impl Services {
         .every(Schedule {
             kind: feedback::FIGURES,
             every_ms: 5 * domain::time::MINUTE_MS,
+        })
+        .every(Schedule {
+            kind: feedback::RETENTION,
+            every_ms: domain::time::DAY_MS,
         })
     }
 }

@@ -3,7 +3,23 @@
 use crate::{ServiceResult, Services, secrets};
 use domain::{Role, TenantId, UnitKind};
 use jobs::{Handler, Job, JobError};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
 use store::{org, tenants, users};
+
+/// How long a node trusts its list of institutions; changes made on this node show at once.
+const INSTITUTIONS_TTL: Duration = Duration::from_secs(30);
+
+#[derive(Default)]
+pub(crate) struct InstitutionCache(RwLock<Option<(Instant, Arc<Vec<Institution>>)>>);
+
+impl InstitutionCache {
+    pub fn forget(&self) {
+        if let Ok(mut cache) = self.0.write() {
+            *cache = None;
+        }
+    }
+}
 
 /// An institution as the rest of the application sees it.
 #[derive(Clone, Debug)]
@@ -36,16 +52,30 @@ impl Services {
         host: Option<&str>,
     ) -> ServiceResult<Option<Institution>> {
         let host = host.map(|h| h.split(':').next().unwrap_or(h).to_ascii_lowercase());
-        if let Some(host) = host
-            && let Some(row) = tenants::find_by_host(self.db(), &host).await?
+        let all = self.institutions().await?;
+        let by_host = host.and_then(|h| all.iter().find(|i| i.host.as_deref() == Some(h.as_str())));
+        Ok(by_host.or(all.first()).cloned())
+    }
+
+    /// Every institution, oldest first; cached, because every request asks.
+    async fn institutions(&self) -> ServiceResult<Arc<Vec<Institution>>> {
+        if let Ok(cache) = self.0.institutions.0.read()
+            && let Some((at, list)) = cache.as_ref()
+            && at.elapsed() < INSTITUTIONS_TTL
         {
-            return Ok(Some(row.into()));
+            return Ok(list.clone());
         }
-        Ok(tenants::list(self.db())
-            .await?
-            .into_iter()
-            .next()
-            .map(Institution::from))
+        let list: Arc<Vec<Institution>> = Arc::new(
+            tenants::list(self.db())
+                .await?
+                .into_iter()
+                .map(Institution::from)
+                .collect(),
+        );
+        if let Ok(mut cache) = self.0.institutions.0.write() {
+            *cache = Some((Instant::now(), list.clone()));
+        }
+        Ok(list)
     }
 
     pub async fn institution(&self, id: TenantId) -> ServiceResult<Institution> {
@@ -64,6 +94,7 @@ impl Services {
         org::insert_department(&tx, id, root.unit_id(), "office", "办公室", now).await?;
         self.seed_categories(&tx, id).await?;
         tx.commit().await?;
+        self.0.institutions.forget();
         self.institution(id).await
     }
 
