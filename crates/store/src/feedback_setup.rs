@@ -34,6 +34,7 @@ pub async fn categories(c: &impl Conn, tenant: TenantId) -> Result<Vec<CategoryR
     .await
 }
 
+#[allow(clippy::too_many_arguments)]
 pub async fn upsert_category(
     c: &impl Conn,
     tenant: TenantId,
@@ -125,6 +126,24 @@ pub async fn insert_routing_rule(
         )
         .returning_col(R::Id)
         .to_owned(),
+    )
+    .await
+}
+
+/// Moves a rule to `sort_order` (rules are tried in ascending order).
+pub async fn set_routing_rule_order(
+    c: &impl Conn,
+    tenant: TenantId,
+    id: i64,
+    sort_order: i64,
+) -> Result<u64> {
+    c.execute(
+        &Query::update()
+            .table(R::Table)
+            .value(R::SortOrder, sort_order)
+            .and_where(Expr::col(R::TenantId).eq(tenant.0))
+            .and_where(Expr::col(R::Id).eq(id))
+            .to_owned(),
     )
     .await
 }
@@ -257,6 +276,24 @@ pub async fn upsert_calendar_day(
     .await
 }
 
+/// Removes every entered day from `first` to `last` (both `YYYY-MM-DD`, inclusive).
+pub async fn delete_calendar_days_between(
+    c: &impl Conn,
+    tenant: TenantId,
+    first: &str,
+    last: &str,
+) -> Result<u64> {
+    c.execute(
+        &Query::delete()
+            .from_table(D::Table)
+            .and_where(Expr::col(D::TenantId).eq(tenant.0))
+            .and_where(Expr::col(D::Day).gte(first))
+            .and_where(Expr::col(D::Day).lte(last))
+            .to_owned(),
+    )
+    .await
+}
+
 pub async fn delete_calendar_day(c: &impl Conn, tenant: TenantId, day: &str) -> Result<u64> {
     c.execute(
         &Query::delete()
@@ -311,6 +348,27 @@ pub async fn insert_template(
         )
         .returning_col(T::Id)
         .to_owned(),
+    )
+    .await
+}
+
+pub async fn update_template(
+    c: &impl Conn,
+    tenant: TenantId,
+    id: i64,
+    category: Option<&str>,
+    title: &str,
+    body: &str,
+) -> Result<u64> {
+    c.execute(
+        &Query::update()
+            .table(T::Table)
+            .value(T::Category, category)
+            .value(T::Title, title)
+            .value(T::Body, body)
+            .and_where(Expr::col(T::TenantId).eq(tenant.0))
+            .and_where(Expr::col(T::Id).eq(id))
+            .to_owned(),
     )
     .await
 }

@@ -10,7 +10,9 @@ use domain::validate::Checks;
 use domain::{FieldError, Permission, TenantId, Timestamp, UnitId, UnitPath};
 use i18n::{Key, Lang};
 use serde::{Deserialize, Serialize};
+use store::Conn;
 use store::feedback::{self as fb, NewEvent};
+use store::org::UnitRow;
 use store::schema::Feedback as F;
 
 /// What a member of the public sends, as typed.
@@ -82,6 +84,7 @@ pub struct Source<'a> {
 
 impl Services {
     /// A member of the public submits feedback (web form or API).
+    #[allow(clippy::too_many_arguments)]
     pub async fn submit_feedback(
         &self,
         institution: &Institution,
@@ -171,16 +174,63 @@ impl Services {
             .await?;
         self.ration(&setup, tenant, &checked, &source).await?;
 
-        let now = self.now();
-        let received = source.received_at.unwrap_or(now);
+        let received = source.received_at.unwrap_or(self.now());
         let year = received.in_zone(&institution.timezone).year();
         let tracking_no = self
             .next_tracking_number(tenant, &institution.code, year)
             .await?;
+        let key = intake.submission_key.as_deref().filter(|k| !k.is_empty());
+        let tx = self.db().begin().await?;
+        let new = NewItem {
+            setup: &setup,
+            checked: &checked,
+            source: &source,
+            submission_key: key,
+            tracking_no,
+            audit: true,
+        };
+        let submitted = match self.insert_item(&tx, tenant, new, photos).await {
+            Ok(submitted) => submitted,
+            // The same submission key arrived twice at once: the other one won.
+            Err(ServiceError::Conflict) if key.is_some() => {
+                drop(tx);
+                let existing =
+                    fb::find_by_submission_key(self.db(), tenant, key.unwrap_or_default())
+                        .await?
+                        .ok_or(ServiceError::Conflict)?;
+                return Ok(self.receipt(&existing, true));
+            }
+            Err(e) => return Err(e),
+        };
+        tx.commit().await?;
+        Ok(submitted)
+    }
+
+    /// Writes a checked item with its first events in the caller's transaction, so a batch
+    /// (an import) can put many items in one. The tracking number is reserved beforehand,
+    /// outside any transaction: SQLite has one writer, and the counter must not wait on it.
+    /// A repeated submission key comes back as [`ServiceError::Conflict`].
+    pub(crate) async fn insert_item(
+        &self,
+        tx: &impl Conn,
+        tenant: TenantId,
+        new: NewItem<'_>,
+        photos: Vec<PhotoUpload>,
+    ) -> ServiceResult<Submitted> {
+        let NewItem {
+            setup,
+            checked,
+            source,
+            submission_key,
+            tracking_no,
+            audit,
+        } = new;
+        let now = self.now();
+        let received = source.received_at.unwrap_or(now);
         let priority = Priority::Normal;
         let policy = setup.policy(checked.kind, priority);
-        let (first_due, resolution_due) = deadlines_for(&setup, &policy, received);
-        let routed = route(&setup, &checked);
+        let (first_due, resolution_due) = deadlines_for(setup, &policy, received);
+        let routed = route(setup, checked);
         let held = !setup.words.find(&checked.text).is_empty();
         let suggested = match &checked.category {
             Some(_) => None,
@@ -198,14 +248,7 @@ impl Services {
         let row = vec![
             (F::TenantId, tenant.0.into()),
             (F::TrackingNo, tracking_no.as_str().into()),
-            (
-                F::SubmissionKey,
-                intake
-                    .submission_key
-                    .clone()
-                    .filter(|k| !k.is_empty())
-                    .into(),
-            ),
+            (F::SubmissionKey, submission_key.into()),
             (F::Channel, source.channel.as_str().into()),
             (F::Kind, checked.kind.as_str().into()),
             (F::Category, checked.category.clone().into()),
@@ -238,20 +281,7 @@ impl Services {
             (F::CreatedAt, now.0.into()),
             (F::UpdatedAt, now.0.into()),
         ];
-        let tx = self.db().begin().await?;
-        let id = match fb::insert(&tx, row).await {
-            Ok(id) => id,
-            // The same submission key arrived twice at once: the other one won.
-            Err(e) if e.is_duplicate() => {
-                drop(tx);
-                let key = intake.submission_key.as_deref().unwrap_or_default();
-                let existing = fb::find_by_submission_key(self.db(), tenant, key)
-                    .await?
-                    .ok_or(ServiceError::Conflict)?;
-                return Ok(self.receipt(&existing, true));
-            }
-            Err(e) => return Err(e.into()),
-        };
+        let id = fb::insert(tx, row).await?;
         let actor_name = source.staff.map(|s| s.actor.display_name.as_str());
         let event = |kind, from: Option<Status>, to: Option<Status>, public, data| NewEvent {
             tenant,
@@ -266,7 +296,7 @@ impl Services {
             actor_name,
         };
         fb::add_event(
-            &tx,
+            tx,
             event("received", None, Some(Status::New), true, None),
             received,
         )
@@ -274,7 +304,7 @@ impl Services {
         if let Some(dept) = routed {
             let data = serde_json::json!({ "department": dept, "by": "rule" });
             fb::add_event(
-                &tx,
+                tx,
                 event(
                     "assigned",
                     Some(Status::New),
@@ -294,7 +324,7 @@ impl Services {
                 .map(|h| h.word)
                 .collect();
             fb::add_event(
-                &tx,
+                tx,
                 event(
                     "held",
                     None,
@@ -308,7 +338,7 @@ impl Services {
         }
         for photo in photos {
             fb::add_photo(
-                &tx,
+                tx,
                 tenant,
                 id,
                 photo.content_type,
@@ -318,10 +348,10 @@ impl Services {
             )
             .await?;
         }
-        if let Some(staff) = source.staff {
+        if let Some(staff) = source.staff.filter(|_| audit) {
             let after = serde_json::json!({ "tracking_no": tracking_no, "channel": source.channel, "kind": checked.kind });
             self.audit(
-                &tx,
+                tx,
                 staff,
                 "feedback.entered",
                 "feedback",
@@ -331,12 +361,12 @@ impl Services {
             )
             .await?;
         }
-        let inserted = fb::find(&tx, tenant, id)
+        let inserted = fb::find(tx, tenant, id)
             .await?
             .ok_or(ServiceError::NotFound)?;
-        let next = next_check(&inserted, &setup, &[]);
+        let next = next_check(&inserted, setup, &[]);
         fb::update(
-            &tx,
+            tx,
             tenant,
             id,
             inserted.version,
@@ -344,7 +374,6 @@ impl Services {
             now,
         )
         .await?;
-        tx.commit().await?;
         Ok(Submitted {
             id,
             tracking_path: self.tracking_path(tenant, &tracking_no),
@@ -375,76 +404,8 @@ impl Services {
         intake: &Intake,
         source: &Source<'_>,
     ) -> ServiceResult<Checked> {
-        let mut checks = Checks::new();
-        let text = checks.text("text", &intake.text, MAX_TEXT);
-        let kind = checks.present(
-            "kind",
-            FeedbackKind::parse(intake.kind.trim()),
-            Key::err_choice,
-        );
-        let category = match intake
-            .category
-            .as_deref()
-            .map(str::trim)
-            .filter(|c| !c.is_empty())
-        {
-            None => None,
-            Some(code) => checks.present(
-                "category",
-                setup.category(code).map(|c| c.code.clone()),
-                Key::err_choice,
-            ),
-        };
         let units = store::org::units(self.db(), institution.id).await?;
-        let unit = match intake
-            .unit
-            .as_deref()
-            .map(str::trim)
-            .filter(|u| !u.is_empty())
-        {
-            None => units.iter().find(|u| u.parent_id.is_none()),
-            Some(id) => {
-                let found = id
-                    .parse::<i64>()
-                    .ok()
-                    .and_then(|id| units.iter().find(|u| u.id == id));
-                checks.present("unit", found, Key::err_choice)
-            }
-        };
-        let contact_name = checks.optional_text("contact_name", intake.contact_name.as_deref(), 40);
-        let display_name = checks.optional_text("display_name", intake.display_name.as_deref(), 20);
-        let mobile = intake
-            .mobile
-            .as_deref()
-            .filter(|m| !m.trim().is_empty())
-            .and_then(|m| checks.mobile("mobile", m));
-        let email = intake
-            .email
-            .as_deref()
-            .filter(|e| !e.trim().is_empty())
-            .and_then(|e| checks.email("email", e));
-        let public = source.staff.is_none();
-        if public && source.member.is_none() && !setup.settings.accept_unverified {
-            checks.push(FieldError::new("mobile", Key::err_verify_first));
-        }
-        checks.finish()?;
-        let (Some(kind), Some(unit)) = (kind, unit) else {
-            return Err(ServiceError::Internal("checked above".into()));
-        };
-        let path = unit.unit_path();
-        let station = path.ids().get(1).copied().unwrap_or(UnitId(unit.id));
-        Ok(Checked {
-            text,
-            kind,
-            category,
-            unit: UnitId(unit.id),
-            station,
-            unit_path: path,
-            contact_name,
-            display_name,
-            mobile,
-            email,
-        })
+        check_fields(setup, &units, intake, source)
     }
 
     /// Per-address and per-contact limits on public submissions (staff entry is not limited).
@@ -483,6 +444,85 @@ impl Services {
     }
 }
 
+/// Checks a submission against the institution's setup and units without touching the
+/// database, so an import can check every row before it writes any.
+pub(crate) fn check_fields(
+    setup: &Setup,
+    units: &[UnitRow],
+    intake: &Intake,
+    source: &Source<'_>,
+) -> ServiceResult<Checked> {
+    let mut checks = Checks::new();
+    let text = checks.text("text", &intake.text, MAX_TEXT);
+    let kind = checks.present(
+        "kind",
+        FeedbackKind::parse(intake.kind.trim()),
+        Key::err_choice,
+    );
+    let category = match intake
+        .category
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
+        None => None,
+        Some(code) => checks.present(
+            "category",
+            setup.category(code).map(|c| c.code.clone()),
+            Key::err_choice,
+        ),
+    };
+    let unit = match intake
+        .unit
+        .as_deref()
+        .map(str::trim)
+        .filter(|u| !u.is_empty())
+    {
+        None => units.iter().find(|u| u.parent_id.is_none()),
+        Some(id) => {
+            let found = id
+                .parse::<i64>()
+                .ok()
+                .and_then(|id| units.iter().find(|u| u.id == id));
+            checks.present("unit", found, Key::err_choice)
+        }
+    };
+    let contact_name = checks.optional_text("contact_name", intake.contact_name.as_deref(), 40);
+    let display_name = checks.optional_text("display_name", intake.display_name.as_deref(), 20);
+    let mobile = intake
+        .mobile
+        .as_deref()
+        .filter(|m| !m.trim().is_empty())
+        .and_then(|m| checks.mobile("mobile", m));
+    let email = intake
+        .email
+        .as_deref()
+        .filter(|e| !e.trim().is_empty())
+        .and_then(|e| checks.email("email", e));
+    let public = source.staff.is_none();
+    if public && source.member.is_none() && !setup.settings.accept_unverified {
+        checks.push(FieldError::new("mobile", Key::err_verify_first));
+    }
+    checks.finish()?;
+    let (Some(kind), Some(unit)) = (kind, unit) else {
+        return Err(ServiceError::Internal("checked above".into()));
+    };
+    let path = unit.unit_path();
+    let station = path.ids().get(1).copied().unwrap_or(UnitId(unit.id));
+    Ok(Checked {
+        text,
+        kind,
+        category,
+        unit: UnitId(unit.id),
+        station,
+        unit_path: path,
+        contact_name,
+        display_name,
+        mobile,
+        email,
+    })
+}
+
 /// A submission that passed its checks.
 pub(crate) struct Checked {
     pub text: String,
@@ -496,6 +536,17 @@ pub(crate) struct Checked {
     pub display_name: Option<String>,
     pub mobile: Option<String>,
     pub email: Option<String>,
+}
+
+/// A checked item ready to be written by [`Services::insert_item`].
+pub(crate) struct NewItem<'a> {
+    pub setup: &'a Setup,
+    pub checked: &'a Checked,
+    pub source: &'a Source<'a>,
+    pub submission_key: Option<&'a str>,
+    pub tracking_no: String,
+    /// One audit entry per item; an import writes one for the whole file instead.
+    pub audit: bool,
 }
 
 /// The department the first matching routing rule names; `None` sends it to the office.

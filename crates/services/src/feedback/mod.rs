@@ -1,8 +1,10 @@
 //! The public feedback loop: intake from every channel, the workflow with its deadlines
 //! and escalation, answers, the staff inbox, the public board, and the submitter's rights.
 
+mod admin;
 mod board;
 mod deadlines;
+mod import;
 mod inbox;
 mod intake;
 pub mod photos;
@@ -11,12 +13,20 @@ mod tracking;
 mod views;
 mod workflow;
 
+pub use admin::{
+    AnswerTemplate, AnswerTemplateInput, CalendarDayView, CategoryInput, DeadlinePolicyInput,
+    DeadlinePolicyView, Move, RoutingRuleInput, RoutingRuleView, SAMPLE_2026, SensitiveWordView,
+    WORD_CATEGORIES, WORKING_DAY_MINUTES, built_in_words, word_category_label, working_time_words,
+};
 pub(crate) use board::ComputeFigures;
 pub use board::{
     BoardFigures, BoardPage, BoardQuery, FIGURES, Figures, MIN_FOR_RATE, PublicItem, TrackingState,
 };
 pub(crate) use deadlines::Sweep;
 pub use deadlines::{DueState, SWEEP};
+pub use import::{
+    IMPORT_MAX_BYTES, IMPORT_MAX_ROWS, Imported, import_problem_place, import_template_headers,
+};
 pub use inbox::{BulkOutcome, INBOX_PAGE, InboxPage, InboxQuery, InboxRow, QUEUES};
 pub use intake::PhotoUpload;
 pub use intake::{Intake, OfflineEntry, Submitted};
