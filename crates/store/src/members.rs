@@ -144,3 +144,36 @@ pub async fn consume_code(c: &impl Conn, code_id: i64, now: Timestamp) -> Result
     )
     .await
 }
+
+/// Removes what identifies a member who asked to be forgotten: the row stays (items and
+/// supports point at it) but no longer names anyone.
+pub async fn erase(
+    c: &impl Conn,
+    tenant: TenantId,
+    member: MemberId,
+    now: Timestamp,
+) -> Result<u64> {
+    c.execute(
+        &Query::update()
+            .table(M::Table)
+            .value(M::Mobile, Option::<String>::None)
+            .value(M::Nickname, Option::<String>::None)
+            .value(M::DeletedAt, now.0)
+            .and_where(Expr::col(M::TenantId).eq(tenant.0))
+            .and_where(Expr::col(M::Id).eq(member.0))
+            .to_owned(),
+    )
+    .await
+}
+
+/// Forgets the codes texted to a number (they hold the number).
+pub async fn delete_codes(c: &impl Conn, tenant: TenantId, mobile: &str) -> Result<u64> {
+    c.execute(
+        &Query::delete()
+            .from_table(C::Table)
+            .and_where(Expr::col(C::TenantId).eq(tenant.0))
+            .and_where(Expr::col(C::Mobile).eq(mobile))
+            .to_owned(),
+    )
+    .await
+}

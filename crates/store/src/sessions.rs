@@ -128,3 +128,14 @@ pub async fn delete_expired(c: &impl Conn, now: Timestamp) -> Result<u64> {
     )
     .await
 }
+
+/// Signs a member out everywhere.
+pub async fn delete_for_member(c: &impl Conn, member: MemberId) -> Result<u64> {
+    c.execute(
+        &Query::delete()
+            .from_table(S::Table)
+            .and_where(Expr::col(S::MemberId).eq(member.0))
+            .to_owned(),
+    )
+    .await
+}

@@ -56,7 +56,7 @@ pub struct BoardPage {
 pub const BOARD_PAGE: u64 = 20;
 
 impl PublicItem {
-    fn from_row(row: &FeedbackRow) -> PublicItem {
+    pub(crate) fn from_row(row: &FeedbackRow) -> PublicItem {
         PublicItem {
             tracking_no: row.tracking_no.clone(),
             kind: FeedbackKind::parse(&row.kind).unwrap_or(FeedbackKind::Request),

@@ -8,6 +8,7 @@ mod import;
 mod inbox;
 mod intake;
 pub mod photos;
+mod privacy;
 mod setup;
 mod tracking;
 mod views;
@@ -30,6 +31,11 @@ pub use import::{
 pub use inbox::{BulkOutcome, INBOX_PAGE, InboxPage, InboxQuery, InboxRow, QUEUES};
 pub use intake::PhotoUpload;
 pub use intake::{Intake, OfflineEntry, Submitted};
+pub(crate) use privacy::Retention;
+pub use privacy::{
+    ExportedItem, ExportedMember, ExportedPhoto, ExportedSupport, MemberExport, MemberItem,
+    OwnPhoto, RETENTION,
+};
 pub(crate) use setup::SetupCache;
 pub use setup::{
     CategoryView, DEFAULT_CATEGORIES, DeadlinePolicy, FeedbackSettings, RoutingRule, Setup,

@@ -12,6 +12,12 @@ mod member_codes;
 mod member_sessions;
 mod units;
 
+// The public feedback loop.
+mod public_board;
+mod public_feedback;
+mod public_figures;
+mod public_tracking;
+
 use crate::AppState;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -29,6 +35,7 @@ use utoipa_axum::routes;
         (name = "members", description = "Members of the public"),
         (name = "organisation", description = "Units and departments"),
         (name = "audit", description = "The audit log"),
+        (name = "feedback", description = "Feedback from the public: submitting it, following it, and the transparency board"),
     )
 )]
 struct ApiDoc;
@@ -55,4 +62,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(member_sessions::sign_in))
         .routes(routes!(units::list))
         .routes(routes!(audit::list))
+        .routes(routes!(public_feedback::submit))
+        .routes(routes!(public_tracking::show))
+        .routes(routes!(public_board::list))
+        .routes(routes!(public_figures::show))
 }

@@ -1,9 +1,13 @@
-//! `/me`: a member's own page.
+//! `/me`: a member's own page — their feedback with its private links, and their data
+//! (download it, or have it erased).
 
+use super::public_view::{ItemCard, Names};
+use crate::AppState;
 use crate::ctx::MemberCtx;
 use crate::error::AppError;
 use crate::page::{Page, framed, render};
 use askama::Template;
+use axum::extract::State;
 use axum::response::Html;
 use i18n::Key;
 
@@ -12,14 +16,27 @@ use i18n::Key;
 struct MemberHomePage {
     page: Page,
     signed_in_as: String,
+    items: Vec<(ItemCard, String)>,
 }
 framed!(MemberHomePage);
 
-pub async fn show(MemberCtx { ctx, member }: MemberCtx) -> Result<Html<String>, AppError> {
+pub async fn show(
+    State(state): State<AppState>,
+    MemberCtx { ctx, member }: MemberCtx,
+) -> Result<Html<String>, AppError> {
     let t = ctx.t();
     let masked = domain::validate::mask_mobile(&member.mobile);
+    let names = Names::load(&state.services, &ctx.institution).await?;
+    let items = state
+        .services
+        .member_feedback(&member)
+        .await?
+        .into_iter()
+        .map(|mine| (ItemCard::new(&mine.item, &names, &t), mine.tracking_path))
+        .collect();
     render(&MemberHomePage {
-        page: Page::new(&ctx, t.member_login_title()),
+        page: Page::new(&ctx, t.me_title()),
         signed_in_as: t.fill(Key::member_signed_in, &[("mobile", &masked)]),
+        items,
     })
 }

@@ -14,8 +14,20 @@ mod static_files;
 mod user;
 mod users;
 
+// The public feedback loop.
+mod board;
+mod board_item;
+mod feedback_new;
+mod member_delete;
+mod member_export;
+mod public_view;
+mod tracking;
+
+pub(crate) use board::BoardParams;
+
 use crate::AppState;
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 
 pub fn router() -> Router<AppState> {
@@ -43,4 +55,34 @@ pub fn router() -> Router<AppState> {
         .route("/me/verify", post(member_login::verify))
         .route("/me/logout", post(member_login::logout))
         .route("/me", get(member_home::show))
+        .merge(public_feedback())
+}
+
+/// The public side of the feedback loop: the form, the tracking link, the board, and the
+/// member's own data.
+fn public_feedback() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/feedback/new",
+            get(feedback_new::show)
+                .post(feedback_new::submit)
+                // Photos: the only route that takes more than the global limit.
+                .layer(DefaultBodyLimit::max(feedback_new::BODY_LIMIT)),
+        )
+        .route("/t/{tracking_no}/{secret}", get(tracking::show))
+        .route("/t/{tracking_no}/{secret}/reply", post(tracking::reply))
+        .route("/t/{tracking_no}/{secret}/rate", post(tracking::rate))
+        .route("/t/{tracking_no}/{secret}/reopen", post(tracking::reopen))
+        .route(
+            "/t/{tracking_no}/{secret}/photos/{id}",
+            get(tracking::photo),
+        )
+        .route("/board", get(board::show))
+        .route("/board/{tracking_no}", get(board_item::show))
+        .route("/board/{tracking_no}/support", post(board_item::support))
+        .route("/me/export", get(member_export::download))
+        .route(
+            "/me/delete",
+            get(member_delete::show).post(member_delete::delete),
+        )
 }
