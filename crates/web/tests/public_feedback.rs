@@ -424,4 +424,41 @@ testkit::on_both_engines! {
         assert_eq!(figures["institution"]["received"], 2);
         assert!(figures["institution"]["resolution_rate"].is_null(), "no rate under ten items");
     }
+
+    async fn only_verified_members_may_send_when_the_institution_says_so(p: Public) {
+        let settings = services::feedback::FeedbackSettings { accept_unverified: false, ..Default::default() };
+        p.app.services.update_feedback_settings(&p.admin, settings).await.unwrap();
+        let stranger = p.app.client();
+        let page = text(stranger.get(p.at("/feedback/new")).send().await.unwrap()).await;
+        assert!(page.contains("本馆只受理已验证手机号的反馈") && page.contains("href=\"/me/login?next=/feedback/new\""));
+        assert!(!page.contains("id=\"feedback-form\""), "no form to fill in vain");
+        let api = reqwest::Client::new();
+        let refused = api.post(p.at("/api/v1/feedback")).json(&json!({"text": "建议", "kind": "suggestion", "mobile": "13907312233"})).send().await.unwrap();
+        assert_eq!(refused.status(), 422);
+        assert_eq!(json_of(refused).await["fields"][0]["code"], "err_verify_first");
+
+        let member = p.member_client("13600004444").await;
+        let point = p.point.to_string();
+        let form = text(member.get(p.at(&format!("/feedback/new?unit={point}"))).send().await.unwrap()).await;
+        assert!(form.contains("我们将通过您已验证的手机号 136****4444 联系您"), "the verified number instead of a contact field");
+        assert!(!form.contains("id=\"f-mobile\""));
+        assert!(form.contains(&format!("<option value=\"{point}\" selected>东街农家书屋</option>")), "?unit= chooses the place");
+        let sent = p.send_form(&member, &[("kind", "praise"), ("text", "书屋管理员很热情"), ("unit", &point), ("public_as", "anonymous")], &[]).await;
+        assert_eq!(sent.status(), 200);
+        let no = tracking_no_in(&text(sent).await);
+        let (item, _) = p.app.services.feedback_item(&p.admin, p.id_of(&no).await).await.unwrap();
+        assert!(item.contact.verified && item.contact.mobile.as_deref() == Some("13600004444"));
+        assert_eq!(item.unit, p.point);
+    }
+
+    async fn the_public_pages_speak_english_on_request(p: Public) {
+        p.submit("希望增加英语角活动", "suggestion", None).await;
+        let client = p.app.client();
+        let board = text(client.get(p.at("/board?lang=en")).send().await.unwrap()).await;
+        assert!(board.contains("<html lang=\"en\">") && board.contains("Public board") && board.contains("Suggestion"));
+        assert!(board.contains("0 of 1 (under 10, so no rate)"), "figures in English");
+        let form = text(client.get(p.at("/feedback/new")).send().await.unwrap()).await;
+        assert!(form.contains("Anonymous means the public never sees your name or contact details; staff handling your feedback still see them."));
+        assert!(form.contains("Not sure: let us suggest one"));
+    }
 }
