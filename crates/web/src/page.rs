@@ -27,6 +27,8 @@ pub struct ConsoleNav {
     pub users: bool,
     pub org: bool,
     pub audit: bool,
+    /// The feedback inbox: anyone who sees feedback somewhere.
+    pub feedback: bool,
 }
 
 impl Chrome {
@@ -45,6 +47,7 @@ impl Chrome {
                 users: s.actor.can_somewhere(Permission::ManageUsers),
                 org: s.actor.can_somewhere(Permission::ManageOrg),
                 audit: s.actor.can_somewhere(Permission::ViewAudit),
+                feedback: s.actor.can_somewhere(Permission::ViewFeedback),
             }),
         }
     }

@@ -147,7 +147,11 @@ impl Services {
             .collect())
     }
 
-    async fn inbox_query(&self, staff: &Staff, q: &InboxQuery) -> ServiceResult<SelectStatement> {
+    pub(super) async fn inbox_query(
+        &self,
+        staff: &Staff,
+        q: &InboxQuery,
+    ) -> ServiceResult<SelectStatement> {
         let tenant = staff.actor.tenant_id;
         let scopes: Vec<String> = staff
             .actor

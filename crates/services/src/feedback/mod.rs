@@ -10,6 +10,7 @@ mod intake;
 pub mod photos;
 mod privacy;
 mod setup;
+mod staff_extras;
 mod tracking;
 mod views;
 mod workflow;
@@ -44,6 +45,9 @@ pub use setup::{
 pub(crate) use tracking::TrackingNumbers;
 pub use views::{Contact, ItemView, TimelineEntry};
 pub use workflow::{Moderation, Publish, StaffAction};
+pub use staff_extras::{
+    Assignable, BulkReport, COUNT_CAP, ExportItem, InboxCounts, ItemPowers, PhotoInfo,
+};
 
 use crate::{ServiceError, ServiceResult, Services, Staff};
 use domain::feedback::Status;

@@ -18,6 +18,12 @@ mod public_feedback;
 mod public_figures;
 mod public_tracking;
 
+// The staff side of the feedback loop.
+mod feedback_actions;
+mod feedback_item;
+mod feedback_notes;
+mod inbox;
+
 use crate::AppState;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -35,6 +41,7 @@ use utoipa_axum::routes;
         (name = "members", description = "Members of the public"),
         (name = "organisation", description = "Units and departments"),
         (name = "audit", description = "The audit log"),
+        (name = "inbox", description = "Staff work on feedback: the inbox, items, their workflow and notes"),
         (name = "feedback", description = "Feedback from the public: submitting it, following it, and the transparency board"),
     )
 )]
@@ -62,6 +69,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(member_sessions::sign_in))
         .routes(routes!(units::list))
         .routes(routes!(audit::list))
+        .routes(routes!(inbox::list))
+        .routes(routes!(feedback_item::show))
+        .routes(routes!(feedback_actions::act))
+        .routes(routes!(feedback_notes::add))
         .routes(routes!(public_feedback::submit))
         .routes(routes!(public_tracking::show))
         .routes(routes!(public_board::list))

@@ -15,6 +15,8 @@ struct ConsolePage {
     welcome: String,
     /// (role, where) as the staff member holds them.
     roles: Vec<(&'static str, String)>,
+    /// Feedback at a glance, for staff who see feedback.
+    feedback: Option<super::feedback_inbox::Glance>,
 }
 framed!(ConsolePage);
 
@@ -47,6 +49,7 @@ pub async fn show(
             (t.get(g.role.label()), place)
         })
         .collect();
+    let feedback = super::feedback_inbox::glance(&state.services, &staff, &t).await?;
     render(&ConsolePage {
         page: Page::new(&ctx, t.console_title()).with_notice(done_notice(&t, done.done.as_deref())),
         welcome: t.fill(
@@ -54,5 +57,6 @@ pub async fn show(
             &[("name", &staff.actor.display_name)],
         ),
         roles,
+        feedback,
     })
 }

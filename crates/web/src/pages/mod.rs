@@ -25,6 +25,14 @@ mod tracking;
 
 pub(crate) use board::BoardParams;
 
+// The staff side of the feedback loop.
+mod feedback_entry;
+mod feedback_export;
+mod feedback_inbox;
+mod feedback_item;
+mod feedback_names;
+mod feedback_photo;
+
 use crate::AppState;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -55,6 +63,7 @@ pub fn router() -> Router<AppState> {
         .route("/me/verify", post(member_login::verify))
         .route("/me/logout", post(member_login::logout))
         .route("/me", get(member_home::show))
+        .merge(staff_feedback())
         .merge(public_feedback())
 }
 
@@ -84,5 +93,26 @@ fn public_feedback() -> Router<AppState> {
         .route(
             "/me/delete",
             get(member_delete::show).post(member_delete::delete),
+        )
+}
+
+/// The staff side of the feedback loop: the inbox and its exports, one item, offline entry.
+fn staff_feedback() -> Router<AppState> {
+    Router::new()
+        .route("/console/feedback", get(feedback_inbox::show))
+        .route("/console/feedback/bulk", post(feedback_inbox::bulk))
+        .route("/console/feedback/export.csv", get(feedback_export::csv))
+        .route("/console/feedback/export.xlsx", get(feedback_export::xlsx))
+        .route(
+            "/console/feedback/new",
+            get(feedback_entry::show).post(feedback_entry::submit),
+        )
+        .route(
+            "/console/feedback/{id}",
+            get(feedback_item::show).post(feedback_item::act),
+        )
+        .route(
+            "/console/feedback/{id}/photos/{photo}",
+            get(feedback_photo::show),
         )
 }

@@ -1,0 +1,322 @@
+//! What the staff console needs around the workflow: what one may do to an item, its
+//! photos, the counts on the console's start page, the people an item can be given to,
+//! and exports that know whose contact details may be shown.
+
+use super::can_on;
+use super::inbox::InboxQuery;
+use super::views::ItemView;
+use super::workflow::StaffAction;
+use crate::{ServiceError, ServiceResult, Services, Staff};
+use domain::feedback::Action;
+use domain::{Permission, Role};
+use sea_query::{Expr, Query};
+use serde::Serialize;
+use std::collections::HashMap;
+use store::Conn;
+use store::schema::Feedback as F;
+
+/// The counts on the console's start page are exact up to this; above it they show as
+/// "999+": an office needs to know there is a pile, not its exact height, and counting a
+/// bounded subquery keeps the start page cheap however large the backlog grows.
+pub const COUNT_CAP: i64 = 999;
+
+/// How many items wait in each queue for the staff member (each at most [`COUNT_CAP`] + 1).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct InboxCounts {
+    pub unassigned: i64,
+    pub department: i64,
+    pub mine: i64,
+    pub due_soon: i64,
+    pub overdue: i64,
+    pub waiting: i64,
+    pub held: i64,
+}
+
+impl InboxCounts {
+    /// The count of a queue by its code in [`super::QUEUES`]; `None` for `all`.
+    pub fn of(&self, queue: &str) -> Option<i64> {
+        Some(match queue {
+            "unassigned" => self.unassigned,
+            "department" => self.department,
+            "mine" => self.mine,
+            "due_soon" => self.due_soon,
+            "overdue" => self.overdue,
+            "waiting" => self.waiting,
+            "held" => self.held,
+            _ => return None,
+        })
+    }
+}
+
+/// What the staff member may do to one item, over its unit or through its department.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ItemPowers {
+    /// Accept, route, decline, merge, mark spam.
+    pub triage: bool,
+    /// Start, ask the submitter, answer, close; add notes, set the priority.
+    pub handle: bool,
+    /// Clear, hide or redact for the public; the publish override.
+    pub moderate: bool,
+    /// Contact details and the unmasked text.
+    pub see_contact: bool,
+}
+
+impl ItemPowers {
+    /// Whether the staff member may do `action` (the status aside). Mirrors the check in
+    /// `act_on_feedback`: the department's own work needs HandleFeedback, the rest triage,
+    /// and whoever triages may also do the department's work.
+    pub fn allows(&self, action: Action) -> bool {
+        let departments_work = matches!(
+            action,
+            Action::Start | Action::AskSubmitter | Action::Answer | Action::Close
+        );
+        self.triage || (departments_work && self.handle)
+    }
+
+    /// The actions to offer for an item in `status`: what the state machine allows now,
+    /// of what this staff member may do.
+    pub fn actions(&self, status: domain::feedback::Status) -> Vec<Action> {
+        domain::feedback::staff_actions(status)
+            .into_iter()
+            .filter(|a| self.allows(*a))
+            .collect()
+    }
+
+    /// Notes and priority: for whoever works on the item.
+    pub fn works_on(&self) -> bool {
+        self.triage || self.handle
+    }
+}
+
+/// A photo attached to an item (the bytes come from [`Services::feedback_photo`]).
+#[derive(Clone, Debug, Serialize)]
+pub struct PhotoInfo {
+    pub id: i64,
+    pub content_type: String,
+    pub width: i64,
+    pub height: i64,
+}
+
+/// Someone an item can be assigned to: a member of a department who handles feedback.
+#[derive(Clone, Debug, Serialize)]
+pub struct Assignable {
+    pub user: i64,
+    pub name: String,
+    pub department: i64,
+}
+
+/// An item for an export, with whether its contact details and full text may be shown.
+#[derive(Clone, Debug)]
+pub struct ExportItem {
+    pub item: ItemView,
+    pub sees_contact: bool,
+}
+
+/// How a bulk action went, item by item, with each refusal as the error itself so the
+/// page can word it in the reader's language ([`super::BulkOutcome`] keeps only its code).
+#[derive(Debug, Default)]
+pub struct BulkReport {
+    /// Tracking numbers of the items done.
+    pub done: Vec<String>,
+    pub refused: Vec<(String, ServiceError)>,
+}
+
+impl Services {
+    /// What the staff member may do to the item (which they must be able to see).
+    pub async fn feedback_powers(&self, staff: &Staff, id: i64) -> ServiceResult<ItemPowers> {
+        let row = self.visible_item(staff, id).await?;
+        Ok(ItemPowers {
+            triage: can_on(staff, Permission::TriageFeedback, &row),
+            handle: can_on(staff, Permission::HandleFeedback, &row),
+            moderate: can_on(staff, Permission::ModerateFeedback, &row),
+            see_contact: can_on(staff, Permission::SeeContactDetails, &row),
+        })
+    }
+
+    /// The photos of an item the staff member may see.
+    pub async fn feedback_photos(&self, staff: &Staff, id: i64) -> ServiceResult<Vec<PhotoInfo>> {
+        let row = self.visible_item(staff, id).await?;
+        Ok(
+            store::feedback::photos(self.db(), staff.actor.tenant_id, row.id)
+                .await?
+                .into_iter()
+                .map(|p| PhotoInfo {
+                    id: p.id,
+                    content_type: p.content_type,
+                    width: p.width,
+                    height: p.height,
+                })
+                .collect(),
+        )
+    }
+
+    /// One photo's content type and bytes, for staff who may see the item.
+    pub async fn feedback_photo(
+        &self,
+        staff: &Staff,
+        id: i64,
+        photo: i64,
+    ) -> ServiceResult<(String, Vec<u8>)> {
+        let row = self.visible_item(staff, id).await?;
+        let photo = store::feedback::photo(self.db(), staff.actor.tenant_id, row.id, photo)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        Ok((photo.content_type, photo.bytes))
+    }
+
+    /// How many items wait in each of the staff member's queues, each counted only up to
+    /// [`COUNT_CAP`] + 1.
+    pub async fn inbox_counts(&self, staff: &Staff) -> ServiceResult<InboxCounts> {
+        let mut counts = InboxCounts::default();
+        for (queue, slot) in [
+            ("unassigned", &mut counts.unassigned),
+            ("department", &mut counts.department),
+            ("mine", &mut counts.mine),
+            ("due_soon", &mut counts.due_soon),
+            ("overdue", &mut counts.overdue),
+            ("waiting", &mut counts.waiting),
+            ("held", &mut counts.held),
+        ] {
+            let q = InboxQuery {
+                queue: queue.into(),
+                ..Default::default()
+            };
+            let mut inner = self.inbox_query(staff, &q).await?;
+            inner
+                .clear_selects()
+                .clear_order_by()
+                .column((F::Table, F::Id))
+                .limit(COUNT_CAP as u64 + 1);
+            let count = Query::select()
+                .expr(Expr::cust("COUNT(*)"))
+                .from_subquery(inner, "q")
+                .to_owned();
+            *slot = self.db().fetch_i64(&count).await?;
+        }
+        Ok(counts)
+    }
+
+    /// Does `action` to each item on its own (at most 500): one refused item does not stop
+    /// the others. Items the staff member cannot see are left out, as if not there.
+    pub async fn bulk_act(
+        &self,
+        staff: &Staff,
+        ids: &[i64],
+        action: &StaffAction,
+    ) -> ServiceResult<BulkReport> {
+        let mut report = BulkReport::default();
+        for id in ids.iter().take(500) {
+            let Ok(row) = self.visible_item(staff, *id).await else {
+                continue;
+            };
+            match self.act_on_feedback(staff, *id, None, action.clone()).await {
+                Ok(_) => report.done.push(row.tracking_no),
+                Err(ServiceError::Store(e)) => return Err(ServiceError::Store(e)),
+                Err(e) => report.refused.push((row.tracking_no, e)),
+            }
+        }
+        Ok(report)
+    }
+
+    /// The people who handle feedback in each department, for the assignee choice and for
+    /// naming assignees; for staff who see feedback.
+    pub async fn feedback_assignees(&self, staff: &Staff) -> ServiceResult<Vec<Assignable>> {
+        if !staff.actor.can_somewhere(Permission::ViewFeedback) {
+            return Err(ServiceError::Forbidden);
+        }
+        let tenant = staff.actor.tenant_id;
+        let names: HashMap<i64, String> = store::users::list(self.db(), tenant)
+            .await?
+            .into_iter()
+            .filter(|u| u.active)
+            .map(|u| (u.id, u.display_name))
+            .collect();
+        let mut people: Vec<Assignable> = store::users::grants_in(self.db(), tenant)
+            .await?
+            .into_iter()
+            .filter(|g| {
+                Role::parse(&g.role)
+                    .is_some_and(|r| r.permissions().contains(&Permission::HandleFeedback))
+            })
+            .filter_map(|g| {
+                Some(Assignable {
+                    name: names.get(&g.user_id)?.clone(),
+                    user: g.user_id,
+                    department: g.department_id?,
+                })
+            })
+            .collect();
+        people.sort_by(|a, b| (a.department, &a.name).cmp(&(b.department, &b.name)));
+        people.dedup_by(|a, b| a.user == b.user && a.department == b.department);
+        Ok(people)
+    }
+
+    /// Every item of the view (up to the export limit), each with whether the staff member
+    /// may see its contact details — an export shows the masked text and contact otherwise.
+    pub async fn inbox_export(
+        &self,
+        staff: &Staff,
+        q: &InboxQuery,
+    ) -> ServiceResult<Vec<ExportItem>> {
+        let mut q = q.clone();
+        q.after.clear();
+        let mut stmt = self.inbox_query(staff, &q).await?;
+        stmt.limit(super::inbox::EXPORT_LIMIT);
+        let now = self.now();
+        Ok(store::feedback::list(self.db(), &stmt)
+            .await?
+            .into_iter()
+            .map(|row| {
+                let sees_contact = can_on(staff, Permission::SeeContactDetails, &row);
+                ExportItem {
+                    item: ItemView::for_staff(row, staff, now),
+                    sees_contact,
+                }
+            })
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::feedback::Status;
+
+    #[test]
+    fn department_staff_get_the_departments_work_and_triage_gets_everything() {
+        let handler = ItemPowers {
+            handle: true,
+            ..Default::default()
+        };
+        assert_eq!(
+            handler.actions(Status::Assigned),
+            [Action::Start, Action::AskSubmitter, Action::Answer]
+        );
+        assert!(!handler.allows(Action::Assign) && !handler.allows(Action::Merge));
+        let clerk = ItemPowers {
+            triage: true,
+            ..Default::default()
+        };
+        assert!(clerk.actions(Status::New).contains(&Action::Accept));
+        assert_eq!(
+            clerk.actions(Status::New),
+            domain::feedback::staff_actions(Status::New)
+        );
+        let evaluator = ItemPowers::default();
+        assert!(evaluator.actions(Status::New).is_empty());
+        assert!(!evaluator.works_on());
+    }
+
+    #[test]
+    fn counts_are_found_by_queue_code() {
+        let counts = InboxCounts {
+            overdue: 3,
+            ..Default::default()
+        };
+        assert_eq!(counts.of("overdue"), Some(3));
+        assert_eq!(counts.of("all"), None);
+        for queue in super::super::QUEUES.iter().skip(1) {
+            assert!(counts.of(queue).is_some(), "{queue}");
+        }
+    }
+}

@@ -1,0 +1,396 @@
+//! `/console/feedback`: the staff inbox — queues, filters, sorting, paging, and acting on
+//! many items at once.
+
+use super::choices::Choice;
+use super::feedback_names::{self as names, Names};
+use crate::AppState;
+use crate::ctx::{Ctx, StaffCtx};
+use crate::error::AppError;
+use crate::page::{Page, framed, render};
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::{StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use domain::Permission;
+use domain::feedback::Priority;
+use i18n::{Key, Tr};
+use services::feedback::{BulkReport, COUNT_CAP, InboxCounts, InboxQuery, QUEUES, StaffAction};
+use services::{Services, Staff};
+
+#[derive(Template)]
+#[template(path = "console/feedback_inbox.html")]
+struct InboxPage {
+    page: Page,
+    queues: Vec<QueueTab>,
+    q: InboxQuery,
+    statuses: Vec<Choice>,
+    kinds: Vec<Choice>,
+    categories: Vec<Choice>,
+    units: Vec<Choice>,
+    departments: Vec<Choice>,
+    channels: Vec<Choice>,
+    sorts: Vec<Choice>,
+    rows: Vec<Row>,
+    /// The link to the next page, if there is one.
+    next: Option<String>,
+    /// The current view's filters as a query string, for the export links and the bulk form.
+    view: String,
+    /// Bulk assign and close are triage.
+    can_bulk: bool,
+    can_enter: bool,
+    outcome: Option<Outcome>,
+    /// Some filter is set: the filter panel opens.
+    filtering: bool,
+}
+framed!(InboxPage);
+
+struct QueueTab {
+    code: &'static str,
+    label: &'static str,
+    href: String,
+    current: bool,
+    count: Option<String>,
+}
+
+struct Row {
+    id: i64,
+    tracking_no: String,
+    /// "Select CD-2026-000001", for the checkbox.
+    pick_label: String,
+    kind: &'static str,
+    category: String,
+    unit: String,
+    status: &'static str,
+    due: &'static str,
+    due_class: &'static str,
+    overdue: bool,
+    deadline: String,
+    department: String,
+    excerpt: String,
+    support: i64,
+    urgent: bool,
+    held: bool,
+}
+
+/// What a bulk action did, in words.
+struct Outcome {
+    done: Option<String>,
+    refused_title: Option<String>,
+    refused: Vec<(String, String)>,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    StaffCtx { ctx, staff }: StaffCtx,
+    Query(q): Query<InboxQuery>,
+) -> Result<Response, AppError> {
+    page(&state.services, &ctx, &staff, q, None).await
+}
+
+/// The bulk form: `id` once per ticked item, `bulk` = `assign` | `close`, `department`,
+/// `reason`, and `view` (the filters the staff member was looking at, to show them again).
+pub async fn bulk(
+    State(state): State<AppState>,
+    StaffCtx { ctx, staff }: StaffCtx,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let t = ctx.t();
+    // Read by hand: the ticked boxes repeat the `id` key, which the plain form reader cannot collect.
+    let mut ids = Vec::new();
+    let (mut bulk, mut department, mut reason, mut view) =
+        (String::new(), String::new(), String::new(), String::new());
+    for (key, value) in form_urlencoded::parse(&body) {
+        match key.as_ref() {
+            "id" => ids.extend(value.parse::<i64>().ok()),
+            "bulk" => bulk = value.into_owned(),
+            "department" => department = value.into_owned(),
+            "reason" => reason = value.into_owned(),
+            "view" => view = value.into_owned(),
+            _ => {}
+        }
+    }
+    let q = Uri::try_from(format!("/console/feedback?{view}"))
+        .ok()
+        .and_then(|uri| Query::<InboxQuery>::try_from_uri(&uri).ok())
+        .map(|Query(q)| q)
+        .unwrap_or_default();
+    if ids.is_empty() {
+        let outcome = Outcome {
+            done: None,
+            refused_title: Some(t.inbox_bulk_none().to_owned()),
+            refused: Vec::new(),
+        };
+        return page(&state.services, &ctx, &staff, q, Some(outcome)).await;
+    }
+    let action = match bulk.as_str() {
+        "assign" => StaffAction::Assign {
+            // A missing department is the service's to name as a field error, item by item.
+            department: department.parse().unwrap_or(0),
+            assignee: None,
+            reason: Some(reason).filter(|r| !r.trim().is_empty()),
+        },
+        "close" => StaffAction::Close,
+        _ => {
+            return Err(AppError::Malformed {
+                detail: "bulk".into(),
+                field: Some("bulk".into()),
+            });
+        }
+    };
+    let report = state.services.bulk_act(&staff, &ids, &action).await?;
+    let outcome = outcome(report, &t);
+    page(&state.services, &ctx, &staff, q, Some(outcome)).await
+}
+
+fn outcome(report: BulkReport, t: &Tr) -> Outcome {
+    let n = report.done.len();
+    Outcome {
+        done: (n > 0).then(|| {
+            t.fill(
+                Key::inbox_bulk_done,
+                &[("n", &n), ("list", &report.done.join("、"))],
+            )
+        }),
+        refused_title: (!report.refused.is_empty())
+            .then(|| t.fill(Key::inbox_bulk_refused, &[("n", &report.refused.len())])),
+        refused: report
+            .refused
+            .into_iter()
+            .map(|(tracking, e)| (tracking, why(e, t)))
+            .collect(),
+    }
+}
+
+/// A refusal in words: the fields it names (a missing reason, a department to choose), or
+/// the refusal's own message.
+pub fn why(e: services::ServiceError, t: &Tr) -> String {
+    match e {
+        services::ServiceError::Invalid(invalid) => invalid
+            .0
+            .iter()
+            .map(|f| f.message(t))
+            .collect::<Vec<_>>()
+            .join("；"),
+        other => AppError::Service(other).info().message(t),
+    }
+}
+
+async fn page(
+    services: &Services,
+    ctx: &Ctx,
+    staff: &Staff,
+    q: InboxQuery,
+    outcome: Option<Outcome>,
+) -> Result<Response, AppError> {
+    let t = ctx.t();
+    let inbox = services.inbox(staff, &q).await?;
+    let counts = services.inbox_counts(staff).await?;
+    let names = Names::load(services, staff, &t).await?;
+    let view = query_string(&q, None);
+    let rows = inbox
+        .rows
+        .iter()
+        .map(|r| Row {
+            id: r.id,
+            tracking_no: r.tracking_no.clone(),
+            pick_label: t.fill(Key::inbox_select, &[("tracking", &r.tracking_no)]),
+            kind: t.get(r.kind.label()),
+            category: names.category(r.category.as_deref()),
+            unit: names.unit(r.unit),
+            status: t.get(r.status.label()),
+            due: t.get(r.due.label()),
+            due_class: names::due_class(r.due),
+            overdue: r.due == services::feedback::DueState::Overdue,
+            deadline: names.when(r.resolution_due),
+            department: names.department(r.department),
+            excerpt: r.excerpt.clone(),
+            support: r.support_count,
+            urgent: r.priority == Priority::Urgent,
+            held: r.held,
+        })
+        .collect();
+    let next = inbox.next.as_ref().map(|after| {
+        let mut link = form_urlencoded::Serializer::new(view.clone());
+        link.append_pair("after", after);
+        format!("/console/feedback?{}", link.finish())
+    });
+    let html = render(&InboxPage {
+        page: Page::new(ctx, t.inbox_title()),
+        queues: queue_tabs(staff, &q, &counts, &t),
+        statuses: names::statuses(&t),
+        kinds: names::kinds(&t),
+        categories: names.categories.clone(),
+        units: names.units.clone(),
+        departments: names.departments.clone(),
+        channels: names::channels(&t),
+        sorts: vec![
+            choice("newest", t.inbox_sort_newest()),
+            choice("deadline", t.inbox_sort_deadline()),
+            choice("priority", t.inbox_sort_priority()),
+        ],
+        rows,
+        next,
+        view,
+        can_bulk: staff.actor.can_somewhere(Permission::TriageFeedback),
+        can_enter: staff.actor.can_somewhere(Permission::TriageFeedback),
+        outcome,
+        filtering: [
+            &q.status,
+            &q.kind,
+            &q.category,
+            &q.unit,
+            &q.department,
+            &q.channel,
+            &q.from,
+            &q.to,
+        ]
+        .iter()
+        .any(|v| !v.is_empty()),
+        q,
+    })?;
+    Ok((StatusCode::OK, html).into_response())
+}
+
+/// Whether the staff member has use for a queue: triage for the unassigned, a department
+/// for "my department", handling for "mine", moderation for the held.
+fn tab_shown(staff: &Staff, queue: &str) -> bool {
+    let actor = &staff.actor;
+    match queue {
+        "unassigned" => actor.can_somewhere(Permission::TriageFeedback),
+        "department" => !actor.departments(Permission::ViewFeedback).is_empty(),
+        "mine" => actor.can_somewhere(Permission::HandleFeedback),
+        "held" => actor.can_somewhere(Permission::ModerateFeedback),
+        _ => true,
+    }
+}
+
+/// The queues this staff member has use for, each with its count.
+fn queue_tabs(staff: &Staff, q: &InboxQuery, counts: &InboxCounts, t: &Tr) -> Vec<QueueTab> {
+    let current = if QUEUES.contains(&q.queue.as_str()) {
+        q.queue.as_str()
+    } else {
+        "all"
+    };
+    QUEUES
+        .iter()
+        .filter(|queue| tab_shown(staff, queue))
+        .map(|queue| QueueTab {
+            code: queue,
+            label: t.get(queue_label(queue)),
+            href: format!("/console/feedback?{}", query_string(q, Some(queue))),
+            current: *queue == current,
+            count: counts.of(queue).map(|n| {
+                if n > COUNT_CAP {
+                    t.fill(Key::inbox_more, &[("n", &COUNT_CAP)])
+                } else {
+                    n.to_string()
+                }
+            }),
+        })
+        .collect()
+}
+
+pub fn queue_label(queue: &str) -> Key {
+    match queue {
+        "unassigned" => Key::inbox_queue_unassigned,
+        "department" => Key::inbox_queue_department,
+        "mine" => Key::inbox_queue_mine,
+        "due_soon" => Key::inbox_queue_due_soon,
+        "overdue" => Key::inbox_queue_overdue,
+        "waiting" => Key::inbox_queue_waiting,
+        "held" => Key::inbox_queue_held,
+        _ => Key::inbox_queue_all,
+    }
+}
+
+/// The view as a query string, without the page position; `queue` replaces the current
+/// queue (switching queues keeps the other filters).
+pub fn query_string(q: &InboxQuery, queue: Option<&str>) -> String {
+    let queue = queue.unwrap_or(&q.queue);
+    let pairs = [
+        ("queue", queue),
+        ("status", &q.status),
+        ("kind", &q.kind),
+        ("category", &q.category),
+        ("unit", &q.unit),
+        ("department", &q.department),
+        ("channel", &q.channel),
+        ("from", &q.from),
+        ("to", &q.to),
+        ("sort", &q.sort),
+    ];
+    form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(
+            pairs
+                .iter()
+                // `all` is the default queue: no need to say it.
+                .filter(|(k, v)| !(v.is_empty() || (*k == "queue" && *v == "all"))),
+        )
+        .finish()
+}
+
+fn choice(value: &str, label: &str) -> Choice {
+    Choice {
+        value: value.to_owned(),
+        label: label.to_owned(),
+    }
+}
+
+/// The feedback card on the console's start page: what is due soon, what is overdue, and
+/// the queues that are the staff member's own work.
+pub struct Glance {
+    /// (label, count as shown, link, is it the overdue one)
+    pub queues: Vec<(&'static str, String, String, bool)>,
+}
+
+/// The card, for staff who see feedback at all.
+pub async fn glance(
+    services: &Services,
+    staff: &Staff,
+    t: &Tr,
+) -> Result<Option<Glance>, AppError> {
+    if !staff.actor.can_somewhere(Permission::ViewFeedback) {
+        return Ok(None);
+    }
+    let counts = services.inbox_counts(staff).await?;
+    let tabs = queue_tabs(staff, &InboxQuery::default(), &counts, t);
+    // What is late first, then what is about to be, then the staff member's own piles.
+    let queues = ["overdue", "due_soon", "unassigned", "department", "mine"]
+        .iter()
+        .filter_map(|code| tabs.iter().find(|tab| tab.code == *code))
+        .map(|tab| {
+            let count = tab.count.clone().unwrap_or_default();
+            (tab.label, count, tab.href.clone(), tab.code == "overdue")
+        })
+        .collect();
+    Ok(Some(Glance { queues }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_view_keeps_its_filters_and_drops_empty_ones() {
+        let q = InboxQuery {
+            queue: "overdue".into(),
+            kind: "complaint".into(),
+            from: "2026-11-01".into(),
+            after: "42".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            query_string(&q, None),
+            "queue=overdue&kind=complaint&from=2026-11-01"
+        );
+        assert_eq!(
+            query_string(&q, Some("mine")),
+            "queue=mine&kind=complaint&from=2026-11-01"
+        );
+        assert_eq!(
+            query_string(&q, Some("all")),
+            "kind=complaint&from=2026-11-01"
+        );
+    }
+}

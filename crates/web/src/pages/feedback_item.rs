@@ -1,0 +1,552 @@
+//! `/console/feedback/{id}`: one item — what was said, where it stands, its whole history,
+//! and a form for each thing the staff member may do to it now.
+
+use super::choices::Choice;
+use super::feedback_inbox::why;
+use super::feedback_names::{self as names, Names, moderation_label, publish_label};
+use crate::AppState;
+use crate::ctx::{Ctx, StaffCtx};
+use crate::error::AppError;
+use crate::form::{FieldMessages, Form, messages};
+use crate::page::{Page, framed, render};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::feedback::{Action, FeedbackKind, Priority, Status};
+use i18n::{Key, Tr};
+use serde::Deserialize;
+use services::feedback::{ItemPowers, ItemView, Moderation, Publish, StaffAction, TimelineEntry};
+use services::{ServiceError, Services, Staff};
+
+#[derive(Template)]
+#[template(path = "console/feedback_item.html")]
+struct ItemPage {
+    page: Page,
+    item: ItemView,
+    facts: Facts,
+    text: String,
+    /// The text shown is the masked one: the staff member may not see personal data.
+    text_masked: bool,
+    photos: Vec<(i64, String)>,
+    timeline: Vec<Entry>,
+    can: Can,
+    departments: Vec<Choice>,
+    people: Vec<Choice>,
+    priorities: Vec<Choice>,
+    publish_choices: Vec<Choice>,
+    templates: Vec<AnswerTemplateLink>,
+    form: ActionForm,
+    errors: FieldMessages,
+    /// Why the last action was refused, at the top of the forms.
+    problem: Option<String>,
+}
+framed!(ItemPage);
+
+/// What the item page says about the item, in words.
+struct Facts {
+    kind: &'static str,
+    category: String,
+    suggested: Option<String>,
+    channel: &'static str,
+    unit: String,
+    department: String,
+    assignee: String,
+    priority: &'static str,
+    urgent: bool,
+    status: &'static str,
+    due: &'static str,
+    due_class: &'static str,
+    overdue: bool,
+    first_due: String,
+    resolution_due: String,
+    received: String,
+    answered: String,
+    closed: String,
+    display_name: String,
+    moderation: &'static str,
+    publish: &'static str,
+    rating: Option<&'static str>,
+}
+
+/// Which forms to show.
+#[derive(Default)]
+struct Can {
+    accept: bool,
+    assign: bool,
+    /// The item already has a department: assigning is reassigning, with a reason.
+    reassign: bool,
+    start: bool,
+    ask: bool,
+    answer: bool,
+    /// Only a suggestion can be adopted.
+    adopt: bool,
+    close: bool,
+    decline: bool,
+    mark_spam: bool,
+    not_spam: bool,
+    merge: bool,
+    /// Notes and priority.
+    work: bool,
+    moderate: bool,
+    /// Anything at all in the "act on it" section.
+    any: bool,
+}
+
+struct Entry {
+    label: String,
+    who: String,
+    when: String,
+    public: bool,
+    change: Option<String>,
+    body: Option<String>,
+}
+
+/// An answer template, with the link that puts it into the answer box.
+struct AnswerTemplateLink {
+    title: String,
+    body: String,
+    link: String,
+}
+
+/// Every action form posts here; `action` says which, `version` is the item's version
+/// when the page was drawn.
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct ActionForm {
+    action: String,
+    version: String,
+    department: String,
+    assignee: String,
+    reason: String,
+    question: String,
+    text: String,
+    adopted: Option<String>,
+    into: String,
+    note: String,
+    priority: String,
+    moderation: String,
+    public_text: String,
+    publish: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ShowQuery {
+    done: Option<String>,
+    /// An answer template to start the answer from.
+    template: Option<i64>,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    StaffCtx { ctx, staff }: StaffCtx,
+    Path(id): Path<i64>,
+    Query(q): Query<ShowQuery>,
+) -> Result<Response, AppError> {
+    let page = Drawn {
+        id,
+        form: ActionForm::default(),
+        errors: FieldMessages::new(),
+        problem: None,
+        done: q.done,
+        template: q.template,
+        status: StatusCode::OK,
+    };
+    draw(&state.services, &ctx, &staff, page).await
+}
+
+pub async fn act(
+    State(state): State<AppState>,
+    StaffCtx { ctx, staff }: StaffCtx,
+    Path(id): Path<i64>,
+    Form(form): Form<ActionForm>,
+) -> Result<Response, AppError> {
+    let services = &state.services;
+    let t = ctx.t();
+    let version = form.version.trim().parse::<i64>().ok();
+    let outcome = match staff_action(&form) {
+        Some(action) => services
+            .act_on_feedback(&staff, id, version, action)
+            .await
+            .map(|_| ()),
+        None => other_action(services, &staff, id, version, &form).await,
+    };
+    match outcome {
+        Ok(()) => {
+            let to = format!("/console/feedback/{id}?done={}", form.action);
+            Ok(Redirect::to(&to).into_response())
+        }
+        Err(ServiceError::Invalid(invalid)) => {
+            let page = Drawn {
+                id,
+                errors: messages(&invalid, &t),
+                problem: Some(t.err_invalid().to_owned()),
+                form,
+                done: None,
+                template: None,
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+            };
+            draw(services, &ctx, &staff, page).await
+        }
+        Err(
+            e @ (ServiceError::Refused { .. } | ServiceError::Conflict | ServiceError::Forbidden),
+        ) => {
+            let status = if matches!(e, ServiceError::Forbidden) {
+                StatusCode::FORBIDDEN
+            } else {
+                StatusCode::CONFLICT
+            };
+            let page = Drawn {
+                id,
+                errors: FieldMessages::new(),
+                problem: Some(why(e, &t)),
+                form,
+                done: None,
+                template: None,
+                status,
+            };
+            draw(services, &ctx, &staff, page).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The workflow's actions, from the form; `None` for the others (notes, priority,
+/// moderation, the board).
+fn staff_action(form: &ActionForm) -> Option<StaffAction> {
+    let text = |s: &str| s.trim().to_owned();
+    Some(match form.action.as_str() {
+        "accept" => StaffAction::Accept,
+        "assign" => StaffAction::Assign {
+            // Nothing chosen reads as no department, which the service names as a field error.
+            department: form.department.trim().parse().unwrap_or(0),
+            assignee: match form.assignee.trim() {
+                "" => None,
+                a => Some(a.parse().unwrap_or(0)),
+            },
+            reason: Some(text(&form.reason)).filter(|r| !r.is_empty()),
+        },
+        "start" => StaffAction::Start,
+        "ask_submitter" => StaffAction::AskSubmitter {
+            question: form.question.clone(),
+        },
+        "answer" => StaffAction::Answer {
+            text: form.text.clone(),
+            adopted: form.adopted.is_some(),
+        },
+        "close" => StaffAction::Close,
+        "decline" => StaffAction::Decline {
+            reason: form.reason.clone(),
+        },
+        "mark_spam" => StaffAction::MarkSpam,
+        "not_spam" => StaffAction::NotSpam,
+        "merge" => StaffAction::Merge {
+            into: text(&form.into),
+        },
+        _ => return None,
+    })
+}
+
+/// Notes, priority, moderation and the board override: not steps of the workflow.
+async fn other_action(
+    services: &Services,
+    staff: &Staff,
+    id: i64,
+    version: Option<i64>,
+    form: &ActionForm,
+) -> Result<(), ServiceError> {
+    let choice = |field: &str| ServiceError::invalid(field, Key::err_choice);
+    match form.action.as_str() {
+        // A note only adds to the record, so a page drawn before someone else's change may
+        // still add one: refusing it would throw away what the clerk typed for nothing.
+        "note" => services.add_internal_note(staff, id, &form.note).await,
+        "priority" => {
+            let priority =
+                Priority::parse(form.priority.trim()).ok_or_else(|| choice("priority"))?;
+            current(services, staff, id, version).await?;
+            services.set_priority(staff, id, priority).await
+        }
+        "moderate" => {
+            let verdict = Moderation::parse(form.moderation.trim())
+                .filter(|m| *m != Moderation::Held)
+                .ok_or_else(|| choice("moderation"))?;
+            let item = current(services, staff, id, version).await?;
+            // Only a changed text is a redaction; an unchanged one keeps the masked default.
+            let typed = form.public_text.trim();
+            let redaction =
+                (!typed.is_empty() && typed != item.public_body.trim()).then_some(typed);
+            services
+                .moderate_feedback(staff, id, verdict, redaction)
+                .await
+        }
+        "publish" => {
+            let publish = Publish::parse(form.publish.trim()).ok_or_else(|| choice("publish"))?;
+            current(services, staff, id, version).await?;
+            services.set_publish(staff, id, publish).await
+        }
+        _ => Err(ServiceError::invalid("action", Key::err_choice)),
+    }
+}
+
+/// The item as it is now, if the form was drawn from this version of it.
+async fn current(
+    services: &Services,
+    staff: &Staff,
+    id: i64,
+    version: Option<i64>,
+) -> Result<ItemView, ServiceError> {
+    let (item, _) = services.feedback_item(staff, id).await?;
+    if version != Some(item.version) {
+        return Err(ServiceError::Conflict);
+    }
+    Ok(item)
+}
+
+/// The words for `?done=…` after a redirect.
+fn done_label(action: &str) -> Option<Key> {
+    Some(match action {
+        "accept" => Key::fitem_accept,
+        "assign" => Key::fitem_assign,
+        "start" => Key::fitem_start,
+        "ask_submitter" => Key::fitem_ask,
+        "answer" => Key::fitem_answer,
+        "close" => Key::fitem_close,
+        "decline" => Key::fitem_decline,
+        "mark_spam" => Key::fitem_mark_spam,
+        "not_spam" => Key::fitem_not_spam,
+        "merge" => Key::fitem_merge,
+        "note" => Key::fitem_note_add,
+        "priority" => Key::fitem_priority_set,
+        "moderate" => Key::fitem_moderate_save,
+        "publish" => Key::fitem_publish_save,
+        _ => return None,
+    })
+}
+
+/// How the page is to be drawn.
+struct Drawn {
+    id: i64,
+    form: ActionForm,
+    errors: FieldMessages,
+    problem: Option<String>,
+    /// The action a redirect reports as done.
+    done: Option<String>,
+    template: Option<i64>,
+    status: StatusCode,
+}
+
+async fn draw(
+    services: &Services,
+    ctx: &Ctx,
+    staff: &Staff,
+    drawn: Drawn,
+) -> Result<Response, AppError> {
+    let t = ctx.t();
+    let Drawn {
+        id,
+        mut form,
+        errors,
+        problem,
+        done,
+        template,
+        status,
+    } = drawn;
+    let (item, timeline) = services.feedback_item(staff, id).await?;
+    let notice = match done.as_deref() {
+        Some("entered") => Some(t.fill(Key::fitem_entered, &[("tracking", &item.tracking_no)])),
+        Some(action) => {
+            done_label(action).map(|label| t.fill(Key::fitem_done, &[("action", &t.get(label))]))
+        }
+        None => None,
+    };
+    let powers = services.feedback_powers(staff, id).await?;
+    let photos = services.feedback_photos(staff, id).await?;
+    let names = Names::load(services, staff, &t).await?;
+    let can = can(&item, &powers);
+    let category = item
+        .category
+        .as_deref()
+        .or(item.suggested_category.as_deref());
+    let mut templates = Vec::new();
+    if can.answer {
+        for tpl in services.answer_templates(staff, category).await? {
+            if template == Some(tpl.id) && form.text.is_empty() {
+                form.text = tpl.body.clone();
+            }
+            templates.push(AnswerTemplateLink {
+                link: format!("/console/feedback/{}?template={}#answer", item.id, tpl.id),
+                title: tpl.title,
+                body: tpl.body,
+            });
+        }
+    }
+    // The forms act on the item as this page shows it: after a refusal too, the page shows
+    // the item as it is now, and that is what a second try acts on.
+    form.version = item.version.to_string();
+    // Fresh forms start from the item as it is: the board setting, the priority, the
+    // public text to redact.
+    if form.publish.is_empty() {
+        form.publish = item.publish.as_str().to_owned();
+    }
+    if form.priority.is_empty() {
+        form.priority = item.priority.as_str().to_owned();
+    }
+    if form.public_text.is_empty() {
+        form.public_text = item.public_body.clone();
+    }
+    if form.moderation.is_empty() {
+        form.moderation = match item.moderation {
+            Moderation::Hidden => "hidden",
+            _ => "clear",
+        }
+        .to_owned();
+    }
+    if form.department.is_empty() {
+        form.department = item.department.map(|d| d.to_string()).unwrap_or_default();
+    }
+    let facts = facts(&item, &names, &t);
+    let html = render(&ItemPage {
+        page: Page::new(ctx, item.tracking_no.clone()).with_notice(notice),
+        text: if powers.see_contact {
+            item.body.clone()
+        } else {
+            item.public_body.clone()
+        },
+        text_masked: !powers.see_contact,
+        photos: photos
+            .iter()
+            .enumerate()
+            .map(|(n, p)| (p.id, t.fill(Key::fitem_photo_alt, &[("n", &(n + 1))])))
+            .collect(),
+        timeline: timeline.iter().map(|e| entry(e, &names, &t)).collect(),
+        departments: names.departments.clone(),
+        people: names.people.iter().map(|(_, c)| c.clone()).collect(),
+        priorities: names::priorities(&t),
+        publish_choices: names::publish_choices(&t),
+        templates,
+        facts,
+        can,
+        form,
+        errors,
+        problem,
+        item,
+    })?;
+    Ok((status, html).into_response())
+}
+
+fn can(item: &ItemView, powers: &ItemPowers) -> Can {
+    let actions = powers.actions(item.status);
+    let has = |a: Action| actions.contains(&a);
+    let mut can = Can {
+        accept: has(Action::Accept),
+        assign: has(Action::Assign),
+        reassign: item.department.is_some(),
+        start: has(Action::Start),
+        ask: has(Action::AskSubmitter),
+        answer: has(Action::Answer),
+        adopt: item.kind == FeedbackKind::Suggestion,
+        close: has(Action::Close),
+        decline: has(Action::Decline),
+        mark_spam: has(Action::MarkSpam),
+        not_spam: has(Action::NotSpam),
+        merge: has(Action::Merge),
+        // A merged or spam item is finished with: nothing to note or reprioritise.
+        work: powers.works_on() && !matches!(item.status, Status::Merged | Status::Spam),
+        moderate: powers.moderate,
+        any: false,
+    };
+    can.any = !actions.is_empty() || can.work || can.moderate;
+    can
+}
+
+fn facts(item: &ItemView, names: &Names, t: &Tr) -> Facts {
+    Facts {
+        kind: t.get(item.kind.label()),
+        category: names.category(item.category.as_deref()),
+        suggested: item
+            .suggested_category
+            .as_deref()
+            .filter(|_| item.category.is_none())
+            .map(|c| {
+                t.fill(
+                    Key::fitem_suggested,
+                    &[("category", &names.category(Some(c)))],
+                )
+            }),
+        channel: t.get(item.channel.label()),
+        unit: names.unit(item.unit),
+        department: names.department(item.department),
+        assignee: names.person(item.assignee),
+        priority: t.get(item.priority.label()),
+        urgent: item.priority == Priority::Urgent,
+        status: t.get(item.status.label()),
+        due: t.get(item.due.label()),
+        due_class: names::due_class(item.due),
+        overdue: item.due == services::feedback::DueState::Overdue,
+        first_due: names.when(item.first_response_due),
+        resolution_due: names.when(item.resolution_due),
+        received: names.when(Some(item.received_at)),
+        answered: names.when(item.answered_at),
+        closed: names.when(item.closed_at),
+        display_name: item
+            .display_name
+            .clone()
+            .unwrap_or_else(|| t.fitem_anonymous().to_owned()),
+        moderation: t.get(moderation_label(&item.moderation)),
+        publish: t.get(publish_label(item.publish)),
+        rating: item.rating.map(|r| t.get(r.label())),
+    }
+}
+
+fn entry(e: &TimelineEntry, names: &Names, t: &Tr) -> Entry {
+    let label = event_label(&e.kind).map_or_else(|| e.kind.clone(), |k| t.get(k).to_owned());
+    let who = match (&e.actor, e.kind.as_str()) {
+        (Some(name), _) => name.clone(),
+        (None, "received" | "submitter_replied" | "rated" | "reopened") => {
+            t.fitem_by_submitter().to_owned()
+        }
+        (None, _) => t.fitem_by_system().to_owned(),
+    };
+    let change = match (e.from, e.to) {
+        (Some(from), Some(to)) if from != to => {
+            Some(format!("{} → {}", t.get(from.label()), t.get(to.label())))
+        }
+        (None, Some(to)) => Some(t.get(to.label()).to_owned()),
+        _ => None,
+    };
+    Entry {
+        label,
+        who,
+        when: names.when(Some(e.at)),
+        public: e.public,
+        change,
+        body: e.body.clone(),
+    }
+}
+
+fn event_label(kind: &str) -> Option<Key> {
+    Some(match kind {
+        "received" => Key::fev_received,
+        "assigned" => Key::fev_routed,
+        "held" => Key::fev_held,
+        "accept" => Key::fev_accept,
+        "assign" => Key::fev_assign,
+        "start" => Key::fev_start,
+        "ask_submitter" => Key::fev_ask_submitter,
+        "submitter_replied" => Key::fev_submitter_replied,
+        "answer" => Key::fev_answer,
+        "close" => Key::fev_close,
+        "decline" => Key::fev_decline,
+        "mark_spam" => Key::fev_mark_spam,
+        "not_spam" => Key::fev_not_spam,
+        "merge" => Key::fev_merge,
+        "merged_in" => Key::fev_merged_in,
+        "note" => Key::fev_note,
+        "priority" => Key::fev_priority,
+        "moderated" => Key::fev_moderated,
+        "rated" => Key::fev_rated,
+        "reopened" => Key::fev_reopened,
+        _ => return None,
+    })
+}
