@@ -548,6 +548,8 @@ crate::catalogue! {
     me_delete_confirm_needed => "请勾选确认后再删除", "Tick the box to confirm";
     me_delete_submit => "确认删除", "Erase";
     me_deleted => "您的个人信息已删除，您已退出登录。", "Your personal data has been erased and you are signed out.";
+    board_figures_total => "全馆合计", "The whole institution";
+    board_centre_itself => "{centre}（馆本部）", "{centre} (the centre itself)";
 
     // ---- Staff feedback pages -------------------------------------------------------
     console_feedback => "意见反馈", "Feedback";

@@ -295,6 +295,7 @@ testkit::on_both_engines! {
         let figures = board.split("<table class=\"figures\">").nth(1).unwrap().split("</table>").next().unwrap();
         assert!(figures.contains("0/3 件（不足 10 件，不计算比率）"), "{figures}");
         assert!(!figures.contains('%'), "no percentages over three items");
+        assert!(figures.contains("全馆合计") && figures.contains("文化馆（馆本部）"), "the rows say what they count");
         assert!(board.contains("id=\"figures-at\">统计于 09:00"));
         for i in 3..10 {
             ids.push(p.submit(&format!("第{i}条意见"), "suggestion", None).await.id);

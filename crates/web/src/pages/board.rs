@@ -112,8 +112,18 @@ pub async fn show(
     let figures = services.board_figures(&ctx.institution).await?;
     let units = services.public_units(&ctx.institution).await?;
     let setup = services.feedback_setup(ctx.institution.id).await?;
+    // Items about the centre itself count under the centre as if it were a station.
+    let root = units.iter().find(|u| u.depth == 0).map(|u| u.id.0);
+    let station_name = |station: i64| {
+        let name = names.unit(station);
+        if Some(station) == root {
+            t.fill(Key::board_centre_itself, &[("centre", &name)])
+        } else {
+            name
+        }
+    };
     let mut table = vec![figure_row(
-        ctx.institution.name.clone(),
+        t.board_figures_total().to_owned(),
         &figures.institution,
         &t,
     )];
@@ -121,7 +131,7 @@ pub async fn show(
         figures
             .stations
             .iter()
-            .map(|(station, f)| figure_row(names.unit(*station), f, &t)),
+            .map(|(station, f)| figure_row(station_name(*station), f, &t)),
     );
     let today = services.now().in_zone(&names.tz).date();
     let computed = figures.computed_at.map(|at| {
