@@ -289,7 +289,7 @@ crate::catalogue! {
     setup_day_holiday => "放假（休）", "Holiday (day off)";
     setup_day_workday => "调休上班（班）", "Make-up working day";
     setup_calendar_add => "录入一天", "Enter one day";
-    setup_calendar_remove => "删除 {day}", "Remove {day}";
+    setup_calendar_remove => "删除 {day}", "Delete {day}";
     setup_calendar_paste => "粘贴整份安排", "Paste a whole list";
     setup_calendar_paste_label => "安排（每行一天）", "Arrangement (one day a line)";
     setup_calendar_paste_hint => "每行写日期、休或班、名称，如“2026-10-01 休 国庆节”“2026-10-10 班 国庆节调休”；以 # 开头的行不读取。有任何一行无法识别时整份都不保存，并指出是第几行。", "Each line: the date, 休 (day off) or 班 (working day), a name, as in “2026-10-01 holiday 国庆节” or “2026-10-10 workday 国庆节调休”; lines starting with # are skipped. If any line cannot be read, nothing is saved and the line is named.";

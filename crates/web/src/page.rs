@@ -29,6 +29,8 @@ pub struct ConsoleNav {
     pub audit: bool,
     /// The feedback inbox: anyone who sees feedback somewhere.
     pub feedback: bool,
+    /// The feedback settings: the administrator, and the office director for answer templates.
+    pub settings: bool,
 }
 
 impl Chrome {
@@ -48,6 +50,12 @@ impl Chrome {
                 org: s.actor.can_somewhere(Permission::ManageOrg),
                 audit: s.actor.can_somewhere(Permission::ViewAudit),
                 feedback: s.actor.can_somewhere(Permission::ViewFeedback),
+                settings: s.actor.can_somewhere(Permission::ManageSettings)
+                    || s.actor.grants.iter().any(|g| {
+                        g.role == domain::Role::OfficeDirector
+                            && g.department.is_none()
+                            && g.scope.depth() == 1
+                    }),
             }),
         }
     }

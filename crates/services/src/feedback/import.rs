@@ -119,6 +119,17 @@ pub fn import_template_headers() -> Vec<&'static str> {
     Column::ALL.iter().map(|c| c.header()).collect()
 }
 
+/// Each column's Chinese header with the English one accepted for it: `("手机", "mobile")`.
+pub fn import_columns() -> Vec<(&'static str, &'static str)> {
+    Column::ALL
+        .iter()
+        .map(|c| {
+            let english = c.names().iter().find(|n| n.is_ascii()).copied();
+            (c.header(), english.unwrap_or_default())
+        })
+        .collect()
+}
+
 /// What an import did.
 #[derive(Clone, Debug, Serialize)]
 pub struct Imported {

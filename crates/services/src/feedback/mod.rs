@@ -27,7 +27,8 @@ pub use board::{
 pub(crate) use deadlines::Sweep;
 pub use deadlines::{DueState, SWEEP};
 pub use import::{
-    IMPORT_MAX_BYTES, IMPORT_MAX_ROWS, Imported, import_problem_place, import_template_headers,
+    IMPORT_MAX_BYTES, IMPORT_MAX_ROWS, Imported, import_columns, import_problem_place,
+    import_template_headers,
 };
 pub use inbox::{BulkOutcome, INBOX_PAGE, InboxPage, InboxQuery, InboxRow, QUEUES};
 pub use intake::PhotoUpload;

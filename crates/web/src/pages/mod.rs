@@ -33,6 +33,17 @@ mod feedback_item;
 mod feedback_names;
 mod feedback_photo;
 
+// Setting up the feedback loop, and importing offline feedback.
+mod feedback_import;
+mod settings_calendar;
+mod settings_categories;
+mod settings_deadlines;
+mod settings_feedback;
+mod settings_routing;
+mod settings_tabs;
+mod settings_templates;
+mod settings_words;
+
 use crate::AppState;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -65,6 +76,7 @@ pub fn router() -> Router<AppState> {
         .route("/me", get(member_home::show))
         .merge(staff_feedback())
         .merge(public_feedback())
+        .merge(feedback_setup())
 }
 
 /// The public side of the feedback loop: the form, the tracking link, the board, and the
@@ -114,5 +126,51 @@ fn staff_feedback() -> Router<AppState> {
         .route(
             "/console/feedback/{id}/photos/{photo}",
             get(feedback_photo::show),
+        )
+}
+
+/// Setting up the feedback loop (settings, categories, routing rules, deadlines, the working
+/// calendar, answer templates, sensitive words) and importing offline feedback.
+fn feedback_setup() -> Router<AppState> {
+    Router::new()
+        .route("/console/settings", get(settings_feedback::start))
+        .route(
+            "/console/settings/feedback",
+            get(settings_feedback::show).post(settings_feedback::save),
+        )
+        .route(
+            "/console/settings/categories",
+            get(settings_categories::show).post(settings_categories::act),
+        )
+        .route(
+            "/console/settings/routing",
+            get(settings_routing::show).post(settings_routing::act),
+        )
+        .route(
+            "/console/settings/deadlines",
+            get(settings_deadlines::show).post(settings_deadlines::act),
+        )
+        .route(
+            "/console/settings/calendar",
+            get(settings_calendar::show).post(settings_calendar::act),
+        )
+        .route(
+            "/console/settings/templates",
+            get(settings_templates::show).post(settings_templates::act),
+        )
+        .route(
+            "/console/settings/words",
+            get(settings_words::show).post(settings_words::act),
+        )
+        .route(
+            "/console/feedback/import",
+            get(feedback_import::show)
+                .post(feedback_import::upload)
+                // Spreadsheets: bigger than the global limit allows.
+                .layer(DefaultBodyLimit::max(feedback_import::BODY_LIMIT)),
+        )
+        .route(
+            "/console/feedback/import/template.csv",
+            get(feedback_import::template),
         )
 }
