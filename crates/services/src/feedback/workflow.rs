@@ -251,12 +251,13 @@ impl Services {
         };
         let mut checks = Checks::new();
         match action {
-            StaffAction::Accept
-            | StaffAction::Start
-            | StaffAction::MarkSpam
-            | StaffAction::NotSpam => {}
-            StaffAction::Close => {
+            StaffAction::Accept | StaffAction::Start => {}
+            // Spam and declined items end here: closing them lets retention find them.
+            StaffAction::Close | StaffAction::MarkSpam => {
                 step.sets.push((F::ClosedAt, now.0.into()));
+            }
+            StaffAction::NotSpam => {
+                step.sets.push((F::ClosedAt, Option::<i64>::None.into()));
             }
             StaffAction::Assign {
                 department,
@@ -319,6 +320,7 @@ impl Services {
             StaffAction::Decline { reason } => {
                 let reason = checks.text("reason", reason, 1000);
                 checks.finish()?;
+                step.sets.push((F::ClosedAt, now.0.into()));
                 step.public_text = Some(reason);
                 step.tell_submitter = Some(Key::submitter_declined_text);
             }
