@@ -97,6 +97,8 @@ testkit::on_both_engines! {
         d.s().act_on_feedback(&d.clerk, sent.id, None, services::feedback::StaffAction::Accept).await.unwrap();
         for form in [
             vec![("version", stale.as_str()), ("action", "mark_spam")],
+            // A form without its version cannot show it is current either.
+            vec![("action", "start")],
             vec![("version", stale.as_str()), ("action", "priority"), ("priority", "urgent")],
         ] {
             let response = d.app.post_form(&clerk, &path, &path, &form).await;
@@ -155,6 +157,8 @@ testkit::on_both_engines! {
         let (_, home) = d.page(&clerk, "/console").await;
         let glance = &home[home.find("glance-title").unwrap()..];
         assert!(glance.contains("class=\"overdue\"><strong>1</strong><span>已超期</span>"), "glance: {}", &glance[..glance.len().min(1500)]);
+        let (_, english) = d.page(&clerk, "/console/feedback?queue=overdue&lang=en").await;
+        assert!(english.contains("aria-current=\"page\">Overdue") && english.contains("Resolution due"), "the inbox in English");
         let (_, sorted) = d.page(&clerk, "/console/feedback?sort=deadline&status=open").await;
         assert!(sorted.contains(&sent.tracking_no));
     }
@@ -314,5 +318,88 @@ testkit::on_both_engines! {
         assert_eq!(seen["allowed_actions"], json!([]));
         let refused = api.post(&actions).bearer_auth(&evaluator).json(&json!({"action": "start"})).send().await.unwrap();
         assert_eq!(refused.status(), 403);
+    }
+
+    async fn moderation_priority_and_the_board_setting_are_set_on_the_item_page(d: Desk) {
+        let held = d.submit("低息贷 款，加 V 详聊", "suggestion").await;
+        assert!(held.held);
+        let clerk = d.signed_in("li.jing").await;
+        let (_, queue) = d.page(&clerk, "/console/feedback?queue=held").await;
+        assert!(queue.contains(&held.tracking_no));
+        let path = format!("/console/feedback/{}", held.id);
+        let (_, page) = d.page(&clerk, &path).await;
+        assert!(page.contains("待审核（含敏感词）") && page.contains("含敏感词，暂不公开"), "the hold and its timeline entry");
+        // A redaction: the typed public text replaces the original in public.
+        d.act_ok(&clerk, held.id, &[("action", "moderate"), ("moderation", "clear"), ("public_text", "（内容已处理）")]).await;
+        let (item, timeline) = d.s().feedback_item(&d.clerk, held.id).await.unwrap();
+        assert_eq!((item.moderation.as_str(), item.public_body.as_str()), ("clear", "（内容已处理）"));
+        assert!(timeline.iter().any(|e| e.kind == "moderated" && !e.public));
+        let (_, queue) = d.page(&clerk, "/console/feedback?queue=held").await;
+        assert!(!queue.contains(&held.tracking_no), "cleared items leave the held queue");
+
+        let before = item.resolution_due.unwrap();
+        let page = d.act_ok(&clerk, held.id, &[("action", "priority"), ("priority", "urgent")]).await;
+        assert!(page.contains("class=\"tag urgent\""));
+        let (item, _) = d.s().feedback_item(&d.clerk, held.id).await.unwrap();
+        assert!(item.resolution_due.unwrap() < before, "urgent items are due sooner");
+        d.act_ok(&clerk, held.id, &[("action", "publish"), ("publish", "no")]).await;
+        let (item, _) = d.s().feedback_item(&d.clerk, held.id).await.unwrap();
+        assert_eq!(item.publish.as_str(), "no");
+        let bad = d.act(&clerk, held.id, &[("action", "publish"), ("publish", "maybe")]).await;
+        assert_eq!(bad.status(), 422);
+        assert!(bad.text().await.unwrap().contains("id=\"publish-publish-e\""));
+        // An internal note is on the timeline for staff, marked internal.
+        let page = d.act_ok(&clerk, held.id, &[("action", "note"), ("note", "已与举报人电话核实")]).await;
+        let timeline = &page[page.find("class=\"item-timeline\"").unwrap()..];
+        let note = timeline.find("已与举报人电话核实").unwrap();
+        assert!(timeline[..note].rfind("<li class=\"internal\">") > timeline[..note].rfind("<li class=\"public\">"), "the note is marked internal");
+        // Department staff neither moderate nor set the board.
+        let worker = d.signed_in("zhao.li").await;
+        let other = d.submit("书法班还有名额吗", "inquiry").await;
+        d.s().act_on_feedback(&d.clerk, other.id, None, services::feedback::StaffAction::Assign { department: d.activity, assignee: None, reason: None }).await.unwrap();
+        let (_, page) = d.page(&worker, &format!("/console/feedback/{}", other.id)).await;
+        assert!(!page.contains("id=\"form-moderate\"") && page.contains("id=\"form-answer\""));
+        assert_eq!(d.act(&worker, other.id, &[("action", "publish"), ("publish", "no")]).await.status(), 403);
+    }
+
+    async fn an_answer_template_starts_the_answer(d: Desk) {
+        let sent = d.submit("想报名少儿舞蹈培训", "inquiry").await;
+        d.s().act_on_feedback(&d.clerk, sent.id, None, services::feedback::StaffAction::Accept).await.unwrap();
+        let admin = desk::staff(d.s(), "admin", common::ADMIN_PASSWORD).await;
+        let input = services::feedback::AnswerTemplateInput {
+            title: "报名指引".into(),
+            category: String::new(),
+            body: "您好，报名请于每周一至周五到文化馆一楼服务台办理。".into(),
+        };
+        let template = d.s().add_answer_template(&admin, input).await.unwrap();
+        let clerk = d.signed_in("li.jing").await;
+        let path = format!("/console/feedback/{}", sent.id);
+        let (_, page) = d.page(&clerk, &path).await;
+        let link = format!("/console/feedback/{}?template={template}#answer", sent.id);
+        assert!(page.contains(&format!("href=\"{link}\">报名指引</a>")), "{page}");
+        let (_, filled) = d.page(&clerk, &format!("{path}?template={template}")).await;
+        assert!(filled.contains(">您好，报名请于每周一至周五到文化馆一楼服务台办理。</textarea>"), "{filled}");
+    }
+
+    async fn the_inbox_pages_on_with_a_next_link(d: Desk) {
+        for i in 0..51 {
+            let entry = services::feedback::OfflineEntry {
+                intake: services::feedback::Intake { text: format!("意见箱第{i}条"), kind: "suggestion".into(), ..Default::default() },
+                channel: "suggestion_box".into(),
+                received_on: None,
+            };
+            d.s().enter_offline_feedback(&d.clerk, entry).await.unwrap();
+        }
+        let clerk = d.signed_in("li.jing").await;
+        let (_, first) = d.page(&clerk, "/console/feedback?channel=suggestion_box").await;
+        assert!(first.contains("意见箱第50条") && !first.contains("意见箱第0条"), "newest first");
+        let marker = "<nav class=\"pager\" aria-label=\"下一页\"><a href=\"";
+        let start = first.find(marker).expect("a next link") + marker.len();
+        // As the browser reads the attribute: HTML escapes undone.
+        let next = first[start..].split('"').next().unwrap().replace("&#38;", "&").replace("&amp;", "&");
+        assert!(next.contains("channel=suggestion_box") && next.contains("after="), "{next}");
+        let (_, second) = d.page(&clerk, &next).await;
+        assert!(second.contains("意见箱第0条") && !second.contains("意见箱第50条"), "{next}");
+        assert!(!second.contains("class=\"pager\""), "the last page");
     }
 }

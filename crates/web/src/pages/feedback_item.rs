@@ -166,6 +166,9 @@ pub async fn act(
     let t = ctx.t();
     let version = form.version.trim().parse::<i64>().ok();
     let outcome = match staff_action(&form) {
+        // Every form carries the version it was drawn from; one that does not cannot show
+        // it acts on the item as it is, so it is refused like a stale one.
+        Some(_) if version.is_none() => Err(ServiceError::Conflict),
         Some(action) => services
             .act_on_feedback(&staff, id, version, action)
             .await
