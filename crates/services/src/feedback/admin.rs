@@ -283,6 +283,14 @@ const WORD_MAX: usize = 30;
 impl Services {
     // ---- Who may ---------------------------------------------------------------------------
 
+    /// Commits a change to the setup and drops this node's cached copy, so the next item
+    /// that comes in here is taken in under the new setup (other nodes within the cache's TTL).
+    async fn commit_setup(&self, tx: store::Tx, tenant: TenantId) -> ServiceResult<()> {
+        tx.commit().await?;
+        self.0.setups.forget(tenant);
+        Ok(())
+    }
+
     /// The institution's root path, for checks over the whole institution.
     async fn root_path(&self, tenant: TenantId) -> ServiceResult<UnitPath> {
         Ok(store::org::root_unit(self.db(), tenant)
@@ -369,9 +377,7 @@ impl Services {
             Some(after),
         )
         .await?;
-        tx.commit().await?;
-        self.0.setups.forget(tenant);
-        Ok(())
+        self.commit_setup(tx, tenant).await
     }
 
     pub async fn rename_category(
@@ -413,9 +419,7 @@ impl Services {
             Some(after),
         )
         .await?;
-        tx.commit().await?;
-        self.0.setups.forget(tenant);
-        Ok(())
+        self.commit_setup(tx, tenant).await
     }
 
     /// Takes a category out of the form's list (or puts it back). Items already filed under
@@ -452,9 +456,7 @@ impl Services {
             Some(json!({ "active": active })),
         )
         .await?;
-        tx.commit().await?;
-        self.0.setups.forget(tenant);
-        Ok(())
+        self.commit_setup(tx, tenant).await
     }
 
     /// Moves a category one place up or down in the list the public chooses from.
@@ -498,9 +500,7 @@ impl Services {
             Some(json!({ "position": other + 1 })),
         )
         .await?;
-        tx.commit().await?;
-        self.0.setups.forget(tenant);
-        Ok(())
+        self.commit_setup(tx, tenant).await
     }
 
     async fn category_row(&self, tenant: TenantId, code: &str) -> ServiceResult<fs::CategoryRow> {
@@ -635,8 +635,7 @@ impl Services {
             Some(after),
         )
         .await?;
-        tx.commit().await?;
-        self.0.setups.forget(tenant);
+        self.commit_setup(tx, tenant).await?;
         Ok(id)
     }
 
@@ -670,9 +669,7 @@ impl Services {
             Some(json!({ "position": other + 1 })),
         )
         .await?;
-        tx.commit().await?;
-        self.0.setups.forget(tenant);
-        Ok(())
+        self.commit_setup(tx, tenant).await
     }
 
     pub async fn delete_routing_rule(&self, staff: &Staff, id: i64) -> ServiceResult<()> {
@@ -700,9 +697,7 @@ impl Services {
             None,
         )
         .await?;
-        tx.commit().await?;
-        self.0.setups.forget(tenant);
-        Ok(())
+        self.commit_setup(tx, tenant).await
     }
 
     // ---- Deadline policies -----------------------------------------------------------------
@@ -783,13 +778,7 @@ impl Services {
             self.now(),
         )
         .await?;
-        let before = replaced.first().map(|p| {
-            json!({
-                "kind": p.kind, "priority": p.priority,
-                "first_response_minutes": p.first_response_minutes,
-                "resolution_minutes": p.resolution_minutes,
-            })
-        });
+        let before = replaced.first().map(policy_json);
         let after = json!({
             "kind": kind_code, "priority": priority_code,
             "first_response_minutes": first, "resolution_minutes": resolution,
@@ -804,8 +793,7 @@ impl Services {
             Some(after),
         )
         .await?;
-        tx.commit().await?;
-        self.0.setups.forget(tenant);
+        self.commit_setup(tx, tenant).await?;
         Ok(id)
     }
 
@@ -820,11 +808,7 @@ impl Services {
             .ok_or(ServiceError::NotFound)?;
         let tx = self.db().begin().await?;
         fs::delete_deadline_policy(&tx, tenant, id).await?;
-        let before = json!({
-            "kind": old.kind, "priority": old.priority,
-            "first_response_minutes": old.first_response_minutes,
-            "resolution_minutes": old.resolution_minutes,
-        });
+        let before = policy_json(&old);
         self.audit(
             &tx,
             staff,
@@ -835,9 +819,7 @@ impl Services {
             None,
         )
         .await?;
-        tx.commit().await?;
-        self.0.setups.forget(tenant);
-        Ok(())
+        self.commit_setup(tx, tenant).await
     }
 
     // ---- The working calendar --------------------------------------------------------------
@@ -908,9 +890,7 @@ impl Services {
             Some(after),
         )
         .await?;
-        tx.commit().await?;
-        self.0.setups.forget(tenant);
-        Ok(())
+        self.commit_setup(tx, tenant).await
     }
 
     /// Takes an entered day out: it follows the Monday–Friday rule again.
@@ -936,9 +916,7 @@ impl Services {
             None,
         )
         .await?;
-        tx.commit().await?;
-        self.0.setups.forget(tenant);
-        Ok(())
+        self.commit_setup(tx, tenant).await
     }
 
     /// Enters a whole pasted list (see [`parse_day_list`]), all or nothing: a line that
@@ -1012,8 +990,7 @@ impl Services {
             Some(after),
         )
         .await?;
-        tx.commit().await?;
-        self.0.setups.forget(tenant);
+        self.commit_setup(tx, tenant).await?;
         Ok(days.len())
     }
 
@@ -1213,9 +1190,7 @@ impl Services {
             Some(after),
         )
         .await?;
-        tx.commit().await?;
-        self.0.setups.forget(tenant);
-        Ok(())
+        self.commit_setup(tx, tenant).await
     }
 
     pub async fn remove_sensitive_word(&self, staff: &Staff, id: i64) -> ServiceResult<()> {
@@ -1240,10 +1215,17 @@ impl Services {
             None,
         )
         .await?;
-        tx.commit().await?;
-        self.0.setups.forget(tenant);
-        Ok(())
+        self.commit_setup(tx, tenant).await
     }
+}
+
+/// A policy as the audit log records it.
+fn policy_json(p: &fs::DeadlinePolicyRow) -> serde_json::Value {
+    json!({
+        "kind": p.kind, "priority": p.priority,
+        "first_response_minutes": p.first_response_minutes,
+        "resolution_minutes": p.resolution_minutes,
+    })
 }
 
 fn category_view(c: fs::CategoryRow) -> CategoryView {

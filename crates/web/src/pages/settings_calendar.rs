@@ -2,7 +2,7 @@
 //! make-up working days, entered one at a time or pasted as a whole list.
 
 use super::choices::Choice;
-use super::settings_tabs::{Tab, tabs, unknown_action};
+use super::settings_tabs::{Done, Tab, tabs, unknown_action};
 use crate::AppState;
 use crate::ctx::StaffCtx;
 use crate::error::AppError;
@@ -88,11 +88,11 @@ pub async fn show(
     Query(q): Query<CalendarQuery>,
 ) -> Result<Response, AppError> {
     let t = staff.ctx.t();
-    let notice = match q.done.as_deref() {
-        Some("saved") => Some(t.saved().to_owned()),
-        Some("pasted") => Some(t.fill(Key::setup_calendar_saved, &[("n", &q.n.unwrap_or(0))])),
-        _ => None,
-    };
+    let notice = Done {
+        done: q.done.clone(),
+        n: q.n,
+    }
+    .notice(&t);
     let sample = q.sample.is_some();
     let form = CalendarForm {
         days: if sample {

@@ -1,18 +1,17 @@
 //! `/console/settings/categories`: the categories people choose from — adding, renaming,
 //! ordering and retiring them.
 
-use super::settings_tabs::{Done, Tab, saved, tabs, unknown_action};
+use super::settings_tabs::{Done, Tab, answer, tabs, unknown_action};
 use crate::AppState;
 use crate::ctx::StaffCtx;
 use crate::error::AppError;
-use crate::form::{FieldMessages, Form, messages};
+use crate::form::{FieldMessages, Form};
 use crate::page::{Page, framed, render};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use services::ServiceError;
 use services::feedback::{CategoryInput, CategoryView, Move};
 
 const PATH: &str = "/console/settings/categories";
@@ -95,22 +94,10 @@ pub async fn act(
         "activate" => s.set_category_active(who, code, true).await,
         _ => return Err(unknown_action()),
     };
-    match result {
-        Ok(()) => Ok(saved(PATH)),
-        Err(ServiceError::Invalid(invalid)) => {
-            let errors = messages(&invalid, &staff.ctx.t());
-            page(
-                &state,
-                &staff,
-                form,
-                errors,
-                None,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+    answer(result, PATH, &staff.ctx.t(), |errors, status| {
+        page(&state, &staff, form, errors, None, status)
+    })
+    .await
 }
 
 async fn page(

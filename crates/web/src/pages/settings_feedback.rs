@@ -1,11 +1,11 @@
 //! `/console/settings/feedback`: the institution's feedback settings, and the way into the
 //! other settings pages. `/console/settings` sends each person to the first page they may use.
 
-use super::settings_tabs::{Done, Tab, saved, tabs};
+use super::settings_tabs::{Done, Tab, answer, tabs};
 use crate::AppState;
 use crate::ctx::StaffCtx;
 use crate::error::AppError;
-use crate::form::{FieldMessages, Form, messages};
+use crate::form::{FieldMessages, Form};
 use crate::page::{Page, framed, render};
 use askama::Template;
 use axum::extract::{Query, State};
@@ -131,22 +131,18 @@ pub async fn save(
     staff: StaffCtx,
     Form(form): Form<SettingsForm>,
 ) -> Result<Response, AppError> {
-    let t = staff.ctx.t();
     let result = state
         .services
         .update_feedback_settings(&staff.staff, form.settings())
-        .await;
-    match result {
-        Ok(()) => Ok(saved(PATH)),
-        Err(ServiceError::Invalid(invalid)) => page(
-            &staff,
-            form,
-            messages(&in_hours(invalid), &t),
-            None,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ),
-        Err(e) => Err(e.into()),
-    }
+        .await
+        .map_err(|e| match e {
+            ServiceError::Invalid(invalid) => ServiceError::Invalid(in_hours(invalid)),
+            other => other,
+        });
+    answer(result, PATH, &staff.ctx.t(), |errors, status| async move {
+        page(&staff, form, errors, None, status)
+    })
+    .await
 }
 
 fn page(

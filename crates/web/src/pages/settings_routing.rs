@@ -2,18 +2,17 @@
 //! listed in words in the order they are tried.
 
 use super::choices::{self, Choice};
-use super::settings_tabs::{self as common, Done, Tab, saved, tabs, unknown_action};
+use super::settings_tabs::{self as common, Done, Tab, answer, tabs, unknown_action};
 use crate::AppState;
 use crate::ctx::StaffCtx;
 use crate::error::AppError;
-use crate::form::{FieldMessages, Form, messages};
+use crate::form::{FieldMessages, Form};
 use crate::page::{Page, framed, render};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use services::ServiceError;
 use services::feedback::{Move, RoutingRuleInput};
 
 const PATH: &str = "/console/settings/routing";
@@ -93,22 +92,10 @@ pub async fn act(
         },
         _ => return Err(unknown_action()),
     };
-    match result {
-        Ok(()) => Ok(saved(PATH)),
-        Err(ServiceError::Invalid(invalid)) => {
-            let errors = messages(&invalid, &staff.ctx.t());
-            page(
-                &state,
-                &staff,
-                form,
-                errors,
-                None,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+    answer(result, PATH, &staff.ctx.t(), |errors, status| {
+        page(&state, &staff, form, errors, None, status)
+    })
+    .await
 }
 
 async fn page(

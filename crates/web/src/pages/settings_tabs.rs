@@ -3,6 +3,8 @@
 
 use super::choices::Choice;
 use crate::error::AppError;
+use crate::form::{FieldMessages, messages};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::Permission;
 use i18n::{Key, Tr};
@@ -72,8 +74,29 @@ impl Done {
 }
 
 /// Back to the page after a change, with "saved" at its top.
-pub fn saved(back: &str) -> Response {
+fn saved(back: &str) -> Response {
     Redirect::to(&format!("{back}?done=saved")).into_response()
+}
+
+/// How a settings form is answered: back to `back` with "saved", the form drawn again by
+/// `redraw` with its field errors (422), or an error page.
+pub async fn answer<T, F, Fut>(
+    result: Result<T, ServiceError>,
+    back: &str,
+    t: &Tr,
+    redraw: F,
+) -> Result<Response, AppError>
+where
+    F: FnOnce(FieldMessages, StatusCode) -> Fut,
+    Fut: Future<Output = Result<Response, AppError>>,
+{
+    match result {
+        Ok(_) => Ok(saved(back)),
+        Err(ServiceError::Invalid(invalid)) => {
+            redraw(messages(&invalid, t), StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// An id chosen in a select or sent by a button.

@@ -2,11 +2,11 @@
 //! held back from the public until staff have looked at it; the built-in list applies too.
 
 use super::choices::Choice;
-use super::settings_tabs::{self as common, Done, Tab, saved, tabs, unknown_action};
+use super::settings_tabs::{self as common, Done, Tab, answer, tabs, unknown_action};
 use crate::AppState;
 use crate::ctx::StaffCtx;
 use crate::error::AppError;
-use crate::form::{FieldMessages, Form, messages};
+use crate::form::{FieldMessages, Form};
 use crate::page::{Page, framed, render};
 use askama::Template;
 use axum::extract::{Query, State};
@@ -14,7 +14,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use i18n::Key;
 use serde::Deserialize;
-use services::ServiceError;
 use services::feedback::{WORD_CATEGORIES, built_in_words, word_category_label};
 
 const PATH: &str = "/console/settings/words";
@@ -85,22 +84,10 @@ pub async fn act(
         },
         _ => return Err(unknown_action()),
     };
-    match result {
-        Ok(()) => Ok(saved(PATH)),
-        Err(ServiceError::Invalid(invalid)) => {
-            let errors = messages(&invalid, &staff.ctx.t());
-            page(
-                &state,
-                &staff,
-                form,
-                errors,
-                None,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+    answer(result, PATH, &staff.ctx.t(), |errors, status| {
+        page(&state, &staff, form, errors, None, status)
+    })
+    .await
 }
 
 async fn page(
