@@ -393,4 +393,50 @@ mod tests {
             "kind=complaint&from=2026-11-01"
         );
     }
+
+    fn clerk() -> Staff {
+        use domain::{Actor, Grant, Role, TenantId, UnitId, UnitPath, UserId};
+        Staff {
+            actor: Actor {
+                user_id: UserId(1),
+                tenant_id: TenantId(1),
+                display_name: "李静".into(),
+                grants: vec![Grant {
+                    role: Role::OfficeClerk,
+                    scope: UnitPath::root(UnitId(1)),
+                    department: None,
+                }],
+                platform_admin: false,
+            },
+            username: "li.jing".into(),
+            session: String::new(),
+            must_change_password: false,
+            locale: None,
+            ip: None,
+        }
+    }
+
+    #[test]
+    fn counts_past_the_cap_read_999_plus_and_only_the_current_queue_is_marked() {
+        let counts = InboxCounts {
+            overdue: COUNT_CAP + 1,
+            due_soon: 3,
+            ..Default::default()
+        };
+        let q = InboxQuery {
+            queue: "overdue".into(),
+            ..Default::default()
+        };
+        let tabs = queue_tabs(&clerk(), &q, &counts, &Tr::new(i18n::Lang::ZhCn));
+        let overdue = tabs.iter().find(|t| t.code == "overdue").unwrap();
+        assert_eq!(overdue.count.as_deref(), Some("999+"));
+        assert!(overdue.current);
+        assert_eq!(tabs.iter().filter(|t| t.current).count(), 1);
+        let due_soon = tabs.iter().find(|t| t.code == "due_soon").unwrap();
+        assert_eq!(due_soon.count.as_deref(), Some("3"));
+        assert!(
+            tabs.iter().all(|t| t.code != "department"),
+            "a clerk without a department has no department queue"
+        );
+    }
 }
