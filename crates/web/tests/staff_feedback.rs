@@ -360,6 +360,8 @@ testkit::on_both_engines! {
         let (_, page) = d.page(&worker, &format!("/console/feedback/{}", other.id)).await;
         assert!(!page.contains("id=\"form-moderate\"") && page.contains("id=\"form-answer\""));
         assert_eq!(d.act(&worker, other.id, &[("action", "publish"), ("publish", "no")]).await.status(), 403);
+        let no_version = d.app.post_form(&worker, &format!("/console/feedback/{}", other.id), &format!("/console/feedback/{}", other.id), &[("action", "moderate"), ("moderation", "hidden")]).await;
+        assert_eq!(no_version.status(), 403, "not theirs comes before out of date");
     }
 
     async fn an_answer_template_starts_the_answer(d: Desk) {

@@ -167,10 +167,10 @@ pub async fn act(
     let version = form.version.trim().parse::<i64>().ok();
     let outcome = match staff_action(&form) {
         // Every form carries the version it was drawn from; one that does not cannot show
-        // it acts on the item as it is, so it is refused like a stale one.
-        Some(_) if version.is_none() => Err(ServiceError::Conflict),
+        // it acts on the item as it is. It is sent as a version no item has, so the service
+        // refuses it as stale — after its own checks of who may see and do what.
         Some(action) => services
-            .act_on_feedback(&staff, id, version, action)
+            .act_on_feedback(&staff, id, Some(version.unwrap_or(-1)), action)
             .await
             .map(|_| ()),
         None => other_action(services, &staff, id, version, &form).await,
@@ -267,14 +267,14 @@ async fn other_action(
         "priority" => {
             let priority =
                 Priority::parse(form.priority.trim()).ok_or_else(|| choice("priority"))?;
-            current(services, staff, id, version).await?;
+            current(services, staff, id, version, |p| p.works_on()).await?;
             services.set_priority(staff, id, priority).await
         }
         "moderate" => {
             let verdict = Moderation::parse(form.moderation.trim())
                 .filter(|m| *m != Moderation::Held)
                 .ok_or_else(|| choice("moderation"))?;
-            let item = current(services, staff, id, version).await?;
+            let item = current(services, staff, id, version, |p| p.moderate).await?;
             // Only a changed text is a redaction; an unchanged one keeps the masked default.
             let typed = form.public_text.trim();
             let redaction =
@@ -285,20 +285,26 @@ async fn other_action(
         }
         "publish" => {
             let publish = Publish::parse(form.publish.trim()).ok_or_else(|| choice("publish"))?;
-            current(services, staff, id, version).await?;
+            current(services, staff, id, version, |p| p.moderate).await?;
             services.set_publish(staff, id, publish).await
         }
         _ => Err(ServiceError::invalid("action", Key::err_choice)),
     }
 }
 
-/// The item as it is now, if the form was drawn from this version of it.
+/// The item as it is now, if the staff member may do this to it (`allowed`) and the form
+/// was drawn from this version of it. Permission answers first, as in the workflow: someone
+/// who may not act is told so, not that their page is out of date.
 async fn current(
     services: &Services,
     staff: &Staff,
     id: i64,
     version: Option<i64>,
+    allowed: impl Fn(&ItemPowers) -> bool,
 ) -> Result<ItemView, ServiceError> {
+    if !allowed(&services.feedback_powers(staff, id).await?) {
+        return Err(ServiceError::Forbidden);
+    }
     let (item, _) = services.feedback_item(staff, id).await?;
     if version != Some(item.version) {
         return Err(ServiceError::Conflict);
