@@ -43,12 +43,12 @@ pub use setup::{
     CategoryView, DEFAULT_CATEGORIES, DeadlinePolicy, FeedbackSettings, RoutingRule, Setup,
     default_policies,
 };
-pub(crate) use tracking::TrackingNumbers;
-pub use views::{Contact, ItemView, TimelineEntry};
-pub use workflow::{Moderation, Publish, StaffAction};
 pub use staff_extras::{
     Assignable, BulkReport, COUNT_CAP, ExportItem, InboxCounts, ItemPowers, PhotoInfo,
 };
+pub(crate) use tracking::TrackingNumbers;
+pub use views::{Contact, ItemView, TimelineEntry};
+pub use workflow::{Moderation, Publish, StaffAction};
 
 use crate::{ServiceError, ServiceResult, Services, Staff};
 use domain::feedback::Status;
