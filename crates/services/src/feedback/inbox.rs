@@ -174,7 +174,7 @@ impl Services {
         let mut stmt = fb::select();
         stmt.and_where(Expr::col(F::TenantId).eq(tenant.0));
         // The office over the whole institution needs no path filter (and so keeps its indexes).
-        if !scopes.iter().any(|s| *s == root.path) {
+        if !scopes.contains(&root.path) {
             let mut visible = fb::within(&scopes);
             if !departments.is_empty() {
                 visible = visible.add(Expr::col(F::DepartmentId).is_in(departments.clone()));
