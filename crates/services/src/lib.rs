@@ -75,6 +75,7 @@ struct Inner {
     keys: secrets::Keys,
     setups: feedback::SetupCache,
     institutions: tenancy::InstitutionCache,
+    local_counts: rate_limit::LocalCounts,
     tracking: feedback::TrackingNumbers,
 }
 
@@ -96,6 +97,7 @@ impl Services {
             keys,
             setups: Default::default(),
             institutions: Default::default(),
+            local_counts: Default::default(),
             tracking: Default::default(),
         })))
     }

@@ -114,6 +114,7 @@ impl Services {
         )
         .await?;
         tx.commit().await?;
+        self.0.setups.forget(staff.actor.tenant_id);
         Ok(unit.unit_id())
     }
 
@@ -139,6 +140,7 @@ impl Services {
         )
         .await?;
         tx.commit().await?;
+        self.0.setups.forget(staff.actor.tenant_id);
         Ok(())
     }
 
@@ -176,6 +178,7 @@ impl Services {
         )
         .await?;
         tx.commit().await?;
+        self.0.setups.forget(staff.actor.tenant_id);
         Ok(id)
     }
 
@@ -213,6 +216,7 @@ impl Services {
         )
         .await?;
         tx.commit().await?;
+        self.0.setups.forget(staff.actor.tenant_id);
         Ok(())
     }
 

@@ -60,3 +60,38 @@ impl Services {
         Ok(())
     }
 }
+
+/// Counts kept in this process only, for limits where one hot database row would make every
+/// request queue behind the last (one busy address submitting feedback). Each server node
+/// then enforces the limit on its own: with N nodes, an address gets at most N times it.
+#[derive(Default)]
+pub(crate) struct LocalCounts(std::sync::Mutex<std::collections::HashMap<String, (i64, i64)>>);
+
+/// Past this many keys, old windows are dropped.
+const LOCAL_KEYS: usize = 100_000;
+
+impl Services {
+    /// Like [`Services::spend`], counted in this process.
+    pub(crate) fn spend_locally(&self, limit: Limit, key: &str) -> ServiceResult<()> {
+        let now = self.now();
+        let window = limit.window(now).0;
+        let hits = {
+            let Ok(mut counts) = self.0.local_counts.0.lock() else {
+                return Ok(());
+            };
+            if counts.len() > LOCAL_KEYS {
+                counts.retain(|_, (w, _)| *w == window);
+            }
+            let entry = counts.entry(limit.bucket(key)).or_insert((window, 0));
+            if entry.0 != window {
+                *entry = (window, 0);
+            }
+            entry.1 += 1;
+            entry.1
+        };
+        if hits > limit.max {
+            return Err(limit.refusal(now));
+        }
+        Ok(())
+    }
+}

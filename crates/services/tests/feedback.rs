@@ -339,6 +339,19 @@ testkit::on_both_engines! {
         assert_eq!(o.s().feedback_item(&o.clerk, sent.id).await.unwrap().0.status, Status::Accepted);
     }
 
+    async fn one_address_may_submit_thirty_items_an_hour(o: Office) {
+        let send = |i: usize| {
+            let intake = Intake { text: format!("第{i}条"), kind: "suggestion".into(), ..Default::default() };
+            o.s().submit_feedback(&o.app.institution, intake, Vec::new(), None, Some("203.0.113.9"), Channel::Web, Lang::ZhCn)
+        };
+        for i in 0..30 {
+            send(i).await.unwrap();
+        }
+        assert!(matches!(send(30).await, Err(ServiceError::RateLimited { .. })));
+        o.app.clock.advance_ms(HOUR_MS);
+        send(31).await.unwrap();
+    }
+
     async fn figures_show_counts_until_there_are_ten_items(o: Office) {
         for i in 0..3 {
             o.submit(&format!("第{i}条意见"), "suggestion").await;

@@ -111,9 +111,31 @@ impl Alert {
     ];
 }
 
+/// What the deadline rules read of an item.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Dues {
+    pub status: Status,
+    pub first_responded_at: Option<i64>,
+    pub first_response_due: Option<i64>,
+    pub answered_at: Option<i64>,
+    pub resolution_due: Option<i64>,
+}
+
+impl From<&FeedbackRow> for Dues {
+    fn from(row: &FeedbackRow) -> Dues {
+        Dues {
+            status: status_of(row),
+            first_responded_at: row.first_responded_at,
+            first_response_due: row.first_response_due,
+            answered_at: row.answered_at,
+            resolution_due: row.resolution_due,
+        }
+    }
+}
+
 /// When each alert that still applies to the item falls due.
-pub(crate) fn schedule(row: &FeedbackRow, setup: &Setup) -> Vec<(Alert, Timestamp)> {
-    let status = status_of(row);
+pub(crate) fn schedule(row: &Dues, setup: &Setup) -> Vec<(Alert, Timestamp)> {
+    let status = row.status;
     if !status.is_open() || status == Status::Waiting {
         return Vec::new();
     }
@@ -167,7 +189,7 @@ fn before_working(
 }
 
 /// The time of the earliest alert not yet fired, for `next_check_at`.
-pub(crate) fn next_check(row: &FeedbackRow, setup: &Setup, fired: &[String]) -> Option<i64> {
+pub(crate) fn next_check(row: &Dues, setup: &Setup, fired: &[String]) -> Option<i64> {
     schedule(row, setup)
         .into_iter()
         .filter(|(alert, _)| !fired.iter().any(|f| f == alert.code()))
@@ -213,7 +235,7 @@ impl Services {
         let tx = self.db().begin().await?;
         let mut fired_now = 0;
         let mut fired = store::feedback::fired_alerts(&tx, row.id).await?;
-        for (alert, at) in schedule(&row, &setup) {
+        for (alert, at) in schedule(&Dues::from(&row), &setup) {
             if at > now || fired.iter().any(|f| f == alert.code()) {
                 continue;
             }
@@ -223,7 +245,7 @@ impl Services {
             }
             fired.push(alert.code().to_owned());
         }
-        let next = next_check(&row, &setup, &fired);
+        let next = next_check(&Dues::from(&row), &setup, &fired);
         let changed = store::feedback::update(
             &tx,
             tenant,

@@ -1,7 +1,7 @@
 //! Taking feedback in: from the public (web form, API), from staff typing up the
 //! suggestion box, the comment book, a forum or a phone call.
 
-use super::deadlines::{deadlines_for, next_check};
+use super::deadlines::{Dues, deadlines_for, next_check};
 use super::setup::Setup;
 use crate::rate_limit::Limit;
 use crate::{Institution, MemberSession, ServiceError, ServiceResult, Services, Staff};
@@ -169,9 +169,7 @@ impl Services {
         {
             return Ok(self.receipt(&existing, true));
         }
-        let checked = self
-            .check_intake(institution, &setup, &intake, &source)
-            .await?;
+        let checked = check_fields(&setup, &setup.units, &intake, &source)?;
         self.ration(&setup, tenant, &checked, &source).await?;
 
         let received = source.received_at.unwrap_or(self.now());
@@ -243,6 +241,14 @@ impl Services {
         } else {
             Status::New
         };
+        let dues = Dues {
+            status,
+            first_responded_at: None,
+            first_response_due: Some(first_due.0),
+            answered_at: None,
+            resolution_due: Some(resolution_due.0),
+        };
+        let next = next_check(&dues, setup, &[]);
         let member = source.member.map(|m| m.member.0);
         let verified_mobile = source.member.map(|m| m.mobile.clone());
         let row = vec![
@@ -276,6 +282,7 @@ impl Services {
             (F::ReceivedAt, received.0.into()),
             (F::FirstResponseDue, first_due.0.into()),
             (F::ResolutionDue, resolution_due.0.into()),
+            (F::NextCheckAt, next.into()),
             (F::EnteredBy, source.staff.map(|s| s.actor.user_id.0).into()),
             (F::Ip, source.ip.into()),
             (F::CreatedAt, now.0.into()),
@@ -361,19 +368,6 @@ impl Services {
             )
             .await?;
         }
-        let inserted = fb::find(tx, tenant, id)
-            .await?
-            .ok_or(ServiceError::NotFound)?;
-        let next = next_check(&inserted, setup, &[]);
-        fb::update(
-            tx,
-            tenant,
-            id,
-            inserted.version,
-            vec![(F::NextCheckAt, next.into())],
-            now,
-        )
-        .await?;
         Ok(Submitted {
             id,
             tracking_path: self.tracking_path(tenant, &tracking_no),
@@ -397,17 +391,6 @@ impl Services {
         }
     }
 
-    async fn check_intake(
-        &self,
-        institution: &Institution,
-        setup: &Setup,
-        intake: &Intake,
-        source: &Source<'_>,
-    ) -> ServiceResult<Checked> {
-        let units = store::org::units(self.db(), institution.id).await?;
-        check_fields(setup, &units, intake, source)
-    }
-
     /// Per-address and per-contact limits on public submissions (staff entry is not limited).
     async fn ration(
         &self,
@@ -425,7 +408,9 @@ impl Services {
                 max: setup.settings.per_ip_per_hour,
                 window_ms: domain::time::HOUR_MS,
             };
-            self.spend(limit, &format!("{tenant}:{ip}")).await?;
+            // Counted per node: a database row per address would make one busy address's
+            // submissions queue behind each other.
+            self.spend_locally(limit, &format!("{tenant}:{ip}"))?;
         }
         let contact = source
             .member

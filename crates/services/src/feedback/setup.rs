@@ -128,6 +128,8 @@ pub struct Setup {
     pub policies: Vec<DeadlinePolicy>,
     pub routing: Vec<RoutingRule>,
     pub words: text::WordList,
+    /// The organisation tree's units, for checking where feedback is about.
+    pub units: Vec<store::org::UnitRow>,
 }
 
 impl Setup {
@@ -234,11 +236,9 @@ impl Services {
                 resolution_minutes: p.resolution_minutes,
             })
             .collect();
-        let units: HashMap<i64, String> = store::org::units(db, tenant)
-            .await?
-            .into_iter()
-            .map(|u| (u.id, u.path))
-            .collect();
+        let unit_rows = store::org::units(db, tenant).await?;
+        let units: HashMap<i64, String> =
+            unit_rows.iter().map(|u| (u.id, u.path.clone())).collect();
         let routing = fs::routing_rules(db, tenant)
             .await?
             .into_iter()
@@ -265,6 +265,7 @@ impl Services {
             policies,
             routing,
             words,
+            units: unit_rows,
         })
     }
 

@@ -382,7 +382,7 @@ impl Services {
             .ok_or(ServiceError::NotFound)?;
         let setup = self.feedback_setup(tenant).await?;
         let fired = fb::fired_alerts(c, row.id).await?;
-        let next = next_check(&updated, &setup, &fired);
+        let next = next_check(&(&updated).into(), &setup, &fired);
         fb::update(
             c,
             tenant,
