@@ -34,7 +34,11 @@ pub struct Options {
     #[arg(long, default_value = "sqlite,postgres")]
     engines: String,
     /// The PostgreSQL server to use; the benchmark works in a schema of its own and drops it.
-    #[arg(long, env = "CULTUREDESK_BENCH_POSTGRES_URL", default_value = "postgres://postgres@127.0.0.1:5432/postgres")]
+    #[arg(
+        long,
+        env = "CULTUREDESK_BENCH_POSTGRES_URL",
+        default_value = "postgres://postgres@127.0.0.1:5432/postgres"
+    )]
     postgres_url: String,
 }
 
@@ -42,7 +46,12 @@ const TEXTS: &str = include_str!("../../services/src/demo/feedback.tsv");
 const PASSWORD: &str = "benchmark-password-2026";
 
 pub async fn run(o: Options) -> anyhow::Result<()> {
-    for engine in o.engines.split(',').map(str::trim).filter(|e| !e.is_empty()) {
+    for engine in o
+        .engines
+        .split(',')
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+    {
         println!("\n== {engine}: {} items, {} clients", o.items, o.clients);
         let (db, cleanup) = open(engine, &o).await?;
         let outcome = run_on(&db, &o).await;
@@ -57,28 +66,51 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
 }
 
 /// A fresh database on the engine, and what removes it afterwards.
-async fn open(engine: &str, o: &Options) -> anyhow::Result<(Db, std::pin::Pin<Box<dyn std::future::Future<Output = anyhow::Result<()>>>>)> {
+async fn open(
+    engine: &str,
+    o: &Options,
+) -> anyhow::Result<(
+    Db,
+    std::pin::Pin<Box<dyn std::future::Future<Output = anyhow::Result<()>>>>,
+)> {
     match engine {
         "sqlite" => {
             let dir = tempfile_dir()?;
             let db = Db::connect(&format!("sqlite://{}/bench.db", dir.display())).await?;
             db.migrate().await?;
-            Ok((db, Box::pin(async move { Ok(std::fs::remove_dir_all(dir)?) })))
+            Ok((
+                db,
+                Box::pin(async move { Ok(std::fs::remove_dir_all(dir)?) }),
+            ))
         }
         "postgres" => {
             use sqlx::Connection;
             let schema = format!("cd_bench_{}", std::process::id());
-            let mut admin = sqlx::PgConnection::connect(&o.postgres_url).await.context("connect to PostgreSQL")?;
-            sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")))
-                .execute(&mut admin)
-                .await?;
-            let separator = if o.postgres_url.contains('?') { '&' } else { '?' };
-            let db = Db::connect(&format!("{}{separator}options=-c%20search_path%3D{schema}", o.postgres_url)).await?;
+            let mut admin = sqlx::PgConnection::connect(&o.postgres_url)
+                .await
+                .context("connect to PostgreSQL")?;
+            sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"
+            )))
+            .execute(&mut admin)
+            .await?;
+            let separator = if o.postgres_url.contains('?') {
+                '&'
+            } else {
+                '?'
+            };
+            let db = Db::connect(&format!(
+                "{}{separator}options=-c%20search_path%3D{schema}",
+                o.postgres_url
+            ))
+            .await?;
             db.migrate().await?;
             Ok((
                 db,
                 Box::pin(async move {
-                    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE"))).execute(&mut admin).await?;
+                    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
+                        .execute(&mut admin)
+                        .await?;
                     Ok(())
                 }),
             ))
@@ -100,25 +132,43 @@ async fn run_on(db: &Db, o: &Options) -> anyhow::Result<()> {
         sms: Arc::new(notify::LogGateway::new(notify::Channel::Sms)),
         email: Arc::new(notify::LogGateway::new(notify::Channel::Email)),
     };
-    let services = Services::new(db.clone(), Arc::new(clock.clone()), gateways, Settings::default()).await?;
+    let services = Services::new(
+        db.clone(),
+        Arc::new(clock.clone()),
+        gateways,
+        Settings::default(),
+    )
+    .await?;
     let (admin, units) = institution(&services).await?;
     let tenant = admin.actor.tenant_id;
 
     let started = Instant::now();
     let seeded = seed(db, tenant, &units, o.items, now).await?;
     let seconds = started.elapsed().as_secs_f64();
-    println!("seeded {seeded} items in {seconds:.1} s ({:.0} items/s)", seeded as f64 / seconds);
+    println!(
+        "seeded {seeded} items in {seconds:.1} s ({:.0} items/s)",
+        seeded as f64 / seconds
+    );
     let started = Instant::now();
     services.compute_figures(tenant).await?;
-    println!("figures over the last year computed in {:.2} s", started.elapsed().as_secs_f64());
+    println!(
+        "figures over the last year computed in {:.2} s",
+        started.elapsed().as_secs_f64()
+    );
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
     let app = web::app(services.clone(), web::WebConfig::default());
     let server = tokio::spawn(async move {
-        let _ = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await;
+        let _ = axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await;
     });
-    let client = reqwest::Client::builder().pool_max_idle_per_host(o.clients).build()?;
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(o.clients)
+        .build()?;
 
     submissions(&client, &base, db, tenant, o).await?;
     pages(&client, &base, o).await?;
@@ -131,9 +181,14 @@ async fn run_on(db: &Db, o: &Options) -> anyhow::Result<()> {
 /// an administrator with a known password.
 async fn institution(services: &Services) -> anyhow::Result<(Staff, Vec<(i64, i64, String)>)> {
     services.create_institution("BM", "基准测试文化馆").await?;
-    let (username, one_time) = services.ensure_first_admin().await?.context("a first administrator")?;
+    let (username, one_time) = services
+        .ensure_first_admin()
+        .await?
+        .context("a first administrator")?;
     let admin = sign_in(services, &username, &one_time).await?;
-    services.change_password(&admin, &one_time, PASSWORD, PASSWORD).await?;
+    services
+        .change_password(&admin, &one_time, PASSWORD, PASSWORD)
+        .await?;
     let admin = sign_in(services, &username, PASSWORD).await?;
     let tenant = admin.actor.tenant_id;
     let root = services.org_tree(tenant).await?.units[0].id;
@@ -141,9 +196,18 @@ async fn institution(services: &Services) -> anyhow::Result<(Staff, Vec<(i64, i6
         services.add_department(&admin, root, kind, kind).await?;
     }
     for s in 0..8 {
-        let station = services.add_unit(&admin, root, "station", &format!("第{s}文化站")).await?;
+        let station = services
+            .add_unit(&admin, root, "station", &format!("第{s}文化站"))
+            .await?;
         for p in 0..2 {
-            services.add_unit(&admin, station, "service_point", &format!("第{s}站服务点{p}")).await?;
+            services
+                .add_unit(
+                    &admin,
+                    station,
+                    "service_point",
+                    &format!("第{s}站服务点{p}"),
+                )
+                .await?;
         }
     }
     // Benchmark clients all come from one address: lift the per-address limit.
@@ -170,16 +234,31 @@ async fn sign_in(services: &Services, username: &str, password: &str) -> anyhow:
 
 /// Bulk-loads `count` items over the last two years, most of them long closed, some open
 /// and overdue, the newest month busy.
-async fn seed(db: &Db, tenant: domain::TenantId, units: &[(i64, i64, String)], count: usize, now: Timestamp) -> anyhow::Result<usize> {
+async fn seed(
+    db: &Db,
+    tenant: domain::TenantId,
+    units: &[(i64, i64, String)],
+    count: usize,
+    now: Timestamp,
+) -> anyhow::Result<usize> {
     let texts: Vec<(String, String, String, String)> = TEXTS
         .lines()
         .skip(1)
         .filter_map(|l| {
             let f: Vec<&str> = l.split('\t').collect();
-            Some((f.first()?.to_string(), f.get(1)?.to_string(), f.get(6)?.to_string(), text::mask(f.get(6)?)))
+            Some((
+                f.first()?.to_string(),
+                f.get(1)?.to_string(),
+                f.get(6)?.to_string(),
+                text::mask(f.get(6)?),
+            ))
         })
         .collect();
-    let departments: Vec<i64> = store::org::departments(db, tenant).await?.iter().map(|d| d.id).collect();
+    let departments: Vec<i64> = store::org::departments(db, tenant)
+        .await?
+        .iter()
+        .map(|d| d.id)
+        .collect();
     let span = 730 * DAY_MS;
     let batch = 400;
     let mut seeded = 0;
@@ -246,9 +325,16 @@ fn item(
     let first_due = received + DAY_MS;
     let resolution_due = received + 7 * DAY_MS;
     let responded = (status != "new").then_some(received + 3 * 3_600_000);
-    let answered = matches!(status, "answered" | "closed").then_some(received + (2 + (i % 9) as i64) * DAY_MS);
+    let answered =
+        matches!(status, "answered" | "closed").then_some(received + (2 + (i % 9) as i64) * DAY_MS);
     let open = matches!(status, "new" | "assigned" | "in_progress");
-    let next_check = open.then(|| if responded.is_none() { first_due } else { resolution_due });
+    let next_check = open.then(|| {
+        if responded.is_none() {
+            first_due
+        } else {
+            resolution_due
+        }
+    });
     let year = Timestamp(received).in_zone(&domain::time::china()).year();
     vec![
         (F::TenantId, tenant.0.into()),
@@ -273,21 +359,42 @@ fn item(
         (F::ResolutionDue, resolution_due.into()),
         (F::FirstRespondedAt, responded.into()),
         (F::AnsweredAt, answered.into()),
-        (F::ClosedAt, (status == "closed").then_some(received + 12 * DAY_MS).into()),
+        (
+            F::ClosedAt,
+            (status == "closed")
+                .then_some(received + 12 * DAY_MS)
+                .into(),
+        ),
         (F::NextCheckAt, next_check.into()),
-        (F::Rating, (status == "closed" && roll % 3 == 0).then_some("satisfied").into()),
+        (
+            F::Rating,
+            (status == "closed" && roll.is_multiple_of(3))
+                .then_some("satisfied")
+                .into(),
+        ),
         (F::CreatedAt, received.into()),
         (F::UpdatedAt, received.into()),
     ]
 }
 
 /// Submissions through the public JSON API from concurrent clients.
-async fn submissions(client: &reqwest::Client, base: &str, db: &Db, tenant: domain::TenantId, o: &Options) -> anyhow::Result<()> {
+async fn submissions(
+    client: &reqwest::Client,
+    base: &str,
+    db: &Db,
+    tenant: domain::TenantId,
+    o: &Options,
+) -> anyhow::Result<()> {
     let next = Arc::new(AtomicUsize::new(0));
     let started = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..o.clients {
-        let (client, next, url, total) = (client.clone(), next.clone(), format!("{base}/api/v1/feedback"), o.submissions);
+        let (client, next, url, total) = (
+            client.clone(),
+            next.clone(),
+            format!("{base}/api/v1/feedback"),
+            o.submissions,
+        );
         tasks.push(tokio::spawn(async move {
             let mut numbers = Vec::new();
             let mut errors = 0usize;
@@ -348,7 +455,10 @@ async fn submissions(client: &reqwest::Client, base: &str, db: &Db, tenant: doma
         )
         .await?
     };
-    println!("duplicate tracking numbers in the database: {}", duplicates_in_db.len());
+    println!(
+        "duplicate tracking numbers in the database: {}",
+        duplicates_in_db.len()
+    );
     Ok(())
 }
 
@@ -367,7 +477,8 @@ async fn pages(client: &reqwest::Client, base: &str, o: &Options) -> anyhow::Res
     println!("board, first page: median {median:.1} ms, p99 {p99:.1} ms");
     // A deep page: about 90% of the way down a million items.
     let deep_id = (o.items as f64 * 0.1) as i64 + 1;
-    let (median, p99) = latency(o.samples, |_| get(format!("{base}/board?after={deep_id}"))).await?;
+    let (median, p99) =
+        latency(o.samples, |_| get(format!("{base}/board?after={deep_id}"))).await?;
     println!("board, deep page (after item {deep_id}): median {median:.1} ms, p99 {p99:.1} ms");
 
     let token = client
@@ -401,9 +512,15 @@ async fn sweep(services: &Services, clock: &ManualClock, now: Timestamp) -> anyh
     let started = Instant::now();
     let fired = services.sweep_deadlines().await?;
     let seconds = started.elapsed().as_secs_f64();
-    println!("deadline sweep over the backlog: {fired} alerts fired in {seconds:.1} s ({:.0}/s)", fired as f64 / seconds.max(1e-9));
+    println!(
+        "deadline sweep over the backlog: {fired} alerts fired in {seconds:.1} s ({:.0}/s)",
+        fired as f64 / seconds.max(1e-9)
+    );
     let started = Instant::now();
     let again = services.sweep_deadlines().await?;
-    println!("deadline sweep with nothing due: {again} alerts in {:.1} ms", started.elapsed().as_secs_f64() * 1000.0);
+    println!(
+        "deadline sweep with nothing due: {again} alerts in {:.1} ms",
+        started.elapsed().as_secs_f64() * 1000.0
+    );
     Ok(())
 }
