@@ -409,7 +409,7 @@ async fn submissions(
                     "kind": "suggestion",
                 });
                 let t = Instant::now();
-                let sent = client.post(&url).header("Idempotency-Key", format!("bench-{i}")).json(&body).send().await;
+                let sent = client.post(&url).header("Idempotency-Key", format!("benchmark-submission-{i:010}")).json(&body).send().await;
                 times.push(t.elapsed());
                 match sent {
                     Ok(r) if r.status().is_success() => match r.json::<serde_json::Value>().await {

@@ -159,6 +159,39 @@ impl WorkCalendar {
         Timestamp(i64::MAX)
     }
 
+    /// The latest instant from which `working_ms` of working time runs up to `end`: when a
+    /// reminder "four working hours before the deadline" falls due. Walks back a day at a
+    /// time; 0 or negative durations give `end`.
+    pub fn sub_working(&self, end: Timestamp, working_ms: i64) -> Timestamp {
+        if working_ms <= 0 {
+            return end;
+        }
+        let Some(mut day) = self.locate(end.0.saturating_sub(1)) else {
+            return Timestamp(end.0.saturating_sub(working_ms));
+        };
+        let mut upper = end.0;
+        let mut remaining = working_ms;
+        // Beyond a hundred years back, the answer no longer matters to anyone.
+        for _ in 0..36_600 {
+            let Some(start) = self.day_start(day) else {
+                break;
+            };
+            if self.is_working_day(day) {
+                let available = upper.saturating_sub(start);
+                if remaining <= available {
+                    return Timestamp(upper - remaining);
+                }
+                remaining -= available;
+            }
+            upper = start;
+            match day.yesterday() {
+                Ok(d) => day = d,
+                Err(_) => break,
+            }
+        }
+        Timestamp(upper.saturating_sub(remaining))
+    }
+
     /// Working time in `[a, b)`, in milliseconds (0 if `b <= a`).
     pub fn working_between(&self, a: Timestamp, b: Timestamp) -> i64 {
         if b <= a {
@@ -807,6 +840,22 @@ mod tests {
     }
 
     proptest! {
+        /// Going back by a working duration and forward again lands where it started,
+        /// when it started in working time.
+        #[test]
+        fn sub_working_undoes_add_working(start_day in 0i64..365, minute in 0i64..1440, hours in 1i64..200) {
+            let cal = WorkCalendar::china(std::iter::empty());
+            let start = Timestamp(1_767_196_800_000 + start_day * crate::time::DAY_MS + minute * 60_000);
+            let d = hours * crate::time::HOUR_MS;
+            let end = cal.add_working(start, d);
+            let back = cal.sub_working(end, d);
+            prop_assert_eq!(cal.working_between(back, end), d);
+            prop_assert!(back <= end);
+            if cal.is_working_at(start) {
+                prop_assert_eq!(back, start);
+            }
+        }
+
         #[test]
         fn working_between_inverts_add_working_from_any_start(start in instant_2026(), d in duration()) {
             let cal = &*CAL_2026;

@@ -76,6 +76,7 @@ struct Inner {
     setups: feedback::SetupCache,
     institutions: tenancy::InstitutionCache,
     local_counts: rate_limit::LocalCounts,
+    intake: feedback::IntakeWriter,
     tracking: feedback::TrackingNumbers,
 }
 
@@ -88,6 +89,7 @@ impl Services {
         settings: Settings,
     ) -> ServiceResult<Services> {
         let keys = secrets::Keys::load(&db, clock.now()).await?;
+        let intake = feedback::IntakeWriter::start(db.clone());
         Ok(Services(Arc::new(Inner {
             queue: Queue::new(clock.clone()),
             db,
@@ -98,6 +100,7 @@ impl Services {
             setups: Default::default(),
             institutions: Default::default(),
             local_counts: Default::default(),
+            intake,
             tracking: Default::default(),
         })))
     }

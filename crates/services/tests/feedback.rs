@@ -185,6 +185,33 @@ testkit::on_both_engines! {
         assert_eq!(o.s().inbox(&o.clerk, &InboxQuery::default()).await.unwrap().rows.len(), 1);
     }
 
+    async fn many_people_submitting_at_once_each_get_their_own_number(o: Office) {
+        let send = |i: usize| {
+            // Item 7 is sent twice: the batch it lands in is written again item by item.
+            let key = format!("key-{}", if i == 40 { 7 } else { i });
+            let intake = Intake { text: format!("第{i}条建议"), kind: "suggestion".into(), submission_key: Some(key), ..Default::default() };
+            let s = o.s().clone();
+            let institution = o.app.institution.clone();
+            tokio::spawn(async move { s.submit_feedback(&institution, intake, Vec::new(), None, None, Channel::Api, Lang::ZhCn).await })
+        };
+        let handles: Vec<_> = (0..41).map(send).collect();
+        let mut numbers = Vec::new();
+        for h in handles {
+            numbers.push(h.await.unwrap().unwrap().tracking_no);
+        }
+        let distinct: std::collections::HashSet<_> = numbers.iter().collect();
+        assert_eq!(distinct.len(), 40, "41 submissions, one of them a repeat");
+        assert_eq!(numbers[7], numbers[40]);
+        let mut all = Vec::new();
+        let mut q = InboxQuery::default();
+        loop {
+            let page = o.s().inbox(&o.clerk, &q).await.unwrap();
+            all.extend(page.rows.iter().map(|r| r.id));
+            match page.next { Some(next) => q.after = next, None => break }
+        }
+        assert_eq!(all.len(), 40);
+    }
+
     async fn a_sensitive_word_holds_an_item_off_the_board_until_cleared(o: Office) {
         let held = o.submit("低息贷 款，加 V 详聊", "suggestion").await;
         let clean = o.submit("希望增加戏曲演出场次", "suggestion").await;

@@ -757,3 +757,88 @@ pub async fn insert_many(c: &impl Conn, rows: Vec<Vec<Set>>) -> Result<u64> {
     }
     c.execute(&stmt).await
 }
+
+/// Inserts many items in one statement (a batch of submissions committed together);
+/// gives each new item's (id, tracking number), in no particular order.
+pub async fn insert_many_returning(
+    c: &impl Conn,
+    rows: Vec<Vec<Set>>,
+) -> Result<Vec<(i64, String)>> {
+    let Some(first) = rows.first() else {
+        return Ok(Vec::new());
+    };
+    let columns: Vec<F> = first.iter().map(|(col, _)| *col).collect();
+    let mut stmt = Query::insert()
+        .into_table(F::Table)
+        .columns(columns.clone())
+        .to_owned();
+    for row in rows {
+        let values: Vec<sea_query::Expr> = row.into_iter().map(|(_, v)| v).collect();
+        if values.len() != columns.len() {
+            return Err(crate::StoreError::Corrupt(
+                "rows of a bulk insert differ in their columns".into(),
+            ));
+        }
+        // Cannot panic: the length was checked just above.
+        stmt.values_panic(values);
+    }
+    stmt.returning(Query::returning().columns([F::Id, F::TrackingNo]));
+    c.fetch_all(&stmt).await
+}
+
+/// A timeline entry to write, owning its values (for batches).
+#[derive(Debug, Clone)]
+pub struct EventInsert {
+    pub tenant: TenantId,
+    pub feedback: i64,
+    pub kind: &'static str,
+    pub from: Option<&'static str>,
+    pub to: Option<&'static str>,
+    pub public: bool,
+    pub data: Option<serde_json::Value>,
+    pub actor: Option<UserId>,
+    pub actor_name: Option<String>,
+    pub at: Timestamp,
+}
+
+/// Writes many timeline entries in one statement.
+pub async fn insert_events(c: &impl Conn, events: Vec<EventInsert>) -> Result<u64> {
+    if events.is_empty() {
+        return Ok(0);
+    }
+    let mut stmt = Query::insert()
+        .into_table(E::Table)
+        .columns([
+            E::TenantId,
+            E::FeedbackId,
+            E::Kind,
+            E::FromStatus,
+            E::ToStatus,
+            E::Public,
+            E::Data,
+            E::ActorUserId,
+            E::ActorName,
+            E::CreatedAt,
+        ])
+        .to_owned();
+    for e in events {
+        // Cannot panic: ten values for ten columns.
+        stmt.values_panic([
+            e.tenant.0.into(),
+            e.feedback.into(),
+            e.kind.into(),
+            e.from.into(),
+            e.to.into(),
+            e.public.into(),
+            e.data.map(|d| d.to_string()).into(),
+            e.actor.map(|u| u.0).into(),
+            e.actor_name.into(),
+            e.at.0.into(),
+        ]);
+    }
+    c.execute(&stmt).await
+}
+
+/// The condition for open items, exactly as the partial index `feedback_open_due` states
+/// it: written into the SQL rather than bound, so both planners can use that index.
+pub const OPEN_ITEMS: &str = "status IN ('new', 'accepted', 'assigned', 'in_progress', 'waiting')";

@@ -13,11 +13,12 @@ use super::setup::Setup;
 use super::{status_of, tenant_of};
 use crate::{ServiceResult, Services};
 use domain::feedback::Status;
-use domain::{Role, TenantId, Timestamp, UnitPath, UserId};
+use domain::{Role, TenantId, Timestamp, UnitPath};
 use i18n::{Key, Lang, Tr};
 use jobs::{Handler, Job, JobError};
 use notify::Channel;
 use serde::Serialize;
+use std::collections::{HashMap, HashSet};
 use store::Conn;
 use store::feedback::FeedbackRow;
 
@@ -145,16 +146,13 @@ pub(crate) fn schedule(row: &Dues, setup: &Setup) -> Vec<(Alert, Timestamp)> {
     if row.first_responded_at.is_none()
         && let Some(due) = row.first_response_due.map(Timestamp)
     {
-        out.push((
-            Alert::FirstResponseReminder,
-            before_working(cal, due, remind),
-        ));
+        out.push((Alert::FirstResponseReminder, cal.sub_working(due, remind)));
         out.push((Alert::FirstResponseOverdue, due));
     }
     if row.answered_at.is_none()
         && let Some(due) = row.resolution_due.map(Timestamp)
     {
-        out.push((Alert::ResolutionReminder, before_working(cal, due, remind)));
+        out.push((Alert::ResolutionReminder, cal.sub_working(due, remind)));
         out.push((Alert::ResolutionOverdue, due));
         let director = cal.add_working(
             due,
@@ -163,29 +161,6 @@ pub(crate) fn schedule(row: &Dues, setup: &Setup) -> Vec<(Alert, Timestamp)> {
         out.push((Alert::ResolutionEscalated, director));
     }
     out
-}
-
-/// The instant `working_ms` of working time before `due` (never before the epoch).
-fn before_working(
-    cal: &domain::calendar::WorkCalendar,
-    due: Timestamp,
-    working_ms: i64,
-) -> Timestamp {
-    if working_ms <= 0 {
-        return due;
-    }
-    // working_between(t, due) shrinks as t grows: find the latest t that still leaves
-    // `working_ms` before `due`. Sixty days back covers any holiday run.
-    let (mut low, mut high) = (due.minus_ms(60 * domain::time::DAY_MS).0.max(0), due.0);
-    while high - low > 60_000 {
-        let mid = low + (high - low) / 2;
-        if cal.working_between(Timestamp(mid), due) >= working_ms {
-            low = mid;
-        } else {
-            high = mid;
-        }
-    }
-    Timestamp(low)
 }
 
 /// The time of the earliest alert not yet fired, for `next_check_at`.
@@ -215,7 +190,8 @@ impl Services {
     /// Fires every reminder and escalation now due; gives how many fired.
     pub async fn sweep_deadlines(&self) -> ServiceResult<usize> {
         let mut fired = 0;
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = HashSet::new();
+        let mut directories: HashMap<TenantId, Directory> = HashMap::new();
         loop {
             let now = self.now();
             let rows = store::feedback::due_for_check(self.db(), now, 200).await?;
@@ -224,23 +200,46 @@ impl Services {
                 return Ok(fired);
             }
             for row in fresh {
-                fired += self.check_item(row, now).await?;
+                let tenant = tenant_of(&row);
+                if !directories.contains_key(&tenant) {
+                    directories.insert(tenant, Directory::load(self.db(), tenant).await?);
+                }
+                if let Some(directory) = directories.get(&tenant) {
+                    fired += self.check_item(row, now, directory).await?;
+                }
             }
         }
     }
 
-    async fn check_item(&self, row: FeedbackRow, now: Timestamp) -> ServiceResult<usize> {
+    async fn check_item(
+        &self,
+        row: FeedbackRow,
+        now: Timestamp,
+        directory: &Directory,
+    ) -> ServiceResult<usize> {
         let tenant = tenant_of(&row);
         let setup = self.feedback_setup(tenant).await?;
+        let due: Vec<Alert> = {
+            let schedule = schedule(&Dues::from(&row), &setup);
+            schedule
+                .iter()
+                .filter(|(_, at)| *at <= now)
+                .map(|(a, _)| *a)
+                .collect()
+        };
         let tx = self.db().begin().await?;
         let mut fired_now = 0;
-        let mut fired = store::feedback::fired_alerts(&tx, row.id).await?;
-        for (alert, at) in schedule(&Dues::from(&row), &setup) {
-            if at > now || fired.iter().any(|f| f == alert.code()) {
+        let mut fired = if due.is_empty() {
+            Vec::new()
+        } else {
+            store::feedback::fired_alerts(&tx, row.id).await?
+        };
+        for alert in due {
+            if fired.iter().any(|f| f == alert.code()) {
                 continue;
             }
             if store::feedback::fire_alert(&tx, tenant, row.id, alert.code(), now).await? {
-                self.send_alert(&tx, &row, alert).await?;
+                self.send_alert(&tx, &row, alert, directory).await?;
                 fired_now += 1;
             }
             fired.push(alert.code().to_owned());
@@ -267,22 +266,32 @@ impl Services {
         Ok(fired_now)
     }
 
+    pub(crate) async fn send_reopen_alert(
+        &self,
+        c: &impl Conn,
+        row: &FeedbackRow,
+    ) -> ServiceResult<()> {
+        let directory = Directory::load(c, tenant_of(row)).await?;
+        self.send_alert(c, row, Alert::Reopened, &directory).await
+    }
+
     /// Tells the right people about an alert, and notes it in the item's internal timeline.
     async fn send_alert(
         &self,
         c: &impl Conn,
         row: &FeedbackRow,
         alert: Alert,
+        directory: &Directory,
     ) -> ServiceResult<()> {
         let tenant = tenant_of(row);
         let recipients = match alert {
-            Alert::FirstResponseReminder | Alert::ResolutionReminder => {
-                self.responsible(c, row).await?
-            }
+            Alert::FirstResponseReminder | Alert::ResolutionReminder => directory.responsible(row),
             Alert::FirstResponseOverdue | Alert::ResolutionOverdue | Alert::Reopened => {
-                self.department_head_or_director(c, row).await?
+                directory.head_or_directors(row)
             }
-            Alert::ResolutionEscalated => self.directors_over(c, tenant, &row.unit_path).await?,
+            Alert::ResolutionEscalated => {
+                directory.with_role_over(Role::OfficeDirector, &row.unit_path)
+            }
         };
         let institution = self.institution(tenant).await?;
         let t = Tr::new(Lang::ZhCn);
@@ -317,7 +326,7 @@ impl Services {
         let mut names = Vec::new();
         for user in recipients {
             names.push(user.display_name.clone());
-            self.tell_staff(c, tenant, &user, &subject, &text, row.priority == "urgent")
+            self.tell_staff(c, tenant, user, &subject, &text, row.priority == "urgent")
                 .await?;
         }
         store::feedback::add_event(
@@ -338,14 +347,6 @@ impl Services {
         )
         .await?;
         Ok(())
-    }
-
-    pub(crate) async fn send_reopen_alert(
-        &self,
-        c: &impl Conn,
-        row: &FeedbackRow,
-    ) -> ServiceResult<()> {
-        self.send_alert(c, row, Alert::Reopened).await
     }
 
     /// Sends a staff member a message: by e-mail when they have an address, by SMS when
@@ -371,73 +372,68 @@ impl Services {
         }
         Ok(())
     }
+}
+
+/// An institution's active staff with their roles and the heads of its departments,
+/// read once per sweep: who is told about an alert is looked up here, not in the database.
+pub(crate) struct Directory {
+    users: HashMap<i64, store::users::UserRow>,
+    grants: Vec<store::users::GrantRow>,
+    heads: HashMap<i64, i64>,
+}
+
+impl Directory {
+    pub async fn load(c: &impl Conn, tenant: TenantId) -> ServiceResult<Directory> {
+        let users = store::users::list(c, tenant)
+            .await?
+            .into_iter()
+            .filter(|u| u.active)
+            .map(|u| (u.id, u))
+            .collect();
+        let grants = store::users::grants_in(c, tenant).await?;
+        let heads = store::org::departments(c, tenant)
+            .await?
+            .into_iter()
+            .filter_map(|d| Some((d.id, d.head_user_id?)))
+            .collect();
+        Ok(Directory {
+            users,
+            grants,
+            heads,
+        })
+    }
 
     /// Whoever has the item on their desk: its assignee, else its department's head, else
     /// the office (clerks and director over its unit).
-    async fn responsible(
-        &self,
-        c: &impl Conn,
-        row: &FeedbackRow,
-    ) -> ServiceResult<Vec<store::users::UserRow>> {
-        if let Some(user) = row.assignee_id
-            && let Some(u) = store::users::find(c, UserId(user))
-                .await?
-                .filter(|u| u.active)
-        {
-            return Ok(vec![u]);
+    fn responsible(&self, row: &FeedbackRow) -> Vec<&store::users::UserRow> {
+        if let Some(user) = row.assignee_id.and_then(|u| self.users.get(&u)) {
+            return vec![user];
         }
         if row.department_id.is_some() {
-            return self.department_head_or_director(c, row).await;
+            return self.head_or_directors(row);
         }
-        let tenant = tenant_of(row);
-        let mut office = self
-            .with_role_over(c, tenant, Role::OfficeClerk, &row.unit_path)
-            .await?;
-        office.extend(self.directors_over(c, tenant, &row.unit_path).await?);
-        Ok(office)
+        let mut office = self.with_role_over(Role::OfficeClerk, &row.unit_path);
+        office.extend(self.with_role_over(Role::OfficeDirector, &row.unit_path));
+        office
     }
 
-    async fn department_head_or_director(
-        &self,
-        c: &impl Conn,
-        row: &FeedbackRow,
-    ) -> ServiceResult<Vec<store::users::UserRow>> {
-        let tenant = tenant_of(row);
-        if let Some(dept) = row.department_id
-            && let Some(d) =
-                store::org::find_department(c, tenant, domain::DepartmentId(dept)).await?
-            && let Some(head) = d.head_user_id
-            && let Some(u) = store::users::find(c, UserId(head))
-                .await?
-                .filter(|u| u.active)
-        {
-            return Ok(vec![u]);
+    fn head_or_directors(&self, row: &FeedbackRow) -> Vec<&store::users::UserRow> {
+        let head = row
+            .department_id
+            .and_then(|d| self.heads.get(&d))
+            .and_then(|u| self.users.get(u));
+        match head {
+            Some(head) => vec![head],
+            None => self.with_role_over(Role::OfficeDirector, &row.unit_path),
         }
-        self.directors_over(c, tenant, &row.unit_path).await
-    }
-
-    pub(crate) async fn directors_over(
-        &self,
-        c: &impl Conn,
-        tenant: TenantId,
-        unit_path: &str,
-    ) -> ServiceResult<Vec<store::users::UserRow>> {
-        self.with_role_over(c, tenant, Role::OfficeDirector, unit_path)
-            .await
     }
 
     /// Active staff holding `role` over the unit at `unit_path`.
-    async fn with_role_over(
-        &self,
-        c: &impl Conn,
-        tenant: TenantId,
-        role: Role,
-        unit_path: &str,
-    ) -> ServiceResult<Vec<store::users::UserRow>> {
+    fn with_role_over(&self, role: Role, unit_path: &str) -> Vec<&store::users::UserRow> {
         let path = UnitPath::from_stored(unit_path.to_owned());
-        let mut ids: Vec<i64> = store::users::grants_in(c, tenant)
-            .await?
-            .into_iter()
+        let mut ids: Vec<i64> = self
+            .grants
+            .iter()
             .filter(|g| {
                 g.role == role.as_str()
                     && path.is_within(&UnitPath::from_stored(g.unit_path.clone()))
@@ -446,16 +442,7 @@ impl Services {
             .collect();
         ids.sort_unstable();
         ids.dedup();
-        let mut users = Vec::new();
-        for id in ids {
-            if let Some(u) = store::users::find(c, UserId(id))
-                .await?
-                .filter(|u| u.active)
-            {
-                users.push(u);
-            }
-        }
-        Ok(users)
+        ids.iter().filter_map(|id| self.users.get(id)).collect()
     }
 }
 

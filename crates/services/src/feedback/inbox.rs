@@ -182,15 +182,12 @@ impl Services {
             stmt.cond_where(visible);
         }
         let now = self.now();
-        let open = Status::ALL
-            .iter()
-            .filter(|s| s.is_open())
-            .map(|s| s.as_str())
-            .collect::<Vec<_>>();
+        // Written out, not bound, so the planners can match the partial index of open items.
+        let open = || Expr::cust(fb::OPEN_ITEMS);
         match q.queue.as_str() {
             "unassigned" => {
                 stmt.and_where(Expr::col(F::DepartmentId).is_null())
-                    .and_where(Expr::col(F::Status).is_in(open.clone()));
+                    .and_where(open());
             }
             "department" => {
                 stmt.and_where(Expr::col(F::DepartmentId).is_in(departments.clone()));
@@ -199,17 +196,15 @@ impl Services {
                 stmt.and_where(Expr::col(F::AssigneeId).eq(staff.actor.user_id.0));
             }
             "due_soon" => {
-                stmt.and_where(
-                    Expr::col(F::Status).is_in(open.iter().copied().filter(|s| *s != "waiting")),
-                )
-                .and_where(Expr::col(F::ResolutionDue).gte(now.0))
-                .and_where(Expr::col(F::ResolutionDue).lte(now.0 + domain::time::DAY_MS));
+                stmt.and_where(open())
+                    .and_where(Expr::col(F::Status).ne(Status::Waiting.as_str()))
+                    .and_where(Expr::col(F::ResolutionDue).gte(now.0))
+                    .and_where(Expr::col(F::ResolutionDue).lte(now.0 + domain::time::DAY_MS));
             }
             "overdue" => {
-                stmt.and_where(
-                    Expr::col(F::Status).is_in(open.iter().copied().filter(|s| *s != "waiting")),
-                )
-                .and_where(Expr::col(F::ResolutionDue).lt(now.0));
+                stmt.and_where(open())
+                    .and_where(Expr::col(F::Status).ne(Status::Waiting.as_str()))
+                    .and_where(Expr::col(F::ResolutionDue).lt(now.0));
             }
             "waiting" => {
                 stmt.and_where(Expr::col(F::Status).eq(Status::Waiting.as_str()));
@@ -222,7 +217,7 @@ impl Services {
         if let Some(s) = Status::parse(&q.status) {
             stmt.and_where(Expr::col(F::Status).eq(s.as_str()));
         } else if q.status == "open" {
-            stmt.and_where(Expr::col(F::Status).is_in(open));
+            stmt.and_where(open());
         }
         if let Some(k) = FeedbackKind::parse(&q.kind) {
             stmt.and_where(Expr::col(F::Kind).eq(k.as_str()));
@@ -312,8 +307,9 @@ fn order(stmt: &mut SelectStatement, sort: &str, after: &str) {
     match sort {
         "deadline" | "priority" => {
             let urgent_first = sort == "priority";
-            // Items without a deadline sort last: their due time counts as the far future.
-            let due = Expr::cust("COALESCE(resolution_due, 9223372036854775807)");
+            // Every item gets its deadlines on arrival, so the column orders without a
+            // fallback (which would keep the index from ordering it).
+            let due = Expr::col((F::Table, F::ResolutionDue));
             if let [p, d, id] = parts[..] {
                 let mut later = Cond::any()
                     .add(due.clone().gt(d))
@@ -354,5 +350,26 @@ fn cursor(sort: &str, row: &FeedbackRow) -> String {
             )
         }
         _ => row.id.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use domain::feedback::Status;
+
+    /// The partial index's condition and the domain's idea of "open" must not drift apart.
+    #[test]
+    fn the_open_items_condition_lists_exactly_the_open_statuses() {
+        let listed: Vec<&str> = store::feedback::OPEN_ITEMS
+            .split('\'')
+            .skip(1)
+            .step_by(2)
+            .collect();
+        let open: Vec<&str> = Status::ALL
+            .iter()
+            .filter(|s| s.is_open())
+            .map(|s| s.as_str())
+            .collect();
+        assert_eq!(listed, open);
     }
 }

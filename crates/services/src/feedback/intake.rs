@@ -11,7 +11,7 @@ use domain::{FieldError, Permission, TenantId, Timestamp, UnitId, UnitPath};
 use i18n::{Key, Lang};
 use serde::{Deserialize, Serialize};
 use store::Conn;
-use store::feedback::{self as fb, NewEvent};
+use store::feedback as fb;
 use store::org::UnitRow;
 use store::schema::Feedback as F;
 
@@ -178,7 +178,6 @@ impl Services {
             .next_tracking_number(tenant, &institution.code, year)
             .await?;
         let key = intake.submission_key.as_deref().filter(|k| !k.is_empty());
-        let tx = self.db().begin().await?;
         let new = NewItem {
             setup: &setup,
             checked: &checked,
@@ -187,21 +186,39 @@ impl Services {
             tracking_no,
             audit: true,
         };
-        let submitted = match self.insert_item(&tx, tenant, new, photos).await {
-            Ok(submitted) => submitted,
+        // Public submissions without photos are written together with whatever else is
+        // arriving (group commit); the rest in a transaction of their own.
+        let written = if photos.is_empty() && source.staff.is_none() {
+            let prepared = self.prepare_item(tenant, new);
+            let receipt = prepared.receipt.clone();
+            self.0
+                .intake
+                .write(prepared)
+                .await
+                .map(|id| Submitted { id, ..receipt })
+        } else {
+            let tx = self.db().begin().await?;
+            match self.insert_item(&tx, tenant, new, photos).await {
+                Ok(submitted) => tx
+                    .commit()
+                    .await
+                    .map(|_| submitted)
+                    .map_err(ServiceError::from),
+                Err(e) => Err(e),
+            }
+        };
+        match written {
+            Ok(submitted) => Ok(submitted),
             // The same submission key arrived twice at once: the other one won.
             Err(ServiceError::Conflict) if key.is_some() => {
-                drop(tx);
                 let existing =
                     fb::find_by_submission_key(self.db(), tenant, key.unwrap_or_default())
                         .await?
                         .ok_or(ServiceError::Conflict)?;
-                return Ok(self.receipt(&existing, true));
+                Ok(self.receipt(&existing, true))
             }
-            Err(e) => return Err(e),
-        };
-        tx.commit().await?;
-        Ok(submitted)
+            Err(e) => Err(e),
+        }
     }
 
     /// Writes a checked item with its first events in the caller's transaction, so a batch
@@ -215,13 +232,51 @@ impl Services {
         new: NewItem<'_>,
         photos: Vec<PhotoUpload>,
     ) -> ServiceResult<Submitted> {
+        let audit = new.audit.then_some(new.source.staff).flatten();
+        let channel = new.source.channel;
+        let kind = new.checked.kind;
+        let prepared = self.prepare_item(tenant, new);
+        let id = write_one(tx, &prepared).await?;
+        for photo in photos {
+            fb::add_photo(
+                tx,
+                tenant,
+                id,
+                photo.content_type,
+                photo.size,
+                photo.bytes,
+                self.now(),
+            )
+            .await?;
+        }
+        if let Some(staff) = audit {
+            let after = serde_json::json!({ "tracking_no": prepared.receipt.tracking_no, "channel": channel, "kind": kind });
+            self.audit(
+                tx,
+                staff,
+                "feedback.entered",
+                "feedback",
+                id,
+                None,
+                Some(after),
+            )
+            .await?;
+        }
+        Ok(Submitted {
+            id,
+            ..prepared.receipt
+        })
+    }
+
+    /// The item's row and the first entries of its timeline, worked out without the database.
+    pub(crate) fn prepare_item(&self, tenant: TenantId, new: NewItem<'_>) -> Prepared {
         let NewItem {
             setup,
             checked,
             source,
             submission_key,
             tracking_no,
-            audit,
+            ..
         } = new;
         let now = self.now();
         let received = source.received_at.unwrap_or(now);
@@ -229,7 +284,8 @@ impl Services {
         let policy = setup.policy(checked.kind, priority);
         let (first_due, resolution_due) = deadlines_for(setup, &policy, received);
         let routed = route(setup, checked);
-        let held = !setup.words.find(&checked.text).is_empty();
+        let hits = setup.words.find(&checked.text);
+        let held = !hits.is_empty();
         let suggested = match &checked.category {
             Some(_) => None,
             None => text::suggest_category(&checked.text)
@@ -288,95 +344,62 @@ impl Services {
             (F::CreatedAt, now.0.into()),
             (F::UpdatedAt, now.0.into()),
         ];
-        let id = fb::insert(tx, row).await?;
-        let actor_name = source.staff.map(|s| s.actor.display_name.as_str());
-        let event = |kind, from: Option<Status>, to: Option<Status>, public, data| NewEvent {
-            tenant,
-            feedback: id,
-            kind,
-            from: from.map(Status::as_str),
-            to: to.map(Status::as_str),
-            public,
-            body: None,
-            data,
-            actor: source.staff.map(|s| s.actor.user_id),
-            actor_name,
-        };
-        fb::add_event(
-            tx,
-            event("received", None, Some(Status::New), true, None),
+        let event =
+            |kind, from: Option<Status>, to: Option<Status>, public, data, at| fb::EventInsert {
+                tenant,
+                feedback: 0,
+                kind,
+                from: from.map(Status::as_str),
+                to: to.map(Status::as_str),
+                public,
+                data,
+                actor: source.staff.map(|s| s.actor.user_id),
+                actor_name: source.staff.map(|s| s.actor.display_name.clone()),
+                at,
+            };
+        let mut events = vec![event(
+            "received",
+            None,
+            Some(Status::New),
+            true,
+            None,
             received,
-        )
-        .await?;
+        )];
         if let Some(dept) = routed {
             let data = serde_json::json!({ "department": dept, "by": "rule" });
-            fb::add_event(
-                tx,
-                event(
-                    "assigned",
-                    Some(Status::New),
-                    Some(Status::Assigned),
-                    true,
-                    Some(data),
-                ),
+            events.push(event(
+                "assigned",
+                Some(Status::New),
+                Some(Status::Assigned),
+                true,
+                Some(data),
                 now,
-            )
-            .await?;
+            ));
         }
         if held {
-            let words: Vec<String> = setup
-                .words
-                .find(&checked.text)
-                .into_iter()
-                .map(|h| h.word)
-                .collect();
-            fb::add_event(
-                tx,
-                event(
-                    "held",
-                    None,
-                    None,
-                    false,
-                    Some(serde_json::json!({ "words": words })),
-                ),
-                now,
-            )
-            .await?;
-        }
-        for photo in photos {
-            fb::add_photo(
-                tx,
-                tenant,
-                id,
-                photo.content_type,
-                photo.size,
-                photo.bytes,
-                now,
-            )
-            .await?;
-        }
-        if let Some(staff) = source.staff.filter(|_| audit) {
-            let after = serde_json::json!({ "tracking_no": tracking_no, "channel": source.channel, "kind": checked.kind });
-            self.audit(
-                tx,
-                staff,
-                "feedback.entered",
-                "feedback",
-                id,
+            let words: Vec<String> = hits.into_iter().map(|h| h.word).collect();
+            events.push(event(
+                "held",
                 None,
-                Some(after),
-            )
-            .await?;
+                None,
+                false,
+                Some(serde_json::json!({ "words": words })),
+                now,
+            ));
         }
-        Ok(Submitted {
-            id,
-            tracking_path: self.tracking_path(tenant, &tracking_no),
-            tracking_no,
-            status,
-            held,
-            suggested_category: suggested,
-            repeated: false,
-        })
+        Prepared {
+            row,
+            events,
+            receipt: Submitted {
+                id: 0,
+                tracking_path: self.tracking_path(tenant, &tracking_no),
+                tracking_no,
+                status,
+                held,
+                suggested_category: suggested,
+                repeated: false,
+            },
+        }
     }
 
     fn receipt(&self, row: &fb::FeedbackRow, repeated: bool) -> Submitted {
@@ -532,6 +555,31 @@ pub(crate) struct NewItem<'a> {
     pub tracking_no: String,
     /// One audit entry per item; an import writes one for the whole file instead.
     pub audit: bool,
+}
+
+/// An item ready to write: its row, the first entries of its timeline, and the receipt
+/// its submitter gets (the id is filled in once written).
+pub(crate) struct Prepared {
+    pub row: Vec<fb::Set>,
+    pub events: Vec<fb::EventInsert>,
+    pub receipt: Submitted,
+}
+
+/// Writes one prepared item in the caller's transaction; gives its id.
+pub(crate) async fn write_one(tx: &impl Conn, item: &Prepared) -> ServiceResult<i64> {
+    let id = match fb::insert(tx, item.row.clone()).await {
+        Ok(id) => id,
+        Err(e) if e.is_duplicate() => return Err(ServiceError::Conflict),
+        Err(e) => return Err(e.into()),
+    };
+    let events = item
+        .events
+        .iter()
+        .cloned()
+        .map(|e| fb::EventInsert { feedback: id, ..e })
+        .collect();
+    fb::insert_events(tx, events).await?;
+    Ok(id)
 }
 
 /// The department the first matching routing rule names; `None` sends it to the office.

@@ -2,6 +2,7 @@
 //! and escalation, answers, the staff inbox, the public board, and the submitter's rights.
 
 mod admin;
+mod batch;
 mod board;
 mod deadlines;
 mod import;
@@ -20,6 +21,7 @@ pub use admin::{
     DeadlinePolicyView, Move, RoutingRuleInput, RoutingRuleView, SAMPLE_2026, SensitiveWordView,
     WORD_CATEGORIES, WORKING_DAY_MINUTES, built_in_words, word_category_label, working_time_words,
 };
+pub(crate) use batch::IntakeWriter;
 pub(crate) use board::ComputeFigures;
 pub use board::{
     BoardFigures, BoardPage, BoardQuery, FIGURES, Figures, MIN_FOR_RATE, PublicItem, TrackingState,

@@ -68,10 +68,13 @@ CREATE UNIQUE INDEX feedback_submission_key ON feedback (tenant_id, submission_k
 CREATE INDEX feedback_inbox ON feedback (tenant_id, status, id);
 CREATE INDEX feedback_department ON feedback (tenant_id, department_id, status, id);
 CREATE INDEX feedback_unit_path ON feedback (tenant_id, unit_path, id);
-CREATE INDEX feedback_board ON feedback (tenant_id, publish, moderation, id);
+CREATE INDEX feedback_board ON feedback (tenant_id, moderation, id);
 CREATE INDEX feedback_deadline ON feedback (tenant_id, status, resolution_due, id);
 CREATE INDEX feedback_board_support ON feedback (tenant_id, moderation, support_count, id);
 CREATE INDEX feedback_next_check ON feedback (next_check_at);
+-- The inbox's open items by deadline; the condition must stay word for word the same as
+-- store::feedback::OPEN_ITEMS.
+CREATE INDEX feedback_open_due ON feedback (tenant_id, resolution_due, id) WHERE status IN ('new', 'accepted', 'assigned', 'in_progress', 'waiting');
 CREATE INDEX feedback_member ON feedback (tenant_id, member_id, id);
 CREATE INDEX feedback_closed ON feedback (closed_at);
 
