@@ -201,12 +201,13 @@ impl Services {
             }
             for row in fresh {
                 let tenant = tenant_of(&row);
-                if !directories.contains_key(&tenant) {
-                    directories.insert(tenant, Directory::load(self.db(), tenant).await?);
-                }
-                if let Some(directory) = directories.get(&tenant) {
-                    fired += self.check_item(row, now, directory).await?;
-                }
+                let directory = match directories.entry(tenant) {
+                    std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        e.insert(Directory::load(self.db(), tenant).await?)
+                    }
+                };
+                fired += self.check_item(row, now, directory).await?;
             }
         }
     }
