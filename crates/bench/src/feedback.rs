@@ -33,6 +33,9 @@ pub struct Options {
     /// Which engines: `sqlite`, `postgres` or both.
     #[arg(long, default_value = "sqlite,postgres")]
     engines: String,
+    /// Keep the databases afterwards (to look at query plans); prints where they are.
+    #[arg(long)]
+    keep: bool,
     /// The PostgreSQL server to use; the benchmark works in a schema of its own and drops it.
     #[arg(
         long,
@@ -56,7 +59,11 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
         let (db, cleanup) = open(engine, &o).await?;
         let outcome = run_on(&db, &o).await;
         db.close().await;
-        cleanup.await?;
+        if o.keep {
+            println!("kept the {engine} database");
+        } else {
+            cleanup.await?;
+        }
         outcome?;
     }
     if let Some(mib) = peak_memory_mib() {
@@ -76,6 +83,7 @@ async fn open(
     match engine {
         "sqlite" => {
             let dir = tempfile_dir()?;
+            println!("sqlite database: {}/bench.db", dir.display());
             let db = Db::connect(&format!("sqlite://{}/bench.db", dir.display())).await?;
             db.migrate().await?;
             Ok((
@@ -86,6 +94,7 @@ async fn open(
         "postgres" => {
             use sqlx::Connection;
             let schema = format!("cd_bench_{}", std::process::id());
+            println!("postgres schema: {schema}");
             let mut admin = sqlx::PgConnection::connect(&o.postgres_url)
                 .await
                 .context("connect to PostgreSQL")?;
@@ -148,6 +157,14 @@ async fn run_on(db: &Db, o: &Options) -> anyhow::Result<()> {
     println!(
         "seeded {seeded} items in {seconds:.1} s ({:.0} items/s)",
         seeded as f64 / seconds
+    );
+    // What a DBA does after a bulk load; a server that grew to this size day by day has
+    // its statistics kept by autovacuum (PostgreSQL) or the hourly upkeep (SQLite).
+    let started = Instant::now();
+    db.analyze().await?;
+    println!(
+        "statistics refreshed in {:.1} s",
+        started.elapsed().as_secs_f64()
     );
     let started = Instant::now();
     services.compute_figures(tenant).await?;

@@ -266,6 +266,30 @@ impl Db {
         Ok(value)
     }
 
+    /// Refreshes the planner's statistics of every table, as after a bulk load.
+    pub async fn analyze(&self) -> Result<()> {
+        match &self.pools {
+            Pools::Sqlite { writer, .. } => {
+                sqlx::query("ANALYZE").execute(writer).await?;
+            }
+            Pools::Postgres(pool) => {
+                sqlx::query("ANALYZE").execute(pool).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Routine upkeep of the planner's statistics. SQLite keeps none by itself, so it is
+    /// asked to refresh what has gone stale; PostgreSQL's autovacuum already does.
+    pub async fn optimize(&self) -> Result<()> {
+        if let Pools::Sqlite { writer, .. } = &self.pools {
+            sqlx::raw_sql(crate::engine_sql::SQLITE_OPTIMIZE)
+                .execute(writer)
+                .await?;
+        }
+        Ok(())
+    }
+
     /// Closes every connection; for tests and shutdown.
     pub async fn close(&self) {
         match &self.pools {

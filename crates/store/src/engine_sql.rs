@@ -34,3 +34,7 @@ pub const CLAIM_JOBS_POSTGRES: &str = "UPDATE jobs SET status = 'running', locke
      WHERE id IN (SELECT id FROM jobs WHERE (status = 'queued' AND run_at <= $3) OR (status = 'running' AND locked_until < $3) \
      ORDER BY run_at, id LIMIT $4 FOR UPDATE SKIP LOCKED) \
      RETURNING id, tenant_id, kind, payload, attempts, max_attempts, run_at";
+
+/// SQLite's statistics upkeep (PostgreSQL's autovacuum needs no asking). The limit keeps a
+/// run short on a large database.
+pub const SQLITE_OPTIMIZE: &str = "PRAGMA analysis_limit = 1000; PRAGMA optimize;";

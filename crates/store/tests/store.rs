@@ -84,6 +84,14 @@ testkit::on_both_engines! {
         assert_eq!(users::count_active_with_role(&db, t, Role::SystemAdmin).await.unwrap(), 0);
     }
 
+    async fn statistics_upkeep_runs_on_either_engine(db: Db) {
+        let t = tenant(&db).await;
+        users::insert(&db, new_user(t, "li"), NOW).await.unwrap();
+        db.analyze().await.unwrap();
+        db.optimize().await.unwrap();
+        assert_eq!(users::count(&db).await.unwrap(), 1);
+    }
+
     async fn rate_limit_windows_count_hits(db: Db) {
         let window = Timestamp(60_000);
         for expected in 1..=3 {

@@ -24,6 +24,9 @@ use store::feedback::FeedbackRow;
 
 pub const SWEEP: &str = "feedback.deadline_sweep";
 
+/// Items checked per transaction of the sweep.
+const SWEEP_BATCH: u64 = 100;
+
 /// How an item stands against its deadlines, at a glance.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -194,75 +197,64 @@ impl Services {
         let mut directories: HashMap<TenantId, Directory> = HashMap::new();
         loop {
             let now = self.now();
-            let rows = store::feedback::due_for_check(self.db(), now, 200).await?;
+            let rows = store::feedback::due_for_check(self.db(), now, SWEEP_BATCH).await?;
             let fresh: Vec<FeedbackRow> = rows.into_iter().filter(|r| seen.insert(r.id)).collect();
             if fresh.is_empty() {
                 return Ok(fired);
             }
-            for row in fresh {
-                let tenant = tenant_of(&row);
-                let directory = match directories.entry(tenant) {
-                    std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-                    std::collections::hash_map::Entry::Vacant(e) => {
-                        e.insert(Directory::load(self.db(), tenant).await?)
-                    }
-                };
-                fired += self.check_item(row, now, directory).await?;
+            for row in &fresh {
+                let tenant = tenant_of(row);
+                if let std::collections::hash_map::Entry::Vacant(e) = directories.entry(tenant) {
+                    e.insert(Directory::load(self.db(), tenant).await?);
+                }
             }
+            // One transaction per batch: one commit (one disk flush) for many items.
+            let tx = self.db().begin().await?;
+            let mut fired_here = 0;
+            for row in fresh {
+                if let Some(directory) = directories.get(&tenant_of(&row)) {
+                    fired_here += self.check_item(&tx, row, now, directory).await?;
+                }
+            }
+            tx.commit().await?;
+            if fired_here > 0 {
+                self.wake_worker();
+            }
+            fired += fired_here;
         }
     }
 
+    /// Fires the item's due alerts in the sweep's transaction. The item's next check is
+    /// written first, on the version read: if staff changed the item meanwhile, nothing is
+    /// written for it and the next sweep looks again at its new state.
     async fn check_item(
         &self,
+        tx: &impl Conn,
         row: FeedbackRow,
         now: Timestamp,
         directory: &Directory,
     ) -> ServiceResult<usize> {
         let tenant = tenant_of(&row);
         let setup = self.feedback_setup(tenant).await?;
-        let due: Vec<Alert> = {
-            let schedule = schedule(&Dues::from(&row), &setup);
-            schedule
-                .iter()
-                .filter(|(_, at)| *at <= now)
-                .map(|(a, _)| *a)
-                .collect()
-        };
-        let tx = self.db().begin().await?;
-        let mut fired_now = 0;
-        let mut fired = if due.is_empty() {
-            Vec::new()
-        } else {
-            store::feedback::fired_alerts(&tx, row.id).await?
-        };
-        for alert in due {
-            if fired.iter().any(|f| f == alert.code()) {
-                continue;
-            }
-            if store::feedback::fire_alert(&tx, tenant, row.id, alert.code(), now).await? {
-                self.send_alert(&tx, &row, alert, directory).await?;
-                fired_now += 1;
-            }
-            fired.push(alert.code().to_owned());
-        }
-        let next = next_check(&Dues::from(&row), &setup, &fired);
-        let changed = store::feedback::update(
-            &tx,
-            tenant,
-            row.id,
-            row.version,
-            vec![(store::schema::Feedback::NextCheckAt, next.into())],
-            now,
-        )
-        .await?;
-        if changed == 0 {
-            // Staff changed the item meanwhile and set its next check themselves; its alerts
-            // are looked at again on the next sweep.
+        let dues = Dues::from(&row);
+        let mut fired = store::feedback::fired_alerts(tx, row.id).await?;
+        let due: Vec<Alert> = schedule(&dues, &setup)
+            .into_iter()
+            .filter(|(alert, at)| *at <= now && !fired.iter().any(|f| f == alert.code()))
+            .map(|(alert, _)| alert)
+            .collect();
+        fired.extend(due.iter().map(|a| a.code().to_owned()));
+        let next = next_check(&dues, &setup, &fired);
+        let changes = vec![(store::schema::Feedback::NextCheckAt, next.into())];
+        if store::feedback::update(tx, tenant, row.id, row.version, changes, now).await? == 0 {
             return Ok(0);
         }
-        tx.commit().await?;
-        if fired_now > 0 {
-            self.wake_worker();
+        let mut fired_now = 0;
+        for alert in due {
+            if store::feedback::fire_alert(tx, tenant, row.id, alert.code(), now).await? {
+                self.send_alert(tx, &row, alert, directory).await?;
+                fired_now += 1;
+            }
         }
         Ok(fired_now)
     }
