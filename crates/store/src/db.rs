@@ -273,7 +273,17 @@ impl Db {
                 sqlx::query("ANALYZE").execute(writer).await?;
             }
             Pools::Postgres(pool) => {
-                sqlx::query("ANALYZE").execute(pool).await?;
+                // Only this schema's tables: a bare ANALYZE would walk every schema in the
+                // database (other institutions' deployments, other test runs).
+                let tables: Vec<(String,)> = sqlx::query_as(crate::engine_sql::POSTGRES_OWN_TABLES)
+                    .fetch_all(pool)
+                    .await?;
+                for (table,) in tables {
+                    let quoted = format!("\"{}\"", table.replace('"', "\"\""));
+                    sqlx::raw_sql(AssertSqlSafe(format!("ANALYZE {quoted}")))
+                        .execute(pool)
+                        .await?;
+                }
             }
         }
         Ok(())

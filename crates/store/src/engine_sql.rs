@@ -38,3 +38,7 @@ pub const CLAIM_JOBS_POSTGRES: &str = "UPDATE jobs SET status = 'running', locke
 /// SQLite's statistics upkeep (PostgreSQL's autovacuum needs no asking). The limit keeps a
 /// run short on a large database.
 pub const SQLITE_OPTIMIZE: &str = "PRAGMA analysis_limit = 1000; PRAGMA optimize;";
+
+/// The tables of the schema this connection works in.
+pub const POSTGRES_OWN_TABLES: &str =
+    "SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema()";
