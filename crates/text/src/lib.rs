@@ -18,9 +18,11 @@
 pub mod moderation;
 pub mod normalize;
 pub mod pii;
+pub mod segment;
 pub mod suggest;
 
 pub use moderation::{Category, Hit, SpamSignals, WordList, WordListError, spam_signals};
 pub use normalize::{Folded, fold, skeleton};
 pub use pii::{Pii, PiiKind, detect, mask};
+pub use segment::{Cut, Segmenter, is_stopword, words};
 pub use suggest::suggest_category;
