@@ -3,10 +3,15 @@
 //!
 //! ```text
 //! cargo run --release -p culturedesk-bench -- feedback --items 1000000
+//! cargo run --release -p culturedesk-bench -- text-quality
+//! cargo run --release -p culturedesk-bench -- text-speed --items 1000000
 //! ```
 
 mod feedback;
 mod measure;
+mod search_speed;
+mod text_quality;
+mod text_speed;
 
 use clap::{Parser, Subcommand};
 
@@ -21,6 +26,13 @@ struct Cli {
 enum Bench {
     /// The public feedback loop: submissions, the board, the inbox, the deadline sweep.
     Feedback(feedback::Options),
+    /// How well the text analysis reads the labelled evaluation set, before and after staff
+    /// corrections.
+    TextQuality(text_quality::Options),
+    /// How fast the text analysis goes at a million items: analysis, similar items, search.
+    TextSpeed(text_speed::Options),
+    /// Full-text search over a million items on SQLite and PostgreSQL.
+    SearchSpeed(search_speed::Options),
 }
 
 #[tokio::main]
@@ -34,5 +46,8 @@ async fn main() -> anyhow::Result<()> {
     );
     match cli.bench {
         Bench::Feedback(options) => feedback::run(options).await,
+        Bench::TextQuality(options) => text_quality::run(options).await,
+        Bench::TextSpeed(options) => text_speed::run(options).await,
+        Bench::SearchSpeed(options) => search_speed::run(options).await,
     }
 }
