@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod feedback;
 pub mod ids;
 pub mod org;
+pub mod priority;
 pub mod roles;
 pub mod time;
 pub mod validate;

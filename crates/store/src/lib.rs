@@ -28,8 +28,10 @@ pub mod members;
 pub mod org;
 pub mod outbox;
 pub mod rate_limits;
+pub mod search;
 pub mod sessions;
 pub mod tenants;
+pub mod text;
 pub mod users;
 
 pub use db::{Conn, Db, Engine, Record, Tx};
