@@ -19,6 +19,11 @@ pub struct FeedbackRow {
     pub kind: String,
     pub category: Option<String>,
     pub suggested_category: Option<String>,
+    pub suggested_kind: Option<String>,
+    pub needs_triage: bool,
+    pub urgent_reason: Option<String>,
+    /// JSON: what the text analysis made of the item (see services' understanding).
+    pub analysis: Option<String>,
     pub unit_id: i64,
     pub station_id: i64,
     pub unit_path: String,
@@ -59,7 +64,7 @@ pub struct FeedbackRow {
     pub version: i64,
 }
 
-pub const COLUMNS: [F; 46] = [
+pub const COLUMNS: [F; 50] = [
     F::Id,
     F::TenantId,
     F::TrackingNo,
@@ -68,6 +73,10 @@ pub const COLUMNS: [F; 46] = [
     F::Kind,
     F::Category,
     F::SuggestedCategory,
+    F::SuggestedKind,
+    F::NeedsTriage,
+    F::UrgentReason,
+    F::Analysis,
     F::UnitId,
     F::StationId,
     F::UnitPath,

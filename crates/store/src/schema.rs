@@ -202,6 +202,10 @@ pub enum Feedback {
     Kind,
     Category,
     SuggestedCategory,
+    SuggestedKind,
+    NeedsTriage,
+    UrgentReason,
+    Analysis,
     UnitId,
     StationId,
     UnitPath,
@@ -241,6 +245,8 @@ pub enum Feedback {
     CreatedAt,
     UpdatedAt,
     Version,
+    /// The words of the text and public answers, space-separated (0004_search).
+    SearchText,
 }
 
 #[derive(Iden, Clone, Copy)]
@@ -361,4 +367,26 @@ pub enum FeedbackFigures {
     StationId,
     ComputedAt,
     Figures,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum TextCorrections {
+    Table,
+    Id,
+    TenantId,
+    FeedbackId,
+    Field,
+    Label,
+    Text,
+    CreatedBy,
+    CreatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum TextWords {
+    Table,
+    TenantId,
+    Word,
+    CreatedBy,
+    CreatedAt,
 }
