@@ -42,3 +42,58 @@ pub const SQLITE_OPTIMIZE: &str = "PRAGMA analysis_limit = 1000; PRAGMA optimize
 /// The tables of the schema this connection works in.
 pub const POSTGRES_OWN_TABLES: &str =
     "SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema()";
+
+/// Full-text search over feedback (0004_search): how each engine matches the words, ranks
+/// the matches and walks them newest first. Every `?` takes the terms of [`search_terms`].
+///
+/// SQLite looks the words up in its FTS5 index `feedback_search` and joins the items to it
+/// (CROSS JOIN: the index drives, items are fetched by id); bm25 is lower for better
+/// matches, so it is negated. PostgreSQL matches its GIN expression index, which the
+/// expression here must repeat exactly as the migration states it; `ts_rank` is `real`,
+/// widened so both engines give a double.
+pub struct SearchSql {
+    /// The index table joined to `feedback`, with the join condition; `None` when the index
+    /// is on `feedback` itself.
+    pub index_join: Option<(&'static str, &'static str)>,
+    /// The match condition.
+    pub matches: &'static str,
+    /// Relevance: higher is better.
+    pub score: &'static str,
+    /// The key that, descending, walks the matches newest first without sorting them all.
+    pub newest_first: &'static str,
+}
+
+pub const SEARCH_SQLITE: SearchSql = SearchSql {
+    index_join: Some(("feedback_search", "feedback.id = feedback_search.rowid")),
+    matches: "feedback_search MATCH ?",
+    score: "-bm25(feedback_search)",
+    newest_first: "feedback_search.rowid",
+};
+
+pub const SEARCH_POSTGRES: SearchSql = SearchSql {
+    index_join: None,
+    matches: "to_tsvector('simple', coalesce(feedback.search_text, '')) @@ plainto_tsquery('simple', ?)",
+    score: "CAST(ts_rank(to_tsvector('simple', coalesce(feedback.search_text, '')), plainto_tsquery('simple', ?)) AS DOUBLE PRECISION)",
+    newest_first: "feedback.id",
+};
+
+pub fn search_sql(engine: Engine) -> &'static SearchSql {
+    match engine {
+        Engine::Sqlite => &SEARCH_SQLITE,
+        Engine::Postgres => &SEARCH_POSTGRES,
+    }
+}
+
+/// The query's words as the engine's match syntax wants them, every word required: FTS5
+/// takes quoted strings side by side (quoting keeps `OR`, `NOT`, `*` and `:` plain text);
+/// `plainto_tsquery` takes plain words and joins them with `&`.
+pub fn search_terms(engine: Engine, words: &[String]) -> String {
+    match engine {
+        Engine::Sqlite => words
+            .iter()
+            .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
+            .collect::<Vec<_>>()
+            .join(" "),
+        Engine::Postgres => words.join(" "),
+    }
+}

@@ -1,0 +1,157 @@
+//! Full-text search over feedback: the words the application cut, kept in
+//! `feedback.search_text` and indexed by each engine's own full-text index (see
+//! `migrations/*/0004_search.sql` and [`crate::engine_sql::SearchSql`]).
+//!
+//! The application segments (Chinese has no spaces); the engines only split on spaces.
+//! `search_text` is NULL until an item's words are known: items from before the index
+//! existed are filled in by a background job through [`pending`] and [`fill`].
+
+use crate::engine_sql::{search_sql, search_terms};
+use crate::schema::{Feedback as F, FeedbackEvents as E};
+use crate::{Conn, Engine, Result};
+use domain::TenantId;
+use sea_query::{Alias, Expr, ExprTrait, JoinType, Order, Query, SelectStatement};
+
+/// One match: the item and how well it matches (higher is better; only comparable within
+/// one search).
+#[derive(Debug, Clone, Copy, PartialEq, sqlx::FromRow)]
+pub struct Scored {
+    pub id: i64,
+    pub score: f64,
+}
+
+/// The newest `limit` items whose words include every one of `words`, with their
+/// relevance. The caller adds its own conditions on `feedback` (institution, permissions,
+/// filters) before running it with [`scored`]; columns of `feedback` may be named
+/// unqualified. `words` must not be empty.
+pub fn matching(engine: Engine, words: &[String], limit: u64) -> SelectStatement {
+    let sql = search_sql(engine);
+    let terms = search_terms(engine, words);
+    let score_values = vec![terms.clone(); sql.score.matches('?').count()];
+    let mut stmt = Query::select();
+    stmt.column((F::Table, F::Id))
+        .expr_as(Expr::cust_with_values(sql.score, score_values), "score");
+    match sql.index_join {
+        Some((index, on)) => {
+            stmt.from(Alias::new(index))
+                .join(JoinType::CrossJoin, F::Table, Expr::cust(on));
+        }
+        None => {
+            stmt.from(F::Table);
+        }
+    }
+    stmt.and_where(Expr::cust_with_values(sql.matches, [terms]))
+        .order_by_expr(Expr::cust(sql.newest_first), Order::Desc)
+        .limit(limit);
+    stmt
+}
+
+/// Runs a [`matching`] statement.
+pub async fn scored(c: &impl Conn, stmt: &SelectStatement) -> Result<Vec<Scored>> {
+    c.fetch_all(stmt).await
+}
+
+/// `search_text` with `words` appended, for an update that adds words (a public answer).
+/// A NULL stays NULL: that item has not been filled yet, and the fill will read the answer
+/// with everything else.
+pub fn append(words: &str) -> Expr {
+    Expr::cust_with_values("search_text || ?", [format!(" {words}")])
+}
+
+/// An item whose words are not known yet.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Pending {
+    pub id: i64,
+    pub tenant_id: i64,
+    pub version: i64,
+    pub body: String,
+}
+
+/// Up to `limit` items without words, lowest id first (through the partial index
+/// `feedback_search_pending`).
+pub async fn pending(c: &impl Conn, limit: u64) -> Result<Vec<Pending>> {
+    c.fetch_all(
+        &Query::select()
+            .columns([F::Id, F::TenantId, F::Version, F::Body])
+            .from(F::Table)
+            .and_where(Expr::col(F::SearchText).is_null())
+            .order_by(F::Id, Order::Asc)
+            .limit(limit)
+            .to_owned(),
+    )
+    .await
+}
+
+/// How many items still have no words.
+pub async fn pending_count(c: &impl Conn) -> Result<i64> {
+    c.fetch_i64(
+        &Query::select()
+            .expr(Expr::col(F::Id).count())
+            .from(F::Table)
+            .and_where(Expr::col(F::SearchText).is_null())
+            .to_owned(),
+    )
+    .await
+}
+
+/// The public timeline texts of `kinds` (answers, the submitter's replies) of the items
+/// `ids`, as (item, text) in the order they were written.
+pub async fn event_texts(
+    c: &impl Conn,
+    ids: &[i64],
+    kinds: &[&str],
+) -> Result<Vec<(i64, String)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    c.fetch_all(
+        &Query::select()
+            .columns([E::FeedbackId, E::Body])
+            .from(E::Table)
+            .and_where(Expr::col(E::FeedbackId).is_in(ids.iter().copied()))
+            .and_where(Expr::col(E::Kind).is_in(kinds.iter().copied()))
+            .and_where(Expr::col(E::Public).eq(true))
+            .and_where(Expr::col(E::Body).is_not_null())
+            .order_by(E::Id, Order::Asc)
+            .to_owned(),
+    )
+    .await
+}
+
+/// Sets an item's words if it still has none and is still at `version` (nothing was
+/// answered meanwhile); gives 0 when it lost that race, so the next fill reads it again.
+/// Leaves `version` and `updated_at` alone: filling the index is not a change to the item.
+pub async fn fill(
+    c: &impl Conn,
+    tenant: TenantId,
+    id: i64,
+    version: i64,
+    words: &str,
+) -> Result<u64> {
+    c.execute(
+        &Query::update()
+            .table(F::Table)
+            .value(F::SearchText, words)
+            .and_where(Expr::col(F::TenantId).eq(tenant.0))
+            .and_where(Expr::col(F::Id).eq(id))
+            .and_where(Expr::col(F::Version).eq(version))
+            .and_where(Expr::col(F::SearchText).is_null())
+            .to_owned(),
+    )
+    .await
+}
+
+/// An item's words as stored (NULL: not filled yet).
+pub async fn words_of(c: &impl Conn, tenant: TenantId, id: i64) -> Result<Option<String>> {
+    let row: Option<(Option<String>,)> = c
+        .fetch_optional(
+            &Query::select()
+                .column(F::SearchText)
+                .from(F::Table)
+                .and_where(Expr::col(F::TenantId).eq(tenant.0))
+                .and_where(Expr::col(F::Id).eq(id))
+                .to_owned(),
+        )
+        .await?;
+    Ok(row.and_then(|(w,)| w))
+}
