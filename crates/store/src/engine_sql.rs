@@ -44,7 +44,8 @@ pub const POSTGRES_OWN_TABLES: &str =
     "SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema()";
 
 /// Full-text search over feedback (0004_search): how each engine matches the words, ranks
-/// the matches and walks them newest first. Every `?` takes the terms of [`search_terms`].
+/// the matches and walks them newest first. Each placeholder (`?` on SQLite, `$1` on
+/// PostgreSQL, as sea-query writes them) takes the terms of [`search_terms`].
 ///
 /// SQLite looks the words up in its FTS5 index `feedback_search` and joins the items to it
 /// (CROSS JOIN: the index drives, items are fetched by id); bm25 is lower for better
@@ -72,8 +73,8 @@ pub const SEARCH_SQLITE: SearchSql = SearchSql {
 
 pub const SEARCH_POSTGRES: SearchSql = SearchSql {
     index_join: None,
-    matches: "to_tsvector('simple', coalesce(feedback.search_text, '')) @@ plainto_tsquery('simple', ?)",
-    score: "CAST(ts_rank(to_tsvector('simple', coalesce(feedback.search_text, '')), plainto_tsquery('simple', ?)) AS DOUBLE PRECISION)",
+    matches: "to_tsvector('simple', coalesce(feedback.search_text, '')) @@ plainto_tsquery('simple', $1)",
+    score: "CAST(ts_rank(to_tsvector('simple', coalesce(feedback.search_text, '')), plainto_tsquery('simple', $1)) AS DOUBLE PRECISION)",
     newest_first: "feedback.id",
 };
 

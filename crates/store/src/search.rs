@@ -10,7 +10,7 @@ use crate::engine_sql::{search_sql, search_terms};
 use crate::schema::{Feedback as F, FeedbackEvents as E};
 use crate::{Conn, Engine, Result};
 use domain::TenantId;
-use sea_query::{Alias, Expr, ExprTrait, JoinType, Order, Query, SelectStatement};
+use sea_query::{Alias, BinOper, Expr, ExprTrait, Order, Query, SelectStatement};
 
 /// One match: the item and how well it matches (higher is better; only comparable within
 /// one search).
@@ -27,14 +27,17 @@ pub struct Scored {
 pub fn matching(engine: Engine, words: &[String], limit: u64) -> SelectStatement {
     let sql = search_sql(engine);
     let terms = search_terms(engine, words);
-    let score_values = vec![terms.clone(); sql.score.matches('?').count()];
+    let placeholders = sql.score.matches(['?', '$']).count();
+    let score_values = vec![terms.clone(); placeholders];
     let mut stmt = Query::select();
     stmt.column((F::Table, F::Id))
         .expr_as(Expr::cust_with_values(sql.score, score_values), "score");
     match sql.index_join {
         Some((index, on)) => {
+            // The condition goes in WHERE: sea-query writes no ON for a cross join.
             stmt.from(Alias::new(index))
-                .join(JoinType::CrossJoin, F::Table, Expr::cust(on));
+                .cross_join(F::Table)
+                .and_where(Expr::cust(on));
         }
         None => {
             stmt.from(F::Table);
@@ -55,7 +58,7 @@ pub async fn scored(c: &impl Conn, stmt: &SelectStatement) -> Result<Vec<Scored>
 /// A NULL stays NULL: that item has not been filled yet, and the fill will read the answer
 /// with everything else.
 pub fn append(words: &str) -> Expr {
-    Expr::cust_with_values("search_text || ?", [format!(" {words}")])
+    Expr::col(F::SearchText).binary(BinOper::Custom("||"), format!(" {words}"))
 }
 
 /// An item whose words are not known yet.
@@ -96,11 +99,7 @@ pub async fn pending_count(c: &impl Conn) -> Result<i64> {
 
 /// The public timeline texts of `kinds` (answers, the submitter's replies) of the items
 /// `ids`, as (item, text) in the order they were written.
-pub async fn event_texts(
-    c: &impl Conn,
-    ids: &[i64],
-    kinds: &[&str],
-) -> Result<Vec<(i64, String)>> {
+pub async fn event_texts(c: &impl Conn, ids: &[i64], kinds: &[&str]) -> Result<Vec<(i64, String)>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }

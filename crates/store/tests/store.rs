@@ -202,6 +202,12 @@ async fn columns(db: &Db) -> Vec<(String, String, &'static str)> {
                             .not_like("\\_%")
                             .and(Expr::col(("m", "name")).not_like("sqlite%")),
                     )
+                    // A full-text index (FTS5: a virtual table and its shadow tables) is
+                    // SQLite's counterpart of a PostgreSQL index, not a table.
+                    .and_where(Expr::cust(
+                        "NOT EXISTS (SELECT 1 FROM sqlite_master v WHERE v.sql LIKE 'CREATE VIRTUAL TABLE%' \
+                         AND (m.name = v.name OR substr(m.name, 1, length(v.name) + 1) = v.name || '_'))",
+                    ))
                     .to_owned(),
             )
             .await
