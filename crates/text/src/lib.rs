@@ -7,22 +7,33 @@
 //! - [`pii`] finds and masks personal data (mobiles, landlines, resident ids, e-mail, bank
 //!   cards, home addresses, names) before feedback reaches the public board;
 //! - [`moderation`] matches sensitive words through the usual evasions and extracts simple
-//!   spam signals.
+//!   spam signals;
+//! - [`classify`] guesses an item's category and kind (request, suggestion, complaint, praise,
+//!   inquiry) with a confidence and the words behind it, and learns from staff corrections;
+//! - [`urgency`] flags, by transparent rules, items that cannot wait (hazards, injuries,
+//!   blocked exits, a lost child, wrong information about an event today or tomorrow);
+//! - [`spam`] scores abuse and spam with models learnt from labelled examples, on top of the
+//!   word list.
 //!
-//! Later it grows word segmentation (jieba), topic classification, a learned spam score and
-//! near-duplicate detection, each its own module on top of [`normalize`].
+//! Later it grows near-duplicate detection, its own module on top of [`normalize`].
 //!
 //! Pure: no I/O, no database, no async, no clock; everything is linear in the text's length,
 //! because a million items must go through it end to end.
 
+pub mod classify;
 pub mod moderation;
 pub mod normalize;
 pub mod pii;
 pub mod segment;
+pub mod spam;
 pub mod suggest;
+pub mod urgency;
 
+pub use classify::{Classification, Field, Guess};
 pub use moderation::{Category, Hit, SpamSignals, WordList, WordListError, spam_signals};
 pub use normalize::{Folded, fold, skeleton};
 pub use pii::{Pii, PiiKind, detect, mask};
 pub use segment::{Cut, Segmenter, is_stopword, words};
+pub use spam::{Verdict, moderate};
 pub use suggest::suggest_category;
+pub use urgency::{Urgent, UrgentReason, urgency};

@@ -1,0 +1,673 @@
+//! Whether an item cannot wait for the normal queue: a safety hazard, someone hurt, a blocked
+//! fire exit, a child lost at an event, or an event today or tomorrow whose published
+//! information is wrong.
+//!
+//! Transparent rules, not a learned score: staff must be able to see why an item jumped the
+//! queue, and a rare flag (about 5% of items) is learnt badly from a few dozen examples. Each
+//! rule asks for cue words from two or more groups close together (a thing and what is wrong
+//! with it: 电线 + 冒火花, 安全出口 + 锁), so an ordinary complaint that names the thing (空调太冷,
+//! 广场舞太吵, 建议标出安全出口) does not fire. Rules run on the [`fold`]ed text, so traditional
+//! characters and full-width forms are seen through, and the evidence is the original text.
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
+use crate::normalize::{Folded, fold};
+
+/// Why an item is urgent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum UrgentReason {
+    /// Something on the premises can hurt people: electricity, gas, a structure giving way.
+    Hazard,
+    /// Someone has been hurt or taken ill.
+    Injury,
+    /// A fire exit or escape route is blocked or locked.
+    BlockedExit,
+    /// A child is lost at an event.
+    ChildLost,
+    /// An event today or tomorrow whose published time or place is wrong or contradictory.
+    EventInfoWrong,
+}
+
+impl UrgentReason {
+    /// The reason as the API and the database spell it.
+    pub fn code(&self) -> &'static str {
+        match self {
+            UrgentReason::Hazard => "hazard",
+            UrgentReason::Injury => "injury",
+            UrgentReason::BlockedExit => "blocked_exit",
+            UrgentReason::ChildLost => "child_lost",
+            UrgentReason::EventInfoWrong => "event_info_wrong",
+        }
+    }
+}
+
+/// An urgent item: the first rule that fired and what made it fire.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Urgent {
+    pub reason: UrgentReason,
+    /// The substrings of the original text that matched the rule's cues, in text order.
+    pub evidence: Vec<String>,
+}
+
+/// Cue groups. A rule is a list of groups that must all match within its reach.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Cue {
+    /// Electrical things.
+    Electric,
+    /// What makes electricity dangerous: sparks, smoke, water, bare wire.
+    ElectricFault,
+    /// Electricity that is dangerous by itself.
+    Shock,
+    Gas,
+    GasSign,
+    /// Gas danger named outright.
+    GasAlone,
+    Exit,
+    Blocked,
+    /// Parts of a building or stage that can fall or collapse.
+    Structure,
+    GivingWay,
+    /// Holes people fall into.
+    Opening,
+    Uncovered,
+    Lift,
+    LiftFault,
+    Hurt,
+    ChildWord,
+    Lost,
+    Found,
+    Soon,
+    Published,
+    Contradiction,
+}
+
+const CUES: &[(Cue, &[&str])] = &[
+    (
+        Cue::Electric,
+        &[
+            "电线",
+            "电闸",
+            "配电箱",
+            "电箱",
+            "电表箱",
+            "插座",
+            "插线板",
+            "插排",
+            "插头",
+            "电线杆",
+            "线头",
+            "铜丝",
+            "变压器",
+            "高压",
+            "电源线",
+            "灯管",
+            "电暖器",
+            "电路",
+            "开关",
+            "电缆",
+        ],
+    ),
+    (
+        Cue::ElectricFault,
+        &[
+            "冒火花",
+            "火花",
+            "冒烟",
+            "烧焦",
+            "烧黑",
+            "焦糊",
+            "露在外面",
+            "露出来",
+            "裸露",
+            "皮破",
+            "破皮",
+            "漏水",
+            "滴水",
+            "进水",
+            "都是水",
+            "泡在水里",
+            "淋湿",
+            "垂下来",
+            "掉下来",
+            "咬破",
+            "冒火",
+            "起火",
+            "着火",
+        ],
+    ),
+    (
+        Cue::Shock,
+        &["漏电", "触电", "被电了", "电了一下", "被电到", "电到人"],
+    ),
+    (
+        Cue::Gas,
+        &["煤气", "燃气", "液化气", "天然气", "气罐", "热水器"],
+    ),
+    (
+        Cue::GasSign,
+        &[
+            "味道", "气味", "味儿", "闻到", "泄漏", "漏气", "头晕", "开裂", "老化",
+        ],
+    ),
+    (
+        Cue::GasAlone,
+        &[
+            "煤气味",
+            "燃气味",
+            "液化气味",
+            "一氧化碳",
+            "煤气泄漏",
+            "燃气泄漏",
+        ],
+    ),
+    (
+        Cue::Exit,
+        &[
+            "安全出口",
+            "消防通道",
+            "安全通道",
+            "逃生通道",
+            "疏散通道",
+            "应急通道",
+            "消防门",
+            "消防栓",
+            "消火栓",
+            "逃生门",
+            "紧急出口",
+        ],
+    ),
+    (
+        Cue::Blocked,
+        &[
+            "堵",
+            "锁着",
+            "锁上",
+            "锁了",
+            "锁住",
+            "上锁",
+            "钉死",
+            "封死",
+            "堆满",
+            "堆了",
+            "堆着",
+            "占了",
+            "挡住",
+            "打不开",
+            "出不去",
+        ],
+    ),
+    (
+        Cue::Structure,
+        &[
+            "墙",
+            "天花板",
+            "吊顶",
+            "栏杆",
+            "护栏",
+            "扶手",
+            "玻璃",
+            "看台",
+            "舞台",
+            "架子",
+            "支架",
+            "顶棚",
+            "雨棚",
+            "房梁",
+            "椽子",
+            "瓦",
+            "柱子",
+            "楼梯",
+            "台阶",
+            "吊扇",
+            "镜子",
+            "落地镜",
+            "大屏",
+            "吊杆",
+            "铁杆",
+            "围栏",
+            "戏台",
+            "挡土墙",
+            "围墙",
+            "展柜",
+            "窗户",
+            "阳台",
+            "屋顶",
+            "横梁",
+            "广告牌",
+            "灯架",
+            "音响架",
+            "脚手架",
+        ],
+    ),
+    (
+        Cue::GivingWay,
+        &[
+            "塌",
+            "垮",
+            "掉下来",
+            "掉下去",
+            "砸",
+            "倾斜",
+            "往外倾",
+            "往前倾",
+            "歪了",
+            "裂缝",
+            "裂了",
+            "断了",
+            "松动",
+            "松了",
+            "脱开",
+            "锈断",
+            "在晃",
+            "一直晃",
+            "往外晃",
+            "一推就晃",
+            "晃来晃去",
+            "随时要掉",
+            "蛀空",
+            "缺了一块",
+            "翘起来",
+        ],
+    ),
+    (
+        Cue::Opening,
+        &["井盖", "井口", "排水沟", "水井", "下水道", "地洞"],
+    ),
+    (
+        Cue::Uncovered,
+        &[
+            "不见了",
+            "挪开",
+            "没盖",
+            "没了",
+            "断了",
+            "往下陷",
+            "掉下去",
+            "踩进去",
+            "踩空",
+        ],
+    ),
+    (Cue::Lift, &["电梯"]),
+    (
+        Cue::LiftFault,
+        &[
+            "往下掉",
+            "卡在",
+            "卡住",
+            "困在",
+            "关在",
+            "夹",
+            "突然掉",
+            "下坠",
+        ],
+    ),
+    (
+        Cue::Hurt,
+        &[
+            "摔倒",
+            "摔下来",
+            "摔了一跤",
+            "摔伤",
+            "摔破",
+            "跌倒",
+            "绊倒",
+            "滑倒",
+            "骨折",
+            "流血",
+            "出血",
+            "流了好多血",
+            "磕破",
+            "磕伤",
+            "受伤",
+            "扭伤",
+            "砸到人",
+            "砸伤",
+            "晕倒",
+            "昏倒",
+            "晕过去",
+            "叫不醒",
+            "送医院",
+            "送医",
+            "打了120",
+            "打120",
+            "急救车",
+            "救护车",
+            "缝了",
+            "划了一道口子",
+            "被电了",
+            "电了一下",
+            "触电",
+            "掉下去了",
+            "推倒",
+            "踩踏",
+            "烫伤",
+            "割伤",
+            "撞伤",
+        ],
+    ),
+    (
+        Cue::ChildWord,
+        &[
+            "孩子",
+            "小孩",
+            "儿子",
+            "女儿",
+            "小朋友",
+            "孙子",
+            "孙女",
+            "外孙",
+            "男孩",
+            "女孩",
+            "娃",
+        ],
+    ),
+    (
+        Cue::Lost,
+        &[
+            "走丢",
+            "走失",
+            "走散",
+            "找不到了",
+            "找不着了",
+            "不见了",
+            "丢了",
+        ],
+    ),
+    (
+        Cue::Found,
+        &["找到了", "找回来了", "已经找到", "如果", "万一", "比如"],
+    ),
+    (
+        Cue::Soon,
+        &[
+            "今天",
+            "今晚",
+            "今早",
+            "今日",
+            "明天",
+            "明早",
+            "明晚",
+            "明日",
+            "明上午",
+            "明下午",
+            "今天晚上",
+            "今天下午",
+            "今天上午",
+        ],
+    ),
+    (
+        Cue::Published,
+        &[
+            "通知",
+            "公众号",
+            "海报",
+            "短信",
+            "推文",
+            "推送",
+            "宣传单",
+            "门票",
+            "群里",
+            "广播",
+            "电子屏",
+            "预告",
+            "小程序",
+            "网上",
+            "节目单",
+            "顺序表",
+            "报名表",
+            "官网",
+        ],
+    ),
+    (
+        Cue::Contradiction,
+        &[
+            "到底",
+            "不一样",
+            "不一致",
+            "写错",
+            "弄错",
+            "搞错",
+            "发错",
+            "更正",
+            "哪个对",
+            "哪个是对的",
+            "又说",
+            "却说",
+            "准信",
+            "确认",
+            "核实",
+            "装修中",
+            "封闭施工",
+            "没听说",
+            "不开门",
+            "改期",
+            "还在显示",
+            "两个地方",
+        ],
+    ),
+];
+
+/// A rule: its reason, the cue groups that must all be present, how far apart (in characters
+/// of the folded text) the first cue may be from the last, and groups that veto it.
+struct Rule {
+    reason: UrgentReason,
+    needs: &'static [Cue],
+    reach: usize,
+    unless: &'static [Cue],
+}
+
+/// In order of precedence: when two fire, the first is the reason given.
+const RULES: &[Rule] = &[
+    Rule {
+        reason: UrgentReason::ChildLost,
+        needs: &[Cue::ChildWord, Cue::Lost],
+        reach: 16,
+        unless: &[Cue::Found],
+    },
+    Rule {
+        reason: UrgentReason::Injury,
+        needs: &[Cue::Hurt],
+        reach: 0,
+        unless: &[],
+    },
+    Rule {
+        reason: UrgentReason::BlockedExit,
+        needs: &[Cue::Exit, Cue::Blocked],
+        reach: 20,
+        unless: &[],
+    },
+    Rule {
+        reason: UrgentReason::Hazard,
+        needs: &[Cue::Shock],
+        reach: 0,
+        unless: &[],
+    },
+    Rule {
+        reason: UrgentReason::Hazard,
+        needs: &[Cue::Electric, Cue::ElectricFault],
+        reach: 24,
+        unless: &[],
+    },
+    Rule {
+        reason: UrgentReason::Hazard,
+        needs: &[Cue::GasAlone],
+        reach: 0,
+        unless: &[],
+    },
+    Rule {
+        reason: UrgentReason::Hazard,
+        needs: &[Cue::Gas, Cue::GasSign],
+        reach: 30,
+        unless: &[],
+    },
+    Rule {
+        reason: UrgentReason::Hazard,
+        needs: &[Cue::Structure, Cue::GivingWay],
+        reach: 14,
+        unless: &[],
+    },
+    Rule {
+        reason: UrgentReason::Hazard,
+        needs: &[Cue::Opening, Cue::Uncovered],
+        reach: 16,
+        unless: &[],
+    },
+    Rule {
+        reason: UrgentReason::Hazard,
+        needs: &[Cue::Lift, Cue::LiftFault],
+        reach: 16,
+        unless: &[],
+    },
+    Rule {
+        reason: UrgentReason::EventInfoWrong,
+        needs: &[Cue::Soon, Cue::Published, Cue::Contradiction],
+        reach: usize::MAX,
+        unless: &[],
+    },
+];
+
+static MATCHER: LazyLock<(AhoCorasick, Vec<Cue>)> = LazyLock::new(|| {
+    let mut words = Vec::new();
+    let mut cues = Vec::new();
+    for (cue, list) in CUES {
+        for w in *list {
+            words.push(*w);
+            cues.push(*cue);
+        }
+    }
+    // A few hundred short literals are far inside every limit the builder checks.
+    let matcher = AhoCorasick::builder()
+        .match_kind(MatchKind::Standard)
+        .build(&words)
+        .expect("urgency cues build");
+    (matcher, cues)
+});
+
+/// One cue found: which group, where in the folded text (bytes), and its index in characters.
+#[derive(Clone, Debug)]
+struct Found {
+    cue: Cue,
+    bytes: Range<usize>,
+    at: usize,
+}
+
+/// Whether `text` is urgent, and why; `None` for the ordinary queue.
+pub fn urgency(text: &str) -> Option<Urgent> {
+    let folded = fold(text);
+    let found = cues(&folded);
+    for rule in RULES {
+        if rule
+            .unless
+            .iter()
+            .any(|u| found.iter().any(|f| f.cue == *u))
+        {
+            continue;
+        }
+        if let Some(matched) = fire(rule, &found) {
+            let mut evidence: Vec<(usize, String)> = matched
+                .iter()
+                .map(|f| {
+                    let range = folded.original_range(f.bytes.clone());
+                    (range.start, text[range].to_owned())
+                })
+                .collect();
+            evidence.sort();
+            evidence.dedup_by(|a, b| a.1 == b.1);
+            return Some(Urgent {
+                reason: rule.reason,
+                evidence: evidence.into_iter().map(|(_, s)| s).collect(),
+            });
+        }
+    }
+    None
+}
+
+fn cues(folded: &Folded) -> Vec<Found> {
+    let f = folded.as_str();
+    let (matcher, kinds) = &*MATCHER;
+    // Character index of each byte offset, for distances that do not depend on UTF-8 widths.
+    let mut char_at = vec![0usize; f.len() + 1];
+    let mut n = 0;
+    for (i, c) in f.char_indices() {
+        for slot in &mut char_at[i..i + c.len_utf8()] {
+            *slot = n;
+        }
+        n += 1;
+    }
+    char_at[f.len()] = n;
+    let all: Vec<Found> = matcher
+        .find_overlapping_iter(f)
+        .map(|m| Found {
+            cue: kinds[m.pattern().as_usize()],
+            bytes: m.range(),
+            at: char_at[m.start()],
+        })
+        .collect();
+    // 冒火 inside 冒火花 is the same evidence: keep the longest of a group's matches.
+    all.iter()
+        .filter(|x| {
+            !all.iter().any(|y| {
+                y.cue == x.cue
+                    && y.bytes.len() > x.bytes.len()
+                    && y.bytes.start <= x.bytes.start
+                    && x.bytes.end <= y.bytes.end
+            })
+        })
+        .cloned()
+        .collect()
+}
+
+/// The cues that make `rule` fire: one of each needed group, all within `reach` characters of
+/// each other (the closest set is taken).
+fn fire<'a>(rule: &Rule, found: &'a [Found]) -> Option<Vec<&'a Found>> {
+    let (&first, rest) = rule.needs.split_first()?;
+    let mut best: Option<(usize, Vec<&Found>)> = None;
+    for anchor in found.iter().filter(|f| f.cue == first) {
+        let mut set = vec![anchor];
+        let mut lo = anchor.at;
+        let mut hi = anchor.at;
+        let mut ok = true;
+        for &need in rest {
+            let near = found
+                .iter()
+                .filter(|f| f.cue == need)
+                .min_by_key(|f| f.at.abs_diff(anchor.at));
+            match near {
+                Some(f) if f.at.abs_diff(anchor.at) <= rule.reach => {
+                    lo = lo.min(f.at);
+                    hi = hi.max(f.at);
+                    set.push(f);
+                }
+                _ => {
+                    ok = false;
+                    break;
+                }
+            }
+        }
+        if ok && best.as_ref().is_none_or(|(span, _)| hi - lo < *span) {
+            best = Some((hi - lo, set));
+        }
+    }
+    best.map(|(_, set)| set)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_stable() {
+        assert_eq!(UrgentReason::BlockedExit.code(), "blocked_exit");
+        assert_eq!(UrgentReason::EventInfoWrong.code(), "event_info_wrong");
+    }
+
+    #[test]
+    fn evidence_is_the_original_spelling() {
+        let u = urgency("後門的安全出口被雜物堵住了").expect("urgent");
+        assert_eq!(u.reason, UrgentReason::BlockedExit);
+        assert_eq!(u.evidence, vec!["安全出口".to_owned(), "堵".to_owned()]);
+    }
+}
