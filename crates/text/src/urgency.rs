@@ -79,6 +79,15 @@ enum Cue {
     ChildWord,
     Lost,
     Found,
+    /// Someone shut in.
+    Trapped,
+    /// Trying to get out.
+    Escape,
+    /// What makes a loose or cracked part a danger rather than a repair: people under it, a
+    /// call for haste.
+    Danger,
+    /// Harm that did not happen or is only feared (差点, 免得).
+    Averted,
     Soon,
     Published,
     Contradiction,
@@ -136,6 +145,11 @@ const CUES: &[(Cue, &[&str])] = &[
             "冒火",
             "起火",
             "着火",
+            "垂到",
+            "歪了",
+            "围栏倒",
+            "门也开着",
+            "门开着",
         ],
     ),
     (
@@ -240,6 +254,8 @@ const CUES: &[(Cue, &[&str])] = &[
             "灯架",
             "音响架",
             "脚手架",
+            "大梁",
+            "房顶",
         ],
     ),
     (
@@ -270,6 +286,8 @@ const CUES: &[(Cue, &[&str])] = &[
             "蛀空",
             "缺了一块",
             "翘起来",
+            "往下掉",
+            "掉了一块",
         ],
     ),
     (
@@ -362,6 +380,7 @@ const CUES: &[(Cue, &[&str])] = &[
             "男孩",
             "女孩",
             "娃",
+            "崽",
         ],
     ),
     (
@@ -374,11 +393,58 @@ const CUES: &[(Cue, &[&str])] = &[
             "找不着了",
             "不见了",
             "丢了",
+            "挤散",
         ],
     ),
     (
         Cue::Found,
         &["找到了", "找回来了", "已经找到", "如果", "万一", "比如"],
+    ),
+    (
+        Cue::Trapped,
+        &[
+            "被锁在",
+            "锁在里面",
+            "困在里面",
+            "关在里面",
+            "被困在",
+            "被反锁",
+        ],
+    ),
+    (Cue::Escape, &["出不去", "开门", "出来", "救命"]),
+    (
+        Cue::Danger,
+        &[
+            "危险",
+            "快来人",
+            "赶紧",
+            "赶快",
+            "马上",
+            "立即",
+            "立刻",
+            "尽快",
+            "不堪设想",
+            "出人命",
+            "出事",
+            "下面是",
+            "下面就是",
+            "下面全是",
+            "下面还有",
+            "下面坐",
+            "砸到",
+            "随时",
+            "要塌",
+            "警戒线",
+            "围起来",
+            "别让人",
+            "快派人",
+            "紧急",
+            "锋利",
+        ],
+    ),
+    (
+        Cue::Averted,
+        &["差点", "差一点", "免得", "以免", "容易", "防跌倒", "防止"],
     ),
     (
         Cue::Soon,
@@ -419,6 +485,8 @@ const CUES: &[(Cue, &[&str])] = &[
             "顺序表",
             "报名表",
             "官网",
+            "文化云",
+            "喇叭",
         ],
     ),
     (
@@ -446,86 +514,125 @@ const CUES: &[(Cue, &[&str])] = &[
             "改期",
             "还在显示",
             "两个地方",
+            "统一一下",
+            "改过来",
+            "要乱",
         ],
     ),
 ];
 
-/// A rule: its reason, the cue groups that must all be present, how far apart (in characters
-/// of the folded text) the first cue may be from the last, and groups that veto it.
+/// A rule: its reason, the cue groups that must all be present within `reach` characters (of
+/// the folded text) of the first group's cue, groups that must be present anywhere, groups that
+/// veto it anywhere, and groups that veto a first cue they stand right before (差点摔倒).
 struct Rule {
     reason: UrgentReason,
     needs: &'static [Cue],
     reach: usize,
+    anywhere: &'static [Cue],
     unless: &'static [Cue],
+    unless_before: &'static [Cue],
 }
+
+/// How many characters before a cue a veto of [`Rule::unless_before`] may start.
+const VETO_REACH: usize = 4;
 
 /// In order of precedence: when two fire, the first is the reason given.
 const RULES: &[Rule] = &[
     Rule {
         reason: UrgentReason::ChildLost,
         needs: &[Cue::ChildWord, Cue::Lost],
-        reach: 16,
+        reach: 40,
+        anywhere: &[],
         unless: &[Cue::Found],
+        unless_before: &[],
     },
     Rule {
         reason: UrgentReason::Injury,
         needs: &[Cue::Hurt],
         reach: 0,
+        anywhere: &[],
         unless: &[],
+        unless_before: &[Cue::Averted],
+    },
+    Rule {
+        reason: UrgentReason::BlockedExit,
+        needs: &[Cue::Trapped, Cue::Escape],
+        reach: 20,
+        anywhere: &[],
+        unless: &[],
+        unless_before: &[],
     },
     Rule {
         reason: UrgentReason::BlockedExit,
         needs: &[Cue::Exit, Cue::Blocked],
         reach: 20,
+        anywhere: &[],
         unless: &[],
+        unless_before: &[],
     },
     Rule {
         reason: UrgentReason::Hazard,
         needs: &[Cue::Shock],
         reach: 0,
+        anywhere: &[],
         unless: &[],
+        unless_before: &[],
     },
     Rule {
         reason: UrgentReason::Hazard,
         needs: &[Cue::Electric, Cue::ElectricFault],
         reach: 24,
+        anywhere: &[],
         unless: &[],
+        unless_before: &[],
     },
     Rule {
         reason: UrgentReason::Hazard,
         needs: &[Cue::GasAlone],
         reach: 0,
+        anywhere: &[],
         unless: &[],
+        unless_before: &[],
     },
     Rule {
         reason: UrgentReason::Hazard,
         needs: &[Cue::Gas, Cue::GasSign],
         reach: 30,
+        anywhere: &[],
         unless: &[],
+        unless_before: &[],
     },
     Rule {
         reason: UrgentReason::Hazard,
         needs: &[Cue::Structure, Cue::GivingWay],
         reach: 14,
+        anywhere: &[Cue::Danger],
         unless: &[],
+        unless_before: &[],
     },
     Rule {
         reason: UrgentReason::Hazard,
         needs: &[Cue::Opening, Cue::Uncovered],
         reach: 16,
+        anywhere: &[],
         unless: &[],
+        unless_before: &[],
     },
     Rule {
         reason: UrgentReason::Hazard,
         needs: &[Cue::Lift, Cue::LiftFault],
         reach: 16,
+        anywhere: &[],
         unless: &[],
+        unless_before: &[],
     },
     Rule {
         reason: UrgentReason::EventInfoWrong,
         needs: &[Cue::Soon, Cue::Published, Cue::Contradiction],
         reach: usize::MAX,
+        anywhere: &[],
         unless: &[],
+        unless_before: &[],
     },
 ];
 
@@ -566,7 +673,16 @@ pub fn urgency(text: &str) -> Option<Urgent> {
         {
             continue;
         }
-        if let Some(matched) = fire(rule, &found) {
+        let elsewhere: Option<Vec<&Found>> = rule
+            .anywhere
+            .iter()
+            .map(|need| found.iter().find(|f| f.cue == *need))
+            .collect();
+        let Some(elsewhere) = elsewhere else {
+            continue;
+        };
+        if let Some(mut matched) = fire(rule, &found) {
+            matched.extend(elsewhere);
             let mut evidence: Vec<(usize, String)> = matched
                 .iter()
                 .map(|f| {
@@ -625,7 +741,14 @@ fn cues(folded: &Folded) -> Vec<Found> {
 fn fire<'a>(rule: &Rule, found: &'a [Found]) -> Option<Vec<&'a Found>> {
     let (&first, rest) = rule.needs.split_first()?;
     let mut best: Option<(usize, Vec<&Found>)> = None;
-    for anchor in found.iter().filter(|f| f.cue == first) {
+    let vetoed = |anchor: &Found| {
+        found.iter().any(|v| {
+            rule.unless_before.contains(&v.cue)
+                && v.at <= anchor.at
+                && anchor.at - v.at <= VETO_REACH
+        })
+    };
+    for anchor in found.iter().filter(|f| f.cue == first && !vetoed(f)) {
         let mut set = vec![anchor];
         let mut lo = anchor.at;
         let mut hi = anchor.at;
