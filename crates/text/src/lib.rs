@@ -15,25 +15,36 @@
 //! - [`spam`] scores abuse and spam with models learnt from labelled examples, on top of the
 //!   word list.
 //!
-//! Later it grows near-duplicate detection, its own module on top of [`normalize`].
+//! And over many items, on top of [`normalize`] and [`segment`]:
+//! - [`similar`] finds near-duplicates (the same request posted again, however it was typed)
+//!   and related items, in an index that answers in milliseconds at a million items;
+//! - [`themes`] groups the open backlog into themes named by their words, with ids that stay
+//!   the same across runs and nodes;
+//! - [`hotwords`] finds the words and phrases rising from one window of time to the next.
 //!
 //! Pure: no I/O, no database, no async, no clock; everything is linear in the text's length,
 //! because a million items must go through it end to end.
 
 pub mod classify;
+pub mod hotwords;
 pub mod moderation;
 pub mod normalize;
 pub mod pii;
 pub mod segment;
+pub mod similar;
 pub mod spam;
 pub mod suggest;
+pub mod themes;
 pub mod urgency;
 
 pub use classify::{Classification, Field, Guess};
+pub use hotwords::HotWord;
 pub use moderation::{Category, Hit, SpamSignals, WordList, WordListError, spam_signals};
 pub use normalize::{Folded, fold, skeleton};
 pub use pii::{Pii, PiiKind, detect, mask};
 pub use segment::{Cut, Segmenter, is_stopword, words};
+pub use similar::{DUPLICATE_AT, RELATED_AT, Signature, signature, similarity};
 pub use spam::{Verdict, moderate};
 pub use suggest::suggest_category;
+pub use themes::{Theme, Themer};
 pub use urgency::{Urgent, UrgentReason, urgency};

@@ -1,0 +1,612 @@
+//! Near-duplicate detection: the same request posted by different people, or by the same
+//! person again, in spite of how it was typed.
+//!
+//! The copies people make of one request differ on the surface: another greeting, emoji,
+//! traditional characters, spaces for punctuation, a reordered sentence, a typo, a short tail.
+//! Messages on the same topic that ask for different things (open the 书屋 at weekends against
+//! buy new books for it) share their topic words but not their request.
+//!
+//! A [`Signature`] is the text's character bigrams, in order, over the [`skeleton`] with
+//! greetings and thanks taken off each clause (so two short messages that share only
+//! 你好…谢谢 have nothing in common). Folding sees through width, case and traditional
+//! characters; the skeleton drops punctuation, spaces and emoji.
+//!
+//! [`similarity`] is the share of the two texts' characters *covered* by a bigram the other
+//! text also has. A reordered clause loses only the bigram across its ends, a typo one
+//! character rather than the two bigrams it breaks, while a different request leaves a whole
+//! run of characters uncovered. On pairs synthesised from the training set (perturbed copies
+//! against texts of the same category sharing the most words, and against texts that share
+//! half their words and differ in the rest) this separated copies from different requests
+//! better than bigram Jaccard, trigrams or a Jaccard/containment blend at every operating point.
+//!
+//! The [`Index`] keeps, per item, the bigram sequence in one arena and files the item under
+//! its [`SKETCH`] bigrams of smallest hash (a bottom-k sketch, so two texts sharing most
+//! bigrams almost surely share some of these), skipping bigrams so common that their list
+//! would say nothing. A lookup counts, over the lists of its own sketch, how often each stored
+//! item turns up, and scores only those that turn up often enough.
+//!
+//! [`skeleton`]: crate::normalize::skeleton
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use crate::normalize::{fold_char, is_gap};
+
+/// Similarity at or above which two items are the same request.
+///
+/// Chosen on synthetic pairs from `train.jsonl` (see `tests/similar.rs`): there, perturbed
+/// copies score at least this in about 99% of cases (96% with two rounds of perturbation),
+/// texts of the same category that share the most words never, and texts that share half
+/// their characters and ask for something else in 0.5% of cases.
+pub const DUPLICATE_AT: f32 = 0.75;
+
+/// The lower bar for "others have asked something like this": about half of the characters
+/// in common, typically the same topic and part of the request.
+pub const RELATED_AT: f32 = 0.45;
+
+/// The share of the score given to shared bigrams rather than covered characters. Coverage
+/// alone calls 第2250号 and 第2500号 the same (every digit sits next to a shared bigram); a
+/// little of the bigram count keeps 1.0 for texts that really are the same, and on the
+/// synthetic pairs it changed nothing else measurable.
+const BIGRAM_WEIGHT: f32 = 0.15;
+
+/// Bigrams kept per text: a message longer than this is compared on its beginning, which keeps
+/// a pasted essay from costing more than a message.
+const MAX_SHINGLES: usize = 512;
+
+/// Bigrams per item in the index's posting lists. More finds items sharing fewer bigrams and
+/// costs four bytes per item each; 12 misses an item sharing half its bigrams with the query
+/// about once in four thousand times.
+const SKETCH: usize = 12;
+
+/// A list longer than this is skipped: a bigram that a sixtieth of all items are filed under
+/// (文化, 时候) tells nothing about which of them is a copy. Never below [`MIN_CAP`], so a small
+/// index files everything.
+const CAP_DIVISOR: usize = 64;
+const MIN_CAP: usize = 2048;
+
+/// Greetings and openers taken off the start of a clause, longest first where one is the
+/// start of another.
+const OPENERS: &[&str] = &[
+    "你们好",
+    "您们好",
+    "你好",
+    "您好",
+    "大家好",
+    "领导好",
+    "老师好",
+    "工作人员好",
+    "管理员好",
+    "请问一下",
+    "请问下",
+    "请问",
+    "麻烦问一下",
+    "麻烦问下",
+    "麻烦您",
+    "麻烦你们",
+    "麻烦",
+    "想问一下",
+    "想问下",
+    "想问问",
+    "问一下",
+    "打扰一下",
+    "打扰了",
+    "在吗",
+    "hello",
+    "hi",
+];
+
+/// Thanks and closers taken off the end of a clause.
+const CLOSERS: &[&str] = &[
+    "谢谢你们了",
+    "谢谢你们",
+    "谢谢您了",
+    "谢谢您",
+    "谢谢了",
+    "谢谢",
+    "多谢了",
+    "多谢",
+    "非常感谢",
+    "万分感谢",
+    "感谢",
+    "辛苦了",
+    "辛苦你们了",
+    "拜托了",
+    "拜托",
+    "麻烦了",
+    "麻烦你们了",
+    "麻烦您了",
+    "盼复",
+    "盼回复",
+    "期待回复",
+    "望回复",
+    "请回复",
+];
+
+/// What is compared of a text: the hashes of its character bigrams, in text order, repeats
+/// kept. Empty when nothing but greetings, punctuation and emoji was written.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Signature(Box<[u32]>);
+
+impl Signature {
+    /// How many bigrams the signature holds.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The bigram hashes, in text order.
+    pub fn hashes(&self) -> &[u32] {
+        &self.0
+    }
+}
+
+/// The signature of `text` (see the module's documentation).
+pub fn signature(text: &str) -> Signature {
+    let chars = content_chars(text);
+    let hashes: Vec<u32> = match chars.as_slice() {
+        [] => Vec::new(),
+        // One character still deserves a match with the same one character; pairing it with
+        // NUL (never content) keeps it apart from every real bigram.
+        [c] => vec![shingle(*c, '\0')],
+        _ => chars
+            .windows(2)
+            .take(MAX_SHINGLES)
+            .map(|w| shingle(w[0], w[1]))
+            .collect(),
+    };
+    Signature(hashes.into_boxed_slice())
+}
+
+/// How alike two signatures are, from 0 (nothing in common) to 1 (the same bigrams): mostly the
+/// share of both texts' characters that sit in a bigram the other text also has, partly the
+/// share of their bigrams found in the other. Symmetric.
+pub fn similarity(a: &Signature, b: &Signature) -> f32 {
+    Probe::new(&a.0).score(&b.0, &mut Vec::new())
+}
+
+/// The folded characters of `text` that carry its content: no whitespace, punctuation or
+/// emoji, and each clause without its greeting and thanks.
+fn content_chars(text: &str) -> Vec<char> {
+    let mut out = Vec::with_capacity(text.len() / 3 + 1);
+    let mut clause = String::new();
+    for c in text.chars().map(fold_char).chain(std::iter::once(' ')) {
+        if !is_gap(c) {
+            clause.push(c);
+        } else if !clause.is_empty() {
+            out.extend(strip_boilerplate(&clause).chars());
+            clause.clear();
+        }
+    }
+    out
+}
+
+/// `clause` without openers at its start and closers at its end, repeatedly (你好请问…谢谢).
+fn strip_boilerplate(clause: &str) -> &str {
+    let mut rest = clause;
+    'again: loop {
+        for opener in OPENERS {
+            if let Some(r) = rest.strip_prefix(opener) {
+                rest = r;
+                continue 'again;
+            }
+        }
+        for closer in CLOSERS {
+            if let Some(r) = rest.strip_suffix(closer) {
+                rest = r;
+                continue 'again;
+            }
+        }
+        return rest;
+    }
+}
+
+/// The hash of a bigram. Two BMP characters fit 32 bits exactly, so the common case is mixed by
+/// a bijection and never collides; characters beyond the BMP (rare Han extensions) are hashed.
+fn shingle(a: char, b: char) -> u32 {
+    let (a, b) = (a as u32, b as u32);
+    let raw = if a < 0x1_0000 && b < 0x1_0000 {
+        (a << 16) | b
+    } else {
+        let x = (u64::from(a) << 21 | u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        (x >> 32) as u32 ^ x as u32
+    };
+    mix32(raw)
+}
+
+/// A bijective mix of 32 bits (Chris Wellons' lowbias32), so hash order is random-looking for
+/// the bottom-k sketch and stable across runs, versions of Rust and machines.
+fn mix32(mut x: u32) -> u32 {
+    x ^= x >> 16;
+    x = x.wrapping_mul(0x7feb_352d);
+    x ^= x >> 15;
+    x = x.wrapping_mul(0x846c_a68b);
+    x ^= x >> 16;
+    x
+}
+
+/// One side of a comparison, prepared once: its bigrams in a small open-addressing table, so
+/// scoring against another sequence is one pass over each.
+struct Probe<'a> {
+    seq: &'a [u32],
+    /// For each position of `seq`, the index of its bigram among the distinct ones.
+    distinct_at: Vec<u16>,
+    distinct: usize,
+    keys: Vec<u32>,
+    /// Distinct index + 1; 0 marks an empty slot (any `u32` can be a key).
+    vals: Vec<u16>,
+    mask: usize,
+}
+
+impl<'a> Probe<'a> {
+    fn new(seq: &'a [u32]) -> Probe<'a> {
+        // Signatures hold at most MAX_SHINGLES bigrams, so indices fit u16; a longer slice
+        // (only built by hand) is compared on its beginning like a long text.
+        let seq = &seq[..seq.len().min(MAX_SHINGLES)];
+        let size = (seq.len() * 2).next_power_of_two().max(16);
+        let mut probe = Probe {
+            seq,
+            distinct_at: Vec::with_capacity(seq.len()),
+            distinct: 0,
+            keys: vec![0; size],
+            vals: vec![0; size],
+            mask: size - 1,
+        };
+        for &h in seq {
+            let mut i = slot_of(h) & probe.mask;
+            let d = loop {
+                match probe.vals[i] {
+                    0 => {
+                        probe.keys[i] = h;
+                        probe.distinct += 1;
+                        probe.vals[i] = probe.distinct as u16;
+                        break probe.distinct - 1;
+                    }
+                    v if probe.keys[i] == h => break usize::from(v) - 1,
+                    _ => i = (i + 1) & probe.mask,
+                }
+            };
+            probe.distinct_at.push(d as u16);
+        }
+        probe
+    }
+
+    fn find(&self, h: u32) -> Option<usize> {
+        let mut i = slot_of(h) & self.mask;
+        loop {
+            match self.vals[i] {
+                0 => return None,
+                v if self.keys[i] == h => return Some(usize::from(v) - 1),
+                _ => i = (i + 1) & self.mask,
+            }
+        }
+    }
+
+    /// The similarity of this side with `other`; `matched` is scratch space.
+    fn score(&self, other: &[u32], matched: &mut Vec<bool>) -> f32 {
+        if self.seq.is_empty() || other.is_empty() {
+            return 0.0;
+        }
+        let other = &other[..other.len().min(MAX_SHINGLES)];
+        matched.clear();
+        matched.resize(self.distinct, false);
+        let (chars_other, bigrams_other) = covered(other.iter().map(|&h| match self.find(h) {
+            Some(d) => {
+                matched[d] = true;
+                true
+            }
+            None => false,
+        }));
+        let (chars_self, bigrams_self) =
+            covered(self.distinct_at.iter().map(|&d| matched[usize::from(d)]));
+        let bigrams = self.seq.len() + other.len();
+        // A sequence of n bigrams spans n + 1 characters (a lone character counts as a bigram
+        // of two, which changes no ratio).
+        let chars = (chars_self + chars_other) as f32 / (bigrams + 2) as f32;
+        let shared = (bigrams_self + bigrams_other) as f32 / bigrams as f32;
+        (1.0 - BIGRAM_WEIGHT) * chars + BIGRAM_WEIGHT * shared
+    }
+}
+
+/// How many characters are covered, and how many bigrams shared, given for each bigram in
+/// order whether the other side has it: a character is covered when the bigram before or
+/// after it is.
+fn covered(shared: impl Iterator<Item = bool>) -> (usize, usize) {
+    let (mut chars, mut bigrams) = (0, 0);
+    let mut before = false;
+    for now in shared {
+        if before || now {
+            chars += 1;
+        }
+        bigrams += usize::from(now);
+        before = now;
+    }
+    (chars + usize::from(before), bigrams)
+}
+
+fn slot_of(h: u32) -> usize {
+    // The hashes are already mixed; the multiply spreads them over the high bits too.
+    (h.wrapping_mul(0x9E37_79B1) >> 7) as usize
+}
+
+/// Hashes a `u32` key that is already a good hash: one multiply fills the 64 bits the map
+/// takes its bucket and tag from, which SipHash would do twenty times slower.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01B3);
+        }
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.0 = u64::from(n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+type Lists = HashMap<u32, Vec<u32>, BuildHasherDefault<KeyHasher>>;
+
+/// The signatures of one institution's items, for finding the ones most like a new item.
+///
+/// In memory; `Send + Sync`, so readers share it behind a lock. Removal is lazy: the item
+/// stops being found at once and its space is reclaimed when removed items outnumber live ones.
+#[derive(Clone, Debug, Default)]
+pub struct Index {
+    /// Slot → the caller's id.
+    ids: Vec<u64>,
+    /// Slot → whether the item was removed.
+    dead: Vec<bool>,
+    /// Slot → where its bigrams start in `arena`; one more entry than slots.
+    starts: Vec<u32>,
+    arena: Vec<u32>,
+    /// Bigram → the slots filed under it, ascending.
+    lists: Lists,
+    live: usize,
+    /// Whether ids were added in ascending order, so a slot is found by binary search.
+    ascending: bool,
+}
+
+thread_local! {
+    /// Per-thread counters for [`Index::nearest`], one per slot, left at zero between calls:
+    /// allocating and zeroing a megabyte per lookup would cost more than the lookup.
+    static COUNTS: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+impl Index {
+    pub fn new() -> Index {
+        Index {
+            starts: vec![0],
+            ascending: true,
+            ..Index::default()
+        }
+    }
+
+    /// Items in the index (removed ones not counted).
+    pub fn len(&self) -> usize {
+        self.live
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.live == 0
+    }
+
+    /// Adds an item; adding an id again replaces its signature (the text was edited).
+    pub fn add(&mut self, id: u64, sig: Signature) {
+        if self.starts.is_empty() {
+            // Built by `Default` rather than `new`.
+            *self = Index::new();
+        }
+        if self.ids.last().is_some_and(|&last| last >= id) {
+            self.remove(id);
+            if self.ids.last().is_some_and(|&last| last > id) {
+                self.ascending = false;
+            }
+        }
+        let Ok(slot) = u32::try_from(self.ids.len()) else {
+            // Four billion items in one institution's index: not a case to serve.
+            return;
+        };
+        let sketch = self.sketch(&sig.0);
+        for h in sketch {
+            self.lists.entry(h).or_default().push(slot);
+        }
+        self.ids.push(id);
+        self.dead.push(false);
+        self.arena.extend_from_slice(&sig.0);
+        self.starts.push(self.arena.len() as u32);
+        self.live += 1;
+    }
+
+    /// Removes an item, if present.
+    pub fn remove(&mut self, id: u64) {
+        let slot = if self.ascending {
+            // Several slots may carry the id (added, removed, added again); only the last
+            // can be alive.
+            let end = self.ids.partition_point(|&x| x <= id);
+            (end > 0 && self.ids[end - 1] == id && !self.dead[end - 1]).then(|| end - 1)
+        } else {
+            (0..self.ids.len())
+                .rev()
+                .find(|&s| self.ids[s] == id && !self.dead[s])
+        };
+        let Some(slot) = slot else {
+            return;
+        };
+        self.dead[slot] = true;
+        self.live -= 1;
+        let removed = self.ids.len() - self.live;
+        if removed > 1024 && removed > self.live {
+            self.compact();
+        }
+    }
+
+    /// Up to `k` items whose similarity with `sig` is at least `min`, best first (ties: the
+    /// earlier added first). An item whose id is in the index finds itself; leave it out.
+    pub fn nearest(&self, sig: &Signature, k: usize, min: f32) -> Vec<(u64, f32)> {
+        if k == 0 || sig.is_empty() || self.live == 0 {
+            return Vec::new();
+        }
+        let sketch = self.sketch(&sig.0);
+        let cap = self.cap();
+        let lists: Vec<&Vec<u32>> = sketch
+            .iter()
+            .filter_map(|h| self.lists.get(h))
+            .filter(|l| l.len() < cap)
+            .collect();
+        // A copy shares most of its sketch; demanding two shared entries of a long sketch
+        // skips the many items that share one common bigram by chance, yet loses a copy only
+        // when ten or more of its twelve sketch bigrams differ. A short text has few bigrams
+        // to share, so one is enough.
+        let need: u8 = if sketch.len() >= 8 && min >= RELATED_AT {
+            2
+        } else {
+            1
+        };
+        let probe = Probe::new(&sig.0);
+        let mut matched = Vec::new();
+        let mut found: Vec<(u32, f32)> = Vec::new();
+        COUNTS.with(|counts| {
+            let mut counts = counts.borrow_mut();
+            if counts.len() < self.ids.len() {
+                counts.resize(self.ids.len(), 0);
+            }
+            let mut touched: Vec<u32> = Vec::new();
+            for list in &lists {
+                for &slot in list.iter() {
+                    let c = &mut counts[slot as usize];
+                    if *c == 0 {
+                        touched.push(slot);
+                    }
+                    *c = c.saturating_add(1);
+                }
+            }
+            for &slot in &touched {
+                let s = slot as usize;
+                let enough = counts[s] >= need;
+                counts[s] = 0;
+                if !enough || self.dead[s] {
+                    continue;
+                }
+                let stored = &self.arena[self.starts[s] as usize..self.starts[s + 1] as usize];
+                let score = probe.score(stored, &mut matched);
+                if score >= min {
+                    found.push((slot, score));
+                }
+            }
+        });
+        found.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        found.truncate(k);
+        found
+            .into_iter()
+            .map(|(slot, score)| (self.ids[slot as usize], score))
+            .collect()
+    }
+
+    /// Approximate heap use in bytes: the arena, the per-slot vectors, the lists and the map.
+    pub fn heap_bytes(&self) -> usize {
+        let lists: usize = self.lists.values().map(|l| l.capacity() * 4).sum();
+        // hashbrown: one control byte per bucket besides the entry; capacity is 7/8 of buckets.
+        let entry = std::mem::size_of::<(u32, Vec<u32>)>() + 1;
+        let map = self.lists.capacity() * 8 / 7 * entry;
+        self.ids.capacity() * 8
+            + self.dead.capacity()
+            + self.starts.capacity() * 4
+            + self.arena.capacity() * 4
+            + lists
+            + map
+    }
+
+    /// The longest a list may be and still be read.
+    fn cap(&self) -> usize {
+        (self.ids.len() / CAP_DIVISOR).max(MIN_CAP)
+    }
+
+    /// The [`SKETCH`] distinct bigrams of smallest hash, leaving out those whose list is full.
+    fn sketch(&self, seq: &[u32]) -> Vec<u32> {
+        let mut distinct = seq.to_vec();
+        distinct.sort_unstable();
+        distinct.dedup();
+        let cap = self.cap();
+        distinct
+            .into_iter()
+            .filter(|h| self.lists.get(h).is_none_or(|l| l.len() < cap))
+            .take(SKETCH)
+            .collect()
+    }
+
+    /// Rebuilds without the removed items.
+    fn compact(&mut self) {
+        let old = std::mem::replace(self, Index::new());
+        for slot in 0..old.ids.len() {
+            if !old.dead[slot] {
+                let seq = &old.arena[old.starts[slot] as usize..old.starts[slot + 1] as usize];
+                self.add(old.ids[slot], Signature(seq.into()));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn boilerplate_is_stripped_per_clause() {
+        assert_eq!(strip_boilerplate("你好请问周末开门吗谢谢"), "周末开门吗");
+        assert_eq!(strip_boilerplate("谢谢"), "");
+        let c: String = content_chars("您好！周末开门吗？😊 谢谢你们")
+            .into_iter()
+            .collect();
+        assert_eq!(c, "周末开门吗");
+        assert!(signature("你好，谢谢！🙏").is_empty());
+    }
+
+    #[test]
+    fn coverage_counts_characters_next_to_shared_bigrams() {
+        assert_eq!(covered([true, false, false, true].into_iter()), (4, 2));
+        assert_eq!(covered([false, false, false].into_iter()), (0, 0));
+        assert_eq!(covered([false, true, false].into_iter()), (2, 1));
+    }
+
+    #[test]
+    fn similarity_is_symmetric_and_bounded() {
+        let a = signature("农家书屋周末能不能开门");
+        let b = signature("农家书屋能不能买点新书");
+        let ab = similarity(&a, &b);
+        assert_eq!(ab, similarity(&b, &a));
+        assert!(ab > 0.0 && ab < RELATED_AT + 0.25, "{ab}");
+        assert_eq!(similarity(&a, &a), 1.0);
+        assert_eq!(similarity(&a, &Signature::default()), 0.0);
+        let one = signature("好");
+        assert_eq!(similarity(&one, &signature("好！")), 1.0);
+    }
+
+    #[test]
+    fn replacing_an_id_and_compacting_keep_the_live_items() {
+        let mut index = Index::new();
+        for id in 0..3000u64 {
+            index.add(id, signature(&format!("第{id}号展厅的灯坏了")));
+        }
+        index.add(7, signature("排练厅的空调不制冷"));
+        assert_eq!(index.len(), 3000);
+        for id in 100..2000u64 {
+            index.remove(id);
+        }
+        assert_eq!(index.len(), 1100);
+        assert!(index.ids.len() < 3001, "compacted");
+        let found = index.nearest(&signature("排练厅空调不制冷了"), 3, DUPLICATE_AT);
+        assert_eq!(found.first().map(|f| f.0), Some(7));
+        let found = index.nearest(&signature("第2500号展厅的灯坏了"), 1, DUPLICATE_AT);
+        assert_eq!(found.first().map(|f| f.0), Some(2500));
+    }
+}

@@ -1,0 +1,421 @@
+//! Themes: what do people want most this month. The open backlog grouped by what its items
+//! are about, each group named by two or three words.
+//!
+//! A theme is keyed by a *pair* of content words that occur together in its items
+//! (排练厅 + 空调, 书屋 + 周末): one word names a topic, the pair usually names the topic and
+//! what is wanted of it, so 广场舞 noise and 广场舞 space come out apart. Words that fit any
+//! item (文化馆, 希望, 问题) are never keys. A theme's id is a hash of its two key words, so the
+//! same theme has the same id in every run, on every node, in the batch and the streaming
+//! grouping alike, whatever the order of the items.
+//!
+//! - [`group`] (a few thousand open items, for the staff's themes page) is a greedy cover: the
+//!   pair shared by the most items not yet in a theme becomes a theme with those items, until
+//!   no pair has `min_members` items left. Ties go to the pair that sorts first, so the result
+//!   depends on the items, not on their order.
+//! - [`Themer`] (a million items streaming through the `analyze` command) counts pairs as items
+//!   come and puts each item in the theme of its most frequent pair so far, so the large themes
+//!   gather as the stream goes on; its memory stays bounded by forgetting pairs seen once.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::segment::is_stopword;
+
+/// A group of items about the same thing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Theme {
+    /// Stable: a hash of the two key words, the first two words of `label` (in either order).
+    pub id: String,
+    /// Two or three words: the two key words, more specific first, and the word most often
+    /// found with them if at least half the members have it.
+    pub label: Vec<String>,
+    /// Item ids, in the order given.
+    pub members: Vec<u64>,
+}
+
+/// What [`Themer::assign`] returns for an item without two words that could name a theme
+/// (only greetings, generic words or a single topic word); such items are in no theme.
+pub const UNTHEMED: &str = "none";
+
+/// Key words considered per item: the first few distinct ones carry what it is about, and the
+/// pairs among them grow with the square.
+const KEY_WORDS: usize = 8;
+
+/// Pairs counted by a [`Themer`] before those seen once are forgotten.
+const PAIR_LIMIT: usize = 1 << 22;
+
+/// Candidate third words tracked per streaming theme (Misra–Gries): enough to find one that
+/// half the members share, which is all the label needs.
+const LABEL_SLOTS: usize = 6;
+
+/// Words too general to name a theme or to be a hot word: the institution itself and the
+/// language of asking, wanting and complaining that every item uses. Sorted (a test checks).
+const GENERIC: &[&str] = &[
+    "一样",
+    "一次",
+    "一点",
+    "不会",
+    "不能",
+    "不要",
+    "东西",
+    "为什么",
+    "之前",
+    "事情",
+    "今天",
+    "今年",
+    "以前",
+    "以后",
+    "但是",
+    "你好",
+    "其实",
+    "出来",
+    "反应",
+    "反映",
+    "可以",
+    "可能",
+    "各位",
+    "回复",
+    "因为",
+    "地方",
+    "处理",
+    "大家",
+    "如何",
+    "如果",
+    "安排",
+    "工作",
+    "工作人员",
+    "希望",
+    "帮忙",
+    "常常",
+    "应该",
+    "怎么",
+    "怎么办",
+    "怎样",
+    "您好",
+    "情况",
+    "感觉",
+    "感谢",
+    "所有",
+    "文化中心",
+    "文化站",
+    "文化馆",
+    "时候",
+    "时间",
+    "明天",
+    "昨天",
+    "是否",
+    "有没有",
+    "每天",
+    "每次",
+    "比较",
+    "没人",
+    "活动",
+    "然后",
+    "特别",
+    "现在",
+    "知道",
+    "管理",
+    "老是",
+    "能否",
+    "自己",
+    "蛮",
+    "觉得",
+    "解决",
+    "请问",
+    "谢谢",
+    "问题",
+    "需要",
+    "非常",
+    "领导",
+    "麻烦",
+];
+
+/// Whether `word` could name a theme or be a hot word: a content word of at least two
+/// characters that is not [`GENERIC`].
+pub(crate) fn is_key_word(word: &str) -> bool {
+    word.chars().nth(1).is_some() && !is_stopword(word) && GENERIC.binary_search(&word).is_err()
+}
+
+/// The theme id of a key: a hash that does not change between runs, versions or machines
+/// (FNV-1a; std's hasher is seeded per process).
+fn theme_id(a: &str, b: &str) -> String {
+    let (a, b) = if a <= b { (a, b) } else { (b, a) };
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in a.bytes().chain([0x1f]).chain(b.bytes()) {
+        h = (h ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("t{h:016x}")
+}
+
+/// The first [`KEY_WORDS`] distinct key words of an item, in order.
+fn key_words(words: &[String]) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::with_capacity(KEY_WORDS);
+    for w in words {
+        if out.len() == KEY_WORDS {
+            break;
+        }
+        if is_key_word(w) && !out.contains(&w.as_str()) {
+            out.push(w);
+        }
+    }
+    out
+}
+
+/// A key: two words, in sorted order.
+type Key<'a> = (&'a str, &'a str);
+
+fn keys<'a>(words: &[&'a str]) -> Vec<Key<'a>> {
+    let mut out = Vec::with_capacity(words.len() * (words.len() - 1) / 2);
+    for (i, a) in words.iter().enumerate() {
+        for b in &words[i + 1..] {
+            out.push(if a <= b { (*a, *b) } else { (*b, *a) });
+        }
+    }
+    out
+}
+
+/// The batch grouping (see the module's documentation): themes of at least `min_members`
+/// items, largest first (ties: by id). `items` are (id, content words); an item is in at most
+/// one theme, and items sharing no pair of key words with enough others are in none.
+pub fn group(items: &[(u64, Vec<String>)], min_members: usize) -> Vec<Theme> {
+    let min_members = min_members.max(1);
+    let words: Vec<Vec<&str>> = items.iter().map(|(_, w)| key_words(w)).collect();
+    // Which items have each key. A BTreeMap iterates in key order, so ties break the same
+    // way whatever the order of the items.
+    let mut holders: BTreeMap<Key<'_>, Vec<usize>> = BTreeMap::new();
+    for (i, w) in words.iter().enumerate() {
+        for key in keys(w) {
+            holders.entry(key).or_default().push(i);
+        }
+    }
+    let mut taken = vec![false; items.len()];
+    let mut out = Vec::new();
+    loop {
+        // The key with the most items still free; a few thousand items make a few tens of
+        // thousands of keys, so a scan per theme is cheap next to a heap with stale entries.
+        let mut best: Option<(Key<'_>, usize)> = None;
+        for (key, hs) in &holders {
+            let free = hs.iter().filter(|&&i| !taken[i]).count();
+            // Strictly more: at equal counts the key met first in BTreeMap order stays.
+            if free >= min_members && best.is_none_or(|(_, n)| free > n) {
+                best = Some((*key, free));
+            }
+        }
+        let Some((key, _)) = best else {
+            break;
+        };
+        let members: Vec<usize> = holders[&key]
+            .iter()
+            .copied()
+            .filter(|&i| !taken[i])
+            .collect();
+        for &i in &members {
+            taken[i] = true;
+        }
+        holders.remove(&key);
+        out.push(theme_of(key, &members, &words, items));
+    }
+    out.sort_by(|a, b| b.members.len().cmp(&a.members.len()).then(a.id.cmp(&b.id)));
+    out
+}
+
+fn theme_of(
+    key: Key<'_>,
+    members: &[usize],
+    words: &[Vec<&str>],
+    items: &[(u64, Vec<String>)],
+) -> Theme {
+    let mut others: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut first: HashMap<&str, usize> = HashMap::new();
+    for &i in members {
+        for (at, w) in words[i].iter().enumerate() {
+            if *w == key.0 || *w == key.1 {
+                // Where the key words come in the items: the one that comes first tends to
+                // be the topic, and goes first in the label.
+                *first.entry(w).or_default() += at;
+            } else {
+                *others.entry(w).or_default() += 1;
+            }
+        }
+    }
+    let mut label: Vec<String> = Vec::with_capacity(3);
+    let (a, b) = key;
+    if first.get(b).unwrap_or(&0) < first.get(a).unwrap_or(&0) {
+        label.extend([b.to_owned(), a.to_owned()]);
+    } else {
+        label.extend([a.to_owned(), b.to_owned()]);
+    }
+    let third = others
+        .iter()
+        .max_by(|x, y| x.1.cmp(y.1).then(y.0.cmp(x.0)))
+        .filter(|(_, n)| **n * 2 >= members.len() && **n >= 2);
+    if let Some((w, _)) = third {
+        label.push((*w).to_owned());
+    }
+    Theme {
+        id: theme_id(a, b),
+        label,
+        members: members.iter().map(|&i| items[i].0).collect(),
+    }
+}
+
+/// The streaming grouping (see the module's documentation).
+#[derive(Clone, Debug, Default)]
+pub struct Themer {
+    vocabulary: HashMap<String, u32>,
+    words: Vec<String>,
+    /// How many items had each pair of word ids (smaller id first).
+    pairs: HashMap<(u32, u32), u32>,
+    themes: HashMap<(u32, u32), Gathered>,
+}
+
+#[derive(Clone, Debug, Default)]
+struct Gathered {
+    members: Vec<u64>,
+    /// Misra–Gries counters of the members' other key words, for the label's third word.
+    others: Vec<(u32, u32)>,
+}
+
+impl Themer {
+    pub fn new() -> Themer {
+        Themer::default()
+    }
+
+    /// Puts the item in a theme and returns the theme's id ([`UNTHEMED`] for an item without
+    /// key words). `words` are its content words, as for [`group`].
+    pub fn assign(&mut self, id: u64, words: &[String]) -> String {
+        let key_words = key_words(words);
+        if key_words.len() < 2 {
+            return UNTHEMED.to_owned();
+        }
+        let ids: Vec<u32> = key_words.iter().map(|w| self.intern(w)).collect();
+        // The pair most items have had so far; among equals, the one whose words come first
+        // in this item (people name the topic before the details), then by the words.
+        let mut best: Option<((u32, u32), u32, usize)> = None;
+        for (i, &a) in ids.iter().enumerate() {
+            for (j, &b) in ids.iter().enumerate().skip(i + 1) {
+                let key = (a.min(b), a.max(b));
+                let n = self.pairs.entry(key).or_default();
+                *n += 1;
+                let n = *n;
+                let better = match best {
+                    None => true,
+                    Some((k, m, at)) => {
+                        n > m
+                            || (n == m
+                                && (i + j < at || (i + j == at && self.sorts_before(key, k))))
+                    }
+                };
+                if better {
+                    best = Some((key, n, i + j));
+                }
+            }
+        }
+        if self.pairs.len() > PAIR_LIMIT {
+            // Lossy counting: a pair seen once in four million is not about to lead a theme.
+            let themes = &self.themes;
+            self.pairs.retain(|k, n| *n > 1 || themes.contains_key(k));
+        }
+        let Some((key, _, _)) = best else {
+            return UNTHEMED.to_owned();
+        };
+        let gathered = self.themes.entry(key).or_default();
+        gathered.members.push(id);
+        for &w in &ids {
+            if w != key.0 && w != key.1 {
+                count_other(&mut gathered.others, w);
+            }
+        }
+        self.id_of(key)
+    }
+
+    /// The themes with at least `min_members` items, largest first (ties: by id).
+    pub fn themes(&self, min_members: usize) -> Vec<Theme> {
+        let mut out: Vec<Theme> = self
+            .themes
+            .iter()
+            .filter(|(_, g)| g.members.len() >= min_members.max(1))
+            .map(|(&key, g)| {
+                let mut label = vec![
+                    self.words[key.0 as usize].clone(),
+                    self.words[key.1 as usize].clone(),
+                ];
+                // Misra–Gries counts are lower bounds, so "half the members" errs towards
+                // no third word.
+                let third = g
+                    .others
+                    .iter()
+                    .max_by(|x, y| {
+                        x.1.cmp(&y.1)
+                            .then(self.words[y.0 as usize].cmp(&self.words[x.0 as usize]))
+                    })
+                    .filter(|(_, n)| *n as usize * 2 >= g.members.len() && *n >= 2);
+                if let Some((w, _)) = third {
+                    label.push(self.words[*w as usize].clone());
+                }
+                Theme {
+                    id: self.id_of(key),
+                    label,
+                    members: g.members.clone(),
+                }
+            })
+            .collect();
+        out.sort_by(|a, b| b.members.len().cmp(&a.members.len()).then(a.id.cmp(&b.id)));
+        out
+    }
+
+    fn intern(&mut self, word: &str) -> u32 {
+        if let Some(&id) = self.vocabulary.get(word) {
+            return id;
+        }
+        let id = self.words.len() as u32;
+        self.vocabulary.insert(word.to_owned(), id);
+        self.words.push(word.to_owned());
+        id
+    }
+
+    fn text_key(&self, key: (u32, u32)) -> (&str, &str) {
+        let a = &self.words[key.0 as usize];
+        let b = &self.words[key.1 as usize];
+        if a <= b { (a, b) } else { (b, a) }
+    }
+
+    /// The same tie-break as [`group`]: by the words, not by when they were first seen.
+    fn sorts_before(&self, x: (u32, u32), y: (u32, u32)) -> bool {
+        self.text_key(x) < self.text_key(y)
+    }
+
+    fn id_of(&self, key: (u32, u32)) -> String {
+        let (a, b) = self.text_key(key);
+        theme_id(a, b)
+    }
+}
+
+fn count_other(counters: &mut Vec<(u32, u32)>, word: u32) {
+    if let Some(c) = counters.iter_mut().find(|c| c.0 == word) {
+        c.1 += 1;
+    } else if counters.len() < LABEL_SLOTS {
+        counters.push((word, 1));
+    } else {
+        for c in counters.iter_mut() {
+            c.1 -= 1;
+        }
+        counters.retain(|c| c.1 > 0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generic_words_are_sorted() {
+        assert!(GENERIC.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn ids_do_not_depend_on_word_order() {
+        assert_eq!(theme_id("书屋", "周末"), theme_id("周末", "书屋"));
+        assert_ne!(theme_id("书屋", "周末"), theme_id("书屋", "新书"));
+        assert!(!is_key_word("文化馆") && !is_key_word("灯") && is_key_word("空调"));
+    }
+}
