@@ -7,9 +7,11 @@
 //! culturedesk demo seed             fill an empty database with the demo institution
 //! ```
 
+mod analyze;
 mod config;
 mod serve;
 
+use anyhow::Context;
 use clap::{Parser, Subcommand};
 use config::Config;
 use std::path::PathBuf;
@@ -53,6 +55,20 @@ enum Command {
     Demo {
         #[command(subcommand)]
         command: DemoCommand,
+    },
+    /// Analyse feedback texts from a JSON Lines file: category, type, urgency, abuse, spam,
+    /// personal data, duplicates, themes. Needs no database unless --institution is given.
+    Analyze {
+        /// Lines of `{"id": …, "text": …}`.
+        #[arg(long)]
+        input: std::path::PathBuf,
+        /// Where to write one result per input line.
+        #[arg(long)]
+        output: std::path::PathBuf,
+        /// Use this institution's learnt model and words (its code) instead of the shipped
+        /// baseline; reads the configured database.
+        #[arg(long)]
+        institution: Option<String>,
     },
 }
 
@@ -131,6 +147,35 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         } => {
             let services = serve::services(&config).await?;
             serve::seed_demo(&services).await
+        }
+        Command::Analyze {
+            input,
+            output,
+            institution,
+        } => {
+            let (seg, model) = match institution {
+                Some(code) => {
+                    let services = serve::services(&config).await?;
+                    services
+                        .learnt_reader(&code)
+                        .await
+                        .with_context(|| format!("--institution {code}"))?
+                }
+                None => (
+                    text::Segmenter::default(),
+                    text::classify::Model::baseline(),
+                ),
+            };
+            let started = std::time::Instant::now();
+            let n =
+                tokio::task::spawn_blocking(move || analyze::run(&input, &output, &seg, &model))
+                    .await??;
+            let secs = started.elapsed().as_secs_f64();
+            eprintln!(
+                "analysed {n} items in {secs:.1} s ({:.0} items/s)",
+                n as f64 / secs.max(1e-9)
+            );
+            Ok(())
         }
     }
 }

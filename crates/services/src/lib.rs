@@ -78,6 +78,7 @@ struct Inner {
     local_counts: rate_limit::LocalCounts,
     intake: feedback::IntakeWriter,
     tracking: feedback::TrackingNumbers,
+    readers: feedback::Readers,
 }
 
 impl Services {
@@ -102,6 +103,7 @@ impl Services {
             local_counts: Default::default(),
             intake,
             tracking: Default::default(),
+            readers: Default::default(),
         })))
     }
 
@@ -135,6 +137,7 @@ impl Services {
         .handle(feedback::Sweep(self.clone()))
         .handle(feedback::ComputeFigures(self.clone()))
         .handle(feedback::Retention(self.clone()))
+        .handle(feedback::SearchFill(self.clone()))
         .every(Schedule {
             kind: tenancy::HOUSEKEEPING,
             every_ms: domain::time::HOUR_MS,
@@ -150,6 +153,10 @@ impl Services {
         .every(Schedule {
             kind: feedback::RETENTION,
             every_ms: domain::time::DAY_MS,
+        })
+        .every(Schedule {
+            kind: feedback::SEARCH_FILL,
+            every_ms: 5 * domain::time::MINUTE_MS,
         })
     }
 }

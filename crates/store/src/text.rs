@@ -137,3 +137,41 @@ pub async fn remove_word(c: &impl Conn, tenant: TenantId, word: &str) -> Result<
     )
     .await
 }
+
+/// An item's text, for the similar-item index and themes.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ItemText {
+    pub id: i64,
+    pub body: String,
+    pub status: String,
+    pub station_id: i64,
+    pub received_at: i64,
+}
+
+/// Items after `after` (an id) that are open or were received since `since`, oldest first:
+/// what the similar-item index holds. Each node catches up with this from where it was.
+pub async fn texts_after(
+    c: &impl Conn,
+    tenant: TenantId,
+    after: i64,
+    since: Timestamp,
+    limit: u64,
+) -> Result<Vec<ItemText>> {
+    use crate::schema::Feedback as F;
+    c.fetch_all(
+        &Query::select()
+            .columns([F::Id, F::Body, F::Status, F::StationId, F::ReceivedAt])
+            .from(F::Table)
+            .and_where(Expr::col(F::TenantId).eq(tenant.0))
+            .and_where(Expr::col(F::Id).gt(after))
+            .cond_where(
+                sea_query::Cond::any()
+                    .add(Expr::col(F::ReceivedAt).gte(since.0))
+                    .add(Expr::cust(crate::feedback::OPEN_ITEMS)),
+            )
+            .order_by(F::Id, Order::Asc)
+            .limit(limit)
+            .to_owned(),
+    )
+    .await
+}

@@ -93,6 +93,8 @@ pub(crate) enum Alert {
     ResolutionEscalated,
     /// The submitter reopened it, dissatisfied: its department head hears at once.
     Reopened,
+    /// The text reads urgent (a hazard, an injury…): the department head hears at once.
+    Urgent,
 }
 
 impl Alert {
@@ -104,6 +106,7 @@ impl Alert {
             Alert::ResolutionOverdue => "resolution_overdue",
             Alert::ResolutionEscalated => "resolution_escalated",
             Alert::Reopened => "reopened",
+            Alert::Urgent => "urgent",
         }
     }
 
@@ -118,6 +121,7 @@ impl Alert {
 /// What the deadline rules read of an item.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Dues {
+    pub urgent: bool,
     pub status: Status,
     pub first_responded_at: Option<i64>,
     pub first_response_due: Option<i64>,
@@ -128,6 +132,7 @@ pub(crate) struct Dues {
 impl From<&FeedbackRow> for Dues {
     fn from(row: &FeedbackRow) -> Dues {
         Dues {
+            urgent: row.priority == "urgent",
             status: status_of(row),
             first_responded_at: row.first_responded_at,
             first_response_due: row.first_response_due,
@@ -146,6 +151,10 @@ pub(crate) fn schedule(row: &Dues, setup: &Setup) -> Vec<(Alert, Timestamp)> {
     let cal = &setup.calendar;
     let remind = setup.remind_before_ms();
     let mut out = Vec::new();
+    // Due at once: the first sweep after intake sends it.
+    if row.urgent && row.first_responded_at.is_none() {
+        out.push((Alert::Urgent, Timestamp(0)));
+    }
     if row.first_responded_at.is_none()
         && let Some(due) = row.first_response_due.map(Timestamp)
     {
@@ -279,9 +288,10 @@ impl Services {
         let tenant = tenant_of(row);
         let recipients = match alert {
             Alert::FirstResponseReminder | Alert::ResolutionReminder => directory.responsible(row),
-            Alert::FirstResponseOverdue | Alert::ResolutionOverdue | Alert::Reopened => {
-                directory.head_or_directors(row)
-            }
+            Alert::FirstResponseOverdue
+            | Alert::ResolutionOverdue
+            | Alert::Reopened
+            | Alert::Urgent => directory.head_or_directors(row),
             Alert::ResolutionEscalated => {
                 directory.with_role_over(Role::OfficeDirector, &row.unit_path)
             }
@@ -300,6 +310,7 @@ impl Services {
             Alert::FirstResponseOverdue | Alert::ResolutionOverdue => Key::alert_overdue_text,
             Alert::ResolutionEscalated => Key::alert_escalated_text,
             Alert::Reopened => Key::alert_reopened_text,
+            Alert::Urgent => Key::alert_urgent_text,
         };
         let link = format!(
             "{}/console/feedback/{}",

@@ -262,8 +262,12 @@ impl Services {
             first_tracking_no: numbers.first().cloned(),
             last_tracking_no: numbers.last().cloned(),
         };
+        let mut analyses = Vec::with_capacity(rows.len());
+        for row in &rows {
+            analyses.push(self.analyse(tenant, &setup, &row.checked.text).await?);
+        }
         let tx = self.db().begin().await?;
-        for (row, tracking_no) in rows.iter().zip(numbers) {
+        for ((row, tracking_no), analysis) in rows.iter().zip(numbers).zip(&analyses) {
             let source = Source {
                 channel: row.channel,
                 member: None,
@@ -280,6 +284,7 @@ impl Services {
                 submission_key: Some(&submission_key),
                 tracking_no,
                 audit: false,
+                analysis,
             };
             let done = self.insert_item(&tx, tenant, new, Vec::new()).await?;
             imported.held += usize::from(done.held);

@@ -16,7 +16,8 @@ use store::schema::Feedback as F;
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct InboxQuery {
-    /// `all` (default), `unassigned`, `department`, `mine`, `due_soon`, `overdue`, `waiting`, `held`.
+    /// `all` (default), `triage`, `unassigned`, `department`, `mine`, `due_soon`, `overdue`,
+    /// `waiting`, `held`.
     pub queue: String,
     pub status: String,
     pub kind: String,
@@ -35,8 +36,9 @@ pub struct InboxQuery {
     pub after: String,
 }
 
-pub const QUEUES: [&str; 8] = [
+pub const QUEUES: [&str; 9] = [
     "all",
+    "triage",
     "unassigned",
     "department",
     "mine",
@@ -152,6 +154,21 @@ impl Services {
         staff: &Staff,
         q: &InboxQuery,
     ) -> ServiceResult<SelectStatement> {
+        let mut stmt = fb::select();
+        self.inbox_where(staff, q, &mut stmt).await?;
+        order(&mut stmt, &q.sort, &q.after);
+        Ok(stmt)
+    }
+
+    /// The inbox's conditions — what the staff member may see (the units in their scopes, the
+    /// items of their departments), the queue and the filters of `q` — added to `stmt`, a
+    /// query over `feedback`: the inbox's own, or the full-text search's.
+    pub(super) async fn inbox_where(
+        &self,
+        staff: &Staff,
+        q: &InboxQuery,
+        stmt: &mut SelectStatement,
+    ) -> ServiceResult<()> {
         let tenant = staff.actor.tenant_id;
         let scopes: Vec<String> = staff
             .actor
@@ -171,7 +188,6 @@ impl Services {
         let root = store::org::root_unit(self.db(), tenant)
             .await?
             .ok_or(ServiceError::NotFound)?;
-        let mut stmt = fb::select();
         stmt.and_where(Expr::col(F::TenantId).eq(tenant.0));
         // The office over the whole institution needs no path filter (and so keeps its indexes).
         if !scopes.contains(&root.path) {
@@ -211,6 +227,11 @@ impl Services {
             }
             "held" => {
                 stmt.and_where(Expr::col(F::Moderation).eq("held"));
+            }
+            // The analysis could not say which category: a person decides.
+            "triage" => {
+                stmt.and_where(Expr::col(F::NeedsTriage).eq(true))
+                    .and_where(open());
             }
             _ => {}
         }
@@ -252,8 +273,7 @@ impl Services {
         if let Some(to) = day_start(&q.to) {
             stmt.and_where(Expr::col(F::ReceivedAt).lt(to + domain::time::DAY_MS));
         }
-        order(&mut stmt, &q.sort, &q.after);
-        Ok(stmt)
+        Ok(())
     }
 
     /// Assigns many items to a department at once; each is checked on its own.

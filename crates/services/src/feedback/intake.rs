@@ -3,6 +3,7 @@
 
 use super::deadlines::{Dues, deadlines_for, next_check};
 use super::setup::Setup;
+use super::understanding::Analysis;
 use crate::rate_limit::Limit;
 use crate::{Institution, MemberSession, ServiceError, ServiceResult, Services, Staff};
 use domain::feedback::{Channel, FeedbackKind, Priority, Status};
@@ -178,6 +179,7 @@ impl Services {
             .next_tracking_number(tenant, &institution.code, year)
             .await?;
         let key = intake.submission_key.as_deref().filter(|k| !k.is_empty());
+        let analysis = self.analyse(tenant, &setup, &checked.text).await?;
         let new = NewItem {
             setup: &setup,
             checked: &checked,
@@ -185,6 +187,7 @@ impl Services {
             submission_key: key,
             tracking_no,
             audit: true,
+            analysis: &analysis,
         };
         // Public submissions without photos are written together with whatever else is
         // arriving (group commit); the rest in a transaction of their own.
@@ -276,28 +279,42 @@ impl Services {
             source,
             submission_key,
             tracking_no,
+            analysis,
             ..
         } = new;
         let now = self.now();
         let received = source.received_at.unwrap_or(now);
-        let priority = Priority::Normal;
+        // Urgency shortens the deadlines (the urgent policy) and tells the department head
+        // (the sweep's urgent alert, due at once).
+        let priority = if analysis.urgent.is_some() {
+            Priority::Urgent
+        } else {
+            Priority::Normal
+        };
         let policy = setup.policy(checked.kind, priority);
         let (first_due, resolution_due) = deadlines_for(setup, &policy, received);
         let routed = route(setup, checked);
         let hits = setup.words.find(&checked.text);
-        let held = !hits.is_empty();
+        let held = !hits.is_empty() || analysis.abuse || analysis.spam;
+        // A guess the model is unsure of is no guess: the item waits for a person (triage).
         let suggested = match &checked.category {
             Some(_) => None,
-            None => text::suggest_category(&checked.text)
-                .map(|(code, _)| code.to_owned())
+            None => analysis
+                .category
+                .as_ref()
+                .filter(|g| g.confident)
+                .map(|g| g.label.clone())
                 .filter(|code| setup.category(code).is_some()),
         };
+        let needs_triage = checked.category.is_none() && suggested.is_none();
+        let suggested_kind = analysis.kind.as_ref().map(|g| g.label.clone());
         let status = if routed.is_some() {
             Status::Assigned
         } else {
             Status::New
         };
         let dues = Dues {
+            urgent: priority == Priority::Urgent,
             status,
             first_responded_at: None,
             first_response_due: Some(first_due.0),
@@ -315,6 +332,13 @@ impl Services {
             (F::Kind, checked.kind.as_str().into()),
             (F::Category, checked.category.clone().into()),
             (F::SuggestedCategory, suggested.clone().into()),
+            (F::SuggestedKind, suggested_kind.into()),
+            (F::NeedsTriage, needs_triage.into()),
+            (
+                F::UrgentReason,
+                analysis.urgent.as_ref().map(|u| u.reason.clone()).into(),
+            ),
+            (F::Analysis, serde_json::to_string(analysis).ok().into()),
             (F::UnitId, checked.unit.0.into()),
             (F::StationId, checked.station.0.into()),
             (F::UnitPath, checked.unit_path.as_str().into()),
@@ -324,6 +348,10 @@ impl Services {
             (F::Lang, source.lang.code().into()),
             (F::Body, checked.text.as_str().into()),
             (F::PublicBody, text::mask(&checked.text).into()),
+            (
+                F::SearchText,
+                super::search::index_words(&checked.text).into(),
+            ),
             (F::MemberId, member.into()),
             (F::ContactName, checked.contact_name.clone().into()),
             (
@@ -378,14 +406,12 @@ impl Services {
         }
         if held {
             let words: Vec<String> = hits.into_iter().map(|h| h.word).collect();
-            events.push(event(
-                "held",
-                None,
-                None,
-                false,
-                Some(serde_json::json!({ "words": words })),
-                now,
-            ));
+            let data = serde_json::json!({
+                "words": words,
+                "abuse_score": analysis.abuse_score,
+                "spam_score": analysis.spam_score,
+            });
+            events.push(event("held", None, None, false, Some(data), now));
         }
         Prepared {
             row,
@@ -555,6 +581,8 @@ pub(crate) struct NewItem<'a> {
     pub tracking_no: String,
     /// One audit entry per item; an import writes one for the whole file instead.
     pub audit: bool,
+    /// What the text analysis made of it.
+    pub analysis: &'a Analysis,
 }
 
 /// An item ready to write: its row, the first entries of its timeline, and the receipt

@@ -10,9 +10,11 @@ mod inbox;
 mod intake;
 pub mod photos;
 mod privacy;
+mod search;
 mod setup;
 mod staff_extras;
 mod tracking;
+mod understanding;
 mod views;
 mod workflow;
 
@@ -40,6 +42,11 @@ pub use privacy::{
     ExportedItem, ExportedMember, ExportedPhoto, ExportedSupport, MemberExport, MemberItem,
     OwnPhoto, RETENTION,
 };
+pub(crate) use search::SearchFill;
+pub use search::{
+    MAX_QUERY, MAX_WORDS, SEARCH_FILL, SEARCH_PAGE, SEARCH_WINDOW, SearchHit, SearchPage,
+    SearchQuery, query_words,
+};
 pub(crate) use setup::SetupCache;
 pub use setup::{
     CategoryView, DEFAULT_CATEGORIES, DeadlinePolicy, FeedbackSettings, RoutingRule, Setup,
@@ -49,6 +56,11 @@ pub use staff_extras::{
     Assignable, BulkReport, COUNT_CAP, ExportItem, InboxCounts, ItemPowers, PhotoInfo,
 };
 pub(crate) use tracking::TrackingNumbers;
+pub(crate) use understanding::Readers;
+pub use understanding::{
+    Analysis, GuessView, HotWordView, SIMILAR_WINDOW_DAYS, SimilarItem, THEME_WEEKS, ThemeView,
+    UrgentView,
+};
 pub use views::{Contact, ItemView, TimelineEntry};
 pub use workflow::{Moderation, Publish, StaffAction};
 

@@ -33,6 +33,8 @@ pub struct FeedbackSettings {
     pub per_contact_per_day: i64,
     /// …and per network address an hour.
     pub per_ip_per_hour: i64,
+    /// Points per part of the priority score.
+    pub priority_weights: domain::priority::PriorityWeights,
 }
 
 impl Default for FeedbackSettings {
@@ -46,6 +48,7 @@ impl Default for FeedbackSettings {
             director_after_minutes: 24 * 60,
             per_contact_per_day: 10,
             per_ip_per_hour: 30,
+            priority_weights: Default::default(),
         }
     }
 }

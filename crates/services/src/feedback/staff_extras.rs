@@ -23,6 +23,7 @@ pub const COUNT_CAP: i64 = 999;
 /// How many items wait in each queue for the staff member (each at most [`COUNT_CAP`] + 1).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct InboxCounts {
+    pub triage: i64,
     pub unassigned: i64,
     pub department: i64,
     pub mine: i64,
@@ -36,6 +37,7 @@ impl InboxCounts {
     /// The count of a queue by its code in [`super::QUEUES`]; `None` for `all`.
     pub fn of(&self, queue: &str) -> Option<i64> {
         Some(match queue {
+            "triage" => self.triage,
             "unassigned" => self.unassigned,
             "department" => self.department,
             "mine" => self.mine,
@@ -169,6 +171,7 @@ impl Services {
     pub async fn inbox_counts(&self, staff: &Staff) -> ServiceResult<InboxCounts> {
         let mut counts = InboxCounts::default();
         for (queue, slot) in [
+            ("triage", &mut counts.triage),
             ("unassigned", &mut counts.unassigned),
             ("department", &mut counts.department),
             ("mine", &mut counts.mine),

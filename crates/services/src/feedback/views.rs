@@ -26,6 +26,12 @@ pub struct ItemView {
     pub category: Option<String>,
     /// What the system proposed, with the words that led to it.
     pub suggested_category: Option<String>,
+    /// The type the analysis reads in the text (it may differ from the one chosen).
+    pub suggested_kind: Option<String>,
+    /// No confident category guess: waiting for a person to classify it.
+    pub needs_triage: bool,
+    /// What the analysis made of the text, with its reasons.
+    pub analysis: Option<super::Analysis>,
     pub channel: Channel,
     pub status: Status,
     pub priority: Priority,
@@ -139,6 +145,9 @@ impl ItemView {
             tracking_no: row.tracking_no,
             category: row.category,
             suggested_category: row.suggested_category,
+            suggested_kind: row.suggested_kind,
+            needs_triage: row.needs_triage,
+            analysis: super::Analysis::parse(row.analysis.as_deref()),
             unit: row.unit_id,
             station: row.station_id,
             department: row.department_id,

@@ -257,7 +257,7 @@ async fn page(
 fn tab_shown(staff: &Staff, queue: &str) -> bool {
     let actor = &staff.actor;
     match queue {
-        "unassigned" => actor.can_somewhere(Permission::TriageFeedback),
+        "unassigned" | "triage" => actor.can_somewhere(Permission::TriageFeedback),
         "department" => !actor.departments(Permission::ViewFeedback).is_empty(),
         "mine" => actor.can_somewhere(Permission::HandleFeedback),
         "held" => actor.can_somewhere(Permission::ModerateFeedback),
@@ -293,6 +293,7 @@ fn queue_tabs(staff: &Staff, q: &InboxQuery, counts: &InboxCounts, t: &Tr) -> Ve
 
 pub fn queue_label(queue: &str) -> Key {
     match queue {
+        "triage" => Key::inbox_queue_triage,
         "unassigned" => Key::inbox_queue_unassigned,
         "department" => Key::inbox_queue_department,
         "mine" => Key::inbox_queue_mine,

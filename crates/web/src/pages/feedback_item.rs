@@ -16,7 +16,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use domain::feedback::{Action, FeedbackKind, Priority, Status};
 use i18n::{Key, Tr};
 use serde::Deserialize;
-use services::feedback::{ItemPowers, ItemView, Moderation, Publish, StaffAction, TimelineEntry};
+use services::feedback::{
+    GuessView, ItemPowers, ItemView, Moderation, Publish, SimilarItem, StaffAction, TimelineEntry,
+};
 use services::{ServiceError, Services, Staff};
 
 #[derive(Template)]
@@ -40,6 +42,13 @@ struct ItemPage {
     errors: FieldMessages,
     /// Why the last action was refused, at the top of the forms.
     problem: Option<String>,
+    /// What the text analysis read, as (label, words) lines.
+    reading: Vec<(String, String)>,
+    /// The priority score and its parts in words.
+    priority: (i64, String),
+    similar: Vec<SimilarItem>,
+    categories: Vec<Choice>,
+    kinds: Vec<Choice>,
 }
 framed!(ItemPage);
 
@@ -86,6 +95,8 @@ struct Can {
     mark_spam: bool,
     not_spam: bool,
     merge: bool,
+    /// Set the category and type (teaches the classifier).
+    classify: bool,
     /// Notes and priority.
     work: bool,
     moderate: bool,
@@ -128,6 +139,8 @@ pub struct ActionForm {
     moderation: String,
     public_text: String,
     publish: String,
+    category: String,
+    kind: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -288,6 +301,16 @@ async fn other_action(
             current(services, staff, id, version, |p| p.moderate).await?;
             services.set_publish(staff, id, publish).await
         }
+        "classify" => services
+            .classify_feedback(
+                staff,
+                id,
+                Some(version.unwrap_or(-1)),
+                form.category.trim(),
+                form.kind.trim(),
+            )
+            .await
+            .map(|_| ()),
         _ => Err(ServiceError::invalid("action", Key::err_choice)),
     }
 }
@@ -329,6 +352,7 @@ fn done_label(action: &str) -> Option<Key> {
         "priority" => Key::fitem_priority_set,
         "moderate" => Key::fitem_moderate_save,
         "publish" => Key::fitem_publish_save,
+        "classify" => Key::fitem_classify,
         _ => return None,
     })
 }
@@ -414,8 +438,46 @@ async fn draw(
     if form.department.is_empty() {
         form.department = item.department.map(|d| d.to_string()).unwrap_or_default();
     }
+    if form.category.is_empty() {
+        form.category = item
+            .category
+            .clone()
+            .or(item.suggested_category.clone())
+            .unwrap_or_default();
+    }
+    if form.kind.is_empty() {
+        form.kind = item.kind.as_str().to_owned();
+    }
     let facts = facts(&item, &names, &t);
+    let similar = if item.status.is_open() {
+        services
+            .similar_feedback(
+                staff.actor.tenant_id,
+                Some(staff),
+                &item.body,
+                Some(item.id),
+                5,
+            )
+            .await?
+    } else {
+        Vec::new()
+    };
+    let score = services.feedback_priority_of(staff, item.id).await?;
+    let priority = (
+        score.total,
+        score
+            .parts
+            .iter()
+            .map(|p| format!("{} {}", t.get(priority_part_label(p.part)), p.points))
+            .collect::<Vec<_>>()
+            .join(" + "),
+    );
     let html = render(&ItemPage {
+        reading: reading(&item, &names, &t),
+        priority,
+        similar,
+        categories: names.categories.clone(),
+        kinds: names::kinds(&t),
         page: Page::new(ctx, item.tracking_no.clone()).with_notice(notice),
         text: if powers.see_contact {
             item.body.clone()
@@ -460,6 +522,7 @@ fn can(item: &ItemView, powers: &ItemPowers) -> Can {
         mark_spam: has(Action::MarkSpam),
         not_spam: has(Action::NotSpam),
         merge: has(Action::Merge),
+        classify: powers.triage && item.status.is_open(),
         // A merged or spam item is finished with: nothing to note or reprioritise.
         work: powers.works_on() && !matches!(item.status, Status::Merged | Status::Spam),
         moderate: powers.moderate,
@@ -558,4 +621,81 @@ fn event_label(kind: &str) -> Option<Key> {
         "reopened" => Key::fev_reopened,
         _ => return None,
     })
+}
+
+/// What the analysis read in the text, in words: its guesses with confidence and the
+/// words behind them, urgency with its evidence, abuse and spam scores.
+fn reading(item: &ItemView, names: &Names, t: &Tr) -> Vec<(String, String)> {
+    let Some(a) = &item.analysis else {
+        return Vec::new();
+    };
+    let guess = |g: &GuessView, label: String| {
+        let mut line = t.fill(
+            Key::fitem_reading_guess,
+            &[
+                ("label", &label),
+                ("confidence", &format!("{:.0}", g.confidence * 100.0)),
+            ],
+        );
+        if !g.why.is_empty() {
+            line.push_str(&t.fill(Key::fitem_reading_why, &[("words", &g.why.join("、"))]));
+        }
+        line
+    };
+    let mut out = Vec::new();
+    if let Some(g) = &a.category {
+        out.push((
+            t.get(Key::fitem_reading_category).to_owned(),
+            guess(g, names.category(Some(&g.label))),
+        ));
+    }
+    if let Some(g) = &a.kind {
+        let label = FeedbackKind::parse(&g.label)
+            .map(|k| t.get(k.label()).to_owned())
+            .unwrap_or_else(|| g.label.clone());
+        out.push((t.get(Key::fitem_reading_kind).to_owned(), guess(g, label)));
+    }
+    if let Some(u) = &a.urgent {
+        out.push((
+            t.get(Key::priority_urgent).to_owned(),
+            format!(
+                "{} · {}",
+                t.get(urgent_reason_label(&u.reason)),
+                u.evidence.join("、")
+            ),
+        ));
+    }
+    out.push((
+        t.get(Key::fitem_reading_flags).to_owned(),
+        t.fill(
+            Key::fitem_reading_scores,
+            &[
+                ("abuse", &format!("{:.0}", a.abuse_score * 100.0)),
+                ("spam", &format!("{:.0}", a.spam_score * 100.0)),
+            ],
+        ),
+    ));
+    out
+}
+
+fn urgent_reason_label(code: &str) -> Key {
+    match code {
+        "hazard" => Key::urgent_hazard,
+        "injury" => Key::urgent_injury,
+        "blocked_exit" => Key::urgent_blocked_exit,
+        "child_lost" => Key::urgent_child_lost,
+        "event_info_wrong" => Key::urgent_event_info_wrong,
+        _ => Key::priority_urgent,
+    }
+}
+
+pub fn priority_part_label(part: &str) -> Key {
+    match part {
+        "support" => Key::pscore_support,
+        "theme" => Key::pscore_theme,
+        "urgent" => Key::pscore_urgent,
+        "kind" => Key::pscore_kind,
+        "age" => Key::pscore_age,
+        _ => Key::pscore_overdue,
+    }
 }

@@ -30,6 +30,7 @@ mod feedback_entry;
 mod feedback_export;
 mod feedback_inbox;
 mod feedback_item;
+mod feedback_themes;
 mod feedback_names;
 mod feedback_photo;
 
@@ -113,6 +114,7 @@ fn staff_feedback() -> Router<AppState> {
     Router::new()
         .route("/console/feedback", get(feedback_inbox::show))
         .route("/console/feedback/bulk", post(feedback_inbox::bulk))
+        .route("/console/feedback/themes", get(feedback_themes::show))
         .route("/console/feedback/export.csv", get(feedback_export::csv))
         .route("/console/feedback/export.xlsx", get(feedback_export::xlsx))
         .route(

@@ -76,6 +76,8 @@ impl SettingsForm {
             director_after_minutes: minutes(&self.director_after_hours),
             per_contact_per_day: number(&self.per_contact_per_day),
             per_ip_per_hour: number(&self.per_ip_per_hour),
+            // Not on this form: kept as stored (see `save`).
+            priority_weights: Default::default(),
         }
     }
 }
@@ -131,9 +133,14 @@ pub async fn save(
     staff: StaffCtx,
     Form(form): Form<SettingsForm>,
 ) -> Result<Response, AppError> {
+    let current = state.services.feedback_settings(&staff.staff).await?;
+    let settings = FeedbackSettings {
+        priority_weights: current.priority_weights,
+        ..form.settings()
+    };
     let result = state
         .services
-        .update_feedback_settings(&staff.staff, form.settings())
+        .update_feedback_settings(&staff.staff, settings)
         .await
         .map_err(|e| match e {
             ServiceError::Invalid(invalid) => ServiceError::Invalid(in_hours(invalid)),

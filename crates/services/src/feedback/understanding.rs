@@ -1,0 +1,742 @@
+//! Reading the text of feedback for the staff: category and type with the words behind
+//! them, urgency, abuse and spam, similar items, themes of the backlog, hot words.
+//!
+//! Each institution has a reader: the segmenter with its own words and a classifier that is
+//! the shipped baseline plus every correction its staff made, replayed in order. Corrections
+//! are rows in `text_corrections`; a node learns its own at once and catches up with the
+//! other nodes' by id (at most [`CATCH_UP`] late), so all nodes converge without a restart.
+//! The similar-item index is built the same way from the items table (open items and those
+//! received in the last [`SIMILAR_WINDOW_DAYS`] days), so it is right on every node.
+
+use super::setup::Setup;
+use super::{can_on, tenant_of};
+use crate::{ServiceError, ServiceResult, Services, Staff};
+use domain::feedback::{FeedbackKind, Status};
+use domain::priority::{PriorityInput, PriorityScore, priority_score};
+use domain::{Checks, FieldError, Permission, TenantId, Timestamp};
+use i18n::Key;
+use sea_query::ExprTrait;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+use store::feedback::FeedbackRow;
+use store::schema::Feedback as F;
+use text::classify::{Field, Model};
+use text::{Segmenter, similar};
+
+/// How stale a node's reader may be about other nodes' corrections, words and items.
+const CATCH_UP: Duration = Duration::from_secs(5);
+/// Closed items stay candidates for "others have asked this" this long.
+pub const SIMILAR_WINDOW_DAYS: i64 = 180;
+/// Rows read per catch-up query.
+const CATCH_UP_PAGE: u64 = 5_000;
+
+/// What the analysis made of an item, kept with it (`feedback.analysis`) and shown to staff.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct Analysis {
+    pub category: Option<GuessView>,
+    pub kind: Option<GuessView>,
+    pub urgent: Option<UrgentView>,
+    pub abuse: bool,
+    pub spam: bool,
+    pub abuse_score: f32,
+    pub spam_score: f32,
+    /// How many corrections the institution's model had learnt when it read the item.
+    pub corrections: usize,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct GuessView {
+    pub label: String,
+    pub confidence: f32,
+    pub confident: bool,
+    /// The words that drove the guess, strongest first.
+    pub why: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct UrgentView {
+    /// `hazard`, `injury`, `blocked_exit`, `child_lost`, `event_info_wrong`.
+    pub reason: String,
+    /// The words of the text that made it urgent.
+    pub evidence: Vec<String>,
+}
+
+impl Analysis {
+    pub fn parse(stored: Option<&str>) -> Option<Analysis> {
+        serde_json::from_str(stored?).ok()
+    }
+}
+
+/// An open or recent item like the one at hand.
+#[derive(Clone, Debug, Serialize)]
+pub struct SimilarItem {
+    pub id: i64,
+    pub tracking_no: String,
+    pub status: Status,
+    /// 0–100.
+    pub similarity: u8,
+    pub support_count: i64,
+    /// Masked, shortened.
+    pub excerpt: String,
+    /// At or above the duplicate bar: a merge candidate.
+    pub duplicate: bool,
+}
+
+/// A theme of the open backlog.
+#[derive(Clone, Debug, Serialize)]
+pub struct ThemeView {
+    pub id: String,
+    pub label: Vec<String>,
+    pub count: usize,
+    pub supporters: i64,
+    /// Items received in each of the last weeks, oldest first.
+    pub weeks: Vec<usize>,
+    /// (station id, items), most first.
+    pub stations: Vec<(i64, usize)>,
+    /// A few of its items, highest priority first.
+    pub examples: Vec<SimilarItem>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct HotWordView {
+    pub word: String,
+    pub now: u32,
+    pub before: u32,
+}
+
+/// The weeks a theme's trend covers.
+pub const THEME_WEEKS: usize = 8;
+/// Open items read for themes at most (newest first).
+const THEME_ITEMS: u64 = 5_000;
+
+#[derive(Default)]
+pub(crate) struct Readers(RwLock<HashMap<TenantId, Arc<Reader>>>);
+
+pub(crate) struct Reader {
+    learnt: RwLock<Learnt>,
+    similar: RwLock<SimilarIndex>,
+}
+
+struct Learnt {
+    seg: Segmenter,
+    model: Model,
+    categories: Vec<String>,
+    words: Vec<String>,
+    /// The last correction learnt.
+    seen: i64,
+    checked: Instant,
+    /// The words changed on this node: learn everything again at next use.
+    relearn: bool,
+}
+
+#[derive(Default)]
+struct SimilarIndex {
+    index: similar::Index,
+    /// The last item added.
+    seen: i64,
+    checked: Option<Instant>,
+}
+
+fn poisoned() -> ServiceError {
+    ServiceError::Internal("text reader lock poisoned".into())
+}
+
+impl Services {
+    /// The institution's reader, caught up with corrections and words made on any node.
+    pub(crate) async fn reader(&self, tenant: TenantId) -> ServiceResult<Arc<Reader>> {
+        let setup = self.feedback_setup(tenant).await?;
+        let categories: Vec<String> = setup
+            .categories
+            .iter()
+            .filter(|c| c.active)
+            .map(|c| c.code.clone())
+            .collect();
+        let existing = self
+            .0
+            .readers
+            .0
+            .read()
+            .map_err(|_| poisoned())?
+            .get(&tenant)
+            .cloned();
+        if let Some(reader) = existing {
+            let (fresh, same_categories, seen) = {
+                let l = reader.learnt.read().map_err(|_| poisoned())?;
+                (
+                    l.checked.elapsed() < CATCH_UP && !l.relearn,
+                    l.categories == categories && !l.relearn,
+                    l.seen,
+                )
+            };
+            if fresh && same_categories {
+                return Ok(reader);
+            }
+            if same_categories {
+                let words = self.segmenter_words(tenant).await?;
+                let same_words = reader.learnt.read().map_err(|_| poisoned())?.words == words;
+                if same_words {
+                    let rows = self.corrections_after(tenant, seen).await?;
+                    let mut l = reader.learnt.write().map_err(|_| poisoned())?;
+                    if l.seen == seen {
+                        let Learnt { seg, model, .. } = &mut *l;
+                        for row in &rows {
+                            learn_row(model, seg, row);
+                        }
+                        l.seen = rows.last().map_or(seen, |r| r.id);
+                    }
+                    l.checked = Instant::now();
+                    drop(l);
+                    return Ok(reader);
+                }
+            }
+        }
+        // First use, or the categories or words changed: learn everything again.
+        let learnt = self.learn_from_scratch(tenant, categories).await?;
+        let reader = Arc::new(Reader {
+            learnt: RwLock::new(learnt),
+            similar: RwLock::new(SimilarIndex::default()),
+        });
+        let mut map = self.0.readers.0.write().map_err(|_| poisoned())?;
+        // Keep the similar index across a relearn: it does not depend on the model.
+        if let Some(old) = map.get(&tenant)
+            && let Ok(mut old_similar) = old.similar.write()
+            && let Ok(mut new_similar) = reader.similar.write()
+        {
+            std::mem::swap(&mut *old_similar, &mut *new_similar);
+        }
+        map.insert(tenant, reader.clone());
+        Ok(reader)
+    }
+
+    async fn segmenter_words(&self, tenant: TenantId) -> ServiceResult<Vec<String>> {
+        Ok(store::text::words(self.db(), tenant)
+            .await?
+            .into_iter()
+            .map(|w| w.word)
+            .collect())
+    }
+
+    async fn corrections_after(
+        &self,
+        tenant: TenantId,
+        mut after: i64,
+    ) -> ServiceResult<Vec<store::text::CorrectionRow>> {
+        let mut out = Vec::new();
+        loop {
+            let page =
+                store::text::corrections_after(self.db(), tenant, after, CATCH_UP_PAGE).await?;
+            let full = page.len() as u64 == CATCH_UP_PAGE;
+            after = page.last().map_or(after, |r| r.id);
+            out.extend(page);
+            if !full {
+                return Ok(out);
+            }
+        }
+    }
+
+    async fn learn_from_scratch(
+        &self,
+        tenant: TenantId,
+        categories: Vec<String>,
+    ) -> ServiceResult<Learnt> {
+        let words = self.segmenter_words(tenant).await?;
+        let rows = self.corrections_after(tenant, 0).await?;
+        let seg = Segmenter::new(&words);
+        let mut model = Model::for_categories(&categories);
+        for row in &rows {
+            learn_row(&mut model, &seg, row);
+        }
+        Ok(Learnt {
+            seg,
+            model,
+            categories,
+            words,
+            seen: rows.last().map_or(0, |r| r.id),
+            checked: Instant::now(),
+            relearn: false,
+        })
+    }
+
+    /// Reads a new item's text: classification, urgency, abuse and spam.
+    pub(crate) async fn analyse(
+        &self,
+        tenant: TenantId,
+        setup: &Setup,
+        body: &str,
+    ) -> ServiceResult<Analysis> {
+        let reader = self.reader(tenant).await?;
+        let l = reader.learnt.read().map_err(|_| poisoned())?;
+        Ok(analyse_with(&l.model, &l.seg, setup, body))
+    }
+
+    /// Staff set (or confirm) an item's category and type; where that differs from what the
+    /// analysis proposed, or it was unsure, the institution's model learns it at once.
+    pub async fn classify_feedback(
+        &self,
+        staff: &Staff,
+        id: i64,
+        version: Option<i64>,
+        category: &str,
+        kind: &str,
+    ) -> ServiceResult<super::ItemView> {
+        let row = self.visible_item(staff, id).await?;
+        if !can_on(staff, Permission::TriageFeedback, &row) {
+            return Err(ServiceError::Forbidden);
+        }
+        if version.is_some_and(|v| v != row.version) {
+            return Err(ServiceError::Conflict);
+        }
+        let tenant = tenant_of(&row);
+        let setup = self.feedback_setup(tenant).await?;
+        let mut checks = Checks::new();
+        if setup.category(category).is_none() {
+            checks.push(FieldError::new("category", Key::err_choice));
+        }
+        let new_kind = FeedbackKind::parse(kind);
+        if new_kind.is_none() {
+            checks.push(FieldError::new("kind", Key::err_choice));
+        }
+        checks.finish()?;
+        let analysis = Analysis::parse(row.analysis.as_deref()).unwrap_or_default();
+        let teaches = |guess: &Option<GuessView>, label: &str| {
+            guess
+                .as_ref()
+                .is_none_or(|g| g.label != label || !g.confident)
+        };
+        let mut lessons = Vec::new();
+        if teaches(&analysis.category, category) {
+            lessons.push(("category", category));
+        }
+        if teaches(&analysis.kind, kind) {
+            lessons.push(("kind", kind));
+        }
+        let now = self.now();
+        let masked = text::mask(&row.body);
+        let tx = self.db().begin().await?;
+        let changes = vec![
+            (F::Category, category.into()),
+            (F::Kind, kind.into()),
+            (F::NeedsTriage, false.into()),
+        ];
+        if store::feedback::update(&tx, tenant, row.id, row.version, changes, now).await? == 0 {
+            return Err(ServiceError::Conflict);
+        }
+        for (field, label) in &lessons {
+            store::text::insert_correction(
+                &tx,
+                store::text::NewCorrection {
+                    tenant,
+                    feedback: Some(row.id),
+                    field,
+                    label,
+                    text: &masked,
+                    by: Some(staff.actor.user_id),
+                    at: now,
+                },
+            )
+            .await?;
+        }
+        self.audit(
+            &tx,
+            staff,
+            "feedback.classify",
+            "feedback",
+            row.id,
+            Some(serde_json::json!({ "category": row.category, "kind": row.kind })),
+            Some(
+                serde_json::json!({ "category": category, "kind": kind, "learnt": lessons.len() }),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        if !lessons.is_empty() {
+            // This node learns now; others catch up from the table.
+            let reader = self.reader(tenant).await?;
+            let rows = {
+                let seen = reader.learnt.read().map_err(|_| poisoned())?.seen;
+                self.corrections_after(tenant, seen).await?
+            };
+            let mut l = reader.learnt.write().map_err(|_| poisoned())?;
+            let Learnt { seg, model, .. } = &mut *l;
+            for r in rows.iter().filter(|r| r.id > 0) {
+                learn_row(model, seg, r);
+            }
+            if let Some(last) = rows.last() {
+                l.seen = std::cmp::max(l.seen, last.id);
+            }
+        }
+        let fresh = self.visible_item(staff, id).await?;
+        Ok(super::ItemView::for_staff(fresh, staff, self.now()))
+    }
+
+    /// The open or recent items most like `body`, that whoever asks may see: published ones
+    /// for the public (`staff` = None), visible ones for staff. Best first.
+    pub async fn similar_feedback(
+        &self,
+        tenant: TenantId,
+        staff: Option<&Staff>,
+        body: &str,
+        except: Option<i64>,
+        k: usize,
+    ) -> ServiceResult<Vec<SimilarItem>> {
+        let reader = self.reader(tenant).await?;
+        self.catch_up_similar(tenant, &reader).await?;
+        let sig = similar::signature(body);
+        let found = {
+            let s = reader.similar.read().map_err(|_| poisoned())?;
+            s.index.nearest(&sig, k * 3 + 1, similar::RELATED_AT)
+        };
+        let mut out = Vec::new();
+        for (id, score) in found {
+            let id = id as i64;
+            if Some(id) == except || out.len() == k {
+                continue;
+            }
+            let Some(row) = store::feedback::find(self.db(), tenant, id).await? else {
+                continue;
+            };
+            let status = super::status_of(&row);
+            let shown = match staff {
+                Some(staff) => can_on(staff, Permission::ViewFeedback, &row),
+                None => self.publicly_visible(&row).await?,
+            };
+            if !shown || matches!(status, Status::Merged | Status::Spam | Status::NotAccepted) {
+                continue;
+            }
+            out.push(similar_item(&row, score));
+        }
+        Ok(out)
+    }
+
+    /// Adds to the similar-item index what other nodes (or this one) wrote since last time.
+    async fn catch_up_similar(&self, tenant: TenantId, reader: &Reader) -> ServiceResult<()> {
+        let (seen, fresh) = {
+            let s = reader.similar.read().map_err(|_| poisoned())?;
+            (s.seen, s.checked.is_some_and(|c| c.elapsed() < CATCH_UP))
+        };
+        if fresh {
+            return Ok(());
+        }
+        let since = Timestamp(self.now().0 - SIMILAR_WINDOW_DAYS * domain::time::DAY_MS);
+        let mut after = seen;
+        loop {
+            let rows =
+                store::text::texts_after(self.db(), tenant, after, since, CATCH_UP_PAGE).await?;
+            let full = rows.len() as u64 == CATCH_UP_PAGE;
+            let signed: Vec<(u64, similar::Signature)> = rows
+                .iter()
+                .map(|r| (r.id as u64, similar::signature(&r.body)))
+                .collect();
+            let mut s = reader.similar.write().map_err(|_| poisoned())?;
+            if s.seen != after {
+                // Another request caught up meanwhile.
+                return Ok(());
+            }
+            for (id, sig) in signed {
+                s.index.add(id, sig);
+            }
+            after = rows.last().map_or(after, |r| r.id);
+            s.seen = after;
+            if !full {
+                s.checked = Some(Instant::now());
+                return Ok(());
+            }
+        }
+    }
+
+    /// The open backlog the staff member may see, grouped into themes, largest first.
+    pub async fn feedback_themes(
+        &self,
+        staff: &Staff,
+        station: Option<i64>,
+    ) -> ServiceResult<Vec<ThemeView>> {
+        let tenant = staff.actor.tenant_id;
+        let rows = self.open_items_for_themes(staff, station).await?;
+        let reader = self.reader(tenant).await?;
+        let items: Vec<(u64, Vec<String>)> = {
+            let l = reader.learnt.read().map_err(|_| poisoned())?;
+            rows.iter()
+                .map(|r| (r.id as u64, content_words(&l.seg, &r.body)))
+                .collect()
+        };
+        let by_id: HashMap<i64, &FeedbackRow> = rows.iter().map(|r| (r.id, r)).collect();
+        let now = self.now();
+        let setup = self.feedback_setup(tenant).await?;
+        let mut out = Vec::new();
+        for theme in text::themes::group(&items, 2) {
+            let members: Vec<&FeedbackRow> = theme
+                .members
+                .iter()
+                .filter_map(|id| by_id.get(&(*id as i64)).copied())
+                .collect();
+            let mut weeks = vec![0; THEME_WEEKS];
+            let mut stations: HashMap<i64, usize> = HashMap::new();
+            for r in &members {
+                let age_weeks = (now.0 - r.received_at) / (7 * domain::time::DAY_MS);
+                if let Ok(age) = usize::try_from(age_weeks)
+                    && age < THEME_WEEKS
+                {
+                    weeks[THEME_WEEKS - 1 - age] += 1;
+                }
+                *stations.entry(r.station_id).or_default() += 1;
+            }
+            let mut stations: Vec<(i64, usize)> = stations.into_iter().collect();
+            stations.sort_by_key(|(id, n)| (std::cmp::Reverse(*n), *id));
+            let mut ranked: Vec<(i64, &FeedbackRow)> = members
+                .iter()
+                .map(|r| (score_of(r, members.len(), now, &setup).total, *r))
+                .collect();
+            ranked.sort_by_key(|(score, r)| (std::cmp::Reverse(*score), r.id));
+            out.push(ThemeView {
+                id: theme.id,
+                label: theme.label,
+                count: members.len(),
+                supporters: members.iter().map(|r| r.support_count).sum(),
+                weeks,
+                stations,
+                examples: ranked
+                    .into_iter()
+                    .take(3)
+                    .map(|(_, r)| similar_item(r, 1.0))
+                    .collect(),
+            });
+        }
+        Ok(out)
+    }
+
+    async fn open_items_for_themes(
+        &self,
+        staff: &Staff,
+        station: Option<i64>,
+    ) -> ServiceResult<Vec<FeedbackRow>> {
+        let tenant = staff.actor.tenant_id;
+        let mut stmt = store::feedback::select();
+        stmt.and_where(sea_query::Expr::col((F::Table, F::TenantId)).eq(tenant.0))
+            .and_where(sea_query::Expr::cust(store::feedback::OPEN_ITEMS))
+            .order_by((F::Table, F::Id), sea_query::Order::Desc)
+            .limit(THEME_ITEMS);
+        if let Some(station) = station {
+            stmt.and_where(sea_query::Expr::col((F::Table, F::StationId)).eq(station));
+        }
+        let rows = store::feedback::list(self.db(), &stmt).await?;
+        Ok(rows
+            .into_iter()
+            .filter(|r| can_on(staff, Permission::ViewFeedback, r))
+            .collect())
+    }
+
+    /// Words and phrases rising over the last `days` against the `days` before, in what the
+    /// staff member may see (optionally one station).
+    pub async fn hot_words(
+        &self,
+        staff: &Staff,
+        station: Option<i64>,
+        days: i64,
+    ) -> ServiceResult<Vec<HotWordView>> {
+        let tenant = staff.actor.tenant_id;
+        let now = self.now();
+        let window = days.clamp(1, 90) * domain::time::DAY_MS;
+        let mut stmt = store::feedback::select();
+        stmt.and_where(sea_query::Expr::col((F::Table, F::TenantId)).eq(tenant.0))
+            .and_where(sea_query::Expr::col((F::Table, F::ReceivedAt)).gte(now.0 - 2 * window))
+            .order_by((F::Table, F::Id), sea_query::Order::Desc)
+            .limit(2 * THEME_ITEMS);
+        if let Some(station) = station {
+            stmt.and_where(sea_query::Expr::col((F::Table, F::StationId)).eq(station));
+        }
+        let rows: Vec<FeedbackRow> = store::feedback::list(self.db(), &stmt)
+            .await?
+            .into_iter()
+            .filter(|r| can_on(staff, Permission::ViewFeedback, r))
+            .filter(|r| !matches!(r.status.as_str(), "spam" | "merged"))
+            .collect();
+        let reader = self.reader(tenant).await?;
+        let (mut recent, mut before) = (Vec::new(), Vec::new());
+        {
+            let l = reader.learnt.read().map_err(|_| poisoned())?;
+            for r in &rows {
+                let words = content_words(&l.seg, &r.body);
+                if r.received_at >= now.0 - window {
+                    recent.push(words);
+                } else {
+                    before.push(words);
+                }
+            }
+        }
+        Ok(text::hotwords::rising(&recent, &before, 20)
+            .into_iter()
+            .map(|h| HotWordView {
+                word: h.word,
+                now: h.now,
+                before: h.before,
+            })
+            .collect())
+    }
+
+    /// An institution's segmenter and learnt model, by its code, for batch analysis.
+    pub async fn learnt_reader(&self, code: &str) -> ServiceResult<(Segmenter, Model)> {
+        let tenant = store::tenants::list(self.db())
+            .await?
+            .into_iter()
+            .find(|t| t.code == code)
+            .ok_or(ServiceError::NotFound)?;
+        let reader = self.reader(TenantId(tenant.id)).await?;
+        let l = reader.learnt.read().map_err(|_| poisoned())?;
+        Ok((l.seg.clone(), l.model.clone()))
+    }
+
+    /// The priority score of an item the staff member may see.
+    pub async fn feedback_priority_of(
+        &self,
+        staff: &Staff,
+        id: i64,
+    ) -> ServiceResult<PriorityScore> {
+        let row = self.visible_item(staff, id).await?;
+        self.feedback_priority(&row).await
+    }
+
+    /// The item's priority score with its parts (theme size from the similar-item index).
+    pub async fn feedback_priority(&self, row: &FeedbackRow) -> ServiceResult<PriorityScore> {
+        let tenant = tenant_of(row);
+        let setup = self.feedback_setup(tenant).await?;
+        let similar = if super::status_of(row).is_open() {
+            self.similar_feedback(tenant, None, &row.body, Some(row.id), 25)
+                .await?
+                .len()
+        } else {
+            0
+        };
+        Ok(score_of(row, similar + 1, self.now(), &setup))
+    }
+
+    /// The institution's own words for the segmenter.
+    pub async fn text_words(&self, staff: &Staff) -> ServiceResult<Vec<String>> {
+        self.require_institution_wide(staff, Permission::ManageSettings)
+            .await?;
+        self.segmenter_words(staff.actor.tenant_id).await
+    }
+
+    pub async fn add_text_word(&self, staff: &Staff, word: &str) -> ServiceResult<()> {
+        self.require_institution_wide(staff, Permission::ManageSettings)
+            .await?;
+        let mut checks = Checks::new();
+        let word = checks.text("word", word, 20);
+        if word.chars().count() < 2 || word.chars().any(|c| c.is_whitespace()) {
+            checks.push(FieldError::new("word", Key::err_word_shape));
+        }
+        checks.finish()?;
+        let tenant = staff.actor.tenant_id;
+        let tx = self.db().begin().await?;
+        let added =
+            store::text::add_word(&tx, tenant, &word, staff.actor.user_id, self.now()).await?;
+        if added > 0 {
+            self.audit(&tx, staff, "text.word_add", "text_word", &word, None, None)
+                .await?;
+        }
+        tx.commit().await?;
+        self.forget_reader(tenant);
+        Ok(())
+    }
+
+    pub async fn remove_text_word(&self, staff: &Staff, word: &str) -> ServiceResult<()> {
+        self.require_institution_wide(staff, Permission::ManageSettings)
+            .await?;
+        let tenant = staff.actor.tenant_id;
+        let tx = self.db().begin().await?;
+        if store::text::remove_word(&tx, tenant, word).await? > 0 {
+            self.audit(
+                &tx,
+                staff,
+                "text.word_remove",
+                "text_word",
+                word,
+                None,
+                None,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        self.forget_reader(tenant);
+        Ok(())
+    }
+
+    /// Makes this node relearn at next use (its words changed; other nodes notice the
+    /// change within [`CATCH_UP`]).
+    fn forget_reader(&self, tenant: TenantId) {
+        if let Ok(map) = self.0.readers.0.read()
+            && let Some(reader) = map.get(&tenant)
+            && let Ok(mut l) = reader.learnt.write()
+        {
+            l.relearn = true;
+        }
+    }
+}
+
+fn learn_row(model: &mut Model, seg: &Segmenter, row: &store::text::CorrectionRow) {
+    let field = match row.field.as_str() {
+        "category" => Field::Category,
+        _ => Field::Kind,
+    };
+    model.learn(seg, &row.text, field, &row.label);
+}
+
+/// Words that say what an item is about (no function words, numbers or punctuation).
+pub(crate) fn content_words(seg: &Segmenter, body: &str) -> Vec<String> {
+    seg.words(body)
+        .into_iter()
+        .filter(|w| !text::is_stopword(w))
+        .collect()
+}
+
+pub(crate) fn analyse_with(model: &Model, seg: &Segmenter, setup: &Setup, body: &str) -> Analysis {
+    let c = model.classify(seg, body);
+    let guess = |g: text::classify::Guess| GuessView {
+        label: g.label,
+        confidence: (g.confidence * 100.0).round() / 100.0,
+        confident: g.confident,
+        why: g.why,
+    };
+    let verdict = text::spam::moderate(&setup.words, body);
+    Analysis {
+        category: Some(guess(c.category)),
+        kind: Some(guess(c.kind)),
+        urgent: text::urgency::urgency(body).map(|u| UrgentView {
+            reason: u.reason.code().to_owned(),
+            evidence: u.evidence,
+        }),
+        abuse: verdict.abuse,
+        spam: verdict.spam,
+        abuse_score: (verdict.abuse_score * 100.0).round() / 100.0,
+        spam_score: (verdict.spam_score * 100.0).round() / 100.0,
+        corrections: model.corrections(),
+    }
+}
+
+fn score_of(row: &FeedbackRow, theme_size: usize, now: Timestamp, setup: &Setup) -> PriorityScore {
+    let due = super::DueState::of(row, now);
+    priority_score(
+        PriorityInput {
+            supporters: row.support_count,
+            theme_others: theme_size.saturating_sub(1) as i64,
+            urgent: row.priority == "urgent",
+            kind: FeedbackKind::parse(&row.kind).unwrap_or(FeedbackKind::Request),
+            days_open: (now.0 - row.received_at) / domain::time::DAY_MS,
+            overdue: due == super::DueState::Overdue,
+        },
+        &setup.settings.priority_weights,
+    )
+}
+
+fn similar_item(row: &FeedbackRow, score: f32) -> SimilarItem {
+    SimilarItem {
+        id: row.id,
+        tracking_no: row.tracking_no.clone(),
+        status: super::status_of(row),
+        similarity: (score.clamp(0.0, 1.0) * 100.0).round() as u8,
+        support_count: row.support_count,
+        excerpt: text::mask(&row.body.chars().take(80).collect::<String>()),
+        duplicate: score >= similar::DUPLICATE_AT,
+    }
+}
