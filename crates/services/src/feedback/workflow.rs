@@ -313,6 +313,8 @@ impl Services {
                 }
                 step.sets.push((F::AnsweredAt, now.0.into()));
                 step.sets.push((F::Adopted, (*adopted).into()));
+                step.sets
+                    .push((F::SearchText, super::search::append_words(&text)));
                 step.public_text = Some(text);
                 step.data = Some(serde_json::json!({ "adopted": adopted }));
                 step.tell_submitter = Some(Key::submitter_answered_text);
@@ -732,6 +734,7 @@ impl Services {
         checks.finish()?;
         let mut sets = self.resume_sets(&row).await?;
         sets.push((F::Status, to.as_str().into()));
+        sets.push((F::SearchText, super::search::append_words(&text)));
         let step = Step {
             to,
             sets,
