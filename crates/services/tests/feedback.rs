@@ -439,4 +439,3 @@ testkit::on_both_engines! {
         assert!(similar.iter().all(|s| s.id != other.id));
     }
 }
-
