@@ -111,11 +111,27 @@ const FILL_BATCH: u64 = 500;
 const FILL_BUDGET: Duration = Duration::from_secs(60);
 
 /// The words a text adds to the index, space-separated: personal data masked, then cut
-/// finely (long words and the words inside them, 广场舞 → 广场 广场舞), folded.
+/// finely (long words and the words inside them, 广场舞 → 广场 广场舞), folded; then each
+/// Chinese character once on its own, so a one-character query finds the character where
+/// jieba glued it to a neighbour (灯坏了 is cut 灯坏 了, yet 灯 must find it).
 pub(crate) fn index_words(text: &str) -> String {
-    Segmenter::default()
-        .cut(&text::mask(text), Cut::Search)
-        .join(" ")
+    let words = Segmenter::default().cut(&text::mask(text), Cut::Search);
+    let mut singles: Vec<char> = Vec::new();
+    for word in &words {
+        let mut chars = word.chars();
+        if let (Some(_), Some(_)) = (chars.next(), chars.next()) {
+            singles.extend(word.chars().filter(|c| text::normalize::is_han(*c)));
+        }
+    }
+    singles.sort_unstable();
+    singles.dedup();
+    singles.retain(|c| !words.iter().any(|w| w.chars().eq(std::iter::once(*c))));
+    let mut out = words.join(" ");
+    for c in singles {
+        out.push(' ');
+        out.push(c);
+    }
+    out
 }
 
 /// What an update appends to an item's words when a public answer or reply is written.
@@ -496,6 +512,12 @@ mod tests {
             !indexed.contains("13907312233") && !indexed.contains("秀英"),
             "{indexed}"
         );
+        // Each character once, also where jieba glued it to the next one.
+        let indexed = index_words("文化館的燈壞了");
+        let w: Vec<&str> = indexed.split(' ').collect();
+        assert!(w.contains(&"灯") && w.contains(&"馆"), "{w:?}");
+        assert_eq!(w.iter().filter(|x| **x == "的").count(), 1, "{w:?}");
+        assert_eq!(w.iter().filter(|x| **x == "文").count(), 1, "{w:?}");
     }
 
     #[test]
