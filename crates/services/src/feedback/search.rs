@@ -71,6 +71,8 @@ pub struct SearchHit {
     /// The answer or reply the words were found in, when the text itself does not hold
     /// them all; HTML like `snippet`.
     pub answer_snippet: Option<String>,
+    /// The staff member may not see this item's personal data: it is masked in the snippets.
+    pub masked: bool,
     /// Relevance: higher is better; comparable only within one search.
     pub score: f64,
 }
@@ -301,6 +303,7 @@ impl Services {
                 department: row.department_id,
                 snippet,
                 answer_snippet,
+                masked: !sees_personal,
                 score: scored.score,
             });
         }

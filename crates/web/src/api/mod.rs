@@ -22,6 +22,7 @@ mod public_tracking;
 mod feedback_actions;
 mod feedback_item;
 mod feedback_notes;
+mod feedback_search;
 mod inbox;
 
 use crate::AppState;
@@ -73,6 +74,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(feedback_item::show))
         .routes(routes!(feedback_actions::act))
         .routes(routes!(feedback_notes::add))
+        .routes(routes!(feedback_search::search))
         .routes(routes!(public_feedback::submit))
         .routes(routes!(public_tracking::show))
         .routes(routes!(public_board::list))

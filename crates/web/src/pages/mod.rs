@@ -33,6 +33,7 @@ mod feedback_item;
 mod feedback_themes;
 mod feedback_names;
 mod feedback_photo;
+mod feedback_search;
 
 // Setting up the feedback loop, and importing offline feedback.
 mod feedback_import;
@@ -114,6 +115,7 @@ fn staff_feedback() -> Router<AppState> {
     Router::new()
         .route("/console/feedback", get(feedback_inbox::show))
         .route("/console/feedback/bulk", post(feedback_inbox::bulk))
+        .route("/console/feedback/search", get(feedback_search::show))
         .route("/console/feedback/themes", get(feedback_themes::show))
         .route("/console/feedback/export.csv", get(feedback_export::csv))
         .route("/console/feedback/export.xlsx", get(feedback_export::xlsx))
