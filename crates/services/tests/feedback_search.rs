@@ -302,3 +302,75 @@ testkit::on_both_engines! {
         assert_eq!(all, expected, "every result once");
     }
 }
+
+testkit::on_both_engines! {
+    async fn among_thousands_the_newest_matches_are_found_however_common_the_words(d: Desk) {
+        use domain::TenantId;
+        use store::feedback::Set;
+        let tenant: TenantId = d.app.institution.id;
+        let unit = store::org::find_unit(d.s().db(), tenant, d.chengguan).await.unwrap().unwrap();
+        // 12,000 items: 广场舞 in every third, 书法 in every 150th, 剪纸 in five.
+        let text = |n: usize| {
+            let mut t = format!("第{n}条反馈");
+            if n.is_multiple_of(3) { t.push_str("，广场舞太吵"); }
+            if n.is_multiple_of(150) { t.push_str("，想学书法"); }
+            if n % 2_400 == 7 { t.push_str("，剪纸展览"); }
+            t
+        };
+        let mut ids = Vec::new();
+        for chunk in (0..12_000).collect::<Vec<usize>>().chunks(400) {
+            let rows: Vec<Vec<Set>> = chunk.iter().map(|&n| {
+                let body = text(n);
+                vec![
+                    (F::TenantId, tenant.0.into()),
+                    (F::TrackingNo, format!("BULK-{n:06}").into()),
+                    (F::Channel, "web".into()),
+                    (F::Kind, "complaint".into()),
+                    (F::UnitId, unit.id.into()),
+                    (F::StationId, unit.id.into()),
+                    (F::UnitPath, unit.path.as_str().into()),
+                    (F::Status, "new".into()),
+                    (F::Priority, "normal".into()),
+                    (F::Lang, "zh-CN".into()),
+                    (F::SearchText, services::feedback::index_words(&body).into()),
+                    (F::Body, body.into()),
+                    (F::Publish, "default".into()),
+                    (F::Moderation, "clear".into()),
+                    (F::ReceivedAt, common::MONDAY_9AM.0.into()),
+                    (F::CreatedAt, common::MONDAY_9AM.0.into()),
+                    (F::UpdatedAt, common::MONDAY_9AM.0.into()),
+                ]
+            }).collect();
+            store::feedback::insert_many(d.s().db(), rows).await.unwrap();
+        }
+        let all = store::feedback::list(d.s().db(), &store::feedback::select().and_where(sea_query::ExprTrait::eq(sea_query::Expr::col(F::TenantId), tenant.0)).to_owned()).await.unwrap();
+        for row in &all { ids.push((row.id, row.body.clone())); }
+        ids.sort_unstable();
+        let newest = |word: &str, n: usize| -> Vec<i64> {
+            let mut m: Vec<i64> = ids.iter().rev().filter(|(_, b)| b.contains(word)).map(|(id, _)| *id).take(n).collect();
+            m.sort_unstable();
+            m
+        };
+        for (word, total) in [("广场舞", 200), ("书法", 80), ("剪纸", 5)] {
+            let mut pages = Vec::new();
+            let mut page = 1;
+            loop {
+                let q = SearchQuery { q: word.into(), page: page.to_string(), ..Default::default() };
+                let found = d.s().search_feedback(&d.clerk, &q).await.unwrap();
+                assert_eq!(found.total, total, "{word}");
+                pages.extend(ids_of(&found));
+                if found.page >= found.pages { break; }
+                page += 1;
+            }
+            pages.sort_unstable();
+            assert_eq!(pages, newest(word, 200), "{word}: the newest matches, each once");
+        }
+        // Only what the staff member may see: the station's clerk sees these, too.
+        let q = SearchQuery { q: "剪纸".into(), ..Default::default() };
+        assert_eq!(d.s().search_feedback(&d.station_clerk, &q).await.unwrap().total, 5);
+    }
+}
+
+fn ids_of(page: &SearchPage) -> Vec<i64> {
+    page.hits.iter().map(|h| h.id).collect()
+}

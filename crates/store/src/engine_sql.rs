@@ -43,39 +43,62 @@ pub const SQLITE_OPTIMIZE: &str = "PRAGMA analysis_limit = 1000; PRAGMA optimize
 pub const POSTGRES_OWN_TABLES: &str =
     "SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema()";
 
-/// Full-text search over feedback (0004_search): how each engine matches the words, ranks
-/// the matches and walks them newest first. Each placeholder (`?` on SQLite, `$1` on
-/// PostgreSQL, as sea-query writes them) takes the terms of [`search_terms`].
+/// Full-text search over feedback (0004_search): how each engine finds the items that hold
+/// every word, ranks them, and goes through them newest first. Each placeholder (`?` on
+/// SQLite, `$1` on PostgreSQL, as sea-query writes them) takes the terms of
+/// [`search_terms`]; a word check's takes one word as [`search_word`] gives it.
 ///
-/// SQLite looks the words up in its FTS5 index `feedback_search` and joins the items to it
-/// (CROSS JOIN: the index drives, items are fetched by id); bm25 is lower for better
-/// matches, so it is negated. PostgreSQL matches its GIN expression index, which the
-/// expression here must repeat exactly as the migration states it; `ts_rank` is `real`,
-/// widened so both engines give a double.
+/// A search wants the newest matches, in one of two ways (store::search::Scan):
+/// - *newest first*: go back from the newest item and stop at the limit — right for common
+///   words;
+/// - *through the index*: look the words up and sort what it finds — right for rare ones.
+///
+/// SQLite's FTS5 index `feedback_search` does both at once: it lists matches by rowid, so
+/// it walks them newest first whatever their number; the items are joined to it (CROSS
+/// JOIN: the index drives, items are fetched by id). bm25 is lower for better matches, so
+/// it is negated.
+///
+/// PostgreSQL's GIN index cannot give matches in order: it finds them all, and each must be
+/// fetched from the table to be sorted, which is slow for a common word. Going back from
+/// the newest item instead would compute `to_tsvector` for every item passed; a word check
+/// on the stored words (`strpos` of ` word ` in ` words `: exact, as the words are space-
+/// separated, and some twenty times cheaper) does that walk. Through the index, the order
+/// is on `id + 0`, so the planner looks the words up in the GIN index (with `id` ranges it
+/// can AND a range of the primary key in) rather than walk. The GIN expression must repeat
+/// the migration's word for word. `ts_rank` is `real`, widened so both engines give a
+/// double.
 pub struct SearchSql {
     /// The index table joined to `feedback`, with the join condition; `None` when the index
     /// is on `feedback` itself.
     pub index_join: Option<(&'static str, &'static str)>,
-    /// The match condition.
+    /// The match condition, through the index.
     pub matches: &'static str,
+    /// A cheap check for one word, for going back newest first; `None`: use `matches`.
+    pub word_check: Option<&'static str>,
     /// Relevance: higher is better.
     pub score: &'static str,
-    /// The key that, descending, walks the matches newest first without sorting them all.
-    pub newest_first: &'static str,
+    /// The item's id as the index sees it, for ranges and the newest-first order.
+    pub id: &'static str,
+    /// The order of what the index found (descending).
+    pub index_order: &'static str,
 }
 
 pub const SEARCH_SQLITE: SearchSql = SearchSql {
     index_join: Some(("feedback_search", "feedback.id = feedback_search.rowid")),
     matches: "feedback_search MATCH ?",
+    word_check: None,
     score: "-bm25(feedback_search)",
-    newest_first: "feedback_search.rowid",
+    id: "feedback_search.rowid",
+    index_order: "feedback_search.rowid",
 };
 
 pub const SEARCH_POSTGRES: SearchSql = SearchSql {
     index_join: None,
     matches: "to_tsvector('simple', coalesce(feedback.search_text, '')) @@ plainto_tsquery('simple', $1)",
+    word_check: Some("strpos(' ' || feedback.search_text || ' ', $1) > 0"),
     score: "CAST(ts_rank(to_tsvector('simple', coalesce(feedback.search_text, '')), plainto_tsquery('simple', $1)) AS DOUBLE PRECISION)",
-    newest_first: "feedback.id",
+    id: "feedback.id",
+    index_order: "feedback.id + 0",
 };
 
 pub fn search_sql(engine: Engine) -> &'static SearchSql {
@@ -97,4 +120,9 @@ pub fn search_terms(engine: Engine, words: &[String]) -> String {
             .join(" "),
         Engine::Postgres => words.join(" "),
     }
+}
+
+/// One word as a [`SearchSql::word_check`] looks for it: between spaces.
+pub fn search_word(word: &str) -> String {
+    format!(" {word} ")
 }

@@ -6,7 +6,7 @@
 //! `search_text` is NULL until an item's words are known: items from before the index
 //! existed are filled in by a background job through [`pending`] and [`fill`].
 
-use crate::engine_sql::{search_sql, search_terms};
+use crate::engine_sql::{search_sql, search_terms, search_word};
 use crate::schema::{Feedback as F, FeedbackEvents as E};
 use crate::{Conn, Engine, Result};
 use domain::TenantId;
@@ -20,18 +20,34 @@ pub struct Scored {
     pub score: f64,
 }
 
-/// The newest `limit` items whose words include every one of `words`, with their
-/// relevance. The caller adds its own conditions on `feedback` (institution, permissions,
-/// filters) before running it with [`scored`]; columns of `feedback` may be named
-/// unqualified. `words` must not be empty.
-pub fn matching(engine: Engine, words: &[String], limit: u64) -> SelectStatement {
+/// How to look for the newest matches (see [`crate::engine_sql::SearchSql`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scan {
+    /// Go back from the newest item, stopping at the limit: for words that many items hold.
+    NewestFirst,
+    /// Look the words up in the index and sort what it finds: for words that few hold.
+    Index,
+}
+
+/// Items `(above, at_most]` by id, newest first, whose words include every one of `words`,
+/// with their relevance; at most `limit`. `stmt` carries the caller's conditions on
+/// `feedback` (institution, permissions, filters; columns of `feedback` may be named
+/// unqualified); this adds the rest. `words` must not be empty.
+pub fn matching(
+    mut stmt: SelectStatement,
+    engine: Engine,
+    words: &[String],
+    scan: Scan,
+    (above, at_most): (Option<i64>, i64),
+    limit: u64,
+) -> SelectStatement {
     let sql = search_sql(engine);
     let terms = search_terms(engine, words);
     let placeholders = sql.score.matches(['?', '$']).count();
-    let score_values = vec![terms.clone(); placeholders];
-    let mut stmt = Query::select();
-    stmt.column((F::Table, F::Id))
-        .expr_as(Expr::cust_with_values(sql.score, score_values), "score");
+    stmt.column((F::Table, F::Id)).expr_as(
+        Expr::cust_with_values(sql.score, vec![terms.clone(); placeholders]),
+        "score",
+    );
     match sql.index_join {
         Some((index, on)) => {
             // The condition goes in WHERE: sea-query writes no ON for a cross join.
@@ -43,8 +59,25 @@ pub fn matching(engine: Engine, words: &[String], limit: u64) -> SelectStatement
             stmt.from(F::Table);
         }
     }
-    stmt.and_where(Expr::cust_with_values(sql.matches, [terms]))
-        .order_by_expr(Expr::cust(sql.newest_first), Order::Desc)
+    match (scan, sql.word_check) {
+        (Scan::NewestFirst, Some(check)) => {
+            for word in words {
+                stmt.and_where(Expr::cust_with_values(check, [search_word(word)]));
+            }
+        }
+        _ => {
+            stmt.and_where(Expr::cust_with_values(sql.matches, [terms]));
+        }
+    }
+    stmt.and_where(Expr::cust(sql.id).lte(at_most));
+    if let Some(above) = above {
+        stmt.and_where(Expr::cust(sql.id).gt(above));
+    }
+    let order = match scan {
+        Scan::NewestFirst => sql.id,
+        Scan::Index => sql.index_order,
+    };
+    stmt.order_by_expr(Expr::cust(order), Order::Desc)
         .limit(limit);
     stmt
 }
@@ -52,6 +85,19 @@ pub fn matching(engine: Engine, words: &[String], limit: u64) -> SelectStatement
 /// Runs a [`matching`] statement.
 pub async fn scored(c: &impl Conn, stmt: &SelectStatement) -> Result<Vec<Scored>> {
     c.fetch_all(stmt).await
+}
+
+/// The highest item id there is (of any institution): where going back newest first starts.
+pub async fn newest_id(c: &impl Conn) -> Result<Option<i64>> {
+    let row: (Option<i64>,) = c
+        .fetch_one(
+            &Query::select()
+                .expr(Expr::col(F::Id).max())
+                .from(F::Table)
+                .to_owned(),
+        )
+        .await?;
+    Ok(row.0)
 }
 
 /// `search_text` with `words` appended, for an update that adds words (a public answer).

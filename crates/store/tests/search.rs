@@ -4,7 +4,7 @@
 use domain::{TenantId, Timestamp};
 use sea_query::{Expr, ExprTrait, Query};
 use store::schema::Feedback as F;
-use store::search::{self, Scored};
+use store::search::{self, Scan, Scored};
 use store::{Conn, Db, feedback as fb, org, tenants};
 
 const NOW: Timestamp = Timestamp(1_795_327_380_000);
@@ -61,10 +61,31 @@ fn words(list: &[&str]) -> Vec<String> {
     list.iter().map(|w| (*w).to_owned()).collect()
 }
 
+/// The matches among items `(above, at_most]`, newest first, found both ways — which must
+/// agree.
+async fn find_in(
+    db: &Db,
+    p: &Place,
+    query: &[&str],
+    range: (Option<i64>, i64),
+    limit: u64,
+) -> Vec<Scored> {
+    let mut both = Vec::new();
+    for scan in [Scan::NewestFirst, Scan::Index] {
+        let mut conditions = Query::select();
+        conditions.and_where(Expr::col(F::TenantId).eq(p.tenant.0));
+        let stmt = search::matching(conditions, db.engine(), &words(query), scan, range, limit);
+        both.push(search::scored(db, &stmt).await.unwrap());
+    }
+    assert_eq!(
+        both[0], both[1],
+        "{query:?}: walking newest first and asking the index agree"
+    );
+    both.remove(0)
+}
+
 async fn find(db: &Db, p: &Place, query: &[&str]) -> Vec<Scored> {
-    let mut stmt = search::matching(db.engine(), &words(query), 100);
-    stmt.and_where(Expr::col(F::TenantId).eq(p.tenant.0));
-    search::scored(db, &stmt).await.unwrap()
+    find_in(db, p, query, (None, i64::MAX), 100).await
 }
 
 async fn ids(db: &Db, p: &Place, query: &[&str]) -> Vec<i64> {
@@ -101,11 +122,14 @@ testkit::on_both_engines! {
         assert_eq!(found.iter().map(|s| s.id).collect::<Vec<_>>(), vec![thrice, once], "newest first");
         let score = |id| found.iter().find(|s| s.id == id).unwrap().score;
         assert!(score(thrice) > score(once), "{found:?}");
-        // The limit keeps the newest matches.
-        let mut stmt = search::matching(db.engine(), &words(&["广场舞"]), 1);
-        stmt.and_where(Expr::col(F::TenantId).eq(p.tenant.0));
-        let newest = search::scored(&db, &stmt).await.unwrap();
+        // The limit keeps the newest matches; a range keeps to its items.
+        let newest = find_in(&db, &p, &["广场舞"], (None, i64::MAX), 1).await;
         assert_eq!(newest.iter().map(|s| s.id).collect::<Vec<_>>(), vec![thrice]);
+        let older = find_in(&db, &p, &["广场舞"], (None, thrice - 1), 10).await;
+        assert_eq!(older.iter().map(|s| s.id).collect::<Vec<_>>(), vec![once]);
+        let newer = find_in(&db, &p, &["广场舞"], (Some(once), thrice), 10).await;
+        assert_eq!(newer.iter().map(|s| s.id).collect::<Vec<_>>(), vec![thrice]);
+        assert_eq!(search::newest_id(&db).await.unwrap(), Some(thrice));
     }
 
     async fn the_index_follows_changes_and_deletions(db: Db) {

@@ -45,7 +45,7 @@ pub use privacy::{
 pub(crate) use search::SearchFill;
 pub use search::{
     MAX_QUERY, MAX_WORDS, SEARCH_FILL, SEARCH_PAGE, SEARCH_WINDOW, SearchHit, SearchPage,
-    SearchQuery, query_words,
+    SearchQuery, index_words, query_words,
 };
 pub(crate) use setup::SetupCache;
 pub use setup::{

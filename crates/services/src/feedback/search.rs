@@ -25,12 +25,13 @@ use domain::feedback::{FeedbackKind, Status};
 use domain::{FieldError, Invalid, Permission, TenantId, Timestamp};
 use i18n::Key;
 use jobs::{Handler, Job, JobError};
-use sea_query::{Expr, ExprTrait};
+use sea_query::{Expr, ExprTrait, Query, SelectStatement};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 use store::feedback::{self as fb, FeedbackRow};
 use store::schema::Feedback as F;
+use store::search::{Scan, Scored};
 use text::{Cut, Segmenter};
 
 /// What staff ask the search for: the words, and the inbox's filters.
@@ -94,7 +95,14 @@ pub struct SearchPage {
 /// Results per page.
 pub const SEARCH_PAGE: usize = 20;
 /// How many of the newest matches are ranked.
-pub const SEARCH_WINDOW: u64 = 500;
+pub const SEARCH_WINDOW: u64 = 200;
+/// How far (in ids) the first step goes back from the newest item.
+const FIRST_STEP: i64 = 4_000;
+/// The most ids one step may go through newest first; further back, the index is asked.
+const WALK_MAX: i64 = 20_000;
+/// When no more matches than this are expected in all that is left, the index is asked
+/// for all of it at once.
+const FETCH_ALL: f64 = 2_000.0;
 /// The longest query, in characters.
 pub const MAX_QUERY: usize = 100;
 /// The most words a query may have (after dropping the words that say nothing, like 的).
@@ -116,7 +124,7 @@ const FILL_BUDGET: Duration = Duration::from_secs(60);
 /// finely (long words and the words inside them, 广场舞 → 广场 广场舞), folded; then each
 /// Chinese character once on its own, so a one-character query finds the character where
 /// jieba glued it to a neighbour (灯坏了 is cut 灯坏 了, yet 灯 must find it).
-pub(crate) fn index_words(text: &str) -> String {
+pub fn index_words(text: &str) -> String {
     let words = Segmenter::default().cut(&text::mask(text), Cut::Search);
     let mut singles: Vec<char> = Vec::new();
     for word in &words {
@@ -199,10 +207,10 @@ impl Services {
             to: q.to.clone(),
             ..Default::default()
         };
-        let mut stmt = store::search::matching(self.db().engine(), &words, SEARCH_WINDOW);
         // The inbox's conditions: who may see what, and the filters.
-        self.inbox_where(staff, &filters, &mut stmt).await?;
-        let mut matches = store::search::scored(self.db(), &stmt).await?;
+        let mut conditions = Query::select();
+        self.inbox_where(staff, &filters, &mut conditions).await?;
+        let mut matches = self.newest_matches(&conditions, &words).await?;
         matches.sort_by(|a, b| b.score.total_cmp(&a.score).then(b.id.cmp(&a.id)));
         let total = matches.len();
         let pages = total.div_ceil(SEARCH_PAGE).max(1);
@@ -224,11 +232,54 @@ impl Services {
         })
     }
 
+    /// The newest [`SEARCH_WINDOW`] items that pass `conditions` and hold every word, each
+    /// with its relevance: found in steps going back from the newest item, each step chosen
+    /// from how common the words turned out to be in the steps before ([`next_step`]), so a
+    /// common word is found by going back a little way (the engine's index cannot list a
+    /// common word's matches newest first cheaply everywhere) and a rare one in the index.
+    async fn newest_matches(
+        &self,
+        conditions: &SelectStatement,
+        words: &[String],
+    ) -> ServiceResult<Vec<Scored>> {
+        let db = self.db();
+        let Some(newest) = store::search::newest_id(db).await? else {
+            return Ok(Vec::new());
+        };
+        let window = SEARCH_WINDOW as usize;
+        let mut found: Vec<Scored> = Vec::new();
+        // Everything above `upper` has been looked at: `looked` ids.
+        let (mut upper, mut looked) = (newest, 0_i64);
+        let mut step = (Scan::NewestFirst, Some(FIRST_STEP));
+        loop {
+            let (scan, span) = step;
+            let above = span.map(|s| upper - s).filter(|a| *a > 0);
+            let need = window - found.len();
+            let stmt = store::search::matching(
+                conditions.clone(),
+                db.engine(),
+                words,
+                scan,
+                (above, upper),
+                need as u64,
+            );
+            let got = store::search::scored(db, &stmt).await?;
+            let full = got.len() >= need;
+            found.extend(got);
+            let Some(above) = above.filter(|_| !full) else {
+                return Ok(found);
+            };
+            looked += upper - above;
+            upper = above;
+            step = next_step(found.len(), looked, upper, window);
+        }
+    }
+
     /// The results of one page, in the order given, with their snippets.
     async fn hits(
         &self,
         staff: &Staff,
-        chosen: &[store::search::Scored],
+        chosen: &[Scored],
         words: &[String],
     ) -> ServiceResult<Vec<SearchHit>> {
         if chosen.is_empty() {
@@ -359,6 +410,25 @@ impl Services {
     }
 }
 
+/// How to go on after `found` matches in the newest `looked` ids, `upper` ids left: ask
+/// the index for all that is left when it holds few matches (judging by the rate so far);
+/// else go back as far as should give what is missing — newest first when that is not far,
+/// through the index (for that range) when it is.
+fn next_step(found: usize, looked: i64, upper: i64, window: usize) -> (Scan, Option<i64>) {
+    let need = window.saturating_sub(found) as f64;
+    // Matches per id so far; one more than found, so as never to assume there are none.
+    let rate = (found as f64 + 1.0) / std::cmp::Ord::max(looked, 1) as f64;
+    if rate * upper as f64 <= FETCH_ALL.max(2.0 * need) {
+        return (Scan::Index, None);
+    }
+    let span = (1.5 * need / rate).ceil() as i64;
+    if span <= WALK_MAX {
+        (Scan::NewestFirst, Some(span))
+    } else {
+        (Scan::Index, Some(span))
+    }
+}
+
 /// Where the words of a query are in a text.
 struct Found {
     /// Byte ranges of the text, in order, not overlapping.
@@ -480,6 +550,31 @@ mod tests {
 
     fn words(list: &[&str]) -> Vec<String> {
         list.iter().map(|w| (*w).to_owned()).collect()
+    }
+
+    #[test]
+    fn common_words_are_found_going_back_and_rare_ones_in_the_index() {
+        let window = SEARCH_WINDOW as usize;
+        // Half the window in the first 4,000 ids: going back a little further finds the rest.
+        assert_eq!(
+            next_step(window / 2, FIRST_STEP, 996_000, window),
+            (Scan::NewestFirst, Some(5_941))
+        );
+        // One in a thousand: about a thousand left in a million ids — all from the index.
+        assert_eq!(
+            next_step(4, FIRST_STEP, 996_000, window),
+            (Scan::Index, None)
+        );
+        // One in two hundred: too far to go newest first, too many to fetch all.
+        assert_eq!(
+            next_step(20, FIRST_STEP, 996_000, window),
+            (Scan::Index, Some(51_429))
+        );
+        // None so far and little left: the index, whatever the window still misses.
+        assert_eq!(
+            next_step(0, FIRST_STEP, 10_000, window),
+            (Scan::Index, None)
+        );
     }
 
     #[test]
