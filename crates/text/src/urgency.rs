@@ -957,6 +957,6 @@ mod tests {
     fn evidence_is_the_original_spelling() {
         let u = urgency("後門的安全出口被雜物堵住了").expect("urgent");
         assert_eq!(u.reason, UrgentReason::BlockedExit);
-        assert_eq!(u.evidence, vec!["安全出口".to_owned(), "堵".to_owned()]);
+        assert_eq!(u.evidence, vec!["安全出口".to_owned(), "堵住".to_owned()]);
     }
 }
