@@ -30,10 +30,10 @@ mod feedback_entry;
 mod feedback_export;
 mod feedback_inbox;
 mod feedback_item;
-mod feedback_themes;
 mod feedback_names;
 mod feedback_photo;
 mod feedback_search;
+mod feedback_themes;
 
 // Setting up the feedback loop, and importing offline feedback.
 mod feedback_import;
