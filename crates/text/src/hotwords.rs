@@ -37,6 +37,10 @@ const SMOOTHING: f32 = 5.0;
 /// the phrase says the same, better.
 const COVERED_BY_PHRASE: f32 = 0.8;
 
+/// A rising phrase is not listed when it is used in fewer than this share of the items of its
+/// more used word, itself rising.
+const MINOR_PHRASE: f32 = 0.5;
+
 /// The `n` terms rising most from `before` to `now`, best first. Each input is the content
 /// words of one item, in order (as [`Segmenter::words`](crate::Segmenter::words) gives them,
 /// stopwords left out).
@@ -70,30 +74,49 @@ pub fn rising(now: &[Vec<String>], before: &[Vec<String>], n: usize) -> Vec<HotW
             .total_cmp(&a.0.score)
             .then(a.0.word.cmp(&b.0.word))
     });
-    // The largest phrase count each word appears in, among the rising phrases.
+    // A phrase that is a small part of a word's use says little the word does not (教室空调
+    // next to 空调); a word mostly used in one phrase is better shown as the phrase
+    // (停车场收费 for 停车场).
+    let now_of: HashMap<&str, u32> = candidates
+        .iter()
+        .filter(|(_, parts)| parts.is_none())
+        .map(|(h, _)| (h.word.as_str(), h.now))
+        .collect();
     let mut in_phrase: HashMap<&str, u32> = HashMap::new();
+    let mut minor: HashSet<&str> = HashSet::new();
     for (h, parts) in &candidates {
         if let Some((a, b)) = parts {
+            let most = [a, b]
+                .iter()
+                .filter_map(|w| now_of.get(w.as_str()))
+                .max()
+                .copied()
+                .unwrap_or(0);
+            if (h.now as f32) < MINOR_PHRASE * most as f32 {
+                minor.insert(h.word.as_str());
+                continue;
+            }
             for w in [a, b] {
                 let c = in_phrase.entry(w.as_str()).or_default();
                 *c = (*c).max(h.now);
             }
         }
     }
-    let covered: HashSet<String> = candidates
+    let dropped: HashSet<String> = candidates
         .iter()
         .filter(|(h, parts)| {
-            parts.is_none()
-                && in_phrase
-                    .get(h.word.as_str())
-                    .is_some_and(|&p| p as f32 >= COVERED_BY_PHRASE * h.now as f32)
+            minor.contains(h.word.as_str())
+                || parts.is_none()
+                    && in_phrase
+                        .get(h.word.as_str())
+                        .is_some_and(|&p| p as f32 >= COVERED_BY_PHRASE * h.now as f32)
         })
         .map(|(h, _)| h.word.clone())
         .collect();
     candidates
         .into_iter()
         .map(|(h, _)| h)
-        .filter(|h| !covered.contains(&h.word))
+        .filter(|h| !dropped.contains(&h.word))
         .take(n)
         .collect()
 }

@@ -17,6 +17,7 @@
 //!   gather as the stream goes on; its memory stays bounded by forgetting pairs seen once.
 
 use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::segment::is_stopword;
 
@@ -53,21 +54,31 @@ const GENERIC: &[&str] = &[
     "一样",
     "一次",
     "一点",
+    "一直",
+    "上午",
+    "下午",
     "不会",
     "不能",
     "不要",
     "东西",
+    "中午",
     "为什么",
     "之前",
     "事情",
+    "什么样",
     "今天",
     "今年",
     "以前",
     "以后",
     "但是",
     "你好",
+    "其他",
     "其实",
     "出来",
+    "刚刚",
+    "刚才",
+    "别的",
+    "县里",
     "反应",
     "反映",
     "可以",
@@ -78,42 +89,64 @@ const GENERIC: &[&str] = &[
     "地方",
     "处理",
     "大家",
+    "天天",
+    "太多",
+    "好多",
     "如何",
     "如果",
     "安排",
+    "尽快",
     "工作",
     "工作人员",
+    "已经",
     "希望",
+    "希望能",
     "帮忙",
     "常常",
     "应该",
+    "建议",
+    "很多",
     "怎么",
     "怎么办",
     "怎样",
+    "总是",
     "您好",
     "情况",
+    "想问",
     "感觉",
     "感谢",
+    "我家",
+    "或者",
     "所有",
+    "文化",
     "文化中心",
     "文化站",
     "文化馆",
+    "早上",
     "时候",
     "时间",
     "明天",
     "昨天",
     "是否",
+    "有些",
+    "有人",
     "有没有",
+    "村里",
     "每天",
     "每次",
     "比较",
     "没人",
+    "没有人",
     "活动",
     "然后",
     "特别",
     "现在",
+    "看到",
+    "看着",
     "知道",
+    "突然",
     "管理",
+    "经常",
     "老是",
     "能否",
     "自己",
@@ -121,19 +154,51 @@ const GENERIC: &[&str] = &[
     "觉得",
     "解决",
     "请问",
+    "请问一下",
     "谢谢",
+    "赶紧",
+    "还有",
+    "这么",
+    "这些",
+    "这种",
+    "这边",
+    "这里",
+    "那么",
+    "那些",
+    "那种",
+    "那边",
+    "那里",
+    "镇上",
     "问题",
     "需要",
     "非常",
     "领导",
+    "马上",
     "麻烦",
 ];
 
 /// Whether `word` could name a theme or be a hot word: a content word of at least two
-/// characters that is not [`GENERIC`].
+/// characters that is not [`GENERIC`], not a number or a time (九点, 三十多, 五楼) and not one
+/// of the two-character function words jieba makes with 一, 不 and 个 (一次, 不到, 几个).
 pub(crate) fn is_key_word(word: &str) -> bool {
-    word.chars().nth(1).is_some() && !is_stopword(word) && GENERIC.binary_search(&word).is_err()
+    let mut chars = word.chars();
+    let (Some(first), Some(_)) = (chars.next(), chars.next()) else {
+        return false;
+    };
+    let two = word.chars().count() == 2;
+    let counted = word.chars().any(|c| NUMERALS.contains(c))
+        && word
+            .chars()
+            .all(|c| NUMERALS.contains(c) || UNITS.contains(c));
+    !is_stopword(word)
+        && !counted
+        && !(two && (first == '一' || first == '不' || word.ends_with('个')))
+        && GENERIC.binary_search(&word).is_err()
 }
+
+/// Characters of numbers written out, and of what they count, for [`is_key_word`].
+const NUMERALS: &str = "〇零一二两三四五六七八九十百千万几半0123456789";
+const UNITS: &str = "点号楼层月日天年个次人多期岁元块分钟届周";
 
 /// The theme id of a key: a hash that does not change between runs, versions or machines
 /// (FNV-1a; std's hasher is seeded per process).
@@ -264,8 +329,8 @@ pub struct Themer {
     vocabulary: HashMap<String, u32>,
     words: Vec<String>,
     /// How many items had each pair of word ids (smaller id first).
-    pairs: HashMap<(u32, u32), u32>,
-    themes: HashMap<(u32, u32), Gathered>,
+    pairs: HashMap<(u32, u32), u32, BuildHasherDefault<PairHasher>>,
+    themes: HashMap<(u32, u32), Gathered, BuildHasherDefault<PairHasher>>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -311,9 +376,7 @@ impl Themer {
             }
         }
         if self.pairs.len() > PAIR_LIMIT {
-            // Lossy counting: a pair seen once in four million is not about to lead a theme.
-            let themes = &self.themes;
-            self.pairs.retain(|k, n| *n > 1 || themes.contains_key(k));
+            self.forget_rare_pairs();
         }
         let Some((key, _, _)) = best else {
             return UNTHEMED.to_owned();
@@ -363,6 +426,20 @@ impl Themer {
         out
     }
 
+    /// Lossy counting: forgets the pairs seen least (once, then twice, …) until half the
+    /// limit is left, keeping those that key a theme. Halving keeps the cost amortised: the
+    /// map takes `PAIR_LIMIT / 2` new pairs before the next pass.
+    fn forget_rare_pairs(&mut self) {
+        let themes = &self.themes;
+        let mut floor = 1u32;
+        // Bounded: past a count of 2^31 nothing is rare, and theme keys are never dropped.
+        while self.pairs.len() > PAIR_LIMIT / 2 && floor < 1 << 31 {
+            self.pairs
+                .retain(|k, n| *n > floor || themes.contains_key(k));
+            floor *= 2;
+        }
+    }
+
     fn intern(&mut self, word: &str) -> u32 {
         if let Some(&id) = self.vocabulary.get(word) {
             return id;
@@ -387,6 +464,28 @@ impl Themer {
     fn id_of(&self, key: (u32, u32)) -> String {
         let (a, b) = self.text_key(key);
         theme_id(a, b)
+    }
+}
+
+/// Hashes pairs of word ids. The ids are handed out in order of first sight, not chosen by
+/// whoever writes the text, so a keyed hash buys nothing and SipHash made `assign` five times
+/// slower.
+#[derive(Default)]
+struct PairHasher(u64);
+
+impl Hasher for PairHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u32(u32::from(b));
+        }
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.0 = (self.0.rotate_left(29) ^ u64::from(n)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     }
 }
 
@@ -417,5 +516,9 @@ mod tests {
         assert_eq!(theme_id("书屋", "周末"), theme_id("周末", "书屋"));
         assert_ne!(theme_id("书屋", "周末"), theme_id("书屋", "新书"));
         assert!(!is_key_word("文化馆") && !is_key_word("灯") && is_key_word("空调"));
+        for w in ["九点", "三十多", "五楼", "2024年", "几个", "一次", "不到"] {
+            assert!(!is_key_word(w), "{w}");
+        }
+        assert!(is_key_word("一楼大厅") && is_key_word("十字绣") && is_key_word("不锈钢"));
     }
 }
