@@ -38,16 +38,48 @@ pub fn matching(
     engine: Engine,
     words: &[String],
     scan: Scan,
-    (above, at_most): (Option<i64>, i64),
+    range: (Option<i64>, i64),
     limit: u64,
 ) -> SelectStatement {
     let sql = search_sql(engine);
     let terms = search_terms(engine, words);
     let placeholders = sql.score.matches(['?', '$']).count();
     stmt.column((F::Table, F::Id)).expr_as(
-        Expr::cust_with_values(sql.score, vec![terms.clone(); placeholders]),
+        Expr::cust_with_values(sql.score, vec![terms; placeholders]),
         "score",
     );
+    holding(&mut stmt, engine, words, scan, range);
+    let order = match scan {
+        Scan::NewestFirst => sql.id,
+        Scan::Index => sql.index_order,
+    };
+    stmt.order_by_expr(Expr::cust(order), Order::Desc)
+        .limit(limit);
+    stmt
+}
+
+/// How many items `(above, at_most]` hold every one of `words`, whoever may see them: how
+/// much work the index would have with these words. Counted newest first.
+pub async fn count_holding(
+    c: &impl Conn,
+    words: &[String],
+    range: (Option<i64>, i64),
+) -> Result<i64> {
+    let mut stmt = Query::select();
+    stmt.expr(Expr::cust("COUNT(*)"));
+    holding(&mut stmt, c.engine(), words, Scan::NewestFirst, range);
+    c.fetch_i64(&stmt).await
+}
+
+/// The FROM and WHERE of a search: the items `(above, at_most]` that hold every word.
+fn holding(
+    stmt: &mut SelectStatement,
+    engine: Engine,
+    words: &[String],
+    scan: Scan,
+    (above, at_most): (Option<i64>, i64),
+) {
+    let sql = search_sql(engine);
     match sql.index_join {
         Some((index, on)) => {
             // The condition goes in WHERE: sea-query writes no ON for a cross join.
@@ -66,20 +98,16 @@ pub fn matching(
             }
         }
         _ => {
-            stmt.and_where(Expr::cust_with_values(sql.matches, [terms]));
+            stmt.and_where(Expr::cust_with_values(
+                sql.matches,
+                [search_terms(engine, words)],
+            ));
         }
     }
     stmt.and_where(Expr::cust(sql.id).lte(at_most));
     if let Some(above) = above {
         stmt.and_where(Expr::cust(sql.id).gt(above));
     }
-    let order = match scan {
-        Scan::NewestFirst => sql.id,
-        Scan::Index => sql.index_order,
-    };
-    stmt.order_by_expr(Expr::cust(order), Order::Desc)
-        .limit(limit);
-    stmt
 }
 
 /// Runs a [`matching`] statement.

@@ -104,6 +104,8 @@ testkit::on_both_engines! {
 
         assert_eq!(ids(&db, &p, &["广场舞"]).await, vec![dance, both]);
         assert_eq!(ids(&db, &p, &["广场舞", "音响"]).await, vec![dance]);
+        assert_eq!(search::count_holding(&db, &words(&["广场舞"]), (None, i64::MAX)).await.unwrap(), 2);
+        assert_eq!(search::count_holding(&db, &words(&["广场舞"]), (Some(dance), both)).await.unwrap(), 1);
         assert_eq!(ids(&db, &p, &["文化馆"]).await, vec![wifi, both]);
         // A word is a whole token: part of one is no match.
         assert!(ids(&db, &p, &["场舞"]).await.is_empty());
