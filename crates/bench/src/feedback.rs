@@ -56,7 +56,7 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
         .filter(|e| !e.is_empty())
     {
         println!("\n== {engine}: {} items, {} clients", o.items, o.clients);
-        let (db, cleanup) = open(engine, &o).await?;
+        let (db, cleanup) = open(engine, &o.postgres_url).await?;
         let outcome = run_on(&db, &o).await;
         db.close().await;
         if o.keep {
@@ -73,9 +73,9 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
 }
 
 /// A fresh database on the engine, and what removes it afterwards.
-async fn open(
+pub(crate) async fn open(
     engine: &str,
-    o: &Options,
+    postgres_url: &str,
 ) -> anyhow::Result<(
     Db,
     std::pin::Pin<Box<dyn std::future::Future<Output = anyhow::Result<()>>>>,
@@ -95,7 +95,7 @@ async fn open(
             use sqlx::Connection;
             let schema = format!("cd_bench_{}", std::process::id());
             println!("postgres schema: {schema}");
-            let mut admin = sqlx::PgConnection::connect(&o.postgres_url)
+            let mut admin = sqlx::PgConnection::connect(postgres_url)
                 .await
                 .context("connect to PostgreSQL")?;
             sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
@@ -103,14 +103,9 @@ async fn open(
             )))
             .execute(&mut admin)
             .await?;
-            let separator = if o.postgres_url.contains('?') {
-                '&'
-            } else {
-                '?'
-            };
+            let separator = if postgres_url.contains('?') { '&' } else { '?' };
             let db = Db::connect(&format!(
-                "{}{separator}options=-c%20search_path%3D{schema}",
-                o.postgres_url
+                "{postgres_url}{separator}options=-c%20search_path%3D{schema}"
             ))
             .await?;
             db.migrate().await?;
@@ -196,7 +191,9 @@ async fn run_on(db: &Db, o: &Options) -> anyhow::Result<()> {
 
 /// The institution: eight stations with two service points each, five departments, and
 /// an administrator with a known password.
-async fn institution(services: &Services) -> anyhow::Result<(Staff, Vec<(i64, i64, String)>)> {
+pub(crate) async fn institution(
+    services: &Services,
+) -> anyhow::Result<(Staff, Vec<(i64, i64, String)>)> {
     services.create_institution("BM", "基准测试文化馆").await?;
     let (username, one_time) = services
         .ensure_first_admin()
@@ -241,7 +238,11 @@ async fn institution(services: &Services) -> anyhow::Result<(Staff, Vec<(i64, i6
     Ok((admin, units))
 }
 
-async fn sign_in(services: &Services, username: &str, password: &str) -> anyhow::Result<Staff> {
+pub(crate) async fn sign_in(
+    services: &Services,
+    username: &str,
+    password: &str,
+) -> anyhow::Result<Staff> {
     let login = services.login(username, password, None, None).await?;
     match services.principal(&login.token, None).await? {
         Some(Principal::Staff(staff)) => Ok(*staff),
@@ -276,7 +277,26 @@ async fn seed(
         .iter()
         .map(|d| d.id)
         .collect();
-    let span = 730 * DAY_MS;
+    let span = SPAN_MS;
+    let seeded = load(db, count, |range| {
+        range
+            .map(|i| item(i, count, span, now, tenant, units, &departments, &texts))
+            .collect()
+    })
+    .await?;
+    // New submissions continue the numbering after the seeded items.
+    let year = now.in_zone(&domain::time::china()).year();
+    store::feedback_setup::reserve(db, tenant, &format!("tracking:{year}"), count as i64).await?;
+    Ok(seeded)
+}
+
+/// Writes `count` items, `rows` giving the rows of each range of them in order: many rows
+/// per statement and many statements per transaction, as a bulk load does.
+pub(crate) async fn load(
+    db: &Db,
+    count: usize,
+    mut rows: impl FnMut(std::ops::Range<usize>) -> Vec<Vec<Set>>,
+) -> anyhow::Result<usize> {
     let batch = 400;
     let mut seeded = 0;
     while seeded < count {
@@ -285,9 +305,7 @@ async fn seed(
             if seeded >= count {
                 break;
             }
-            let rows: Vec<Vec<Set>> = (seeded..(seeded + batch).min(count))
-                .map(|i| item(i, count, span, now, tenant, units, &departments, &texts))
-                .collect();
+            let rows = rows(seeded..(seeded + batch).min(count));
             seeded += rows.len();
             store::feedback::insert_many(&tx, rows).await?;
         }
@@ -299,14 +317,17 @@ async fn seed(
         }
     }
     println!();
-    // New submissions continue the numbering after the seeded items.
-    let year = now.in_zone(&domain::time::china()).year();
-    store::feedback_setup::reserve(db, tenant, &format!("tracking:{year}"), count as i64).await?;
     Ok(seeded)
 }
 
+/// The seeded items are received over this long before now.
+pub(crate) const SPAN_MS: i64 = 730 * DAY_MS;
+
+/// Item `i` of `count` seeded over `span` before `now`: its status, dates, unit and
+/// department follow from `i`; its text is `texts[i % texts.len()]` (kind, category, text,
+/// public text).
 #[allow(clippy::too_many_arguments)]
-fn item(
+pub(crate) fn item(
     i: usize,
     count: usize,
     span: i64,
