@@ -173,7 +173,7 @@ pub fn signature(text: &str) -> Signature {
 /// share of both texts' characters that sit in a bigram the other text also has, partly the
 /// share of their bigrams found in the other. Symmetric.
 pub fn similarity(a: &Signature, b: &Signature) -> f32 {
-    Probe::new(&a.0).score(&b.0, &mut Vec::new())
+    Probe::new(&a.0).score(&b.0, 0.0, &mut Vec::new())
 }
 
 /// The folded characters of `text` that carry its content: no whitespace, punctuation or
@@ -243,9 +243,9 @@ struct Probe<'a> {
     /// For each position of `seq`, the index of its bigram among the distinct ones.
     distinct_at: Vec<u16>,
     distinct: usize,
-    keys: Vec<u32>,
-    /// Distinct index + 1; 0 marks an empty slot (any `u32` can be a key).
-    vals: Vec<u16>,
+    /// (bigram, distinct index + 1) side by side, one cache line per probe; an index of 0
+    /// marks an empty slot (any `u32` can be a bigram).
+    table: Vec<(u32, u16)>,
     mask: usize,
 }
 
@@ -259,21 +259,19 @@ impl<'a> Probe<'a> {
             seq,
             distinct_at: Vec::with_capacity(seq.len()),
             distinct: 0,
-            keys: vec![0; size],
-            vals: vec![0; size],
+            table: vec![(0, 0); size],
             mask: size - 1,
         };
         for &h in seq {
             let mut i = slot_of(h) & probe.mask;
             let d = loop {
-                match probe.vals[i] {
-                    0 => {
-                        probe.keys[i] = h;
+                match probe.table[i] {
+                    (_, 0) => {
                         probe.distinct += 1;
-                        probe.vals[i] = probe.distinct as u16;
+                        probe.table[i] = (h, probe.distinct as u16);
                         break probe.distinct - 1;
                     }
-                    v if probe.keys[i] == h => break usize::from(v) - 1,
+                    (key, v) if key == h => break usize::from(v) - 1,
                     _ => i = (i + 1) & probe.mask,
                 }
             };
@@ -285,16 +283,17 @@ impl<'a> Probe<'a> {
     fn find(&self, h: u32) -> Option<usize> {
         let mut i = slot_of(h) & self.mask;
         loop {
-            match self.vals[i] {
-                0 => return None,
-                v if self.keys[i] == h => return Some(usize::from(v) - 1),
+            match self.table[i] {
+                (_, 0) => return None,
+                (key, v) if key == h => return Some(usize::from(v) - 1),
                 _ => i = (i + 1) & self.mask,
             }
         }
     }
 
-    /// The similarity of this side with `other`; `matched` is scratch space.
-    fn score(&self, other: &[u32], matched: &mut Vec<bool>) -> f32 {
+    /// The similarity of this side with `other`, or something below `min` as soon as it
+    /// cannot reach `min`; `matched` is scratch space.
+    fn score(&self, other: &[u32], min: f32, matched: &mut Vec<bool>) -> f32 {
         if self.seq.is_empty() || other.is_empty() {
             return 0.0;
         }
@@ -308,9 +307,16 @@ impl<'a> Probe<'a> {
             }
             None => false,
         }));
+        let bigrams = self.seq.len() + other.len();
+        let upper = (1.0 - BIGRAM_WEIGHT) * (chars_other + self.seq.len() + 1) as f32
+            / (bigrams + 2) as f32
+            + BIGRAM_WEIGHT * (bigrams_other + self.seq.len()) as f32 / bigrams as f32;
+        if upper < min {
+            // Even with every character of this side covered.
+            return 0.0;
+        }
         let (chars_self, bigrams_self) =
             covered(self.distinct_at.iter().map(|&d| matched[usize::from(d)]));
-        let bigrams = self.seq.len() + other.len();
         // A sequence of n bigrams spans n + 1 characters (a lone character counts as a bigram
         // of two, which changes no ratio).
         let chars = (chars_self + chars_other) as f32 / (bigrams + 2) as f32;
@@ -391,21 +397,21 @@ const CHUNK_BITS: u32 = 18;
 #[derive(Clone, Debug, Default)]
 struct Arena {
     chunks: Vec<Vec<u32>>,
-    /// Slot → chunk and offset (`chunk << CHUNK_BITS | offset`); a sequence never straddles
-    /// two chunks.
-    at: Vec<u32>,
-    /// Slot → length, at most [`MAX_SHINGLES`].
-    len: Vec<u16>,
+    /// Slot → length (at most [`MAX_SHINGLES`]) << 32 | chunk << [`CHUNK_BITS`] | offset, in
+    /// one word so that finding a sequence costs one memory access; a sequence never
+    /// straddles two chunks.
+    at: Vec<u64>,
 }
 
 impl Arena {
     /// Appends `seq`; false when the arena cannot address more (four billion hashes).
     fn push(&mut self, seq: &[u32]) -> bool {
         let seq = &seq[..seq.len().min(MAX_SHINGLES)];
+        // The chunk size, not the capacity: a cloned chunk's capacity is its length.
         let room = self
             .chunks
             .last()
-            .is_some_and(|c| c.capacity() - c.len() >= seq.len());
+            .is_some_and(|c| (1 << CHUNK_BITS) - c.len() >= seq.len());
         if !room {
             if self.chunks.len() >= 1 << (32 - CHUNK_BITS) {
                 return false;
@@ -414,26 +420,24 @@ impl Arena {
         }
         let chunk = self.chunks.len() - 1;
         let c = &mut self.chunks[chunk];
-        // Both fit: chunk < 2^(32 - CHUNK_BITS) and the offset < 2^CHUNK_BITS.
-        self.at
-            .push(((chunk as u32) << CHUNK_BITS) | c.len() as u32);
-        self.len.push(seq.len() as u16);
+        // All fit: chunk < 2^(32 - CHUNK_BITS), the offset < 2^CHUNK_BITS.
+        let at = ((chunk as u64) << CHUNK_BITS) | c.len() as u64;
+        self.at.push(((seq.len() as u64) << 32) | at);
         c.extend_from_slice(seq);
         true
     }
 
     fn get(&self, slot: usize) -> &[u32] {
         let at = self.at[slot];
-        let chunk = &self.chunks[(at >> CHUNK_BITS) as usize];
+        let chunk = &self.chunks[(at as u32 >> CHUNK_BITS) as usize];
         let start = (at & ((1 << CHUNK_BITS) - 1)) as usize;
-        &chunk[start..start + usize::from(self.len[slot])]
+        &chunk[start..start + (at >> 32) as usize]
     }
 
     fn heap_bytes(&self) -> usize {
         self.chunks.iter().map(|c| c.capacity() * 4).sum::<usize>()
             + self.chunks.capacity() * std::mem::size_of::<Vec<u32>>()
-            + self.at.capacity() * 4
-            + self.len.capacity() * 2
+            + self.at.capacity() * 8
     }
 }
 
@@ -568,13 +572,18 @@ impl Index {
             // Every touched counter goes back to zero here, whether scored or not.
             touched.retain(|&slot| std::mem::take(&mut counts[slot as usize]) >= need);
             touched.sort_unstable();
+            // Touch each candidate's bigrams first: these loads do not depend on each other, so
+            // the processor overlaps their cache misses, and scoring then reads from cache.
+            let warm = touched.iter().fold(0u32, |x, &slot| {
+                x ^ self.arena.get(slot as usize).first().unwrap_or(&0)
+            });
+            std::hint::black_box(warm);
             for slot in touched {
                 let s = slot as usize;
-                if self.dead[s] {
-                    continue;
-                }
-                let score = probe.score(self.arena.get(s), &mut matched);
-                if score >= min {
+                let score = probe.score(self.arena.get(s), min, &mut matched);
+                // Removed items are few: looking them up only for a match saves a memory
+                // access per candidate.
+                if score >= min && !self.dead[s] {
                     found.push((slot, score));
                 }
             }

@@ -185,6 +185,22 @@ fn a_rising_word_ranks_above_a_steady_one() {
 }
 
 #[test]
+fn a_word_that_only_comes_with_a_hotter_one_is_not_listed_again() {
+    let item = |ws: &[&str]| ws.iter().map(|w| w.to_string()).collect::<Vec<_>>();
+    let before = vec![item(&["报名", "小程序"]); 20];
+    let mut now = vec![item(&["报名", "小程序"]); 20];
+    // 温度 only ever comes with 空调 (a generic word between them: no phrase).
+    now.extend(vec![item(&["空调", "希望", "温度"]); 10]);
+    now.extend(vec![item(&["空调", "坏了"]); 4]);
+    now.extend(vec![item(&["停车场", "收费"]); 5]);
+    let hot = rising(&now, &before, 10);
+    let words: Vec<&str> = hot.iter().map(|h| h.word.as_str()).collect();
+    assert!(words.contains(&"空调"), "{hot:?}");
+    assert!(!words.contains(&"温度"), "{hot:?}");
+    assert!(words.contains(&"停车场收费"), "{hot:?}");
+}
+
+#[test]
 fn themes_group_items_on_one_topic_with_stable_ids() {
     let seg = Segmenter::default();
     let texts = [
