@@ -487,26 +487,30 @@ struct Progress {
     holding: f64,
 }
 
-/// How to go on: go back as far as should give what is missing (judging by the matches so
-/// far; one more than found, so as never to assume there are none) — newest first, or
-/// through the index for that range — or ask the index for all that is left; whichever
-/// costs least.
+/// How to go on, whichever costs least: go back newest first until what is missing is found
+/// (the walk stops there, so its range is set wide); ask the index for a range twice as deep
+/// as should hold what is missing (a second step costs more than fetching a few more); or
+/// ask the index for all that is left. How far what is missing lies is judged by the matches
+/// so far — counting one more than found, so as never to assume there are none.
 fn next_step(at: &Progress, window: usize) -> (Scan, Option<i64>) {
     let need = window.saturating_sub(at.found) as f64;
     let visible = (at.found as f64 + 1.0) / std::cmp::Ord::max(at.looked, 1) as f64;
     let upper = at.upper as f64;
-    let span = (1.5 * need / visible).min(upper);
+    let expected = (need / visible).min(upper);
     let listing = at.holding * at.newest as f64 * LIST_US;
-    let walk = span * WALK_US;
+    let walk = expected * WALK_US;
     let all = at.holding * upper * FETCH_US + listing;
-    let part = at.holding * span * FETCH_US + listing + span * RANGE_US;
-    let span = span.ceil() as i64;
+    let range = (2.0 * expected).min(upper);
+    let part = at.holding * range * FETCH_US + listing + range * RANGE_US;
     if all <= walk.min(part) {
         (Scan::Index, None)
     } else if walk <= part {
-        (Scan::NewestFirst, Some(span))
+        (
+            Scan::NewestFirst,
+            Some((3.0 * expected).min(upper).ceil() as i64),
+        )
     } else {
-        (Scan::Index, Some(span))
+        (Scan::Index, Some(range.ceil() as i64))
     }
 }
 
@@ -649,16 +653,16 @@ mod tests {
             next_step(&at, window)
         };
         // A common word, half the window found: going back a little further finds the rest.
-        assert_eq!(step(50, 0.025), (Scan::NewestFirst, Some(5_883)));
+        assert_eq!(step(50, 0.025), (Scan::NewestFirst, Some(11_765)));
         // One in three thousand: some three hundred in all, fetched from the index at once.
         assert_eq!(step(1, 0.000_3), (Scan::Index, None));
         // One in a hundred: too far to go back, too many to fetch: the index, for a range.
-        assert_eq!(step(20, 0.01), (Scan::Index, Some(22_858)));
+        assert_eq!(step(20, 0.01), (Scan::Index, Some(30_477)));
         // A common word the staff member may see little of (their station's share, a rare
         // status): the index would fetch too much from all over; going back is the lesser
         // evil.
-        assert_eq!(step(16, 0.038), (Scan::NewestFirst, Some(29_648)));
-        assert_eq!(step(4, 0.2), (Scan::NewestFirst, Some(115_200)));
+        assert_eq!(step(16, 0.038), (Scan::NewestFirst, Some(59_295)));
+        assert_eq!(step(4, 0.2), (Scan::NewestFirst, Some(230_400)));
     }
 
     #[test]
