@@ -280,28 +280,28 @@ pub fn group(items: &[(u64, Vec<String>)], min_members: usize) -> Vec<Theme> {
     let mut taken = vec![false; items.len()];
     let mut out = Vec::new();
     loop {
-        // The key with the most items still free; a few thousand items make a few tens of
-        // thousands of keys, so a scan per theme is cheap next to a heap with stale entries.
+        // Items are only ever taken, so a key with too few free items never recovers: drop
+        // those (most pairs occur once), then take the key with the most items still free.
+        // A few thousand items leave a few thousand keys, so a scan per theme is cheap next
+        // to a heap with stale entries.
+        holders.retain(|_, hs| {
+            hs.retain(|&i| !taken[i]);
+            hs.len() >= min_members
+        });
         let mut best: Option<(Key<'_>, usize)> = None;
         for (key, hs) in &holders {
-            let free = hs.iter().filter(|&&i| !taken[i]).count();
             // Strictly more: at equal counts the key met first in BTreeMap order stays.
-            if free >= min_members && best.is_none_or(|(_, n)| free > n) {
-                best = Some((*key, free));
+            if best.is_none_or(|(_, n)| hs.len() > n) {
+                best = Some((*key, hs.len()));
             }
         }
         let Some((key, _)) = best else {
             break;
         };
-        let members: Vec<usize> = holders[&key]
-            .iter()
-            .copied()
-            .filter(|&i| !taken[i])
-            .collect();
+        let members = holders.remove(&key).unwrap_or_default();
         for &i in &members {
             taken[i] = true;
         }
-        holders.remove(&key);
         out.push(theme_of(key, &members, &words, items));
     }
     out.sort_by(|a, b| b.members.len().cmp(&a.members.len()).then(a.id.cmp(&b.id)));
