@@ -100,6 +100,14 @@ fn nearest_is_best_first_and_removal_takes_items_out() {
 }
 
 #[test]
+fn what_the_server_shares_between_threads_can_be_shared() {
+    fn shared<T: Send + Sync + Clone>() {}
+    shared::<Signature>();
+    shared::<Index>();
+    shared::<Themer>();
+}
+
+#[test]
 fn the_index_finds_what_a_full_comparison_finds() {
     // Over the synthetic corpus, the index's candidates must not lose duplicates that a
     // comparison with every stored item finds, and few of the related items.
