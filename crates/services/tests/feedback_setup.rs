@@ -190,7 +190,7 @@ testkit::on_both_engines! {
             first_response: "2".into(), first_response_unit: "hours".into(),
             resolution: "2".into(), resolution_unit: "days".into(),
         }).await.unwrap();
-        let complaint = o.submit("演出现场有人受伤，无人处理", "complaint", None).await;
+        let complaint = o.submit("演出现场的音响太吵，无人处理", "complaint", None).await;
         assert_eq!(o.due(complaint.id).await, (Timestamp(MONDAY_9AM.0 + DAY_MS), Timestamp(MONDAY_9AM.0 + 7 * DAY_MS)), "not urgent: the defaults");
         o.s().set_priority(&o.clerk, complaint.id, Priority::Urgent).await.unwrap();
         assert_eq!(o.due(complaint.id).await, (Timestamp(MONDAY_9AM.0 + 2 * HOUR_MS), Timestamp(MONDAY_9AM.0 + 2 * DAY_MS)));
