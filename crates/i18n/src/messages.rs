@@ -609,6 +609,8 @@ crate::catalogue! {
     search_masked => "您没有查看个人信息的权限，摘要中的个人信息已隐去。", "You may not see personal data; it is hidden in these excerpts.";
     search_err_empty => "请输入要找的词", "Type the words to find";
     search_err_no_words => "这里没有可以搜索的词，请输入文字或数字", "There is nothing to search for in that; type words or numbers";
+    board_search_title => "搜索公示的反馈", "Search the board";
+    board_search_hint => "只搜索已公示的反馈和答复，个人信息已隐去。可输入几个词，用空格隔开。", "Searches only published feedback and its answers, personal details hidden. Type one or more words, separated by spaces.";
     search_err_too_many_words => "最多可以同时搜索 {max} 个词，请去掉一些", "Search for at most {max} words at a time; leave some out";
     fitem_tracking_no => "编号", "Tracking no.";
     fitem_kind => "类型", "Type";

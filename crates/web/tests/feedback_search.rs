@@ -108,3 +108,41 @@ testkit::on_both_engines! {
         assert_eq!(unauthenticated.status(), 401);
     }
 }
+
+testkit::on_both_engines! {
+    async fn the_public_searches_only_what_the_board_shows(d: Desk) {
+        use services::feedback::Moderation;
+        let shown = d.submit(&format!("我的电话{MOBILE}，{DANCE}"), "complaint").await;
+        let redacted = d.submit("广场舞队的王老师天天骂人", "complaint").await;
+        d.s().moderate_feedback(&d.clerk, redacted.id, Moderation::Clear, Some("广场舞队有人态度不好")).await.unwrap();
+        let hidden = d.submit("广场舞的音响在凌晨还开着", "complaint").await;
+        d.s().set_publish(&d.clerk, hidden.id, services::feedback::Publish::No).await.unwrap();
+        let public = reqwest::Client::new();
+        let page = |q: &str| {
+            let request = public.get(d.app.at(&url("/board/search", q)));
+            async move {
+                let response = request.send().await.unwrap();
+                (response.status().as_u16(), response.text().await.unwrap())
+            }
+        };
+
+        let (status, board) = page("广场舞").await;
+        assert_eq!(status, 200);
+        assert!(board.contains(&format!("href=\"/board/{}\"", shown.tracking_no)), "{board}");
+        assert!(board.contains(&format!("href=\"/board/{}\"", redacted.tracking_no)));
+        assert!(!board.contains(&hidden.tracking_no), "an item kept off the board is not found");
+        assert!(board.contains("<mark>广场舞</mark>"));
+        assert!(board.contains(MOBILE_MASKED) && !board.contains(MOBILE), "personal data masked");
+        // A word the staff's redaction took out finds nothing, though the item holds it.
+        let (_, board) = page("骂人").await;
+        assert!(!board.contains(&redacted.tracking_no), "{board}");
+        assert!(board.contains("没有找到同时包含这些词的反馈"));
+
+        let (status, board) = page("").await;
+        assert_eq!(status, 422);
+        assert!(board.contains("请输入要找的词"));
+        // The board leads to the search.
+        let (_, home) = d.page(&public, "/board").await;
+        assert!(home.contains("action=\"/board/search\""));
+    }
+}

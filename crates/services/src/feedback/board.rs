@@ -260,7 +260,11 @@ fn open_codes() -> Vec<&'static str> {
 }
 
 /// Restricts a query to what the public may see.
-fn public_only(stmt: &mut sea_query::SelectStatement, tenant: TenantId, publish_by_default: bool) {
+pub(super) fn public_only(
+    stmt: &mut sea_query::SelectStatement,
+    tenant: TenantId,
+    publish_by_default: bool,
+) {
     stmt.and_where(Expr::col(F::TenantId).eq(tenant.0))
         .and_where(Expr::col(F::Moderation).eq("clear"))
         .and_where(

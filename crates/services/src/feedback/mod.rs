@@ -44,8 +44,8 @@ pub use privacy::{
 };
 pub(crate) use search::SearchFill;
 pub use search::{
-    MAX_QUERY, MAX_WORDS, SEARCH_FILL, SEARCH_PAGE, SEARCH_WINDOW, SearchHit, SearchPage,
-    SearchQuery, index_words, query_words,
+    BoardHit, BoardSearchPage, MAX_QUERY, MAX_WORDS, SEARCH_FILL, SEARCH_PAGE, SEARCH_WINDOW,
+    SearchHit, SearchPage, SearchQuery, index_words, query_words,
 };
 pub(crate) use setup::SetupCache;
 pub use setup::{

@@ -18,9 +18,11 @@
 //! it down. The snippets are cut from the text the staff member may read (masked unless
 //! they may see personal data, as on the item page), with the words found in `<mark>`.
 
+use super::board::PublicItem;
 use super::inbox::InboxQuery;
 use super::{can_on, status_of};
-use crate::{ServiceError, ServiceResult, Services, Staff};
+use crate::rate_limit::Limit;
+use crate::{Institution, ServiceError, ServiceResult, Services, Staff};
 use domain::feedback::{FeedbackKind, Status};
 use domain::{FieldError, Invalid, Permission, TenantId, Timestamp};
 use i18n::Key;
@@ -91,6 +93,31 @@ pub struct SearchPage {
     /// There were more matches than [`SEARCH_WINDOW`]: only the newest were ranked.
     pub capped: bool,
 }
+
+/// One item the public found on the board.
+#[derive(Clone, Debug, Serialize)]
+pub struct BoardHit {
+    /// The item as the board shows it: personal data masked, or the staff's redaction.
+    pub item: PublicItem,
+    /// HTML like [`SearchHit::snippet`], cut from the text the board shows.
+    pub snippet: String,
+    /// From the public answer or reply the words were found in, when the text lacks some.
+    pub answer_snippet: Option<String>,
+}
+
+/// One page of a search of the board.
+#[derive(Clone, Debug, Serialize)]
+pub struct BoardSearchPage {
+    pub words: Vec<String>,
+    pub hits: Vec<BoardHit>,
+    pub page: usize,
+    pub pages: usize,
+    pub total: usize,
+    pub capped: bool,
+}
+
+/// Searches of the board one address may make per minute (on each node).
+const BOARD_SEARCHES_PER_MINUTE: i64 = 30;
 
 /// Results per page.
 pub const SEARCH_PAGE: usize = 20;
@@ -239,6 +266,106 @@ impl Services {
             pages,
             total,
             capped: total as u64 >= SEARCH_WINDOW,
+        })
+    }
+
+    /// The public searches the board: only published items, and only what the board shows
+    /// of them — the masked text or the staff's redaction, and the public answers and
+    /// replies (masked) — so an item is found only when those hold every word (the index
+    /// holds the text before a redaction). `ip` is limited to a few searches a minute.
+    pub async fn search_board(
+        &self,
+        institution: &Institution,
+        q: &str,
+        page: &str,
+        ip: Option<&str>,
+    ) -> ServiceResult<BoardSearchPage> {
+        let words = query_words(q)?;
+        if let Some(ip) = ip {
+            let limit = Limit {
+                name: "board-search",
+                max: BOARD_SEARCHES_PER_MINUTE,
+                window_ms: domain::time::MINUTE_MS,
+            };
+            self.spend_locally(limit, &format!("{}:{ip}", institution.id))?;
+        }
+        let setup = self.feedback_setup(institution.id).await?;
+        let mut conditions = Query::select();
+        super::board::public_only(
+            &mut conditions,
+            institution.id,
+            setup.settings.publish_by_default,
+        );
+        let matches = self.newest_matches(&conditions, &words).await?;
+        let capped = matches.len() as u64 >= SEARCH_WINDOW;
+        let ids: Vec<i64> = matches.iter().map(|m| m.id).collect();
+        let rows = fb::list(
+            self.db(),
+            &fb::select()
+                .and_where(Expr::col(F::TenantId).eq(institution.id.0))
+                .and_where(Expr::col(F::Id).is_in(ids.iter().copied()))
+                .to_owned(),
+        )
+        .await?;
+        let mut rows: HashMap<i64, FeedbackRow> = rows.into_iter().map(|r| (r.id, r)).collect();
+        let mut answers: HashMap<i64, Vec<String>> = HashMap::new();
+        for (item, body) in store::search::event_texts(self.db(), &ids, &INDEXED_EVENTS).await? {
+            answers.entry(item).or_default().push(text::mask(&body));
+        }
+        let mut hits: Vec<(f64, BoardHit)> = Vec::new();
+        for m in &matches {
+            let Some(row) = rows.remove(&m.id) else {
+                continue;
+            };
+            let item = PublicItem::from_row(&row);
+            let found = Found::in_text(&item.text, &words);
+            let theirs = answers.get(&row.id).map(Vec::as_slice).unwrap_or_default();
+            // Every word in what the board shows, the text or an answer.
+            let shown = words.iter().all(|w| {
+                Found::in_text(&item.text, std::slice::from_ref(w)).words > 0
+                    || theirs
+                        .iter()
+                        .any(|a| Found::in_text(a, std::slice::from_ref(w)).words > 0)
+            });
+            if !shown {
+                continue;
+            }
+            let answer_snippet = (found.words < words.len())
+                .then(|| {
+                    theirs
+                        .iter()
+                        .rev()
+                        .map(|a| (Found::in_text(a, &words), a))
+                        .filter(|(f, _)| f.words > 0)
+                        .max_by_key(|(f, _)| f.words)
+                        .map(|(f, a)| f.snippet(a))
+                })
+                .flatten();
+            hits.push((
+                m.score,
+                BoardHit {
+                    snippet: found.snippet(&item.text),
+                    answer_snippet,
+                    item,
+                },
+            ));
+        }
+        hits.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let total = hits.len();
+        let pages = total.div_ceil(SEARCH_PAGE).max(1);
+        let page = page.trim().parse::<usize>().unwrap_or(1).clamp(1, pages);
+        Ok(BoardSearchPage {
+            words,
+            hits: hits
+                .into_iter()
+                .skip((page - 1) * SEARCH_PAGE)
+                .take(SEARCH_PAGE)
+                .map(|(_, h)| h)
+                .collect(),
+            page,
+            pages,
+            total,
+            capped,
         })
     }
 

@@ -17,6 +17,7 @@ mod users;
 // The public feedback loop.
 mod board;
 mod board_item;
+mod board_search;
 mod feedback_new;
 mod member_delete;
 mod member_export;
@@ -101,6 +102,7 @@ fn public_feedback() -> Router<AppState> {
             get(tracking::photo),
         )
         .route("/board", get(board::show))
+        .route("/board/search", get(board_search::show))
         .route("/board/{tracking_no}", get(board_item::show))
         .route("/board/{tracking_no}/support", post(board_item::support))
         .route("/me/export", get(member_export::download))
