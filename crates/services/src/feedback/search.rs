@@ -242,11 +242,16 @@ impl Services {
         };
         // The inbox's conditions: who may see what, and the filters.
         let mut conditions = Query::select();
-        self.inbox_where(staff, &filters, &mut conditions).await?;
+        // (Where the newest item is, asked at the same time.)
+        let (filtered, newest) = tokio::join!(
+            self.inbox_where(staff, &filters, &mut conditions),
+            store::search::newest_id(self.db())
+        );
+        filtered?;
         let mut matches = if self.unit_out_of_sight(staff, &q.unit).await? {
             Vec::new()
         } else {
-            self.newest_matches(&conditions, &words).await?
+            self.newest_matches(&conditions, &words, newest?).await?
         };
         matches.sort_by(|a, b| b.score.total_cmp(&a.score).then(b.id.cmp(&a.id)));
         let total = matches.len();
@@ -296,20 +301,14 @@ impl Services {
             institution.id,
             setup.settings.publish_by_default,
         );
-        let matches = self.newest_matches(&conditions, &words).await?;
+        let newest = store::search::newest_id(self.db()).await?;
+        let matches = self.newest_matches(&conditions, &words, newest).await?;
         let capped = matches.len() as u64 >= SEARCH_WINDOW;
         let ids: Vec<i64> = matches.iter().map(|m| m.id).collect();
-        let rows = fb::list(
-            self.db(),
-            &fb::select()
-                .and_where(Expr::col(F::TenantId).eq(institution.id.0))
-                .and_where(Expr::col(F::Id).is_in(ids.iter().copied()))
-                .to_owned(),
-        )
-        .await?;
+        let (rows, events) = self.rows_and_answers(institution.id, &ids).await?;
         let mut rows: HashMap<i64, FeedbackRow> = rows.into_iter().map(|r| (r.id, r)).collect();
         let mut answers: HashMap<i64, Vec<String>> = HashMap::new();
-        for (item, body) in store::search::event_texts(self.db(), &ids, &INDEXED_EVENTS).await? {
+        for (item, body) in events {
             answers.entry(item).or_default().push(text::mask(&body));
         }
         let mut hits: Vec<(f64, BoardHit)> = Vec::new();
@@ -403,9 +402,10 @@ impl Services {
         &self,
         conditions: &SelectStatement,
         words: &[String],
+        newest: Option<i64>,
     ) -> ServiceResult<Vec<Scored>> {
         let db = self.db();
-        let Some(newest) = store::search::newest_id(db).await? else {
+        let Some(newest) = newest else {
             return Ok(Vec::new());
         };
         let window = SEARCH_WINDOW as usize;
@@ -469,6 +469,24 @@ impl Services {
         }
     }
 
+    /// The items `ids` and the texts of their public answers and replies (asked at the same
+    /// time, on two connections).
+    async fn rows_and_answers(
+        &self,
+        tenant: TenantId,
+        ids: &[i64],
+    ) -> ServiceResult<(Vec<FeedbackRow>, Vec<(i64, String)>)> {
+        let select = fb::select()
+            .and_where(Expr::col(F::TenantId).eq(tenant.0))
+            .and_where(Expr::col(F::Id).is_in(ids.iter().copied()))
+            .to_owned();
+        let (rows, events) = tokio::join!(
+            fb::list(self.db(), &select),
+            store::search::event_texts(self.db(), ids, &INDEXED_EVENTS)
+        );
+        Ok((rows?, events?))
+    }
+
     /// The results of one page, in the order given, with their snippets.
     async fn hits(
         &self,
@@ -481,17 +499,10 @@ impl Services {
         }
         let tenant = staff.actor.tenant_id;
         let ids: Vec<i64> = chosen.iter().map(|s| s.id).collect();
-        let rows = fb::list(
-            self.db(),
-            &fb::select()
-                .and_where(Expr::col(F::TenantId).eq(tenant.0))
-                .and_where(Expr::col(F::Id).is_in(ids.iter().copied()))
-                .to_owned(),
-        )
-        .await?;
+        let (rows, events) = self.rows_and_answers(tenant, &ids).await?;
         let mut rows: HashMap<i64, FeedbackRow> = rows.into_iter().map(|r| (r.id, r)).collect();
         let mut answers: HashMap<i64, Vec<String>> = HashMap::new();
-        for (item, body) in store::search::event_texts(self.db(), &ids, &INDEXED_EVENTS).await? {
+        for (item, body) in events {
             answers.entry(item).or_default().push(body);
         }
         let mut hits = Vec::with_capacity(chosen.len());
