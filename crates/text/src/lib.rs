@@ -33,7 +33,6 @@ pub mod pii;
 pub mod segment;
 pub mod similar;
 pub mod spam;
-pub mod suggest;
 pub mod themes;
 pub mod urgency;
 
@@ -45,6 +44,5 @@ pub use pii::{Pii, PiiKind, detect, mask};
 pub use segment::{Cut, Segmenter, is_stopword, words};
 pub use similar::{DUPLICATE_AT, RELATED_AT, Signature, signature, similarity};
 pub use spam::{Verdict, moderate};
-pub use suggest::suggest_category;
 pub use themes::{Theme, Themer};
 pub use urgency::{Urgent, UrgentReason, urgency};

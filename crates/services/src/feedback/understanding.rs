@@ -162,12 +162,11 @@ impl Services {
             .get(&tenant)
             .cloned();
         if let Some(reader) = existing {
-            let (fresh, same_categories, seen) = {
+            let (fresh, same_categories) = {
                 let l = reader.learnt.read().map_err(|_| poisoned())?;
                 (
-                    l.checked.elapsed() < CATCH_UP && !l.relearn,
+                    l.checked.elapsed() < CATCH_UP,
                     l.categories == categories && !l.relearn,
-                    l.seen,
                 )
             };
             if fresh && same_categories {
@@ -177,17 +176,7 @@ impl Services {
                 let words = self.segmenter_words(tenant).await?;
                 let same_words = reader.learnt.read().map_err(|_| poisoned())?.words == words;
                 if same_words {
-                    let rows = self.corrections_after(tenant, seen).await?;
-                    let mut l = reader.learnt.write().map_err(|_| poisoned())?;
-                    if l.seen == seen {
-                        let Learnt { seg, model, .. } = &mut *l;
-                        for row in &rows {
-                            learn_row(model, seg, row);
-                        }
-                        l.seen = rows.last().map_or(seen, |r| r.id);
-                    }
-                    l.checked = Instant::now();
-                    drop(l);
+                    self.learn_new_corrections(tenant, &reader).await?;
                     return Ok(reader);
                 }
             }
@@ -208,6 +197,24 @@ impl Services {
         }
         map.insert(tenant, reader.clone());
         Ok(reader)
+    }
+
+    /// Learns the corrections made (on any node) since the reader last looked. Two requests
+    /// catching up at once learn each correction once: only the one whose starting point
+    /// is still current applies what it read.
+    async fn learn_new_corrections(&self, tenant: TenantId, reader: &Reader) -> ServiceResult<()> {
+        let seen = reader.learnt.read().map_err(|_| poisoned())?.seen;
+        let rows = self.corrections_after(tenant, seen).await?;
+        let mut l = reader.learnt.write().map_err(|_| poisoned())?;
+        if l.seen == seen {
+            let Learnt { seg, model, .. } = &mut *l;
+            for row in &rows {
+                learn_row(model, seg, row);
+            }
+            l.seen = rows.last().map_or(seen, |r| r.id);
+        }
+        l.checked = Instant::now();
+        Ok(())
     }
 
     async fn segmenter_words(&self, tenant: TenantId) -> ServiceResult<Vec<String>> {
@@ -354,18 +361,7 @@ impl Services {
         if !lessons.is_empty() {
             // This node learns now; others catch up from the table.
             let reader = self.reader(tenant).await?;
-            let rows = {
-                let seen = reader.learnt.read().map_err(|_| poisoned())?.seen;
-                self.corrections_after(tenant, seen).await?
-            };
-            let mut l = reader.learnt.write().map_err(|_| poisoned())?;
-            let Learnt { seg, model, .. } = &mut *l;
-            for r in rows.iter().filter(|r| r.id > 0) {
-                learn_row(model, seg, r);
-            }
-            if let Some(last) = rows.last() {
-                l.seen = std::cmp::max(l.seen, last.id);
-            }
+            self.learn_new_corrections(tenant, &reader).await?;
         }
         let fresh = self.visible_item(staff, id).await?;
         Ok(super::ItemView::for_staff(fresh, staff, self.now()))
