@@ -384,13 +384,23 @@ impl Services {
             let s = reader.similar.read().map_err(|_| poisoned())?;
             s.index.nearest(&sig, k * 3 + 1, similar::RELATED_AT)
         };
+        // The candidates' rows in one query, then in the index's order.
+        let ids: Vec<i64> = found.iter().map(|(id, _)| *id as i64).collect();
+        let mut stmt = store::feedback::select();
+        stmt.and_where(sea_query::Expr::col((F::Table, F::TenantId)).eq(tenant.0))
+            .and_where(sea_query::Expr::col((F::Table, F::Id)).is_in(ids));
+        let mut rows: HashMap<i64, FeedbackRow> = store::feedback::list(self.db(), &stmt)
+            .await?
+            .into_iter()
+            .map(|r| (r.id, r))
+            .collect();
         let mut out = Vec::new();
         for (id, score) in found {
             let id = id as i64;
             if Some(id) == except || out.len() == k {
                 continue;
             }
-            let Some(row) = store::feedback::find(self.db(), tenant, id).await? else {
+            let Some(row) = rows.remove(&id) else {
                 continue;
             };
             let status = super::status_of(&row);
