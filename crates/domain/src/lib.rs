@@ -2,9 +2,13 @@
 //!
 //! Pure: no database, no network, no clock reads except through [`time::Clock`].
 
+#[macro_use]
+mod codes;
+
 pub mod calendar;
 pub mod feedback;
 pub mod ids;
+pub mod notice;
 pub mod org;
 pub mod priority;
 pub mod roles;

@@ -797,4 +797,25 @@ crate::catalogue! {
     err_last_admin => "不能停用最后一位系统管理员", "The last system administrator cannot be deactivated";
     error_title => "出错了", "Something went wrong";
     error_home => "回到首页", "Back to the home page";
+
+    // ---- Internal notices -------------------------------------------------------------
+    notice_priority_urgent => "紧急", "Urgent";
+    notice_priority_important => "重要", "Important";
+    notice_priority_routine => "一般", "Routine";
+    notice_priority_long_term => "长期", "Long-term";
+    notice_category_notice => "通知", "Notice";
+    notice_category_announcement => "公告", "Announcement";
+    notice_category_meeting => "会议通知", "Meeting notice";
+    notice_category_policy => "制度", "Policy";
+    notice_category_weekly_report => "周报", "Weekly report";
+    notice_status_draft => "草稿", "Draft";
+    notice_status_in_review => "待审核", "In review";
+    notice_status_changes_requested => "退回修改", "Changes requested";
+    notice_status_rejected => "未通过", "Rejected";
+    notice_status_scheduled => "待发布", "Scheduled";
+    notice_status_published => "已发布", "Published";
+    notice_status_retracted => "已撤回", "Retracted";
+    notice_receipt_unread => "未读", "Unread";
+    notice_receipt_read => "已读", "Read";
+    notice_receipt_acknowledged => "已知悉", "Acknowledged";
 }
