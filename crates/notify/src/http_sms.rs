@@ -322,7 +322,7 @@ impl SuccessRule {
 
 /// Digits with an optional leading `+`; anything else would be refused by every provider,
 /// so there is no point sending it.
-fn is_mobile_number(s: &str) -> bool {
+pub(crate) fn is_mobile_number(s: &str) -> bool {
     let digits = s.strip_prefix('+').unwrap_or(s);
     (5..=20).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit())
 }
@@ -377,7 +377,7 @@ fn push_json_string_contents(out: &mut String, value: &str) {
     }
 }
 
-fn excerpt(reply: &str) -> String {
+pub(crate) fn excerpt(reply: &str) -> String {
     let reply = reply.trim();
     if reply.is_empty() {
         return "(empty reply)".into();
@@ -391,7 +391,7 @@ fn excerpt(reply: &str) -> String {
 }
 
 /// reqwest's own message is terse ("error sending request"); the cause is in the chain.
-fn chain(e: &dyn std::error::Error) -> String {
+pub(crate) fn chain(e: &dyn std::error::Error) -> String {
     let mut s = e.to_string();
     let mut source = e.source();
     while let Some(cause) = source {

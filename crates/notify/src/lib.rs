@@ -7,6 +7,10 @@
 //! - [`HttpSmsGateway`]: any SMS provider reached by one HTTP request built from a template;
 //! - [`SmtpGateway`]: e-mail over SMTP, with or without TLS.
 //!
+//! Group announcements go through [`RobotGateway`] instead: DingTalk and WeCom group
+//! robots, one per institution's work group ([`RobotConfig`]), with [`RobotBudget`] and
+//! [`digest`] to stay under their 20 messages a minute.
+//!
 //! [`SmsConfig`] and [`EmailConfig`] describe them in the server's configuration and
 //! build the gateway, naming the offending key when something is wrong. Queueing, retries
 //! and the outbox table belong to the services crate, not here.
@@ -14,12 +18,17 @@
 mod config;
 mod http_sms;
 mod log;
+mod robot;
 mod secret;
 mod smtp;
 
 pub use config::{ConfigError, EmailConfig, SmsConfig, SmsGatewayKind};
 pub use http_sms::HttpSmsGateway;
 pub use log::LogGateway;
+pub use robot::{
+    ROBOT_MESSAGES_PER_MINUTE, RobotBudget, RobotConfig, RobotGateway, RobotKind, RobotLabels,
+    RobotMessage, digest,
+};
 pub use secret::Secret;
 pub use smtp::SmtpGateway;
 
