@@ -43,6 +43,15 @@ pub enum Permission {
     SeeContactDetails,
     ViewStatistics,
     WriteArticles,
+    /// Draft internal notices.
+    WriteNotices,
+    /// Approve, send back or reject other people's notices.
+    ReviewNotices,
+    /// The office's view of notices: every notice's receipts, the monthly spot-check, the
+    /// staff suggestion box, the group robots.
+    ManageNotices,
+    /// Publish a long-term notice later than its lead time allows, with a reason.
+    OverrideNoticeLead,
 }
 
 use Permission as P;
@@ -106,6 +115,7 @@ impl Role {
                 P::ModerateFeedback,
                 P::SeeContactDetails,
                 P::ViewStatistics,
+                P::ManageNotices,
             ],
             Role::OfficeDirector => &[
                 P::ViewAudit,
@@ -116,6 +126,10 @@ impl Role {
                 P::SeeContactDetails,
                 P::ViewStatistics,
                 P::WriteArticles,
+                P::WriteNotices,
+                P::ReviewNotices,
+                P::ManageNotices,
+                P::OverrideNoticeLead,
             ],
             Role::OfficeClerk => &[
                 P::ViewFeedback,
@@ -124,6 +138,8 @@ impl Role {
                 P::ModerateFeedback,
                 P::SeeContactDetails,
                 P::ViewStatistics,
+                P::WriteNotices,
+                P::ManageNotices,
             ],
             Role::DepartmentHead => &[
                 P::ViewFeedback,
@@ -131,8 +147,15 @@ impl Role {
                 P::SeeContactDetails,
                 P::ViewStatistics,
                 P::WriteArticles,
+                P::WriteNotices,
+                P::ReviewNotices,
             ],
-            Role::DepartmentStaff => &[P::ViewFeedback, P::HandleFeedback, P::SeeContactDetails],
+            Role::DepartmentStaff => &[
+                P::ViewFeedback,
+                P::HandleFeedback,
+                P::SeeContactDetails,
+                P::WriteNotices,
+            ],
             Role::PublicityLiaison => &[P::WriteArticles],
             Role::Evaluator => &[P::ViewFeedback, P::ViewStatistics],
         }

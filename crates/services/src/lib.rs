@@ -13,6 +13,7 @@ mod error;
 pub mod feedback;
 mod members;
 mod messages;
+pub mod notices;
 mod org;
 mod rate_limit;
 mod secrets;
@@ -79,6 +80,7 @@ struct Inner {
     intake: feedback::IntakeWriter,
     tracking: feedback::TrackingNumbers,
     readers: feedback::Readers,
+    live: notices::live::LiveNotices,
 }
 
 impl Services {
@@ -104,6 +106,7 @@ impl Services {
             intake,
             tracking: Default::default(),
             readers: Default::default(),
+            live: Default::default(),
         })))
     }
 
@@ -117,6 +120,11 @@ impl Services {
 
     pub fn settings(&self) -> &Settings {
         &self.0.settings
+    }
+
+    /// This node's broadcast of notice changes, for live console sessions.
+    pub fn live(&self) -> &notices::live::LiveNotices {
+        &self.0.live
     }
 
     /// The key that signs CSRF tokens; the same on every node.
@@ -138,6 +146,8 @@ impl Services {
         .handle(feedback::ComputeFigures(self.clone()))
         .handle(feedback::Retention(self.clone()))
         .handle(feedback::SearchFill(self.clone()))
+        .handle(notices::FanOut(self.clone()))
+        .handle(notices::DeliverySweep(self.clone()))
         .every(Schedule {
             kind: tenancy::HOUSEKEEPING,
             every_ms: domain::time::HOUR_MS,
@@ -153,6 +163,10 @@ impl Services {
         .every(Schedule {
             kind: feedback::RETENTION,
             every_ms: domain::time::DAY_MS,
+        })
+        .every(Schedule {
+            kind: notices::DELIVERY_SWEEP,
+            every_ms: domain::time::MINUTE_MS,
         })
         .every(Schedule {
             kind: feedback::SEARCH_FILL,

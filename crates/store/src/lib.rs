@@ -25,6 +25,8 @@ pub mod feedback_setup;
 pub mod jobs;
 pub mod keys;
 pub mod members;
+pub mod notice_robots;
+pub mod notices;
 pub mod org;
 pub mod outbox;
 pub mod rate_limits;

@@ -422,14 +422,27 @@ impl Directory {
     }
 
     fn head_or_directors(&self, row: &FeedbackRow) -> Vec<&store::users::UserRow> {
-        let head = row
-            .department_id
+        self.head_of(row.department_id, &row.unit_path)
+    }
+
+    /// The head of `department`, else the office directors over `unit_path`.
+    pub(crate) fn head_of(
+        &self,
+        department: Option<i64>,
+        unit_path: &str,
+    ) -> Vec<&store::users::UserRow> {
+        match department
             .and_then(|d| self.heads.get(&d))
-            .and_then(|u| self.users.get(u));
-        match head {
+            .and_then(|u| self.users.get(u))
+        {
             Some(head) => vec![head],
-            None => self.with_role_over(Role::OfficeDirector, &row.unit_path),
+            None => self.with_role_over(Role::OfficeDirector, unit_path),
         }
+    }
+
+    /// An active staff member.
+    pub(crate) fn user(&self, id: i64) -> Option<&store::users::UserRow> {
+        self.users.get(&id)
     }
 
     /// Active staff holding `role` over the unit at `unit_path`.

@@ -28,7 +28,7 @@ pub(crate) use board::ComputeFigures;
 pub use board::{
     BoardFigures, BoardPage, BoardQuery, FIGURES, Figures, MIN_FOR_RATE, PublicItem, TrackingState,
 };
-pub(crate) use deadlines::Sweep;
+pub(crate) use deadlines::{Directory, Sweep};
 pub use deadlines::{DueState, SWEEP};
 pub use import::{
     IMPORT_MAX_BYTES, IMPORT_MAX_ROWS, Imported, import_columns, import_problem_place,

@@ -1,0 +1,388 @@
+//! Internal notices, told as stories and run on both engines: review before publishing,
+//! delivery to named recipients, reading and acknowledging, reminders and escalation on a
+//! clock the test controls, corrections and retraction.
+
+mod common;
+
+use common::{App, staff};
+use domain::notice::{AudienceRule, ReceiptState};
+use domain::time::{DAY_MS, MINUTE_MS};
+use domain::{Clock, DepartmentId, UnitId};
+use services::notices::{NoticeDraft, NoticeListFilter, ReviewDecision};
+use services::{NewStaff, ServiceError, Services, Staff};
+
+/// The centre with 活动部 (a head and two staff), the office (a director and a clerk), and a
+/// clerk of 城关镇文化站, who is outside 活动部.
+struct Staffroom {
+    app: App,
+    activity: i64,
+    station: UnitId,
+    director: Staff,
+    clerk: Staff,
+    head: Staff,
+    wang: Staff,
+    zhao: Staff,
+    station_clerk: Staff,
+}
+
+impl testkit::Fixture for Staffroom {
+    async fn setup(db: &testkit::TestDb) -> Staffroom {
+        let app = App::setup(db).await;
+        let s = &app.services;
+        let admin = &app.admin;
+        let root = s.org_tree(app.institution.id).await.unwrap().units[0].id;
+        let station = s
+            .add_unit(admin, root, "station", "城关镇文化站")
+            .await
+            .unwrap();
+        let activity = s
+            .add_department(admin, root, "activity", "活动部")
+            .await
+            .unwrap();
+        let mut signed_in = Vec::new();
+        for (username, name, role, unit, dept) in [
+            ("director", "周主任", "office_director", root, None),
+            ("clerk", "李文员", "office_clerk", root, None),
+            ("head", "陈部长", "department_head", root, Some(activity.0)),
+            ("wang", "王芳", "department_staff", root, Some(activity.0)),
+            ("zhao", "赵丽", "department_staff", root, Some(activity.0)),
+            ("tang", "唐莉", "office_clerk", station, None),
+        ] {
+            let new = NewStaff {
+                username: username.into(),
+                display_name: name.into(),
+                email: Some(format!("{username}@example.org")),
+                mobile: Some(format!("1390731{:04}", signed_in.len())),
+                role: role.into(),
+                unit: unit.to_string(),
+                department: dept.map(|d: i64| d.to_string()),
+            };
+            let (id, pw) = s.create_staff(admin, new).await.unwrap();
+            if username == "head" {
+                s.set_department_head(admin, activity, Some(id))
+                    .await
+                    .unwrap();
+            }
+            signed_in.push(staff(s, username, &pw).await);
+        }
+        let [director, clerk, head, wang, zhao, station_clerk] =
+            <[Staff; 6]>::try_from(signed_in).unwrap();
+        Staffroom {
+            app,
+            activity: activity.0,
+            station,
+            director,
+            clerk,
+            head,
+            wang,
+            zhao,
+            station_clerk,
+        }
+    }
+}
+
+impl Staffroom {
+    fn s(&self) -> &Services {
+        &self.app.services
+    }
+
+    fn draft(&self, title: &str, priority: &str) -> NoticeDraft {
+        NoticeDraft {
+            title: title.into(),
+            body: "请各位同事周五前把本月活动台账交到办公室。".into(),
+            category: "notice".into(),
+            priority: priority.into(),
+            requires_ack: true,
+            audience: vec![AudienceRule::Department {
+                department: DepartmentId(self.activity),
+            }],
+            ..Default::default()
+        }
+    }
+
+    /// Wang writes a notice to 活动部, their head approves it, and it goes out now.
+    async fn publish(&self, title: &str, priority: &str) -> i64 {
+        let id = self
+            .s()
+            .create_notice(&self.wang, &self.draft(title, priority), None)
+            .await
+            .unwrap();
+        self.s().submit_notice(&self.wang, id).await.unwrap();
+        self.s()
+            .review_notice(&self.head, id, ReviewDecision::Approve, None, None)
+            .await
+            .unwrap();
+        id
+    }
+
+    async fn messages_to(&self, who: &str) -> Vec<store::outbox::MessageRow> {
+        store::outbox::recent(self.s().db(), None, Some(who), 100)
+            .await
+            .unwrap()
+    }
+
+    async fn sweep(&self) -> usize {
+        self.s().sweep_notices().await.unwrap()
+    }
+}
+
+fn field_errors(e: ServiceError) -> Vec<String> {
+    match e {
+        ServiceError::Invalid(invalid) => invalid.0.into_iter().map(|f| f.field).collect(),
+        other => panic!("expected field errors, got {other:?}"),
+    }
+}
+
+testkit::on_both_engines! {
+    async fn a_notice_is_reviewed_then_reaches_named_people_who_read_and_acknowledge(r: Staffroom) {
+        let s = r.s();
+        let id = s
+            .create_notice(&r.wang, &r.draft("十一月活动台账", "routine"), Some("key-1"))
+            .await
+            .unwrap();
+        // A double click on "save" makes one draft.
+        let again = s
+            .create_notice(&r.wang, &r.draft("十一月活动台账", "routine"), Some("key-1"))
+            .await
+            .unwrap();
+        assert_eq!(id, again);
+        assert_eq!(s.notices(&r.wang, NoticeListFilter::Mine, 50).await.unwrap().len(), 1);
+        // Nobody outside sees a draft; recipients see nothing before publishing.
+        assert!(matches!(s.notice(&r.station_clerk, id).await, Err(ServiceError::NotFound)));
+        assert!(matches!(s.notice(&r.zhao, id).await, Err(ServiceError::NotFound)));
+
+        s.submit_notice(&r.wang, id).await.unwrap();
+        let view = s.notice(&r.head, id).await.unwrap();
+        assert_eq!(view.reviewer_name.as_deref(), Some("陈部长"), "the author's head reviews by default");
+        assert!(view.can.review);
+        // The author cannot approve their own notice.
+        assert!(matches!(
+            s.review_notice(&r.wang, id, ReviewDecision::Approve, None, None).await,
+            Err(ServiceError::Forbidden)
+        ));
+        // The reviewer was told.
+        assert!(r.messages_to("head@example.org").await.iter().any(|m| m.body.contains("十一月活动台账")));
+
+        s.review_notice(&r.head, id, ReviewDecision::Approve, None, None).await.unwrap();
+        let view = s.notice(&r.wang, id).await.unwrap();
+        assert_eq!(view.status.as_str(), "published");
+        // 活动部 is the head, Wang and Zhao; the author does not receive their own notice.
+        assert_eq!(view.recipient_count, 2);
+        assert!(view.due_at.is_some());
+
+        // Zhao has it in the list and on the badge, until acknowledged.
+        assert_eq!(s.pending_notice_count(&r.zhao).await.unwrap(), 1);
+        let mine = s.my_notices(&r.zhao, true, 0).await.unwrap();
+        assert_eq!(mine.len(), 1);
+        assert_eq!(mine[0].title, "十一月活动台账");
+        s.read_notice(&r.zhao, id, "email").await.unwrap();
+        assert_eq!(s.pending_notice_count(&r.zhao).await.unwrap(), 1, "read, but not yet acknowledged");
+        s.acknowledge_notice(&r.zhao, id).await.unwrap();
+        s.acknowledge_notice(&r.zhao, id).await.unwrap();
+        assert_eq!(s.pending_notice_count(&r.zhao).await.unwrap(), 0);
+        assert_eq!(s.notice(&r.zhao, id).await.unwrap().own.unwrap().state, ReceiptState::Acknowledged);
+
+        // The author sees who read what; a recipient does not see the others.
+        let receipts = s.notice_receipts(&r.wang, id, None, None).await.unwrap();
+        assert_eq!((receipts.total, receipts.read, receipts.acknowledged), (2, 1, 1));
+        let zhao = receipts.lines.iter().find(|l| l.name == "赵丽").unwrap();
+        assert_eq!(zhao.read_via.as_deref(), Some("email"));
+        let head = receipts.lines.iter().find(|l| l.name == "陈部长").unwrap();
+        assert_eq!(head.state, ReceiptState::Unread);
+        assert!(matches!(s.notice_receipts(&r.zhao, id, None, None).await, Err(ServiceError::Forbidden)));
+        let unread = s.notice_receipts(&r.clerk, id, None, Some(ReceiptState::Unread)).await.unwrap();
+        assert_eq!(unread.lines.len(), 1, "the office sees the receipts too, filtered");
+
+        // E-mail went to each recipient once the fan-out job ran.
+        s.worker().run_due().await.unwrap();
+        assert_eq!(r.messages_to("zhao@example.org").await.len(), 1);
+        assert!(r.messages_to("wang@example.org").await.iter().all(|m| !m.body.contains("请各位同事")));
+        // No SMS for a routine notice.
+        assert!(r.messages_to("13907310004").await.is_empty());
+    }
+
+    async fn the_reviewer_sends_back_or_rejects_with_a_comment(r: Staffroom) {
+        let s = r.s();
+        let id = s.create_notice(&r.wang, &r.draft("周末加班安排", "important"), None).await.unwrap();
+        s.submit_notice(&r.wang, id).await.unwrap();
+        // Editing is closed while in review.
+        assert!(s.update_notice(&r.wang, id, &r.draft("改", "important"), 0).await.is_err());
+        let no_comment = s
+            .review_notice(&r.head, id, ReviewDecision::RequestChanges, Some("  "), None)
+            .await
+            .unwrap_err();
+        assert_eq!(field_errors(no_comment), ["comment"]);
+        s.review_notice(&r.head, id, ReviewDecision::RequestChanges, Some("请写明加班补休办法"), None)
+            .await
+            .unwrap();
+        let view = s.notice(&r.wang, id).await.unwrap();
+        assert_eq!(view.status.as_str(), "changes_requested");
+        assert!(view.can.edit);
+        assert!(r.messages_to("wang@example.org").await.iter().any(|m| m.body.contains("请写明加班补休办法")));
+        let events = s.notice_events(&r.wang, id).await.unwrap();
+        assert!(events.iter().any(|e| e.comment.as_deref() == Some("请写明加班补休办法")));
+
+        let mut fixed = r.draft("周末加班安排（含补休）", "important");
+        fixed.body = "本周六加班，下周一补休。".into();
+        s.update_notice(&r.wang, id, &fixed, view.updated_at.0).await.unwrap();
+        // A stale form (someone else saved meanwhile) saves nothing.
+        assert!(matches!(
+            s.update_notice(&r.wang, id, &fixed, view.updated_at.0).await,
+            Err(ServiceError::Conflict)
+        ));
+        s.submit_notice(&r.wang, id).await.unwrap();
+        s.review_notice(&r.head, id, ReviewDecision::Reject, Some("不需要加班"), None).await.unwrap();
+        let view = s.notice(&r.wang, id).await.unwrap();
+        assert_eq!(view.status.as_str(), "rejected");
+        assert_eq!(view.recipient_count, 0);
+        assert!(s.submit_notice(&r.wang, id).await.is_err());
+    }
+
+    async fn bad_drafts_name_their_fields_and_save_nothing(r: Staffroom) {
+        let s = r.s();
+        let mut draft = r.draft("", "someday");
+        draft.category = "memo".into();
+        draft.audience.clear();
+        draft.expires_at = Some(r.app.clock.now());
+        draft.effective_at = Some(r.app.clock.now().plus_ms(DAY_MS));
+        let e = s.create_notice(&r.wang, &draft, None).await.unwrap_err();
+        let mut fields = field_errors(e);
+        fields.sort();
+        assert_eq!(fields, ["audience", "category", "expires_at", "priority", "title"]);
+        // Naming oneself as reviewer is refused; so is an audience outside one's unit.
+        let mut own = r.draft("自审", "routine");
+        own.reviewer = Some(r.wang.actor.user_id);
+        assert_eq!(field_errors(s.create_notice(&r.wang, &own, None).await.unwrap_err()), ["reviewer"]);
+        let mut outside = r.draft("给城关镇", "routine");
+        outside.audience = vec![AudienceRule::Unit { unit: r.station }];
+        outside.unit = Some(r.station);
+        assert!(s.create_notice(&r.wang, &outside, None).await.is_err());
+        assert!(s.notices(&r.wang, NoticeListFilter::Mine, 50).await.unwrap().is_empty());
+    }
+
+    async fn long_term_notices_go_out_three_days_ahead_unless_the_director_overrides(r: Staffroom) {
+        let s = r.s();
+        let now = r.app.clock.now();
+        let mut draft = r.draft("新的考勤制度", "long_term");
+        draft.category = "policy".into();
+        draft.effective_at = Some(now.plus_ms(2 * DAY_MS));
+        let id = s.create_notice(&r.clerk, &draft, None).await.unwrap();
+        assert_eq!(field_errors(s.submit_notice(&r.clerk, id).await.unwrap_err()), ["publish_at"]);
+        // A clerk may not override.
+        draft.lead_override_reason = Some("上级要求下周一执行".into());
+        let e = s.update_notice(&r.clerk, id, &draft, s.notice(&r.clerk, id).await.unwrap().updated_at.0).await.unwrap_err();
+        assert_eq!(field_errors(e), ["lead_override_reason"]);
+        // The director, reviewing, overrides with a reason.
+        draft.lead_override_reason = None;
+        draft.effective_at = Some(now.plus_ms(4 * DAY_MS));
+        draft.publish_at = Some(now.plus_ms(2 * DAY_MS));
+        s.update_notice(&r.clerk, id, &draft, s.notice(&r.clerk, id).await.unwrap().updated_at.0).await.unwrap();
+        assert_eq!(field_errors(s.submit_notice(&r.clerk, id).await.unwrap_err()), ["publish_at"]);
+        draft.publish_at = Some(now.plus_ms(DAY_MS));
+        s.update_notice(&r.clerk, id, &draft, s.notice(&r.clerk, id).await.unwrap().updated_at.0).await.unwrap();
+        s.submit_notice(&r.clerk, id).await.unwrap();
+        assert_eq!(s.notice(&r.clerk, id).await.unwrap().reviewer_name.as_deref(), Some("周主任"));
+        // Time passes before review: the lead time is gone, so approval needs the override.
+        r.app.clock.advance_ms(2 * DAY_MS);
+        let e = s.review_notice(&r.director, id, ReviewDecision::Approve, None, None).await.unwrap_err();
+        assert_eq!(field_errors(e), ["publish_at"]);
+        s.review_notice(&r.director, id, ReviewDecision::Approve, None, Some("上级要求下周一执行"))
+            .await
+            .unwrap();
+        let view = s.notice(&r.clerk, id).await.unwrap();
+        assert_eq!(view.status.as_str(), "published");
+        assert_eq!(view.lead_override_reason.as_deref(), Some("上级要求下周一执行"));
+    }
+
+    async fn a_scheduled_notice_waits_for_its_minute(r: Staffroom) {
+        let s = r.s();
+        let mut draft = r.draft("周五例会", "routine");
+        draft.category = "meeting".into();
+        draft.publish_at = Some(r.app.clock.now().plus_ms(90 * MINUTE_MS));
+        let id = s.create_notice(&r.wang, &draft, None).await.unwrap();
+        s.submit_notice(&r.wang, id).await.unwrap();
+        s.review_notice(&r.head, id, ReviewDecision::Approve, Some("同意"), None).await.unwrap();
+        assert_eq!(s.notice(&r.wang, id).await.unwrap().status.as_str(), "scheduled");
+        r.app.clock.advance_ms(89 * MINUTE_MS);
+        r.sweep().await;
+        assert_eq!(s.pending_notice_count(&r.zhao).await.unwrap(), 0);
+        r.app.clock.advance_ms(MINUTE_MS);
+        r.sweep().await;
+        assert_eq!(s.notice(&r.wang, id).await.unwrap().status.as_str(), "published");
+        assert_eq!(s.pending_notice_count(&r.zhao).await.unwrap(), 1);
+    }
+
+    async fn unread_recipients_are_reminded_then_their_head_is_told_once(r: Staffroom) {
+        let s = r.s();
+        let id = r.publish("消防通道堵塞，今天下午清理", "urgent").await;
+        s.worker().run_due().await.unwrap();
+        // Urgent: SMS at once besides e-mail (Zhao's number is the fifth).
+        assert_eq!(r.messages_to("13907310004").await.len(), 1);
+        s.read_notice(&r.head, id, "console").await.unwrap();
+        s.acknowledge_notice(&r.head, id).await.unwrap();
+
+        r.app.clock.advance_ms(14 * MINUTE_MS);
+        assert_eq!(r.sweep().await, 0);
+        r.app.clock.advance_ms(MINUTE_MS);
+        r.sweep().await;
+        // Half-time: Zhao (unacknowledged) gets an e-mail reminder; the head does not.
+        let zhao_mail = r.messages_to("zhao@example.org").await;
+        assert_eq!(zhao_mail.len(), 2);
+        assert!(zhao_mail[0].subject.as_deref().unwrap_or_default().contains("提醒"));
+        assert_eq!(r.messages_to("head@example.org").await.iter().filter(|m| m.body.contains("提醒") || m.subject.as_deref().unwrap_or_default().contains("提醒")).count(), 0);
+        r.sweep().await;
+        assert_eq!(r.messages_to("zhao@example.org").await.len(), 2, "a reminder goes once");
+
+        r.app.clock.advance_ms(8 * MINUTE_MS);
+        r.sweep().await;
+        assert_eq!(r.messages_to("13907310004").await.len(), 2, "then by SMS");
+
+        r.app.clock.advance_ms(7 * MINUTE_MS);
+        r.sweep().await;
+        r.sweep().await;
+        let told: Vec<_> = r
+            .messages_to("head@example.org")
+            .await
+            .into_iter()
+            .filter(|m| m.body.contains("送达时限"))
+            .collect();
+        assert_eq!(told.len(), 1, "the head is told once");
+        assert!(told[0].body.contains("赵丽"));
+        assert!(!told[0].body.contains("陈部长"));
+        let events = s.notice_events(&r.wang, id).await.unwrap();
+        assert!(events.iter().any(|e| e.action == "escalated"));
+    }
+
+    async fn remind_the_unread_by_hand_at_most_every_five_minutes(r: Staffroom) {
+        let s = r.s();
+        let id = r.publish("领取工作证", "routine").await;
+        assert!(matches!(s.remind_unread(&r.zhao, id).await, Err(ServiceError::Forbidden)));
+        assert_eq!(s.remind_unread(&r.wang, id).await.unwrap(), 2);
+        assert!(matches!(
+            s.remind_unread(&r.wang, id).await,
+            Err(ServiceError::RateLimited { .. })
+        ));
+        r.app.clock.advance_ms(5 * MINUTE_MS);
+        s.read_notice(&r.zhao, id, "console").await.unwrap();
+        s.acknowledge_notice(&r.zhao, id).await.unwrap();
+        assert_eq!(s.remind_unread(&r.wang, id).await.unwrap(), 1, "only the head is left");
+    }
+
+    async fn corrections_keep_the_old_version_and_retraction_tells_everyone(r: Staffroom) {
+        let s = r.s();
+        let id = r.publish("周五下午三点开会", "important").await;
+        s.worker().run_due().await.unwrap();
+        let e = s.correct_notice(&r.wang, id, "周五下午三点开会", "请各位同事周五前把本月活动台账交到办公室。", "无").await.unwrap_err();
+        assert_eq!(field_errors(e), ["body"]);
+        s.correct_notice(&r.wang, id, "周五下午四点开会", "时间改为四点。", "时间改为四点").await.unwrap();
+        let view = s.notice(&r.zhao, id).await.unwrap();
+        assert_eq!((view.title.as_str(), view.version, view.correction_count), ("周五下午四点开会", 2, 1));
+        assert!(r.messages_to("zhao@example.org").await.iter().any(|m| m.body.contains("时间改为四点")));
+        assert!(matches!(s.correct_notice(&r.zhao, id, "x", "y", "z").await, Err(ServiceError::Forbidden)));
+
+        s.retract_notice(&r.clerk, id, "会议取消").await.unwrap();
+        assert_eq!(s.notice(&r.zhao, id).await.unwrap().status.as_str(), "retracted");
+        assert_eq!(s.pending_notice_count(&r.zhao).await.unwrap(), 0, "a retracted notice asks nothing");
+        assert!(r.messages_to("zhao@example.org").await.iter().any(|m| m.body.contains("会议取消")));
+    }
+}

@@ -1,0 +1,1053 @@
+//! Internal notices (`migrations/*/0006_notices.sql`): the notice, its versions and timeline,
+//! one row per recipient, and the anonymous staff suggestion box. The group robots and what
+//! was posted to them are in [`crate::notice_robots`].
+
+use crate::{Conn, Result};
+use domain::{TenantId, Timestamp, UserId};
+use sea_query::{Cond, Expr, ExprTrait, Iden, Order, Query, SelectStatement};
+
+#[derive(Iden, Clone, Copy)]
+pub enum Notices {
+    Table,
+    Id,
+    TenantId,
+    UnitId,
+    UnitPath,
+    AuthorId,
+    ReviewerId,
+    Title,
+    Body,
+    Category,
+    Priority,
+    RequiresAck,
+    Audience,
+    EffectiveAt,
+    ExpiresAt,
+    PublishAt,
+    Status,
+    Version,
+    LeadOverrideReason,
+    LeadOverrideBy,
+    SubmittedAt,
+    PublishedAt,
+    DueAt,
+    RetractedAt,
+    RetractReason,
+    ReminderSteps,
+    EscalatedAt,
+    ManualReminderAt,
+    NextCheckAt,
+    RecipientCount,
+    CorrectionCount,
+    SubmissionKey,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum NoticeVersions {
+    Table,
+    Id,
+    TenantId,
+    NoticeId,
+    Version,
+    Title,
+    Body,
+    ChangeNote,
+    CreatedBy,
+    CreatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum NoticeEvents {
+    Table,
+    Id,
+    TenantId,
+    NoticeId,
+    ActorId,
+    Action,
+    Comment,
+    CreatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum NoticeAttachments {
+    Table,
+    Id,
+    TenantId,
+    NoticeId,
+    FileName,
+    ContentType,
+    Size,
+    Bytes,
+    CreatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum NoticeRecipients {
+    Table,
+    TenantId,
+    NoticeId,
+    UserId,
+    DepartmentId,
+    UnitPath,
+    DeliveredAt,
+    EmailMessageId,
+    SmsMessageId,
+    ReadAt,
+    ReadVia,
+    AcknowledgedAt,
+    RemindedSteps,
+    LastRemindedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum StaffSuggestions {
+    Table,
+    Id,
+    TenantId,
+    Body,
+    ReceivedDay,
+    Answer,
+    AnsweredBy,
+    AnsweredAt,
+    CreatedAt,
+}
+
+use NoticeRecipients as R;
+use Notices as N;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct NoticeRow {
+    pub id: i64,
+    pub tenant_id: i64,
+    pub unit_id: i64,
+    pub unit_path: String,
+    pub author_id: i64,
+    pub reviewer_id: Option<i64>,
+    pub title: String,
+    pub body: String,
+    pub category: String,
+    pub priority: String,
+    pub requires_ack: bool,
+    /// JSON list of `domain::notice::AudienceRule`.
+    pub audience: String,
+    pub effective_at: Option<i64>,
+    pub expires_at: Option<i64>,
+    pub publish_at: Option<i64>,
+    pub status: String,
+    pub version: i64,
+    pub lead_override_reason: Option<String>,
+    pub lead_override_by: Option<i64>,
+    pub submitted_at: Option<i64>,
+    pub published_at: Option<i64>,
+    pub due_at: Option<i64>,
+    pub retracted_at: Option<i64>,
+    pub retract_reason: Option<String>,
+    pub reminder_steps: i64,
+    pub escalated_at: Option<i64>,
+    pub manual_reminder_at: Option<i64>,
+    pub next_check_at: Option<i64>,
+    pub recipient_count: i64,
+    pub correction_count: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+const COLUMNS: [N; 32] = [
+    N::Id,
+    N::TenantId,
+    N::UnitId,
+    N::UnitPath,
+    N::AuthorId,
+    N::ReviewerId,
+    N::Title,
+    N::Body,
+    N::Category,
+    N::Priority,
+    N::RequiresAck,
+    N::Audience,
+    N::EffectiveAt,
+    N::ExpiresAt,
+    N::PublishAt,
+    N::Status,
+    N::Version,
+    N::LeadOverrideReason,
+    N::LeadOverrideBy,
+    N::SubmittedAt,
+    N::PublishedAt,
+    N::DueAt,
+    N::RetractedAt,
+    N::RetractReason,
+    N::ReminderSteps,
+    N::EscalatedAt,
+    N::ManualReminderAt,
+    N::NextCheckAt,
+    N::RecipientCount,
+    N::CorrectionCount,
+    N::CreatedAt,
+    N::UpdatedAt,
+];
+
+/// A column of `notices` and its new value.
+pub type Set = (N, sea_query::Expr);
+
+pub async fn insert(c: &impl Conn, row: Vec<Set>) -> Result<i64> {
+    c.fetch_i64(
+        &crate::insert_into(N::Table, row)
+            .returning_col(N::Id)
+            .to_owned(),
+    )
+    .await
+}
+
+pub fn select() -> SelectStatement {
+    Query::select()
+        .columns(COLUMNS.map(|c| (N::Table, c)))
+        .from(N::Table)
+        .to_owned()
+}
+
+pub async fn find(c: &impl Conn, tenant: TenantId, id: i64) -> Result<Option<NoticeRow>> {
+    c.fetch_optional(
+        &select()
+            .and_where(Expr::col((N::Table, N::TenantId)).eq(tenant.0))
+            .and_where(Expr::col((N::Table, N::Id)).eq(id))
+            .to_owned(),
+    )
+    .await
+}
+
+pub async fn find_by_submission_key(
+    c: &impl Conn,
+    tenant: TenantId,
+    key: &str,
+) -> Result<Option<NoticeRow>> {
+    c.fetch_optional(
+        &select()
+            .and_where(Expr::col(N::TenantId).eq(tenant.0))
+            .and_where(Expr::col(N::SubmissionKey).eq(key))
+            .to_owned(),
+    )
+    .await
+}
+
+/// Applies `changes` if the notice is still `status` at `version`'s `updated_at` — i.e. nobody
+/// moved it meanwhile. Gives the rows changed: 0 means a lost race (or a double click).
+pub async fn update_if(
+    c: &impl Conn,
+    tenant: TenantId,
+    id: i64,
+    status: &str,
+    updated_at: i64,
+    changes: Vec<Set>,
+    now: Timestamp,
+) -> Result<u64> {
+    let mut stmt = Query::update()
+        .table(N::Table)
+        .value(N::UpdatedAt, std::cmp::max(now.0, updated_at + 1))
+        .and_where(Expr::col(N::TenantId).eq(tenant.0))
+        .and_where(Expr::col(N::Id).eq(id))
+        .and_where(Expr::col(N::Status).eq(status))
+        .and_where(Expr::col(N::UpdatedAt).eq(updated_at))
+        .to_owned();
+    for (column, value) in changes {
+        stmt.value(column, value);
+    }
+    c.execute(&stmt).await
+}
+
+/// Runs a list query built by the caller from [`select`].
+pub async fn list(c: &impl Conn, stmt: &SelectStatement) -> Result<Vec<NoticeRow>> {
+    c.fetch_all(stmt).await
+}
+
+/// `unit_path` lies in one of `paths`' subtrees (paths hold only digits and slashes).
+pub fn within(paths: &[String]) -> Cond {
+    paths.iter().fold(Cond::any(), |cond, p| {
+        cond.add(Expr::col((N::Table, N::UnitPath)).like(format!("{p}%")))
+    })
+}
+
+/// Notices whose publishing, reminder or escalation is due, oldest first.
+pub async fn due_for_check(c: &impl Conn, now: Timestamp, limit: u64) -> Result<Vec<NoticeRow>> {
+    c.fetch_all(
+        &select()
+            .and_where(Expr::col(N::NextCheckAt).lte(now.0))
+            .order_by(N::NextCheckAt, Order::Asc)
+            .limit(limit)
+            .to_owned(),
+    )
+    .await
+}
+
+// ---- Versions and the timeline ------------------------------------------------------------
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct VersionRow {
+    pub version: i64,
+    pub title: String,
+    pub body: String,
+    pub change_note: Option<String>,
+    pub created_by: Option<i64>,
+    pub created_at: i64,
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_version(
+    c: &impl Conn,
+    tenant: TenantId,
+    notice: i64,
+    version: i64,
+    title: &str,
+    body: &str,
+    change_note: Option<&str>,
+    by: Option<UserId>,
+    at: Timestamp,
+) -> Result<u64> {
+    use NoticeVersions as V;
+    c.execute(&crate::insert_into(
+        V::Table,
+        vec![
+            (V::TenantId, tenant.0.into()),
+            (V::NoticeId, notice.into()),
+            (V::Version, version.into()),
+            (V::Title, title.into()),
+            (V::Body, body.into()),
+            (V::ChangeNote, change_note.into()),
+            (V::CreatedBy, by.map(|u| u.0).into()),
+            (V::CreatedAt, at.0.into()),
+        ],
+    ))
+    .await
+}
+
+/// Earlier versions of a published notice, newest first.
+pub async fn versions(c: &impl Conn, tenant: TenantId, notice: i64) -> Result<Vec<VersionRow>> {
+    use NoticeVersions as V;
+    c.fetch_all(
+        &Query::select()
+            .columns([
+                V::Version,
+                V::Title,
+                V::Body,
+                V::ChangeNote,
+                V::CreatedBy,
+                V::CreatedAt,
+            ])
+            .from(V::Table)
+            .and_where(Expr::col(V::TenantId).eq(tenant.0))
+            .and_where(Expr::col(V::NoticeId).eq(notice))
+            .order_by(V::Version, Order::Desc)
+            .to_owned(),
+    )
+    .await
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct EventRow {
+    pub id: i64,
+    pub actor_id: Option<i64>,
+    pub actor_name: Option<String>,
+    pub action: String,
+    pub comment: Option<String>,
+    pub created_at: i64,
+}
+
+pub async fn insert_event(
+    c: &impl Conn,
+    tenant: TenantId,
+    notice: i64,
+    actor: Option<UserId>,
+    action: &str,
+    comment: Option<&str>,
+    at: Timestamp,
+) -> Result<u64> {
+    use NoticeEvents as E;
+    c.execute(&crate::insert_into(
+        E::Table,
+        vec![
+            (E::TenantId, tenant.0.into()),
+            (E::NoticeId, notice.into()),
+            (E::ActorId, actor.map(|u| u.0).into()),
+            (E::Action, action.into()),
+            (E::Comment, comment.into()),
+            (E::CreatedAt, at.0.into()),
+        ],
+    ))
+    .await
+}
+
+/// The notice's timeline, oldest first, with the names of who acted.
+pub async fn events(c: &impl Conn, tenant: TenantId, notice: i64) -> Result<Vec<EventRow>> {
+    use crate::schema::Users as U;
+    use NoticeEvents as E;
+    c.fetch_all(
+        &Query::select()
+            .columns([
+                (E::Table, E::Id),
+                (E::Table, E::ActorId),
+                (E::Table, E::Action),
+                (E::Table, E::Comment),
+                (E::Table, E::CreatedAt),
+            ])
+            .expr_as(Expr::col((U::Table, U::DisplayName)), "actor_name")
+            .from(E::Table)
+            .left_join(
+                U::Table,
+                Expr::col((U::Table, U::Id)).equals((E::Table, E::ActorId)),
+            )
+            .and_where(Expr::col((E::Table, E::TenantId)).eq(tenant.0))
+            .and_where(Expr::col((E::Table, E::NoticeId)).eq(notice))
+            .order_by((E::Table, E::Id), Order::Asc)
+            .to_owned(),
+    )
+    .await
+}
+
+// ---- Attachments ----------------------------------------------------------------------------
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AttachmentRow {
+    pub id: i64,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: i64,
+}
+
+pub async fn insert_attachment(
+    c: &impl Conn,
+    tenant: TenantId,
+    notice: i64,
+    file_name: &str,
+    content_type: &str,
+    bytes: &[u8],
+    at: Timestamp,
+) -> Result<i64> {
+    use NoticeAttachments as A;
+    c.fetch_i64(
+        &crate::insert_into(
+            A::Table,
+            vec![
+                (A::TenantId, tenant.0.into()),
+                (A::NoticeId, notice.into()),
+                (A::FileName, file_name.into()),
+                (A::ContentType, content_type.into()),
+                (A::Size, (bytes.len() as i64).into()),
+                (A::Bytes, bytes.to_vec().into()),
+                (A::CreatedAt, at.0.into()),
+            ],
+        )
+        .returning_col(A::Id)
+        .to_owned(),
+    )
+    .await
+}
+
+pub async fn attachments(
+    c: &impl Conn,
+    tenant: TenantId,
+    notice: i64,
+) -> Result<Vec<AttachmentRow>> {
+    use NoticeAttachments as A;
+    c.fetch_all(
+        &Query::select()
+            .columns([A::Id, A::FileName, A::ContentType, A::Size])
+            .from(A::Table)
+            .and_where(Expr::col(A::TenantId).eq(tenant.0))
+            .and_where(Expr::col(A::NoticeId).eq(notice))
+            .order_by(A::Id, Order::Asc)
+            .to_owned(),
+    )
+    .await
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AttachmentFile {
+    pub notice_id: i64,
+    pub file_name: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+pub async fn attachment_file(
+    c: &impl Conn,
+    tenant: TenantId,
+    id: i64,
+) -> Result<Option<AttachmentFile>> {
+    use NoticeAttachments as A;
+    c.fetch_optional(
+        &Query::select()
+            .columns([A::NoticeId, A::FileName, A::ContentType, A::Bytes])
+            .from(A::Table)
+            .and_where(Expr::col(A::TenantId).eq(tenant.0))
+            .and_where(Expr::col(A::Id).eq(id))
+            .to_owned(),
+    )
+    .await
+}
+
+pub async fn delete_attachment(
+    c: &impl Conn,
+    tenant: TenantId,
+    notice: i64,
+    id: i64,
+) -> Result<u64> {
+    use NoticeAttachments as A;
+    c.execute(
+        &Query::delete()
+            .from_table(A::Table)
+            .and_where(Expr::col(A::TenantId).eq(tenant.0))
+            .and_where(Expr::col(A::NoticeId).eq(notice))
+            .and_where(Expr::col(A::Id).eq(id))
+            .to_owned(),
+    )
+    .await
+}
+
+// ---- Recipients -----------------------------------------------------------------------------
+
+/// One named recipient, frozen when the notice is published.
+#[derive(Debug, Clone)]
+pub struct NewRecipient {
+    pub user: i64,
+    pub department: Option<i64>,
+    pub unit_path: String,
+}
+
+/// Rows per INSERT: 5 values each stays far below both engines' parameter limits.
+const RECIPIENT_BATCH: usize = 1000;
+
+/// Writes the recipients in batches; someone already there (a retried publish) is skipped.
+pub async fn insert_recipients(
+    c: &impl Conn,
+    tenant: TenantId,
+    notice: i64,
+    recipients: &[NewRecipient],
+    delivered_at: Timestamp,
+) -> Result<u64> {
+    let mut written = 0;
+    for chunk in recipients.chunks(RECIPIENT_BATCH) {
+        let mut stmt = Query::insert()
+            .into_table(R::Table)
+            .columns([
+                R::TenantId,
+                R::NoticeId,
+                R::UserId,
+                R::DepartmentId,
+                R::UnitPath,
+                R::DeliveredAt,
+            ])
+            .on_conflict(
+                sea_query::OnConflict::columns([R::NoticeId, R::UserId])
+                    .do_nothing()
+                    .to_owned(),
+            )
+            .to_owned();
+        for r in chunk {
+            stmt.values_panic([
+                tenant.0.into(),
+                notice.into(),
+                r.user.into(),
+                r.department.into(),
+                r.unit_path.clone().into(),
+                delivered_at.0.into(),
+            ]);
+        }
+        written += c.execute(&stmt).await?;
+    }
+    Ok(written)
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RecipientRow {
+    pub user_id: i64,
+    pub display_name: String,
+    pub email: Option<String>,
+    pub mobile: Option<String>,
+    pub department_id: Option<i64>,
+    pub department_name: Option<String>,
+    pub delivered_at: i64,
+    pub email_message_id: Option<i64>,
+    pub email_status: Option<String>,
+    pub email_sent_at: Option<i64>,
+    pub email_error: Option<String>,
+    pub sms_message_id: Option<i64>,
+    pub sms_status: Option<String>,
+    pub sms_sent_at: Option<i64>,
+    pub sms_error: Option<String>,
+    pub read_at: Option<i64>,
+    pub read_via: Option<String>,
+    pub acknowledged_at: Option<i64>,
+    pub reminded_steps: i64,
+    pub last_reminded_at: Option<i64>,
+}
+
+/// Which recipients [`recipients`] lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecipientFilter {
+    All,
+    /// Not read yet.
+    Unread,
+    /// Not acknowledged yet.
+    Unacknowledged,
+}
+
+/// A notice's recipients with their names, departments and per-channel delivery (from the
+/// outbox), ordered by department then name.
+pub async fn recipients(
+    c: &impl Conn,
+    tenant: TenantId,
+    notice: i64,
+    department: Option<i64>,
+    filter: RecipientFilter,
+) -> Result<Vec<RecipientRow>> {
+    use crate::schema::{Departments as D, Outbox as O, Users as U};
+    let email = sea_query::Alias::new("em");
+    let sms = sea_query::Alias::new("sm");
+    let mut stmt = Query::select()
+        .columns([
+            (R::Table, R::UserId),
+            (R::Table, R::DepartmentId),
+            (R::Table, R::DeliveredAt),
+            (R::Table, R::EmailMessageId),
+            (R::Table, R::SmsMessageId),
+            (R::Table, R::ReadAt),
+            (R::Table, R::ReadVia),
+            (R::Table, R::AcknowledgedAt),
+            (R::Table, R::RemindedSteps),
+            (R::Table, R::LastRemindedAt),
+        ])
+        .columns([
+            (U::Table, U::DisplayName),
+            (U::Table, U::Email),
+            (U::Table, U::Mobile),
+        ])
+        .expr_as(Expr::col((D::Table, D::Name)), "department_name")
+        .expr_as(Expr::col((email.clone(), O::Status)), "email_status")
+        .expr_as(Expr::col((email.clone(), O::SentAt)), "email_sent_at")
+        .expr_as(Expr::col((email.clone(), O::LastError)), "email_error")
+        .expr_as(Expr::col((sms.clone(), O::Status)), "sms_status")
+        .expr_as(Expr::col((sms.clone(), O::SentAt)), "sms_sent_at")
+        .expr_as(Expr::col((sms.clone(), O::LastError)), "sms_error")
+        .from(R::Table)
+        .inner_join(
+            U::Table,
+            Expr::col((U::Table, U::Id)).equals((R::Table, R::UserId)),
+        )
+        .left_join(
+            D::Table,
+            Expr::col((D::Table, D::Id)).equals((R::Table, R::DepartmentId)),
+        )
+        .join_as(
+            sea_query::JoinType::LeftJoin,
+            O::Table,
+            email.clone(),
+            Expr::col((email.clone(), O::Id)).equals((R::Table, R::EmailMessageId)),
+        )
+        .join_as(
+            sea_query::JoinType::LeftJoin,
+            O::Table,
+            sms.clone(),
+            Expr::col((sms.clone(), O::Id)).equals((R::Table, R::SmsMessageId)),
+        )
+        .and_where(Expr::col((R::Table, R::TenantId)).eq(tenant.0))
+        .and_where(Expr::col((R::Table, R::NoticeId)).eq(notice))
+        .order_by((D::Table, D::Name), Order::Asc)
+        .order_by((U::Table, U::DisplayName), Order::Asc)
+        .order_by((R::Table, R::UserId), Order::Asc)
+        .to_owned();
+    if let Some(d) = department {
+        stmt.and_where(Expr::col((R::Table, R::DepartmentId)).eq(d));
+    }
+    match filter {
+        RecipientFilter::All => {}
+        RecipientFilter::Unread => {
+            stmt.and_where(Expr::col((R::Table, R::ReadAt)).is_null());
+        }
+        RecipientFilter::Unacknowledged => {
+            stmt.and_where(Expr::col((R::Table, R::AcknowledgedAt)).is_null());
+        }
+    }
+    c.fetch_all(&stmt).await
+}
+
+/// One recipient's own row: is this staff member a recipient, and where do they stand.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OwnReceipt {
+    pub delivered_at: i64,
+    pub read_at: Option<i64>,
+    pub acknowledged_at: Option<i64>,
+}
+
+pub async fn own_receipt(
+    c: &impl Conn,
+    tenant: TenantId,
+    notice: i64,
+    user: UserId,
+) -> Result<Option<OwnReceipt>> {
+    c.fetch_optional(
+        &Query::select()
+            .columns([R::DeliveredAt, R::ReadAt, R::AcknowledgedAt])
+            .from(R::Table)
+            .and_where(Expr::col(R::TenantId).eq(tenant.0))
+            .and_where(Expr::col(R::NoticeId).eq(notice))
+            .and_where(Expr::col(R::UserId).eq(user.0))
+            .to_owned(),
+    )
+    .await
+}
+
+/// Records the first reading; later readings change nothing. Gives 1 when this was the first.
+pub async fn mark_read(
+    c: &impl Conn,
+    tenant: TenantId,
+    notice: i64,
+    user: UserId,
+    via: &str,
+    at: Timestamp,
+) -> Result<u64> {
+    c.execute(
+        &Query::update()
+            .table(R::Table)
+            .value(R::ReadAt, at.0)
+            .value(R::ReadVia, via)
+            .and_where(Expr::col(R::TenantId).eq(tenant.0))
+            .and_where(Expr::col(R::NoticeId).eq(notice))
+            .and_where(Expr::col(R::UserId).eq(user.0))
+            .and_where(Expr::col(R::ReadAt).is_null())
+            .to_owned(),
+    )
+    .await
+}
+
+/// Records the acknowledgement (and the reading, if it was not recorded); once only.
+pub async fn acknowledge(
+    c: &impl Conn,
+    tenant: TenantId,
+    notice: i64,
+    user: UserId,
+    at: Timestamp,
+) -> Result<u64> {
+    let changed = c
+        .execute(
+            &Query::update()
+                .table(R::Table)
+                .value(R::AcknowledgedAt, at.0)
+                .and_where(Expr::col(R::TenantId).eq(tenant.0))
+                .and_where(Expr::col(R::NoticeId).eq(notice))
+                .and_where(Expr::col(R::UserId).eq(user.0))
+                .and_where(Expr::col(R::AcknowledgedAt).is_null())
+                .to_owned(),
+        )
+        .await?;
+    mark_read(c, tenant, notice, user, "acknowledge", at).await?;
+    Ok(changed)
+}
+
+/// Records which outbox message carries the notice (or its latest reminder) to a recipient.
+pub async fn set_message(
+    c: &impl Conn,
+    tenant: TenantId,
+    notice: i64,
+    user: i64,
+    sms: bool,
+    message: i64,
+) -> Result<u64> {
+    let column = if sms {
+        R::SmsMessageId
+    } else {
+        R::EmailMessageId
+    };
+    c.execute(
+        &Query::update()
+            .table(R::Table)
+            .value(column, message)
+            .and_where(Expr::col(R::TenantId).eq(tenant.0))
+            .and_where(Expr::col(R::NoticeId).eq(notice))
+            .and_where(Expr::col(R::UserId).eq(user))
+            .to_owned(),
+    )
+    .await
+}
+
+/// Marks that the recipients in `users` got reminder `step`.
+pub async fn mark_reminded(
+    c: &impl Conn,
+    tenant: TenantId,
+    notice: i64,
+    users: &[i64],
+    step: i64,
+    at: Timestamp,
+) -> Result<u64> {
+    let mut changed = 0;
+    for chunk in users.chunks(RECIPIENT_BATCH) {
+        changed += c
+            .execute(
+                &Query::update()
+                    .table(R::Table)
+                    .value(R::RemindedSteps, step)
+                    .value(R::LastRemindedAt, at.0)
+                    .and_where(Expr::col(R::TenantId).eq(tenant.0))
+                    .and_where(Expr::col(R::NoticeId).eq(notice))
+                    .and_where(Expr::col(R::UserId).is_in(chunk.iter().copied()))
+                    .to_owned(),
+            )
+            .await?;
+    }
+    Ok(changed)
+}
+
+/// How many recipients read and acknowledged a notice.
+#[derive(Debug, Clone, Copy, Default, sqlx::FromRow)]
+pub struct ReceiptCounts {
+    pub total: i64,
+    pub read: i64,
+    pub acknowledged: i64,
+}
+
+pub async fn receipt_counts(c: &impl Conn, tenant: TenantId, notice: i64) -> Result<ReceiptCounts> {
+    c.fetch_one(
+        &Query::select()
+            .expr_as(Expr::col(R::UserId).count(), "total")
+            .expr_as(Expr::col(R::ReadAt).count(), "read")
+            .expr_as(Expr::col(R::AcknowledgedAt).count(), "acknowledged")
+            .from(R::Table)
+            .and_where(Expr::col(R::TenantId).eq(tenant.0))
+            .and_where(Expr::col(R::NoticeId).eq(notice))
+            .to_owned(),
+    )
+    .await
+}
+
+/// A notice as one recipient sees it in their list.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct InboxRow {
+    pub id: i64,
+    pub title: String,
+    pub category: String,
+    pub priority: String,
+    pub requires_ack: bool,
+    pub status: String,
+    pub version: i64,
+    pub published_at: Option<i64>,
+    pub expires_at: Option<i64>,
+    pub read_at: Option<i64>,
+    pub acknowledged_at: Option<i64>,
+}
+
+/// The notices sent to `user`, newest first; `unread_only` for the badge's list.
+pub async fn inbox(
+    c: &impl Conn,
+    tenant: TenantId,
+    user: UserId,
+    unread_only: bool,
+    limit: u64,
+    offset: u64,
+) -> Result<Vec<InboxRow>> {
+    let mut stmt = Query::select()
+        .columns([
+            (N::Table, N::Id),
+            (N::Table, N::Title),
+            (N::Table, N::Category),
+            (N::Table, N::Priority),
+            (N::Table, N::RequiresAck),
+            (N::Table, N::Status),
+            (N::Table, N::Version),
+            (N::Table, N::PublishedAt),
+            (N::Table, N::ExpiresAt),
+        ])
+        .columns([(R::Table, R::ReadAt), (R::Table, R::AcknowledgedAt)])
+        .from(R::Table)
+        .inner_join(
+            N::Table,
+            Expr::col((N::Table, N::Id)).equals((R::Table, R::NoticeId)),
+        )
+        .and_where(Expr::col((R::Table, R::TenantId)).eq(tenant.0))
+        .and_where(Expr::col((R::Table, R::UserId)).eq(user.0))
+        .order_by((R::Table, R::NoticeId), Order::Desc)
+        .limit(limit)
+        .offset(offset)
+        .to_owned();
+    if unread_only {
+        stmt.cond_where(unread_cond());
+    }
+    c.fetch_all(&stmt).await
+}
+
+/// Still asking for this recipient's attention: unread, or read but not acknowledged where
+/// an acknowledgement is required — and not retracted.
+fn unread_cond() -> Cond {
+    Cond::all()
+        .add(Expr::col((N::Table, N::Status)).eq("published"))
+        .add(
+            Cond::any()
+                .add(Expr::col((R::Table, R::ReadAt)).is_null())
+                .add(
+                    Cond::all()
+                        .add(Expr::col((N::Table, N::RequiresAck)).eq(true))
+                        .add(Expr::col((R::Table, R::AcknowledgedAt)).is_null()),
+                ),
+        )
+}
+
+/// The number on the console's badge.
+pub async fn unread_count(c: &impl Conn, tenant: TenantId, user: UserId) -> Result<i64> {
+    c.fetch_i64(
+        &Query::select()
+            .expr(Expr::col((R::Table, R::UserId)).count())
+            .from(R::Table)
+            .inner_join(
+                N::Table,
+                Expr::col((N::Table, N::Id)).equals((R::Table, R::NoticeId)),
+            )
+            .and_where(Expr::col((R::Table, R::TenantId)).eq(tenant.0))
+            .and_where(Expr::col((R::Table, R::UserId)).eq(user.0))
+            .cond_where(unread_cond())
+            .to_owned(),
+    )
+    .await
+}
+
+/// One recipient's timings, for the monthly spot-check.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TimingRow {
+    pub notice_id: i64,
+    pub priority: String,
+    pub requires_ack: bool,
+    pub published_at: i64,
+    pub due_at: Option<i64>,
+    pub read_at: Option<i64>,
+    pub acknowledged_at: Option<i64>,
+    pub email_status: Option<String>,
+    pub sms_status: Option<String>,
+}
+
+/// Every recipient of the notices published in `[from, to)` within `paths`.
+pub async fn timings(
+    c: &impl Conn,
+    tenant: TenantId,
+    paths: &[String],
+    from: Timestamp,
+    to: Timestamp,
+) -> Result<Vec<TimingRow>> {
+    use crate::schema::Outbox as O;
+    let email = sea_query::Alias::new("em");
+    let sms = sea_query::Alias::new("sm");
+    c.fetch_all(
+        &Query::select()
+            .columns([
+                (N::Table, N::Priority),
+                (N::Table, N::RequiresAck),
+                (N::Table, N::PublishedAt),
+                (N::Table, N::DueAt),
+            ])
+            .columns([
+                (R::Table, R::NoticeId),
+                (R::Table, R::ReadAt),
+                (R::Table, R::AcknowledgedAt),
+            ])
+            .expr_as(Expr::col((email.clone(), O::Status)), "email_status")
+            .expr_as(Expr::col((sms.clone(), O::Status)), "sms_status")
+            .from(R::Table)
+            .inner_join(
+                N::Table,
+                Expr::col((N::Table, N::Id)).equals((R::Table, R::NoticeId)),
+            )
+            .join_as(
+                sea_query::JoinType::LeftJoin,
+                O::Table,
+                email.clone(),
+                Expr::col((email.clone(), O::Id)).equals((R::Table, R::EmailMessageId)),
+            )
+            .join_as(
+                sea_query::JoinType::LeftJoin,
+                O::Table,
+                sms.clone(),
+                Expr::col((sms.clone(), O::Id)).equals((R::Table, R::SmsMessageId)),
+            )
+            .and_where(Expr::col((N::Table, N::TenantId)).eq(tenant.0))
+            .and_where(Expr::col((N::Table, N::PublishedAt)).gte(from.0))
+            .and_where(Expr::col((N::Table, N::PublishedAt)).lt(to.0))
+            .cond_where(within(paths))
+            .to_owned(),
+    )
+    .await
+}
+
+// ---- The anonymous staff suggestion box ------------------------------------------------------
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SuggestionRow {
+    pub id: i64,
+    pub body: String,
+    pub received_day: i64,
+    pub answer: Option<String>,
+    pub answered_at: Option<i64>,
+}
+
+/// Stores a suggestion with nothing that could tell who sent it: the caller passes the day
+/// (midnight, local time) and no more; `created_at` is that day too.
+pub async fn insert_suggestion(
+    c: &impl Conn,
+    tenant: TenantId,
+    body: &str,
+    day: Timestamp,
+) -> Result<u64> {
+    use StaffSuggestions as S;
+    c.execute(&crate::insert_into(
+        S::Table,
+        vec![
+            (S::TenantId, tenant.0.into()),
+            (S::Body, body.into()),
+            (S::ReceivedDay, day.0.into()),
+            (S::CreatedAt, day.0.into()),
+        ],
+    ))
+    .await
+}
+
+/// Suggestions received in `[from, to)`, newest day first. The order within a day says
+/// nothing about who came first: ids are not shown and rows of one day sort by text.
+pub async fn suggestions(
+    c: &impl Conn,
+    tenant: TenantId,
+    from: Timestamp,
+    to: Timestamp,
+) -> Result<Vec<SuggestionRow>> {
+    use StaffSuggestions as S;
+    c.fetch_all(
+        &Query::select()
+            .columns([S::Id, S::Body, S::ReceivedDay, S::Answer, S::AnsweredAt])
+            .from(S::Table)
+            .and_where(Expr::col(S::TenantId).eq(tenant.0))
+            .and_where(Expr::col(S::ReceivedDay).gte(from.0))
+            .and_where(Expr::col(S::ReceivedDay).lt(to.0))
+            .order_by(S::ReceivedDay, Order::Desc)
+            .order_by(S::Body, Order::Asc)
+            .to_owned(),
+    )
+    .await
+}
+
+pub async fn answer_suggestion(
+    c: &impl Conn,
+    tenant: TenantId,
+    id: i64,
+    answer: &str,
+    by: UserId,
+    at: Timestamp,
+) -> Result<u64> {
+    use StaffSuggestions as S;
+    c.execute(
+        &Query::update()
+            .table(S::Table)
+            .value(S::Answer, answer)
+            .value(S::AnsweredBy, by.0)
+            .value(S::AnsweredAt, at.0)
+            .and_where(Expr::col(S::TenantId).eq(tenant.0))
+            .and_where(Expr::col(S::Id).eq(id))
+            .to_owned(),
+    )
+    .await
+}
