@@ -163,7 +163,7 @@ fn mask_one(kind: PiiKind, text: &str) -> String {
         }
         PiiKind::ResidentId => mask_digits(text, true, |i| i < 4 || i >= n.saturating_sub(4)),
         PiiKind::BankCard => mask_digits(text, false, |i| i >= n.saturating_sub(4)),
-        PiiKind::Address => mask_digits(text, false, |_| false),
+        PiiKind::Address => address::mask(text),
         PiiKind::Email => email::mask(text),
         PiiKind::Name => names::mask(text),
     }

@@ -1,12 +1,25 @@
-//! Personal names, only where the context says one is there: after `我叫`, `我是`, `本人`,
-//! `联系人`, `姓名`, or before `先生`, `女士`, `老师`.
+//! Personal names, only where the context says one is there:
+//! - after an introduction: `我叫`, `我是`, `本人`, `联系人`, `姓名`, `户名`, optionally followed
+//!   by `：`, `是` or `叫` (`联系人是许诺`, `本人叫彭淑华`);
+//! - after `叫` or `名字` said of a person: `孩子叫`, `我女儿叫`, `老人叫`, `有个叫…的`,
+//!   `孩子名字叫`, `老人的名字是`;
+//! - right after a role: `家长：林芳`, `学员王小明`, `村民韩磊`, `我家孩子王子涵`;
+//! - at a signature: `——李建国`, `-- 张伟`, `——村民 韩磊`;
+//! - before a title, when the full name is written: `李梅老师`, `刘建华馆长`.
 //!
-//! Chinese has no spaces, so a name's end is guessed: it must start with a common surname, be
-//! two or three characters (three or four with a compound surname), and be followed by
-//! punctuation, a non-Han character, the end, or a word that usually follows a name in a
-//! message (`电话`, `手机`, `今年` …). Characters that rarely appear in given names but often
-//! after a surname-like character (`我是周末来的`, `我是高中生`, `我是江苏人`) rule a guess out.
+//! A surname alone is never reported, with a title or without (`彭老师`, `姓孙的`, `王女士`),
+//! nor a nickname (`小周`, `老黄`): the README of the data counts those as forms of address.
+//!
+//! Chinese has no spaces, so a name's end is guessed: it starts with a common surname, has one
+//! or two more characters (after a compound surname too), and must be followed by the end,
+//! a non-Han character, or a word that usually follows a name in a message (`电话`, `今年`,
+//! `的妈妈`, `想`). Where both lengths fit, the one followed by the more telling word wins
+//! (`李明住在` is `李明`, not `李明住`), and on a tie the longer, as most names have three
+//! characters. Characters that never or rarely end a given name (`的`, `们`, `村`, `师`) and a
+//! list of everyday words that start with a surname (`马上`, `高中`, `顾客`) rule guesses out.
 
+use std::collections::HashSet;
+use std::ops::Range;
 use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, MatchKind};
@@ -20,65 +33,556 @@ const SURNAMES: &str = "张王李赵刘陈杨黄周吴徐孙胡朱高林何郭�
 曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万\
 段雷钱汤尹黎易常武乔贺赖龚文庞樊兰殷施陶洪翟颜倪严牛温季俞章鲁葛伍韦申尤毕聂焦柳邢骆岳齐梅莫庄辛管\
 祝左涂谷祁舒耿詹苗凌费纪靳盛童欧甄项裴卫鲍霍翁甘包柏宁柯阮桂柴华冉房戚滕臧褚娄穆燕郎冀姬屠栾郁蒙喻\
-窦迟卓艾蓝巩仲虞卞佟匡鞠岑胥蔺阳";
+窦迟卓艾蓝巩仲虞卞佟匡鞠岑胥蔺阳简饶付向关闫覃尚邝谌冷晏吉荣景官凤麦农池单宫封曲";
 
 const COMPOUND_SURNAMES: &[&str] = &[
     "欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "慕容", "令狐", "司徒", "夏侯", "尉迟", "长孙",
     "公孙", "宇文", "轩辕", "端木", "独孤", "南宫", "西门", "百里", "呼延", "澹台", "闻人", "申屠",
 ];
 
+/// The most frequent surnames: a title reading whose given name would be one of these (`任李`
+/// in `班主任李老师`, `谢王` in `感谢王老师`) is a word ending in a surname before a bare one.
+const TOP_SURNAMES: &str = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾";
+
 /// Never in a given name as people are named today; mostly function words.
-const NEVER_GIVEN: &str =
-    "的了是在这那也都就不你我他她它们说想要会能有没对和第某家末很太最吗呢吧啊呀哦嗯个人";
+const NEVER_GIVEN: &str = "的了是在这那也都就不你我他她它们说想要吗呢吧啊呀哦嗯个第某很太最末得着";
 
 /// Rarely the last character of a name, often the end of a word that starts like one.
-const NEVER_LAST: &str = "民员者队组班届级年月日天号客子手区市县镇乡村省州路街爷奶妈爸叔姨哥姐弟妹总工局长\
-师傅生士学友众老小大业店馆厅室院校方面边";
+const NEVER_LAST: &str = "员者队组班届级年月日天号客子手区市县镇乡村省州路街爷奶妈爸叔姨哥姐弟妹嫂婶伯婆毑\
+总工局长师傅生士学友众老小大业店馆厅室院校方面边家人住和有会能对没里外上下前后去来过到戏";
 
-/// Words that usually come right after a name in a message.
-const AFTER_NAME: &[&str] = &[
-    "电话",
-    "手机",
-    "联系",
-    "微信",
-    "邮箱",
-    "身份证",
-    "家住",
-    "住在",
-    "住址",
-    "今年",
-    "来自",
-    "年龄",
-    "性别",
-    "地址",
-    "女士",
-    "先生",
-    "老师",
-    "同志",
+/// Everyday words that begin with a surname and could sit where a name is expected (`我是马上
+/// 要退休的人`, `孩子高兴`, `我是顾客，`); never reported as names.
+const NOT_NAMES: &[&str] = &[
+    "马上",
+    "马路",
+    "高中",
+    "高一",
+    "高二",
+    "高三",
+    "高兴",
+    "高龄",
+    "高手",
+    "高考",
+    "高级",
+    "高楼",
+    "方便",
+    "方法",
+    "方向",
+    "方式",
+    "周末",
+    "周边",
+    "周围",
+    "周岁",
+    "常客",
+    "常常",
+    "常规",
+    "常务",
+    "金牌",
+    "金额",
+    "金色",
+    "文化",
+    "文艺",
+    "文盲",
+    "文明",
+    "文字",
+    "文件",
+    "文学",
+    "万一",
+    "白天",
+    "白领",
+    "白色",
+    "石匠",
+    "石头",
+    "林业",
+    "于是",
+    "黄牛",
+    "黄昏",
+    "黄色",
+    "武警",
+    "武术",
+    "华侨",
+    "华人",
+    "房东",
+    "房客",
+    "房子",
+    "房间",
+    "房租",
+    "包工头",
+    "包子",
+    "包装",
+    "毕业",
+    "毕竟",
+    "卫生",
+    "卫星",
+    "龙舟",
+    "龙灯",
+    "龙套",
+    "雷锋",
+    "雷雨",
+    "钱包",
+    "汤圆",
+    "管理",
+    "管道",
+    "祝福",
+    "祝贺",
+    "舒服",
+    "舒适",
+    "温柔",
+    "温度",
+    "温馨",
+    "温暖",
+    "齐全",
+    "齐心",
+    "宁愿",
+    "宁静",
+    "施工",
+    "申请",
+    "甘心",
+    "尤其",
+    "毛病",
+    "毛笔",
+    "左右",
+    "左边",
+    "苗子",
+    "凌晨",
+    "费用",
+    "费心",
+    "纪念",
+    "纪律",
+    "盛情",
+    "盛大",
+    "项目",
+    "童年",
+    "童话",
+    "严重",
+    "严格",
+    "严肃",
+    "江湖",
+    "江南",
+    "江边",
+    "何必",
+    "何况",
+    "任何",
+    "任务",
+    "余下",
+    "杜绝",
+    "夏天",
+    "夏季",
+    "程序",
+    "许多",
+    "许久",
+    "许可",
+    "曾经",
+    "叶子",
+    "钟点",
+    "钟头",
+    "田里",
+    "田间",
+    "范围",
+    "熊孩子",
+    "陆续",
+    "康复",
+    "秦腔",
+    "顾客",
+    "顾问",
+    "黎明",
+    "易懂",
+    "乔迁",
+    "兰花",
+    "陶瓷",
+    "洪水",
+    "颜色",
+    "牛奶",
+    "季节",
+    "章程",
+    "焦急",
+    "焦点",
+    "柳树",
+    "骆驼",
+    "梅花",
+    "莫名",
+    "庄稼",
+    "辛苦",
+    "谷子",
+    "燕子",
+    "郁闷",
+    "迟到",
+    "卓越",
+    "蓝色",
+    "蓝天",
+    "阳光",
+    "阳台",
+    "柴火",
+    "桂花",
+    "谢谢",
+    "感谢",
+    "车子",
+    "车站",
+    "简单",
+    "简直",
+    "白痴",
+    "饶了",
+    "戴着",
+    "贺卡",
+    "段落",
+    "易拉罐",
+    "胡乱",
+    "胡同",
+    "孔子",
+    "宋体",
+    "史上",
+    "关于",
+    "关心",
+    "关注",
+    "关门",
+    "荣誉",
+    "景点",
+    "官方",
+    "农民",
+    "农村",
+    "连续",
+    "单独",
+    "宫殿",
+    "封面",
+    "曲子",
+    "吉祥",
+    "冷清",
+    "池塘",
+    "凤凰",
+    "麦子",
+    "向来",
+    "向上",
+    "陶艺",
+    "田径",
+    "向导",
+    "东方",
+    "欧洲",
+    "上官",
+    "司机",
+    "单位",
+    "车间",
+    "伍的",
 ];
 
-/// Characters that can stand right before `王老师` without being part of the name.
-const BEFORE_TITLED: &str = "的位找给跟是请问向对被让叫由及与同名个和称喊";
+/// Words that usually come right after a name, each with how much it tells: a field of a form
+/// (`电话`, `今年`) or a relation (`的妈妈`) tells more than a verb (`想`, `在`).
+const AFTER_NAME: &[(&str, u8)] = &[
+    ("电话", 2),
+    ("手机", 2),
+    ("联系", 2),
+    ("微信", 2),
+    ("邮箱", 2),
+    ("身份证", 2),
+    ("家住", 2),
+    ("住在", 2),
+    ("住址", 2),
+    ("现住", 2),
+    ("今年", 2),
+    ("现年", 2),
+    ("来自", 2),
+    ("年龄", 2),
+    ("性别", 2),
+    ("地址", 2),
+    ("女士", 2),
+    ("先生", 2),
+    ("老师", 2),
+    ("同志", 2),
+    ("同学", 2),
+    ("的妈妈", 2),
+    ("的爸爸", 2),
+    ("的家长", 2),
+    ("的家属", 2),
+    ("的家人", 2),
+    ("的奶奶", 2),
+    ("的爷爷", 2),
+    ("的外婆", 2),
+    ("的外公", 2),
+    ("的姥姥", 2),
+    ("的女儿", 2),
+    ("的儿子", 2),
+    ("的孙子", 2),
+    ("的孙女", 2),
+    ("的老伴", 2),
+    ("的爱人", 2),
+    ("的母亲", 2),
+    ("的父亲", 2),
+    ("的邻居", 2),
+    ("的同学", 2),
+    ("妈妈", 2),
+    ("爸爸", 2),
+    ("家长", 2),
+    ("奶奶", 2),
+    ("爷爷", 2),
+    ("外婆", 2),
+    ("外公", 2),
+    ("想", 1),
+    ("要", 1),
+    ("是", 1),
+    ("在", 1),
+    ("住", 1),
+    ("和", 1),
+    ("跟", 1),
+    ("与", 1),
+    ("请", 1),
+    ("报", 1),
+    ("反映", 1),
+    ("投诉", 1),
+    ("咨询", 1),
+    ("问", 1),
+    ("现在", 1),
+    ("今天", 1),
+    ("昨天", 1),
+    ("上周", 1),
+    ("去年", 1),
+    ("从", 1),
+    ("已", 1),
+    ("刚", 1),
+    ("也", 1),
+    ("就", 1),
+    ("一直", 1),
+    ("经常", 1),
+    ("每", 1),
+    ("对", 1),
+    ("给", 1),
+    ("说", 1),
+    ("有", 1),
+    ("还", 1),
+    ("很", 1),
+    ("非常", 1),
+    ("特别", 1),
+    ("这", 1),
+    ("因", 1),
+    ("上", 1),
+    ("我", 1),
+    ("您", 1),
+    ("特", 1),
+    ("都", 1),
+    ("又", 1),
+    ("不", 1),
+    ("没", 1),
+    ("把", 1),
+    ("被", 1),
+    ("让", 1),
+    ("帮", 1),
+    ("带", 1),
+    ("去", 1),
+    ("来", 1),
+    ("到", 1),
+    ("当", 1),
+    ("做", 1),
+    ("讲", 1),
+    ("教", 1),
+    ("腿", 1),
+    ("身体", 1),
+    ("态度", 1),
+    ("服务", 1),
+    ("工作", 1),
+    ("负责", 1),
+    ("老是", 1),
+    ("总是", 1),
+    ("耐心", 1),
+    ("热心", 1),
+    ("认真", 1),
+    ("主动", 1),
+];
 
-const BEFORE: &[&str] = &["我叫", "我是", "本人", "联系人", "姓名"];
-const TITLES: &[&str] = &["先生", "女士", "老师"];
+/// How a name is introduced.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Cue {
+    /// `我叫`, `联系人`: the name follows, maybe after `：`, `是` or `叫`.
+    Intro,
+    /// `叫`, `名叫`, `名字`: a name follows only if a person is being named.
+    Called,
+    /// `家长`, `学员`, `讲解员`, `老伴`: a role or a relative written right before the name.
+    Role,
+    /// `——` at the end of a message.
+    Signature,
+    /// `老师`, `馆长`, `的家长`: a full name may stand before it.
+    Title,
+    /// `家长`, `队长`: a name may stand before it or follow it (`王小明家长`, `家长林芳`).
+    TitleOrRole,
+    /// A name at the end of `我是…的`, `我是退休教师…`; never in the table.
+    Described,
+}
 
-static TRIGGERS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+/// Where several cues start alike, the longer comes first (`联系人` before `联系`): the finder
+/// takes the first listed of those that match at a position.
+const CUES: &[(&str, Cue)] = &[
+    ("我叫", Cue::Intro),
+    ("我是", Cue::Intro),
+    ("本人", Cue::Intro),
+    ("联系人", Cue::Intro),
+    ("联系方式", Cue::Intro),
+    ("联系电话", Cue::Intro),
+    ("联系", Cue::Intro),
+    ("姓名", Cue::Intro),
+    ("户名", Cue::Intro),
+    ("报名人", Cue::Intro),
+    ("申请人", Cue::Intro),
+    ("投诉人", Cue::Intro),
+    ("反映人", Cue::Intro),
+    ("反馈人", Cue::Intro),
+    ("举报人", Cue::Intro),
+    ("建议人", Cue::Intro),
+    ("留言人", Cue::Intro),
+    ("签名", Cue::Intro),
+    ("署名", Cue::Intro),
+    ("落款", Cue::Intro),
+    ("名字", Cue::Called),
+    ("名叫", Cue::Called),
+    ("叫", Cue::Called),
+    ("的家长", Cue::Title),
+    ("的妈妈", Cue::Title),
+    ("的爸爸", Cue::Title),
+    ("的奶奶", Cue::Title),
+    ("的爷爷", Cue::Title),
+    ("的外婆", Cue::Title),
+    ("的外公", Cue::Title),
+    ("家长", Cue::TitleOrRole),
+    ("妈妈", Cue::Title),
+    ("爸爸", Cue::Title),
+    ("学员", Cue::Role),
+    ("学生", Cue::Role),
+    ("村民", Cue::Role),
+    ("市民", Cue::Role),
+    ("居民", Cue::Role),
+    ("孩子", Cue::Role),
+    ("女儿", Cue::Role),
+    ("儿子", Cue::Role),
+    ("孙子", Cue::Role),
+    ("孙女", Cue::Role),
+    ("外孙", Cue::Role),
+    ("老伴", Cue::Role),
+    ("爱人", Cue::Role),
+    ("母亲", Cue::Role),
+    ("父亲", Cue::Role),
+    ("丈夫", Cue::Role),
+    ("妻子", Cue::Role),
+    ("管理员", Cue::Role),
+    ("讲解员", Cue::Role),
+    ("辅导员", Cue::Role),
+    ("网格员", Cue::Role),
+    ("工作人员", Cue::Role),
+    ("志愿者", Cue::Role),
+    ("保安", Cue::Role),
+    ("-", Cue::Signature),
+    ("老师", Cue::Title),
+    ("先生", Cue::Title),
+    ("女士", Cue::Title),
+    ("同志", Cue::Title),
+    ("馆长", Cue::TitleOrRole),
+    ("站长", Cue::TitleOrRole),
+    ("主任", Cue::TitleOrRole),
+    ("书记", Cue::TitleOrRole),
+    ("队长", Cue::TitleOrRole),
+    ("团长", Cue::TitleOrRole),
+    ("教练", Cue::TitleOrRole),
+    ("师傅", Cue::Title),
+    ("阿姨", Cue::Title),
+    ("医生", Cue::Title),
+    ("同学", Cue::Title),
+    ("小朋友", Cue::Title),
+    ("奶奶", Cue::Title),
+    ("爷爷", Cue::Title),
+    ("大爷", Cue::Title),
+    ("大妈", Cue::Title),
+    ("叔叔", Cue::Title),
+];
+
+/// The last character of a word for a person, before `叫` or `名字` (`孩子叫`, `我叫`, `老人叫`,
+/// `一个叫`, `女儿名字叫`): a team or a thing may be called something too (`舞蹈队叫金凤凰`).
+const PERSON_END: &str = "我他她子儿孙伴人爸妈公婆爷奶姥娘员师姨叔伯哥姐弟妹友学长生个位头太孩女上";
+
+/// Words between a cue and the name: `联系人是许诺`, `本人叫彭淑华`, `名字叫`.
+const LINKS: &[&str] = &["名叫", "叫做", "是", "叫", "为"];
+
+/// Roles written between a signature's dash and the name: `——村民 韩磊`.
+const SIGNATURE_ROLES: &[&str] = &["村民", "市民", "居民", "家长", "学员", "读者", "志愿者"];
+
+/// Characters that commonly stand right before a name and are surnames themselves: in
+/// `感谢李梅老师` the name is `李梅`, not `谢李梅`.
+const BEFORE_NAME: &str = "谢";
+
+/// Two-character words that end in a surname, so that `主任李老师` and `谢谢彭老师` do not
+/// read as `任李` and `谢彭`.
+const ENDS_IN_SURNAME: &[&str] = &[
+    "感谢",
+    "谢谢",
+    "多谢",
+    "主任",
+    "责任",
+    "信任",
+    "担任",
+    "现任",
+    "前任",
+    "班主任",
+    "语文",
+    "中文",
+    "英文",
+    "作文",
+    "课文",
+    "历史",
+    "非常",
+    "经常",
+    "正常",
+    "平常",
+    "日常",
+    "地方",
+    "对方",
+    "双方",
+    "官方",
+    "馆方",
+    "校方",
+    "提高",
+    "很高",
+    "明白",
+    "课程",
+    "工程",
+    "由于",
+    "对于",
+    "关于",
+    "至于",
+    "业余",
+    "其余",
+    "儿童",
+    "门卫",
+    "保卫",
+    "健康",
+    "学费",
+    "免费",
+    "年纪",
+    "中华",
+    "舞龙",
+    "太阳",
+];
+
+static CUE_FINDER: LazyLock<AhoCorasick> = LazyLock::new(|| {
     AhoCorasick::builder()
         .match_kind(MatchKind::LeftmostFirst)
-        .build(BEFORE.iter().chain(TITLES))
-        // Eight short literal patterns are far inside every limit the builder checks.
-        .expect("name triggers build")
+        .build(CUES.iter().map(|(w, _)| w))
+        // A few dozen short literal patterns are far inside every limit the builder checks.
+        .expect("name cues build")
 });
 
+static SURNAME_SET: LazyLock<HashSet<char>> = LazyLock::new(|| SURNAMES.chars().collect());
+static NOT_NAME_SET: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| NOT_NAMES.iter().copied().collect());
+
 pub(super) fn scan(f: &str, out: &mut Vec<Found>) {
-    for m in TRIGGERS.find_iter(f) {
-        let found = if m.pattern().as_usize() < BEFORE.len() {
-            after_trigger(f, m.end())
-        } else {
-            before_title(f, m.start())
+    for m in CUE_FINDER.find_iter(f) {
+        let cue = CUES[m.pattern().as_usize()].1;
+        let (before, after) = match cue {
+            Cue::Intro if &f[m.range()] == "我是" => (None, described(f, m.end())),
+            Cue::Intro => (None, after_cue(f, m.end(), cue)),
+            Cue::Called if names_a_person(&f[..m.start()]) => (None, after_cue(f, m.end(), cue)),
+            Cue::Called | Cue::Described => (None, None),
+            Cue::Role => (None, after_cue(f, m.end(), cue)),
+            Cue::Signature => (None, signature(f, m.end())),
+            Cue::Title => (before_title(f, m.start()), None),
+            Cue::TitleOrRole => (before_title(f, m.start()), after_cue(f, m.end(), Cue::Role)),
         };
-        if let Some(range) = found {
+        for range in before.into_iter().chain(after) {
             out.push(Found {
                 kind: PiiKind::Name,
                 range,
@@ -88,21 +592,93 @@ pub(super) fn scan(f: &str, out: &mut Vec<Found>) {
 }
 
 fn is_surname(c: char) -> bool {
-    SURNAMES.contains(c)
+    SURNAME_SET.contains(&c)
 }
 
 fn compound_at(s: &str) -> Option<&'static str> {
     COMPOUND_SURNAMES.iter().copied().find(|c| s.starts_with(c))
 }
 
-/// `我叫张三，` → `张三`.
-fn after_trigger(f: &str, from: usize) -> Option<std::ops::Range<usize>> {
-    let skipped = f[from..]
+/// Whether the text before `叫` or `名字` ends with a word for a person (`的` skipped:
+/// `老人的名字是`).
+fn names_a_person(before: &str) -> bool {
+    let before = before.strip_suffix('的').unwrap_or(before);
+    before
+        .chars()
+        .next_back()
+        .is_some_and(|c| PERSON_END.contains(c))
+}
+
+/// Skips spaces and colons (at most three bytes of them) from `at`.
+fn skip_gap(f: &str, at: usize) -> usize {
+    at + f[at..]
         .bytes()
         .take(3)
         .take_while(|c| matches!(c, b' ' | b':' | b'\t'))
-        .count();
-    let start = from + skipped;
+        .count()
+}
+
+/// `我叫张三，` → `张三`; `联系人是许诺` → `许诺`.
+fn after_cue(f: &str, from: usize, cue: Cue) -> Option<Range<usize>> {
+    let mut start = skip_gap(f, from);
+    if matches!(cue, Cue::Intro | Cue::Called)
+        && let Some(link) = LINKS.iter().find(|l| f[start..].starts_with(*l))
+    {
+        start = skip_gap(f, start + link.len());
+    }
+    read_name(f, start, cue)
+}
+
+/// Characters that end a description of the writer right before their name: `我是城关镇的王秀英`,
+/// `我是退休教师孟繁荣`, `我是书屋管理员蓝小燕`, `我是三年级学生付佳怡`.
+const DESCRIPTION_END: &str = "的员师生者民长";
+/// How far into `我是…` a description may run before the name.
+const MAX_DESCRIPTION_CHARS: usize = 12;
+
+/// After `我是`: the name right away (`我是李明，`), or at the end of the clause after a
+/// description of the writer (`我是城关镇的王秀英，`), where it must be followed by the end, a
+/// non-Han character or a telling word, not a mere verb.
+fn described(f: &str, from: usize) -> Option<Range<usize>> {
+    if let Some(found) = after_cue(f, from, Cue::Intro) {
+        return Some(found);
+    }
+    let mut prev = None;
+    for (i, c) in f[from..].char_indices().take(MAX_DESCRIPTION_CHARS) {
+        if !is_han(c) {
+            break;
+        }
+        if prev.is_some_and(|p| DESCRIPTION_END.contains(p))
+            && let Some(found) = read_name(f, from + i, Cue::Described)
+        {
+            return Some(found);
+        }
+        prev = Some(c);
+    }
+    None
+}
+
+/// `——李建国`, `-- 张伟`, `——村民 韩磊`: a name after dashes, with nothing but the end or
+/// a non-Han character after it.
+fn signature(f: &str, from: usize) -> Option<Range<usize>> {
+    // Only the first dash of a run starts a signature; the rest are skipped here.
+    if f[..from - 1].ends_with(['-', '~']) {
+        return None;
+    }
+    let mut at = from
+        + f[from..]
+            .bytes()
+            .take_while(|c| matches!(c, b'-' | b'~'))
+            .count();
+    at = skip_gap(f, at);
+    if let Some(role) = SIGNATURE_ROLES.iter().find(|r| f[at..].starts_with(*r)) {
+        at = skip_gap(f, at + role.len());
+    }
+    read_name(f, at, Cue::Signature)
+}
+
+/// The name that starts at `start`, if one plausibly does: a surname, one or two given
+/// characters, and a telling end.
+fn read_name(f: &str, start: usize, cue: Cue) -> Option<Range<usize>> {
     let rest = &f[start..];
     let surname_len = match compound_at(rest) {
         Some(c) => c.len(),
@@ -114,6 +690,7 @@ fn after_trigger(f: &str, from: usize) -> Option<std::ops::Range<usize>> {
         *slot = found;
         available += 1;
     }
+    let mut best: Option<(u8, usize)> = None;
     for n in (1..=available).rev() {
         let chosen = &given[..n];
         let plausible = chosen
@@ -126,24 +703,43 @@ fn after_trigger(f: &str, from: usize) -> Option<std::ops::Range<usize>> {
         let end = chosen
             .last()
             .map_or(surname_len, |&(i, c)| surname_len + i + c.len_utf8());
-        if ends_a_name(&rest[end..]) {
-            return Some(start..start + end);
+        let Some(score) = end_score(&rest[end..], cue) else {
+            continue;
+        };
+        if best.is_none_or(|(s, _)| score > s) {
+            best = Some((score, end));
         }
     }
-    None
+    let (_, end) = best?;
+    let name = &rest[..end];
+    (!NOT_NAME_SET.contains(name)).then_some(start..start + end)
 }
 
-fn ends_a_name(rest: &str) -> bool {
+/// How clearly `rest` starts after a name: 3 for the end or a non-Han character, 2 for a
+/// telling word, 1 for a common verb; `None` where a name cannot end.
+fn end_score(rest: &str, cue: Cue) -> Option<u8> {
     match rest.chars().next() {
-        None => true,
-        Some(c) if !is_han(c) => true,
-        Some(_) => AFTER_NAME.iter().any(|w| rest.starts_with(w)),
+        None => return Some(3),
+        Some(c) if !is_han(c) => return Some(3),
+        Some(_) if cue == Cue::Signature => return None,
+        Some(_) => {}
     }
+    let least = if cue == Cue::Described { 2 } else { 1 };
+    // `有个叫李梅的讲解员`: after `叫` a `的` closes the name.
+    if cue == Cue::Called && rest.starts_with('的') {
+        return Some(2);
+    }
+    AFTER_NAME
+        .iter()
+        .filter(|(w, score)| *score >= least && rest.starts_with(w))
+        .map(|&(_, score)| score)
+        .max()
 }
 
-/// `找王老师` → `王`, `，李明先生` → `李明`, `张三丰老师` → `张三丰`: the shortest reading that
-/// starts with a surname and stands after something that cannot be part of the name.
-fn before_title(f: &str, title_at: usize) -> Option<std::ops::Range<usize>> {
+/// `，李明先生` → `李明`, `张三丰老师` → `张三丰`, `感谢李梅老师` → `李梅`; never a surname
+/// alone (`王老师`, `欧阳老师`).
+fn before_title(f: &str, title_at: usize) -> Option<Range<usize>> {
+    // The up to five Han characters before the title, nearest first.
     let mut prev = [(0usize, ' '); 5];
     let mut n = 0;
     for (i, c) in f[..title_at].char_indices().rev().take(prev.len()) {
@@ -153,24 +749,36 @@ fn before_title(f: &str, title_at: usize) -> Option<std::ops::Range<usize>> {
         prev[n] = (i, c);
         n += 1;
     }
-    for k in 1..=n.min(4) {
-        let start = prev[k - 1].0;
-        let candidate = &f[start..title_at];
-        let surname_len = match compound_at(candidate) {
-            Some(c) => c.len(),
-            None if is_surname(prev[k - 1].1) => prev[k - 1].1.len_utf8(),
-            None => continue,
-        };
-        let given = &candidate[surname_len..];
-        // Fewer than five characters were collected only at the start or after a non-Han one.
-        let ok = given.chars().count() <= 2
-            && given.chars().all(|c| !NEVER_GIVEN.contains(c))
-            && (k == n || BEFORE_TITLED.contains(prev[k].1));
-        if ok {
-            return Some(start..title_at);
+    let text_of = |k: usize| &f[prev[k - 1].0..title_at];
+    let given_ok = |k: usize| {
+        prev[..k].iter().all(|&(_, c)| !NEVER_GIVEN.contains(c)) && !NEVER_LAST.contains(prev[0].1)
+    };
+    let chosen = if n >= 4 && compound_at(text_of(4)).is_some() && given_ok(2) {
+        Some(4)
+    } else if n >= 3 && compound_at(text_of(3)).is_some() && given_ok(1) {
+        Some(3)
+    } else {
+        let three = n >= 3
+            && is_surname(prev[2].1)
+            && given_ok(2)
+            && !(is_surname(prev[1].1) && BEFORE_NAME.contains(prev[2].1));
+        let two = n >= 2
+            && is_surname(prev[1].1)
+            && given_ok(1)
+            && !TOP_SURNAMES.contains(prev[0].1)
+            && !ENDS_IN_SURNAME.iter().any(|w| f[..prev[0].0].ends_with(w));
+        if three {
+            Some(3)
+        } else if two {
+            Some(2)
+        } else {
+            None
         }
-    }
-    None
+    };
+    let k = chosen?;
+    let name = text_of(k);
+    let bare_compound = compound_at(name).is_some_and(|c| c.len() == name.len());
+    (!bare_compound && !NOT_NAME_SET.contains(name)).then(|| prev[k - 1].0..title_at)
 }
 
 /// `张*`, `欧阳**`: the surname stays, every other character becomes a star.

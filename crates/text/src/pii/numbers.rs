@@ -6,6 +6,8 @@
 //! each kind, with the groupings people actually use, so `13812345678 13987654321` is two
 //! mobiles and `0571-88881234-123` is a landline with its extension left out; a group is never
 //! split, so an 11-digit mobile inside a longer order number or a resident id is not one.
+//! A number labelled as an order, booking, parcel or book number (`订单号`, `预约号`, `ISBN`)
+//! is never reported, even where it would pass a card's Luhn check.
 
 use super::{Found, PiiKind};
 
@@ -64,12 +66,51 @@ pub(super) fn scan(f: &str, out: &mut Vec<Found>) {
                 break;
             }
         }
-        evaluate(b, &groups, out);
+        evaluate(b, &groups, labelled_reference(&f[..i]), out);
         i = j;
     }
 }
 
-fn evaluate(b: &[u8], groups: &[Group], out: &mut Vec<Found>) {
+/// Labels of numbers that identify an order, a booking, a parcel or a book, not a person: what
+/// follows them is never reported, even where it passes for a card or a mobile.
+const REFERENCE_LABELS: &[&str] = &[
+    "订单",
+    "单号",
+    "编号",
+    "流水号",
+    "预约号",
+    "预约码",
+    "票号",
+    "书号",
+    "isbn",
+    "条码",
+    "条形码",
+    "快递",
+    "运单",
+    "取件码",
+    "验证码",
+    "工单",
+    "受理号",
+    "回执号",
+    "凭证号",
+    "交易号",
+];
+
+/// Whether the text right before a number (spaces, a colon, `#`, `是`, `为` allowed between)
+/// ends with a [`REFERENCE_LABELS`] label.
+fn labelled_reference(before: &str) -> bool {
+    let gap: &[char] = &[' ', ':', '#', '\t'];
+    let t = before.trim_end_matches(gap);
+    let t = t
+        .strip_suffix('是')
+        .or_else(|| t.strip_suffix('为'))
+        .map_or(t, |t| t.trim_end_matches(gap));
+    REFERENCE_LABELS.iter().any(|w| t.ends_with(w))
+}
+
+/// Reports what the groups hold; with `reference`, nothing that starts at the first group, which
+/// is the labelled order or booking number itself.
+fn evaluate(b: &[u8], groups: &[Group], reference: bool, out: &mut Vec<Found>) {
     let mut a = 0;
     let mut free_from = 0;
     while a < groups.len() {
@@ -81,6 +122,11 @@ fn evaluate(b: &[u8], groups: &[Group], out: &mut Vec<Found>) {
             a += 1;
             continue;
         };
+        if reference && a == 0 {
+            a = z + 1;
+            free_from = a;
+            continue;
+        }
         let mut start = groups[a].start;
         if kind == PiiKind::Mobile {
             // A country code written as its own group: `+86 138…`, `0086-138…`, `(+86)138…`.
@@ -136,7 +182,7 @@ fn classify(b: &[u8], groups: &[Group]) -> Option<(PiiKind, bool)> {
         if let Some(last) = sizes.last_mut() {
             *last += 1;
         }
-        if matches!(sizes, [18] | [6, 8, 4]) && resident_id_valid_bytes(&digits[..18]) {
+        if id_grouping(sizes) && resident_id_valid_bytes(&digits[..18]) {
             return Some((PiiKind::ResidentId, true));
         }
         if let Some(last) = sizes.last_mut() {
@@ -145,7 +191,7 @@ fn classify(b: &[u8], groups: &[Group]) -> Option<(PiiKind, bool)> {
     }
     let d = &digits[..n];
     let sizes = &*sizes;
-    if n == 18 && matches!(sizes, [18] | [6, 8, 4]) && resident_id_valid_bytes(d) {
+    if n == 18 && id_grouping(sizes) && resident_id_valid_bytes(d) {
         return Some((PiiKind::ResidentId, false));
     }
     if (16..=19).contains(&n)
@@ -157,7 +203,7 @@ fn classify(b: &[u8], groups: &[Group]) -> Option<(PiiKind, bool)> {
     }
     let plus = b.get(groups[0].start.wrapping_sub(1)) == Some(&b'+');
     let mobile = match (sizes, d) {
-        ([11] | [3, 4, 4] | [3, 8], _) => mobile_valid(d),
+        ([11] | [3, 4, 4] | [3, 8] | [7, 4] | [4, 4, 3], _) => mobile_valid(d),
         // The country code glued on: `+8613812345678`, `008613812345678`.
         ([13], [b'8', b'6', rest @ ..]) => plus && mobile_valid(rest),
         ([15], [b'0', b'0', b'8', b'6', rest @ ..]) => mobile_valid(rest),
@@ -190,6 +236,12 @@ fn landline_valid(d: &[u8], sizes: &[usize]) -> bool {
     local_ok
         && d[area] != b'0'
         && (sizes.len() == 1 || (sizes[0] == area && sizes[1..].iter().all(|&s| s >= 3)))
+}
+
+/// One run, area–birth date–sequence (`430602 19491001 0376`), or in fours like a card
+/// (`4306 0219 4910 0103 76`).
+fn id_grouping(sizes: &[usize]) -> bool {
+    matches!(sizes, [18] | [6, 8, 4] | [4, 4, 4, 4, 2])
 }
 
 /// One run, or groups of four with a shorter tail (`6222 0212 3456 7890 123`).

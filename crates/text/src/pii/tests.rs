@@ -352,9 +352,6 @@ fn names_given_in_context() {
         ("我叫張三，", "張三", "我叫張*，"),
         ("感谢文化馆的李明老师", "李明", "感谢文化馆的李*老师"),
         ("张三丰老师讲得好", "张三丰", "张**老师讲得好"),
-        ("找王老师", "王", "找王老师"),
-        ("赵先生您好", "赵", "赵先生您好"),
-        ("，欧阳老师", "欧阳", "，欧阳老师"),
     ] {
         assert_eq!(found(text), one(Name, name), "{text}");
         assert_eq!(mask(text), masked, "{text}");
@@ -387,6 +384,12 @@ fn words_that_only_look_like_names_after_a_trigger() {
         "舞蹈老师",
         "日本人",
         "我是张大爷，",
+        // A surname with a title is a form of address, not a name (the data's README).
+        "找王老师",
+        "赵先生您好",
+        "，欧阳老师",
+        "感谢王老师",
+        "我们班主任李老师",
     ]);
 }
 
