@@ -26,6 +26,11 @@ pub use receipts::InboxNotice;
 pub use receipts::{ReceiptLine, ReceiptsView};
 pub use review::ReviewDecision;
 
+// The console's notice pages: earlier versions, the audience picker's people, upload limits.
+mod page_data;
+pub use compose::{ATTACHMENT_BYTES_MAX, ATTACHMENTS_MAX};
+pub use page_data::{AudiencePerson, NoticeVersionView};
+
 use crate::{ServiceError, ServiceResult, Services, Staff};
 use domain::notice::{
     AudienceRule, DeliveryPolicy, NoticeAction, NoticeCategory, NoticePriority, NoticeStatus,

@@ -47,6 +47,11 @@ mod settings_tabs;
 mod settings_templates;
 mod settings_words;
 
+// Internal notices: the lists, the author's form, one notice and its attachments.
+mod notices_item;
+mod notices_list;
+mod notices_new;
+
 use crate::AppState;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -80,6 +85,7 @@ pub fn router() -> Router<AppState> {
         .merge(staff_feedback())
         .merge(public_feedback())
         .merge(feedback_setup())
+        .merge(notice_pages())
 }
 
 /// The public side of the feedback loop: the form, the tracking link, the board, and the
@@ -178,5 +184,37 @@ fn feedback_setup() -> Router<AppState> {
         .route(
             "/console/feedback/import/template.csv",
             get(feedback_import::template),
+        )
+}
+
+/// Internal notices: the lists, the author's form with its attachments, one notice with
+/// what the viewer may do to it, and its files.
+fn notice_pages() -> Router<AppState> {
+    let upload_limit = || DefaultBodyLimit::max(notices_new::BODY_LIMIT);
+    Router::new()
+        .route("/console/notices", get(notices_list::show))
+        .route(
+            "/console/notices/new",
+            get(notices_new::show_new)
+                .post(notices_new::create)
+                .layer(upload_limit()),
+        )
+        .route(
+            "/console/notices/{id}",
+            get(notices_item::show).post(notices_item::act),
+        )
+        .route(
+            "/console/notices/{id}/edit",
+            get(notices_new::show_edit)
+                .post(notices_new::update)
+                .layer(upload_limit()),
+        )
+        .route(
+            "/console/notices/{id}/attachments/{attachment}/remove",
+            post(notices_new::remove_attachment),
+        )
+        .route(
+            "/console/notices/attachments/{id}",
+            get(notices_item::attachment),
         )
 }

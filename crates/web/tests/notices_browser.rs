@@ -1,0 +1,117 @@
+//! A notice from draft to "已知悉" in real headless Chromium, without relying on JavaScript:
+//! the author, the reviewer and a recipient each in a browser session of their own, two of
+//! them on a phone.
+
+mod common;
+mod notices_kit;
+
+use notices_kit::{PASSWORD, Staffroom};
+use testkit::{Browser, Screen};
+
+const TITLE: &str = "关于周六非遗展演值班安排的通知";
+
+async fn sign_in(b: &Browser, r: &Staffroom, username: &str) {
+    b.goto(&r.app.at("/login")).await;
+    b.fill("#f-username", username).await;
+    b.fill("#f-password", PASSWORD).await;
+    b.submit_form("form[action='/login']").await;
+    assert!(b.url().await.ends_with("/console"), "{}", b.url().await);
+}
+
+/// With `CULTUREDESK_SCREENSHOTS=dir`, keeps a picture of the page for a person to look at.
+async fn shot(b: &Browser, name: &str) {
+    if let Ok(dir) = std::env::var("CULTUREDESK_SCREENSHOTS") {
+        let path = std::path::Path::new(&dir).join(format!("notices-{name}.png"));
+        b.screenshot(&path).await;
+    }
+}
+
+testkit::on_both_engines! {
+    async fn an_author_a_reviewer_and_a_recipient_in_separate_browsers(r: Staffroom) {
+        // The author writes on a phone.
+        let Some(author) = Browser::start(Screen::Phone).await else {
+            return;
+        };
+        sign_in(&author, &r, "wang.fang").await;
+        author.goto(&r.app.at("/console/notices")).await;
+        author.click("a[href='/console/notices/new']").await;
+        assert_eq!(author.text("main h1").await, "写通知");
+        assert!(author.exists("fieldset#audience legend").await, "the audience has a legend");
+        author.fill("#f-title", TITLE).await;
+        author
+            .fill("#f-body", "各位同事：\n周六上午非遗展演，请按下列安排值班。\n\n- 8:30 到岗\n- 佩戴工作证")
+            .await;
+        author.click("#f-priority-important").await;
+        author.click("#f-requires_ack").await;
+        author.click("#audience-departments summary").await;
+        author
+            .click(&format!("#f-audience_department-{}", r.activity))
+            .await;
+        assert!(!author.horizontal_overflow().await, "the form scrolls sideways on a phone");
+        shot(&author, "form-phone").await;
+        author.submit_form("#notice-form").await;
+        let url = author.url().await;
+        assert!(url.contains("?done=created"), "{url}");
+        assert!(author.text(".notice").await.starts_with("草稿已保存"));
+        let id: i64 = url
+            .rsplit("/console/notices/")
+            .next()
+            .and_then(|rest| rest.split('?').next())
+            .and_then(|id| id.parse().ok())
+            .unwrap_or_else(|| panic!("no notice id in {url}"));
+        let notice_path = format!("/console/notices/{id}");
+        assert_eq!(author.texts(".notice-body li").await, ["8:30 到岗", "佩戴工作证"]);
+        assert!(!author.exists("#form-review").await, "the author cannot review their own notice");
+        author.submit_form("#form-submit").await;
+        assert_eq!(author.text(".notice").await, "已送审，审核人会收到提醒");
+
+        // The head of 活动部 reviews it in a browser of his own.
+        let Some(reviewer) = Browser::start(Screen::Desktop).await else {
+            return;
+        };
+        sign_in(&reviewer, &r, "chen.hao").await;
+        reviewer.goto(&r.app.at("/console/notices?tab=review")).await;
+        assert!(reviewer.text("nav.tabs a[aria-current='page']").await.starts_with("待我审核"));
+        reviewer.click(&format!("main a[href='{notice_path}']")).await;
+        assert_eq!(reviewer.text("main h1").await, TITLE);
+        assert!(reviewer.exists("#form-review").await, "the reviewer sees 审核");
+        reviewer.fill("#review-comment", "同意，请按时到岗").await;
+        reviewer.click("#form-review button[value='approve']").await;
+        assert_eq!(reviewer.text(".notice").await, "已审核通过");
+        assert!(reviewer.text(".badges").await.contains("已发布"));
+        shot(&reviewer, "reviewed-desktop").await;
+
+        // 赵丽 finds it waiting in her list on her phone, opens it and acknowledges it.
+        let Some(recipient) = Browser::start(Screen::Phone).await else {
+            return;
+        };
+        sign_in(&recipient, &r, "zhao.li").await;
+        recipient.goto(&r.app.at("/console/notices")).await;
+        let waiting = recipient
+            .texts("section[aria-labelledby='pending-title'] h3 a")
+            .await;
+        assert_eq!(waiting, [TITLE]);
+        assert!(!recipient.horizontal_overflow().await, "the list scrolls sideways on a phone");
+        recipient
+            .click(&format!("section[aria-labelledby='pending-title'] a[href='{notice_path}']"))
+            .await;
+        assert!(recipient.text(".own-receipt").await.contains("已读"));
+        assert!(!recipient.exists("#form-review").await && !recipient.exists("#form-remind").await);
+        assert!(!recipient.horizontal_overflow().await, "the notice scrolls sideways on a phone");
+        shot(&recipient, "notice-phone").await;
+        recipient.submit_form("#form-acknowledge").await;
+        assert_eq!(recipient.text(".notice").await, "已确认知悉，谢谢");
+        assert!(recipient.text(".own-receipt").await.contains("已知悉"));
+        assert!(!recipient.exists("#form-acknowledge").await);
+        recipient.goto(&r.app.at("/console/notices")).await;
+        assert!(!recipient.exists("#pending-title").await, "nothing waits for her any more");
+
+        // Back on the author's phone: published, read by both, acknowledged by one.
+        author.goto(&r.app.at(&notice_path)).await;
+        assert!(author.text(".badges").await.contains("已发布"));
+        assert_eq!(author.text("dd.reading").await, "2 人中 2 人已读，1 人已确认知悉");
+        let timeline = author.texts(".item-timeline li").await.join("\n");
+        assert!(timeline.contains("审核通过") && timeline.contains("陈浩") && timeline.contains("同意，请按时到岗"), "{timeline}");
+        assert!(author.exists(&format!("a[href='{notice_path}/receipts']")).await);
+    }
+}
