@@ -140,6 +140,14 @@ testkit::on_both_engines! {
         assert!(page.contains("value=\"2026-02-30T09:00\""), "the bad time is shown as typed");
         assert!(r.wangs_notices().await.is_empty(), "nothing was saved");
 
+        // A time that is well-formed but past is the service's to refuse, at the same field.
+        let fields = with(&r.fields(KEY), "publish_at", "2026-11-20T09:00");
+        let response = r.post_notice(&wang, &action, &fields, &[]).await;
+        assert_eq!(response.status(), 422);
+        let page = response.text().await.unwrap();
+        assert!(field_block(&page, "publish_at").contains("发布时间不能早于现在"), "{page}");
+        assert!(r.wangs_notices().await.is_empty());
+
         // A notice to nobody is refused at the audience.
         let fields = with(&r.fields(KEY), "audience_department", "");
         let fields: Vec<(String, String)> = fields.into_iter().filter(|(k, _)| k != "audience_department").collect();

@@ -32,6 +32,21 @@ use i18n::{Key, Tr};
 use services::notices::{ATTACHMENT_BYTES_MAX, ATTACHMENTS_MAX, NoticeDraft, NoticeView};
 use services::{ServiceError, Services, Staff};
 
+/// The fields the form shows an error next to.
+const FIELDS: [&str; 11] = [
+    "title",
+    "body",
+    "category",
+    "priority",
+    "audience",
+    "effective_at",
+    "expires_at",
+    "publish_at",
+    "reviewer",
+    "lead_override_reason",
+    "attachment",
+];
+
 /// The most one form may weigh: three full-size files and the text around them. More files
 /// go up in further saves.
 pub const BODY_LIMIT: usize = 3 * ATTACHMENT_BYTES_MAX + 1024 * 1024;
@@ -48,6 +63,8 @@ struct FormPage {
     errors: FieldMessages,
     /// Why nothing was saved, at the top of the form.
     problem: Option<String>,
+    /// Problems with no field of their own on the form (the notice's unit), under it.
+    problem_lines: Vec<String>,
     /// Files were chosen but the form came back: browsers do not keep chosen files.
     files_lost: bool,
     categories: Vec<Choice>,
@@ -358,6 +375,12 @@ async fn refused(
         ServiceError::Invalid(invalid) => {
             view.errors = messages(&invalid, &t);
             view.problem = Some(t.err_invalid().to_owned());
+            view.problem_lines = invalid
+                .0
+                .iter()
+                .filter(|e| !FIELDS.contains(&e.field.as_str()))
+                .map(|e| e.message(&t))
+                .collect();
             StatusCode::UNPROCESSABLE_ENTITY
         }
         ServiceError::Conflict => {
@@ -642,6 +665,7 @@ struct View {
     form: Typed,
     errors: FieldMessages,
     problem: Option<String>,
+    problem_lines: Vec<String>,
     files_lost: bool,
     /// The message after a redirect.
     notice: Option<String>,
@@ -653,6 +677,7 @@ impl View {
             form,
             errors: FieldMessages::new(),
             problem: None,
+            problem_lines: Vec::new(),
             files_lost: false,
             notice: None,
         }
@@ -758,6 +783,7 @@ async fn page(
         form: view.form,
         errors: view.errors,
         problem: view.problem,
+        problem_lines: view.problem_lines,
         files_lost: view.files_lost,
     })?;
     Ok((status, html).into_response())
