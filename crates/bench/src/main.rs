@@ -5,10 +5,12 @@
 //! cargo run --release -p culturedesk-bench -- feedback --items 1000000
 //! cargo run --release -p culturedesk-bench -- text-quality
 //! cargo run --release -p culturedesk-bench -- text-speed --items 1000000
+//! cargo run --release -p culturedesk-bench -- notices --recipients 10000
 //! ```
 
 mod feedback;
 mod measure;
+mod notices;
 mod search_speed;
 mod text_quality;
 mod text_speed;
@@ -33,6 +35,8 @@ enum Bench {
     TextSpeed(text_speed::Options),
     /// Full-text search over a million items on SQLite and PostgreSQL.
     SearchSpeed(search_speed::Options),
+    /// One internal notice to 10,000 recipients: publishing, live sessions, receipts.
+    Notices(notices::Options),
 }
 
 #[tokio::main]
@@ -49,5 +53,6 @@ async fn main() -> anyhow::Result<()> {
         Bench::TextQuality(options) => text_quality::run(options).await,
         Bench::TextSpeed(options) => text_speed::run(options).await,
         Bench::SearchSpeed(options) => search_speed::run(options).await,
+        Bench::Notices(options) => notices::run(options).await,
     }
 }

@@ -838,7 +838,7 @@ crate::catalogue! {
     notice_msg_reminder_text => "【{institution}】您还没有阅读{priority}通知《{title}》，请尽快查看：{link}", "[{institution}] You have not yet read the {priority} notice “{title}”. Please read it: {link}";
     notice_msg_not_read => "未读", "not read";
     notice_msg_not_acknowledged => "未确认知悉", "not acknowledged";
-    notice_msg_escalation_subject => "通知《{title}》已过送达时限，仍有人{state}", "Notice “{title}” is past its delivery deadline";
+    notice_msg_escalation_subject => "通知《{title}》已过送达时限，仍有人{state}", "Notice “{title}” is past its delivery deadline; some are still {state}";
     notice_msg_escalation_text => "通知《{title}》已过送达时限，您部门有 {count} 人{state}：{names}。请督促查看：{link}", "The notice “{title}” is past its delivery deadline; {count} of your people are {state}: {names}. Please follow up: {link}";
     notice_msg_review_subject => "待审核通知：《{title}》", "Notice to review: “{title}”";
     notice_msg_review_text => "{author}提交了通知《{title}》，请您审核：{link}", "{author} sent the notice “{title}” for your review: {link}";

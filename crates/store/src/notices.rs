@@ -591,6 +591,10 @@ pub enum RecipientFilter {
     Unread,
     /// Not acknowledged yet.
     Unacknowledged,
+    /// Read but not acknowledged.
+    ReadOnly,
+    /// Acknowledged.
+    Acknowledged,
 }
 
 /// A notice's recipients with their names, departments and per-channel delivery (from the
@@ -601,6 +605,18 @@ pub async fn recipients(
     notice: i64,
     department: Option<i64>,
     filter: RecipientFilter,
+) -> Result<Vec<RecipientRow>> {
+    recipients_page(c, tenant, notice, department, filter, None).await
+}
+
+/// Like [`recipients`], one page of `(limit, offset)` at a time.
+pub async fn recipients_page(
+    c: &impl Conn,
+    tenant: TenantId,
+    notice: i64,
+    department: Option<i64>,
+    filter: RecipientFilter,
+    page: Option<(u64, u64)>,
 ) -> Result<Vec<RecipientRow>> {
     use crate::schema::{Departments as D, Outbox as O, Users as U};
     let email = sea_query::Alias::new("em");
@@ -668,8 +684,83 @@ pub async fn recipients(
         RecipientFilter::Unacknowledged => {
             stmt.and_where(Expr::col((R::Table, R::AcknowledgedAt)).is_null());
         }
+        RecipientFilter::ReadOnly => {
+            stmt.and_where(Expr::col((R::Table, R::ReadAt)).is_not_null())
+                .and_where(Expr::col((R::Table, R::AcknowledgedAt)).is_null());
+        }
+        RecipientFilter::Acknowledged => {
+            stmt.and_where(Expr::col((R::Table, R::AcknowledgedAt)).is_not_null());
+        }
+    }
+    if let Some((limit, offset)) = page {
+        stmt.limit(limit).offset(offset);
     }
     c.fetch_all(&stmt).await
+}
+
+/// Receipts of one department (or of recipients without one) of a notice.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DepartmentReceipts {
+    pub department_id: Option<i64>,
+    pub department_name: Option<String>,
+    pub total: i64,
+    pub read: i64,
+    pub acknowledged: i64,
+    /// Recipients whose e-mail or SMS failed for good.
+    pub failed: i64,
+}
+
+/// A notice's receipts counted per department in one pass of the database.
+pub async fn receipt_summary(
+    c: &impl Conn,
+    tenant: TenantId,
+    notice: i64,
+) -> Result<Vec<DepartmentReceipts>> {
+    use crate::schema::{Departments as D, Outbox as O};
+    let email = sea_query::Alias::new("em");
+    let sms = sea_query::Alias::new("sm");
+    // COUNT of a CASE without ELSE counts the matching rows and is a BIGINT on both
+    // engines (SUM would be NUMERIC on PostgreSQL).
+    let failed = Expr::case(
+        Cond::any()
+            .add(Expr::col((email.clone(), O::Status)).eq("failed"))
+            .add(Expr::col((sms.clone(), O::Status)).eq("failed")),
+        1,
+    );
+    c.fetch_all(
+        &Query::select()
+            .column((R::Table, R::DepartmentId))
+            .expr_as(Expr::col((D::Table, D::Name)).max(), "department_name")
+            .expr_as(Expr::col((R::Table, R::UserId)).count(), "total")
+            .expr_as(Expr::col((R::Table, R::ReadAt)).count(), "read")
+            .expr_as(
+                Expr::col((R::Table, R::AcknowledgedAt)).count(),
+                "acknowledged",
+            )
+            .expr_as(Expr::expr(failed).count(), "failed")
+            .from(R::Table)
+            .left_join(
+                D::Table,
+                Expr::col((D::Table, D::Id)).equals((R::Table, R::DepartmentId)),
+            )
+            .join_as(
+                sea_query::JoinType::LeftJoin,
+                O::Table,
+                email.clone(),
+                Expr::col((email.clone(), O::Id)).equals((R::Table, R::EmailMessageId)),
+            )
+            .join_as(
+                sea_query::JoinType::LeftJoin,
+                O::Table,
+                sms.clone(),
+                Expr::col((sms.clone(), O::Id)).equals((R::Table, R::SmsMessageId)),
+            )
+            .and_where(Expr::col((R::Table, R::TenantId)).eq(tenant.0))
+            .and_where(Expr::col((R::Table, R::NoticeId)).eq(notice))
+            .group_by_col((R::Table, R::DepartmentId))
+            .to_owned(),
+    )
+    .await
 }
 
 /// One recipient's own row: is this staff member a recipient, and where do they stand.

@@ -23,7 +23,7 @@ pub(crate) use delivery::DeliverySweep;
 pub(crate) use publish::FanOut;
 pub use publish::NOTICE_FANOUT;
 pub use receipts::InboxNotice;
-pub use receipts::{ReceiptLine, ReceiptsView};
+pub use receipts::{RECEIPTS_PAGE, ReceiptLine, ReceiptsView};
 pub use review::ReviewDecision;
 
 // The console's notice pages: earlier versions, the audience picker's people, upload limits.

@@ -47,8 +47,16 @@ pub struct ReceiptsView {
     pub failures: usize,
     /// Departments present among the recipients, for the filter.
     pub departments: Vec<(i64, String)>,
+    /// Recipients matching the filters (all pages).
+    pub matching: i64,
+    /// This page (from 0) and how many there are; every line is on page 0 of an export.
+    pub page: u64,
+    pub pages: u64,
     pub lines: Vec<ReceiptLine>,
 }
+
+/// Lines per page of the receipts view.
+pub const RECEIPTS_PAGE: u64 = 200;
 
 /// A notice in the recipient's own list.
 #[derive(Clone, Debug, Serialize)]
@@ -152,7 +160,8 @@ impl Services {
         )
     }
 
-    /// Who has read, acknowledged or not, for the author and the office.
+    /// Who has read, acknowledged or not, for the author and the office: every line (for
+    /// exports).
     pub async fn notice_receipts(
         &self,
         staff: &Staff,
@@ -160,44 +169,91 @@ impl Services {
         department: Option<DepartmentId>,
         state: Option<ReceiptState>,
     ) -> ServiceResult<ReceiptsView> {
+        self.receipts(staff, id, department, state, None).await
+    }
+
+    /// One page of [`RECEIPTS_PAGE`] lines of the receipts, for the page people look at;
+    /// the counts cover every recipient.
+    pub async fn notice_receipts_page(
+        &self,
+        staff: &Staff,
+        id: i64,
+        department: Option<DepartmentId>,
+        state: Option<ReceiptState>,
+        page: u64,
+    ) -> ServiceResult<ReceiptsView> {
+        self.receipts(staff, id, department, state, Some(page))
+            .await
+    }
+
+    async fn receipts(
+        &self,
+        staff: &Staff,
+        id: i64,
+        department: Option<DepartmentId>,
+        state: Option<ReceiptState>,
+        page: Option<u64>,
+    ) -> ServiceResult<ReceiptsView> {
         let row = self.visible_notice(staff, id).await?;
         if row.author_id != staff.actor.user_id.0 && !is_office(staff, &row) {
             return Err(ServiceError::Forbidden);
         }
         let tenant = staff.actor.tenant_id;
-        let counts = store::notices::receipt_counts(self.db(), tenant, id).await?;
-        let all =
-            store::notices::recipients(self.db(), tenant, id, None, RecipientFilter::All).await?;
-        let mut departments: Vec<(i64, String)> = all
+        // Counts from one aggregate, lines from one (paged) query: the database does the
+        // counting and filtering, so ten thousand recipients cost one page to show.
+        let summary = store::notices::receipt_summary(self.db(), tenant, id).await?;
+        let mut departments: Vec<(i64, String)> = summary
             .iter()
-            .filter_map(|r| Some((r.department_id?, r.department_name.clone()?)))
+            .filter_map(|d| Some((d.department_id?, d.department_name.clone()?)))
             .collect();
-        departments.sort();
-        departments.dedup();
-        let failures = all
-            .iter()
-            .filter(|r| {
-                r.email_status.as_deref() == Some(store::outbox::FAILED)
-                    || r.sms_status.as_deref() == Some(store::outbox::FAILED)
-            })
-            .count();
-        let lines = all
-            .into_iter()
-            .filter(|r| department.is_none_or(|d| r.department_id == Some(d.0)))
-            .map(receipt_line)
-            .filter(|l| state.is_none_or(|s| l.state == s))
-            .collect();
+        departments.sort_by(|a, b| a.1.cmp(&b.1));
+        let sum = |f: &dyn Fn(&store::notices::DepartmentReceipts) -> i64| -> i64 {
+            summary.iter().map(f).sum()
+        };
+        let matching = sum(&|d| {
+            if department.is_some_and(|x| d.department_id != Some(x.0)) {
+                return 0;
+            }
+            match state {
+                None => d.total,
+                Some(ReceiptState::Unread) => d.total - d.read,
+                Some(ReceiptState::Read) => d.read - d.acknowledged,
+                Some(ReceiptState::Acknowledged) => d.acknowledged,
+            }
+        });
+        let filter = match state {
+            None => RecipientFilter::All,
+            Some(ReceiptState::Unread) => RecipientFilter::Unread,
+            Some(ReceiptState::Read) => RecipientFilter::ReadOnly,
+            Some(ReceiptState::Acknowledged) => RecipientFilter::Acknowledged,
+        };
+        let window = page.map(|p| (RECEIPTS_PAGE, p * RECEIPTS_PAGE));
+        let lines = store::notices::recipients_page(
+            self.db(),
+            tenant,
+            id,
+            department.map(|d| d.0),
+            filter,
+            window,
+        )
+        .await?
+        .into_iter()
+        .map(receipt_line)
+        .collect();
         Ok(ReceiptsView {
             notice_id: id,
             title: row.title,
             requires_ack: row.requires_ack,
             published_at: row.published_at.map(Timestamp),
             due_at: row.due_at.map(Timestamp),
-            total: counts.total,
-            read: counts.read,
-            acknowledged: counts.acknowledged,
-            failures,
+            total: sum(&|d| d.total),
+            read: sum(&|d| d.read),
+            acknowledged: sum(&|d| d.acknowledged),
+            failures: sum(&|d| d.failed) as usize,
             departments,
+            matching,
+            page: page.unwrap_or(0),
+            pages: (matching.max(0) as u64).div_ceil(RECEIPTS_PAGE).max(1),
             lines,
         })
     }
