@@ -14,6 +14,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use text::classify::Model;
+use text::similar::perturb::{self, Rng};
 use text::similar::{self, Index, Signature};
 use text::themes::Themer;
 use text::{Segmenter, is_stopword};
@@ -305,7 +306,9 @@ fn analyse_one(
 }
 
 /// Looks up new items (generated past the end of the stream) against the full index, as the
-/// server does for "others asked something like this" and as `analyze` does for duplicates.
+/// server does for "others asked something like this" and as `analyze` does for duplicates;
+/// then reposts of stored items (`text::similar::perturb`: the same person again, or somebody
+/// else in other words), which must find the item they copy.
 fn lookups(generator: &Generator, index: &Index, options: &Options) {
     let sigs: Vec<Signature> = (0..options.lookups)
         .map(|j| similar::signature(&generator.item((options.items + j) as u64, options.items)))
@@ -322,15 +325,45 @@ fn lookups(generator: &Generator, index: &Index, options: &Options) {
             times.push(t.elapsed());
             hits += usize::from(!found.is_empty());
         }
-        let (p50, p95, p99) = percentiles(&mut times);
-        println!(
-            "lookup {what} against {} items: p50 {p50:.2} ms, p95 {p95:.2} ms, p99 {p99:.2} ms, \
-             max {:.2} ms; {hits} of {} found something",
-            index.len(),
-            times.last().map_or(0.0, |d| d.as_secs_f64() * 1000.0),
-            sigs.len()
+        report(
+            what,
+            index,
+            &mut times,
+            &format!("{hits} of {} found something", sigs.len()),
         );
     }
+    let mut r = Rng(options.seed ^ 0x5EED);
+    let copied: Vec<(u64, Signature)> = (0..options.lookups)
+        .map(|_| {
+            let i = r.below(options.items) as u64;
+            let text = perturb::repost(&generator.item(i, options.items), &mut r);
+            (i, similar::signature(&text))
+        })
+        .collect();
+    let mut times = Vec::with_capacity(copied.len());
+    let mut originals = 0usize;
+    for (i, sig) in &copied {
+        let t = Instant::now();
+        let found = index.nearest(sig, 10, similar::DUPLICATE_AT);
+        times.push(t.elapsed());
+        originals += usize::from(found.iter().any(|f| f.0 == *i));
+    }
+    report(
+        "repost of a stored item (10 best at DUPLICATE_AT)",
+        index,
+        &mut times,
+        &format!("{originals} of {} found the item copied", copied.len()),
+    );
+}
+
+fn report(what: &str, index: &Index, times: &mut [Duration], found: &str) {
+    let (p50, p95, p99) = percentiles(times);
+    println!(
+        "lookup {what} against {} items: p50 {p50:.2} ms, p95 {p95:.2} ms, p99 {p99:.2} ms, \
+         max {:.2} ms; {found}",
+        index.len(),
+        times.last().map_or(0.0, |d| d.as_secs_f64() * 1000.0),
+    );
 }
 
 /// p50, p95 and p99 in milliseconds; sorts `times`.
@@ -393,20 +426,6 @@ const NUMBERS: &[&str] = &[
     "{n}次了",
 ];
 const DIGITS: &str = "一二三四五六七八九";
-const TYPOS: &[(char, char)] = &[
-    ('在', '再'),
-    ('的', '得'),
-    ('做', '作'),
-    ('已', '以'),
-    ('那', '哪'),
-    ('座', '坐'),
-    ('场', '厂'),
-    ('馆', '管'),
-    ('时', '是'),
-    ('门', '们'),
-    ('后', '候'),
-    ('到', '道'),
-];
 
 impl Generator {
     fn new(seed: u64) -> anyhow::Result<Generator> {
@@ -461,7 +480,7 @@ impl Generator {
     /// Item `i` of a stream of `total`.
     fn item(&self, i: u64, total: usize) -> String {
         let mut r = Rng(self.seed ^ i.wrapping_mul(0xA076_1D64_78BD_642F));
-        r.next();
+        r.next_u64();
         let place = r.pick(&self.places).clone();
         let mut out = r.pick(OPENERS).replace("{place}", &place);
         let weights: usize = self.categories.iter().map(|c| c.1).sum();
@@ -516,37 +535,17 @@ impl Generator {
             out.push_str(emoji);
         }
         if r.below(10) == 0 {
-            out = typo(&out, &mut r);
+            out = perturb::typo(&out, &mut r);
         }
         if r.below(30) == 0 {
             out.push_str(&format!(
                 "电话1{}{:09}",
                 3 + r.below(6),
-                r.next() % 1_000_000_000
+                r.next_u64() % 1_000_000_000
             ));
         }
         out
     }
-}
-
-fn typo(text: &str, r: &mut Rng) -> String {
-    let mut done = false;
-    let skip = r.below(4);
-    let mut seen = 0;
-    text.chars()
-        .map(|c| match TYPOS.iter().find(|t| t.0 == c) {
-            Some(t) if !done => {
-                seen += 1;
-                if seen > skip {
-                    done = true;
-                    t.1
-                } else {
-                    c
-                }
-            }
-            _ => c,
-        })
-        .collect()
 }
 
 fn is_punct(c: char) -> bool {
@@ -560,25 +559,4 @@ fn clauses(text: &str) -> Vec<String> {
         .filter(|c| c.chars().count() >= 4)
         .map(str::to_owned)
         .collect()
-}
-
-/// SplitMix64: deterministic, so item `i` is the same in every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-
-    fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
-        &xs[self.below(xs.len())]
-    }
 }
