@@ -84,6 +84,17 @@ pub fn detect(text: &str) -> Vec<Pii> {
     email::scan(f, &mut found);
     address::scan(f, &mut found);
     names::scan(f, &mut found);
+    let mobiles: Vec<usize> = found
+        .iter()
+        .filter(|x| x.kind == PiiKind::Mobile)
+        .map(|x| x.range.start)
+        .collect();
+    found.extend(mobiles.into_iter().filter_map(|at| {
+        names::before_mobile(f, at).map(|range| Found {
+            kind: PiiKind::Name,
+            range,
+        })
+    }));
     resolve(&mut found);
     found
         .into_iter()

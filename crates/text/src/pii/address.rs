@@ -88,6 +88,8 @@ enum Part {
     Floor,
     /// `3-2-501`.
     Dashed,
+    /// `期`, `区`: a phase or zone of an estate.
+    Zone,
 }
 
 impl Part {
@@ -102,6 +104,8 @@ impl Part {
 /// Longer markers first where one starts another (`号楼` before `号`).
 const MARKERS: &[(&str, Part)] = &[
     ("号楼", Part::Building),
+    ("#楼", Part::Building),
+    ("#", Part::Building),
     ("号院", Part::House),
     ("单元", Part::Unit),
     ("栋", Part::Block),
@@ -115,6 +119,9 @@ const MARKERS: &[(&str, Part)] = &[
     ("楼", Part::Floor),
     ("户", Part::House),
     ("弄", Part::House),
+    // An estate's phase and zone: `三期5栋`, `B区3栋`, `三区312号楼`.
+    ("期", Part::Zone),
+    ("区", Part::Zone),
     // Beijing's entrances, the unit of older blocks (`5号楼3门401`); never a chain's first part,
     // where `3门` is a gate.
     ("门", Part::Unit),
@@ -203,6 +210,38 @@ const VENUES: &[&str] = &[
     "大院",
     "村部",
 ];
+
+/// Venues whose name may follow their own address (`解放路38号文化馆`); `馆` alone is not
+/// one of them, as `公馆` is an estate.
+const VENUES_AFTER: &[&str] = &[
+    "文化馆",
+    "图书馆",
+    "博物馆",
+    "美术馆",
+    "体育馆",
+    "文化站",
+    "书屋",
+    "中心",
+    "剧院",
+    "礼堂",
+    "影院",
+    "学校",
+    "小学",
+    "中学",
+    "公园",
+    "医院",
+    "超市",
+    "银行",
+    "酒店",
+    "饭店",
+    "宾馆",
+    "公司",
+    "大厅",
+    "门面",
+    "店",
+];
+/// How far after an address a venue's name is looked for.
+const VENUE_NAME_CHARS: usize = 8;
 
 /// Words before a place where something happens.
 const EVENT_PLACE_WORDS: &[&str] = &["地点", "活动地址", "集合地址", "集合", "场地", "举办地址"];
@@ -312,7 +351,7 @@ fn starts_number(f: &str, at: usize, c: char) -> bool {
         !prev.is_some_and(|p| CHINESE_NUMERALS.contains(p))
     } else if c.is_ascii_alphabetic() {
         !prev.is_some_and(|p| p.is_ascii_alphanumeric())
-            && f[at + 1..].starts_with(['栋', '幢', '座'])
+            && f[at + 1..].starts_with(['栋', '幢', '座', '区'])
     } else {
         false
     }
@@ -346,8 +385,12 @@ fn address_at(f: &str, at: usize) -> Option<std::ops::Range<usize>> {
         },
         None => chain.strong >= 2 && chain.has_unit_or_block,
     };
+    let rest = &f[chain.end..];
     let a_place = !chain.has_home_part
-        && (place_follows(&f[chain.end..]) || venue_before(before) || event_place(before));
+        && (place_follows(rest)
+            || venue_before(before)
+            || event_place(before)
+            || (!home && venue_follows(rest)));
     (is_address && !a_place).then_some(start..chain.end)
 }
 
@@ -358,6 +401,17 @@ fn trim_gap(s: &str) -> &str {
 fn place_follows(rest: &str) -> bool {
     let rest = rest.strip_prefix('的').unwrap_or(rest);
     PLACE_WORDS.iter().any(|w| rest.starts_with(w))
+}
+
+/// `解放路38号文化馆`: the address of the venue named right after it.
+fn venue_follows(rest: &str) -> bool {
+    let end = rest
+        .char_indices()
+        .take_while(|&(_, c)| is_han(c))
+        .take(VENUE_NAME_CHARS)
+        .last()
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    VENUES_AFTER.iter().any(|v| rest[..end].contains(v))
 }
 
 /// Where something happens, not where someone lives: `活动地点：`, `集合地址：`.
@@ -378,6 +432,8 @@ fn venue_before(before: &str) -> bool {
 /// The kind of place named right before `at` (one space allowed) and where its suffix starts.
 fn anchor_before(f: &str, at: usize) -> Option<(Anchor, usize)> {
     let before = f[..at].strip_suffix(' ').unwrap_or(&f[..at]);
+    // `桃花村第三组`
+    let before = before.strip_suffix('第').unwrap_or(before);
     ANCHORS
         .iter()
         .find(|(suffix, _)| before.ends_with(suffix))
@@ -448,7 +504,7 @@ fn number_at(f: &str, pos: usize) -> Option<(usize, Num)> {
         return (n <= 4).then_some((pos + chinese, Num::Chinese));
     }
     let c = *b.get(pos)?;
-    (c.is_ascii_alphabetic() && f[pos + 1..].starts_with(['栋', '幢', '座']))
+    (c.is_ascii_alphabetic() && f[pos + 1..].starts_with(['栋', '幢', '座', '区']))
         .then_some((pos + 1, Num::Letter))
 }
 
@@ -477,9 +533,9 @@ fn parse_chain(f: &str, from: usize, anchored: bool) -> Chain {
         let part = match marker {
             Some(&("号", _)) if rest["号".len()..].starts_with(NOT_A_HOUSE) => break,
             Some(&("门", _)) if prev.is_none() => break,
-            // `B栋`, `A座`: a letter numbers only a building.
+            // `B栋`, `A座`, `B区`: a letter numbers only a building or a zone.
             _ if num == Num::Letter => match marker {
-                Some(&(m @ ("栋" | "幢" | "座"), part)) => {
+                Some(&(m @ ("栋" | "幢" | "座" | "区"), part)) => {
                     pos = end + m.len();
                     part
                 }
@@ -569,7 +625,7 @@ fn dashed(f: &str, from: usize) -> Option<usize> {
 
 /// Characters after which a Chinese numeral or a letter is a number of the address (`三组`,
 /// `十八号`, `B栋`), not part of a name (`三里屯`, `五一路`).
-const MASKED_BEFORE: &str = "栋幢号单元室房组楼层弄座门户";
+const MASKED_BEFORE: &str = "栋幢号单元室房组楼层弄座门户期区#";
 
 /// Every number of the address hidden: digits, Chinese numerals before a marker (`*组**号`),
 /// and a building's letter (`*栋`); the place's name stays.

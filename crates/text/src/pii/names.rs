@@ -1,22 +1,29 @@
 //! Personal names, only where the context says one is there:
-//! - after an introduction: `我叫`, `我是`, `本人`, `联系人`, `姓名`, `户名`, optionally followed
-//!   by `：`, `是` or `叫` (`联系人是许诺`, `本人叫彭淑华`);
+//! - after an introduction: `我叫`, `我是`, `本人`, `联系人`, `姓名`, `户名`, `收件人`,
+//!   optionally followed by `：`, `是` or `叫` (`联系人是许诺`, `本人叫彭淑华`);
+//! - at the end of the writer's description of themselves: `我是城关镇的王秀英，`,
+//!   `我是退休教师孟繁荣`;
 //! - after `叫` or `名字` said of a person: `孩子叫`, `我女儿叫`, `老人叫`, `有个叫…的`,
-//!   `孩子名字叫`, `老人的名字是`;
-//! - right after a role: `家长：林芳`, `学员王小明`, `村民韩磊`, `我家孩子王子涵`;
-//! - at a signature: `——李建国`, `-- 张伟`, `——村民 韩磊`;
-//! - before a title, when the full name is written: `李梅老师`, `刘建华馆长`.
+//!   `孩子名字叫`, `老人的名字是`, `…，叫刘欣怡`;
+//! - right after a role or a relative: `家长：林芳`, `学员王小明`, `讲解员覃丽`, `我老伴王淑华`;
+//! - at a signature: `——李建国`, `-- 张伟`, `——城关镇居民 李建国`;
+//! - before a title or a relation, when the full name is written: `李梅老师`, `刘建华馆长`,
+//!   `王小明的家长`, `刘子轩妈妈`;
+//! - as a whole clause before the sex in a form: `王秀英，女，68岁`;
+//! - right before a mobile number: `王秀英 13907312233` (see [`before_mobile`]).
 //!
-//! A surname alone is never reported, with a title or without (`彭老师`, `姓孙的`, `王女士`),
-//! nor a nickname (`小周`, `老黄`): the README of the data counts those as forms of address.
+//! A surname alone is never reported, with a title or without (`彭老师`, `姓孙的`, `王女士`,
+//! `李先生`), nor a nickname (`小周`, `老黄`, `文文妈妈`): the README of the data counts those as
+//! forms of address.
 //!
 //! Chinese has no spaces, so a name's end is guessed: it starts with a common surname, has one
 //! or two more characters (after a compound surname too), and must be followed by the end,
 //! a non-Han character, or a word that usually follows a name in a message (`电话`, `今年`,
 //! `的妈妈`, `想`). Where both lengths fit, the one followed by the more telling word wins
 //! (`李明住在` is `李明`, not `李明住`), and on a tie the longer, as most names have three
-//! characters. Characters that never or rarely end a given name (`的`, `们`, `村`, `师`) and a
-//! list of everyday words that start with a surname (`马上`, `高中`, `顾客`) rule guesses out.
+//! characters. Characters that never or rarely end a given name (`的`, `们`, `村`, `师`), forms
+//! of address after a surname (`先生`, `大妈`), and a list of everyday words that start with a
+//! surname (`马上`, `高中`, `顾客`, `周六`) rule guesses out.
 
 use std::collections::HashSet;
 use std::ops::Range;
@@ -48,222 +55,35 @@ const TOP_SURNAMES: &str = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何�
 const NEVER_GIVEN: &str = "的了是在这那也都就不你我他她它们说想要吗呢吧啊呀哦嗯个第某很太最末得着";
 
 /// Rarely the last character of a name, often the end of a word that starts like one.
-const NEVER_LAST: &str = "员者队组班届级年月日天号客子手区市县镇乡村省州路街爷奶妈爸叔姨哥姐弟妹嫂婶伯婆毑\
-总工局长师傅生士学友众老小大业店馆厅室院校方面边家人住和有会能对没里外上下前后去来过到戏";
+const NEVER_LAST: &str = "员者队组班届级年日号客子手区市县镇乡村省州路街爷奶妈爸叔姨哥姐弟妹嫂婶伯婆毑\
+总工局长师傅士学众老小大店馆厅室院校方面边家人住和有会能对没里外上下前后去来过到戏站任记席理事计板练父书管干\
+编导演辑夫娘监汉公姥";
+
+/// What follows a surname in a form of address, not a given name: `李先生`, `王大妈`, `张护士`
+/// (`王春生` and `李昊天` are names, so `生` and `天` cannot simply be ruled out as last
+/// characters).
+const ADDRESS_FORMS: &str = "先生 女士 老师 师傅 阿姨 大爷 大妈 大娘 大姐 大哥 叔叔 奶奶 爷爷 同志 同学 医生 \
+护士 小姐 姐姐 哥哥 老人 大伯 大婶 婆婆 主任 馆长 站长 书记 老板 经理 老总 会计 大夫 专干 干事 主席";
 
 /// Everyday words that begin with a surname and could sit where a name is expected (`我是马上
 /// 要退休的人`, `孩子高兴`, `我是顾客，`); never reported as names.
-const NOT_NAMES: &[&str] = &[
-    "马上",
-    "马路",
-    "高中",
-    "高一",
-    "高二",
-    "高三",
-    "高兴",
-    "高龄",
-    "高手",
-    "高考",
-    "高级",
-    "高楼",
-    "方便",
-    "方法",
-    "方向",
-    "方式",
-    "周末",
-    "周边",
-    "周围",
-    "周岁",
-    "常客",
-    "常常",
-    "常规",
-    "常务",
-    "金牌",
-    "金额",
-    "金色",
-    "文化",
-    "文艺",
-    "文盲",
-    "文明",
-    "文字",
-    "文件",
-    "文学",
-    "万一",
-    "白天",
-    "白领",
-    "白色",
-    "石匠",
-    "石头",
-    "林业",
-    "于是",
-    "黄牛",
-    "黄昏",
-    "黄色",
-    "武警",
-    "武术",
-    "华侨",
-    "华人",
-    "房东",
-    "房客",
-    "房子",
-    "房间",
-    "房租",
-    "包工头",
-    "包子",
-    "包装",
-    "毕业",
-    "毕竟",
-    "卫生",
-    "卫星",
-    "龙舟",
-    "龙灯",
-    "龙套",
-    "雷锋",
-    "雷雨",
-    "钱包",
-    "汤圆",
-    "管理",
-    "管道",
-    "祝福",
-    "祝贺",
-    "舒服",
-    "舒适",
-    "温柔",
-    "温度",
-    "温馨",
-    "温暖",
-    "齐全",
-    "齐心",
-    "宁愿",
-    "宁静",
-    "施工",
-    "申请",
-    "甘心",
-    "尤其",
-    "毛病",
-    "毛笔",
-    "左右",
-    "左边",
-    "苗子",
-    "凌晨",
-    "费用",
-    "费心",
-    "纪念",
-    "纪律",
-    "盛情",
-    "盛大",
-    "项目",
-    "童年",
-    "童话",
-    "严重",
-    "严格",
-    "严肃",
-    "江湖",
-    "江南",
-    "江边",
-    "何必",
-    "何况",
-    "任何",
-    "任务",
-    "余下",
-    "杜绝",
-    "夏天",
-    "夏季",
-    "程序",
-    "许多",
-    "许久",
-    "许可",
-    "曾经",
-    "叶子",
-    "钟点",
-    "钟头",
-    "田里",
-    "田间",
-    "范围",
-    "熊孩子",
-    "陆续",
-    "康复",
-    "秦腔",
-    "顾客",
-    "顾问",
-    "黎明",
-    "易懂",
-    "乔迁",
-    "兰花",
-    "陶瓷",
-    "洪水",
-    "颜色",
-    "牛奶",
-    "季节",
-    "章程",
-    "焦急",
-    "焦点",
-    "柳树",
-    "骆驼",
-    "梅花",
-    "莫名",
-    "庄稼",
-    "辛苦",
-    "谷子",
-    "燕子",
-    "郁闷",
-    "迟到",
-    "卓越",
-    "蓝色",
-    "蓝天",
-    "阳光",
-    "阳台",
-    "柴火",
-    "桂花",
-    "谢谢",
-    "感谢",
-    "车子",
-    "车站",
-    "简单",
-    "简直",
-    "白痴",
-    "饶了",
-    "戴着",
-    "贺卡",
-    "段落",
-    "易拉罐",
-    "胡乱",
-    "胡同",
-    "孔子",
-    "宋体",
-    "史上",
-    "关于",
-    "关心",
-    "关注",
-    "关门",
-    "荣誉",
-    "景点",
-    "官方",
-    "农民",
-    "农村",
-    "连续",
-    "单独",
-    "宫殿",
-    "封面",
-    "曲子",
-    "吉祥",
-    "冷清",
-    "池塘",
-    "凤凰",
-    "麦子",
-    "向来",
-    "向上",
-    "陶艺",
-    "田径",
-    "向导",
-    "东方",
-    "欧洲",
-    "上官",
-    "司机",
-    "单位",
-    "车间",
-    "伍的",
-];
+const NOT_NAMES: &str = "马上 马路 高中 高一 高二 高三 高兴 高龄 高手 高考 高级 高楼 方便 \
+方法 方向 方式 周末 周边 周围 周岁 常客 常常 常规 常务 金牌 金额 \
+金色 文化 文艺 文盲 文明 文字 文件 文学 万一 白天 白领 白色 石匠 \
+石头 林业 于是 黄牛 黄昏 黄色 武警 武术 华侨 华人 房东 房客 房子 \
+房间 房租 包工头 包子 包装 毕业 毕竟 毕生 农业 卫生 卫星 龙舟 龙灯 龙套 雷锋 \
+雷雨 钱包 汤圆 管理 管道 祝福 祝贺 舒服 舒适 温柔 温度 温馨 温暖 \
+齐全 齐心 宁愿 宁静 施工 申请 甘心 尤其 毛病 毛笔 左右 左边 苗子 \
+凌晨 费用 费心 纪念 纪律 盛情 盛大 项目 童年 童话 严重 严格 严肃 \
+江湖 江南 江边 何必 何况 任何 任务 余下 杜绝 夏天 夏季 程序 许多 \
+许久 许可 曾经 钟点 钟头 田里 田间 范围 熊孩子 陆续 康复 秦腔 顾客 \
+顾问 黎明 易懂 乔迁 兰花 陶瓷 洪水 颜色 牛奶 季节 章程 焦急 焦点 \
+柳树 骆驼 梅花 莫名 庄稼 辛苦 谷子 燕子 郁闷 迟到 卓越 蓝色 蓝天 \
+阳光 阳台 柴火 桂花 谢谢 感谢 简单 简直 白痴 饶了 戴着 贺卡 段落 \
+易拉罐 胡乱 胡同 孔子 宋体 史上 关于 关心 关注 关门 荣誉 景点 官方 \
+农民 农村 连续 单独 宫殿 封面 曲子 吉祥 冷清 池塘 凤凰 麦子 向来 \
+向上 陶艺 田径 向导 欧洲 司机 单位 周一 周二 周三 周四 周五 周六 \
+周日 周天 单身 单亲 任课 曲艺 吉他";
 
 /// Words that usually come right after a name, each with how much it tells: a field of a form
 /// (`电话`, `今年`) or a relation (`的妈妈`) tells more than a verb (`想`, `在`).
@@ -385,6 +205,37 @@ const AFTER_NAME: &[(&str, u8)] = &[
     ("热心", 1),
     ("认真", 1),
     ("主动", 1),
+    ("之前", 1),
+    ("以前", 1),
+    ("前天", 1),
+    ("上次", 1),
+    ("上个月", 1),
+    ("多次", 1),
+    ("曾", 1),
+    ("已经", 1),
+    ("刚才", 1),
+    ("目前", 1),
+    ("前几天", 1),
+    ("这次", 1),
+    ("推荐", 1),
+    ("介绍", 1),
+    ("告诉", 1),
+    ("建议", 1),
+    ("希望", 1),
+    ("觉得", 1),
+    ("认为", 1),
+    ("发现", 1),
+    ("看到", 1),
+    ("听说", 1),
+    ("参加", 1),
+    ("喜欢", 1),
+    ("需要", 1),
+    ("申请", 1),
+    ("提出", 1),
+    ("打电话", 1),
+    ("退休", 1),
+    ("生病", 1),
+    ("摔", 1),
 ];
 
 /// How a name is introduced.
@@ -402,6 +253,8 @@ enum Cue {
     Title,
     /// `家长`, `队长`: a name may stand before it or follow it (`王小明家长`, `家长林芳`).
     TitleOrRole,
+    /// `，女，`, `，男，`: the name is the whole clause before it (`王秀英，女，68岁`).
+    Sex,
     /// A name at the end of `我是…的`, `我是退休教师…`; never in the table.
     Described,
 }
@@ -428,7 +281,13 @@ const CUES: &[(&str, Cue)] = &[
     ("留言人", Cue::Intro),
     ("签名", Cue::Intro),
     ("署名", Cue::Intro),
+    ("签字", Cue::Intro),
     ("落款", Cue::Intro),
+    ("收件人", Cue::Intro),
+    ("收货人", Cue::Intro),
+    ("负责人", Cue::Intro),
+    ("经办人", Cue::Intro),
+    ("监护人", Cue::Intro),
     ("名字", Cue::Called),
     ("名叫", Cue::Called),
     ("叫", Cue::Called),
@@ -440,8 +299,10 @@ const CUES: &[(&str, Cue)] = &[
     ("的外婆", Cue::Title),
     ("的外公", Cue::Title),
     ("家长", Cue::TitleOrRole),
-    ("妈妈", Cue::Title),
-    ("爸爸", Cue::Title),
+    ("妈妈", Cue::TitleOrRole),
+    ("爸爸", Cue::TitleOrRole),
+    (",男", Cue::Sex),
+    (",女", Cue::Sex),
     ("学员", Cue::Role),
     ("学生", Cue::Role),
     ("村民", Cue::Role),
@@ -466,6 +327,16 @@ const CUES: &[(&str, Cue)] = &[
     ("工作人员", Cue::Role),
     ("志愿者", Cue::Role),
     ("保安", Cue::Role),
+    ("家属", Cue::Role),
+    ("队员", Cue::Role),
+    ("团员", Cue::Role),
+    ("朋友", Cue::Role),
+    ("同事", Cue::Role),
+    ("邻居", Cue::Role),
+    ("姐姐", Cue::Role),
+    ("妹妹", Cue::Role),
+    ("哥哥", Cue::Role),
+    ("弟弟", Cue::Role),
     ("-", Cue::Signature),
     ("老师", Cue::Title),
     ("先生", Cue::Title),
@@ -483,16 +354,18 @@ const CUES: &[(&str, Cue)] = &[
     ("医生", Cue::Title),
     ("同学", Cue::Title),
     ("小朋友", Cue::Title),
-    ("奶奶", Cue::Title),
-    ("爷爷", Cue::Title),
+    ("奶奶", Cue::TitleOrRole),
+    ("爷爷", Cue::TitleOrRole),
     ("大爷", Cue::Title),
     ("大妈", Cue::Title),
     ("叔叔", Cue::Title),
+    ("老人", Cue::Title),
 ];
 
 /// The last character of a word for a person, before `叫` or `名字` (`孩子叫`, `我叫`, `老人叫`,
 /// `一个叫`, `女儿名字叫`): a team or a thing may be called something too (`舞蹈队叫金凤凰`).
-const PERSON_END: &str = "我他她子儿孙伴人爸妈公婆爷奶姥娘员师姨叔伯哥姐弟妹友学长生个位头太孩女上";
+const PERSON_END: &str =
+    "我他她子儿孙伴人爸妈公婆爷奶姥娘员师姨叔伯哥姐弟妹友学长生个位头太孩女上家";
 
 /// Words between a cue and the name: `联系人是许诺`, `本人叫彭淑华`, `名字叫`.
 const LINKS: &[&str] = &["名叫", "叫做", "是", "叫", "为"];
@@ -567,7 +440,9 @@ static CUE_FINDER: LazyLock<AhoCorasick> = LazyLock::new(|| {
 
 static SURNAME_SET: LazyLock<HashSet<char>> = LazyLock::new(|| SURNAMES.chars().collect());
 static NOT_NAME_SET: LazyLock<HashSet<&'static str>> =
-    LazyLock::new(|| NOT_NAMES.iter().copied().collect());
+    LazyLock::new(|| NOT_NAMES.split_whitespace().collect());
+static ADDRESS_FORM_SET: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| ADDRESS_FORMS.split_whitespace().collect());
 
 pub(super) fn scan(f: &str, out: &mut Vec<Found>) {
     for m in CUE_FINDER.find_iter(f) {
@@ -579,6 +454,7 @@ pub(super) fn scan(f: &str, out: &mut Vec<Found>) {
             Cue::Called | Cue::Described => (None, None),
             Cue::Role => (None, after_cue(f, m.end(), cue)),
             Cue::Signature => (None, signature(f, m.end())),
+            Cue::Sex => (clause_before(f, m.start()), None),
             Cue::Title => (before_title(f, m.start()), None),
             Cue::TitleOrRole => (before_title(f, m.start()), after_cue(f, m.end(), Cue::Role)),
         };
@@ -603,10 +479,39 @@ fn compound_at(s: &str) -> Option<&'static str> {
 /// `老人的名字是`).
 fn names_a_person(before: &str) -> bool {
     let before = before.strip_suffix('的').unwrap_or(before);
+    // `孩子今年八岁，叫刘欣怡`: a clause of its own says who is called so.
     before
         .chars()
         .next_back()
-        .is_some_and(|c| PERSON_END.contains(c))
+        .is_some_and(|c| PERSON_END.contains(c) || matches!(c, ',' | ' '))
+}
+
+/// `王秀英 13907312233`, `联系张伟13907312233`: a full name written right before a mobile
+/// number (spaces, a colon or a bracket between), read as before a title; never a surname
+/// alone (`王女士13907312233`). Not before landlines, whose area code often follows the city
+/// (`邵阳0739…`).
+pub(super) fn before_mobile(f: &str, number_at: usize) -> Option<Range<usize>> {
+    let before = f[..number_at].trim_end_matches([' ', ':', '(', '\t']);
+    before_title(f, before.len())
+}
+
+/// `王秀英，女，68岁` → `王秀英`: the whole run of Han characters before the comma, if it is a
+/// name and nothing else.
+fn clause_before(f: &str, comma_at: usize) -> Option<Range<usize>> {
+    // A name has at most four characters: a longer run is a sentence, and is not read.
+    let mut start = None;
+    for (i, c) in f[..comma_at].char_indices().rev().take(5) {
+        if !is_han(c) {
+            break;
+        }
+        start = Some(i);
+    }
+    let start = start?;
+    if f[..start].chars().next_back().is_some_and(is_han) {
+        return None;
+    }
+    let found = read_name(f, start, Cue::Signature)?;
+    (found.end == comma_at).then_some(found)
 }
 
 /// Skips spaces and colons (at most three bytes of them) from `at`.
@@ -673,7 +578,23 @@ fn signature(f: &str, from: usize) -> Option<Range<usize>> {
     if let Some(role) = SIGNATURE_ROLES.iter().find(|r| f[at..].starts_with(*r)) {
         at = skip_gap(f, at + role.len());
     }
-    read_name(f, at, Cue::Signature)
+    if let Some(found) = read_name(f, at, Cue::Signature) {
+        return Some(found);
+    }
+    // `——城关镇居民 李建国`: a description of the writer, then the name.
+    let mut prev = None;
+    for (i, c) in f[at..].char_indices().take(MAX_DESCRIPTION_CHARS) {
+        if prev.is_some_and(|p| DESCRIPTION_END.contains(p) || p == ' ')
+            && let Some(found) = read_name(f, at + i, Cue::Signature)
+        {
+            return Some(found);
+        }
+        if !(is_han(c) || c == ' ') {
+            break;
+        }
+        prev = Some(c);
+    }
+    None
 }
 
 /// The name that starts at `start`, if one plausibly does: a surname, one or two given
@@ -711,8 +632,18 @@ fn read_name(f: &str, start: usize, cue: Cue) -> Option<Range<usize>> {
         }
     }
     let (_, end) = best?;
-    let name = &rest[..end];
-    (!NOT_NAME_SET.contains(name)).then_some(start..start + end)
+    let form_of_address = ADDRESS_FORM_SET.contains(&rest[surname_len..end]);
+    (!form_of_address && !is_word_or_nickname(&rest[..end])).then_some(start..start + end)
+}
+
+/// Whether a guessed name is really an everyday word (`马上`, or `文化站` after `文化`) or a
+/// doubled nickname (`文文`, `周周`).
+fn is_word_or_nickname(name: &str) -> bool {
+    let mut chars = name.chars();
+    let (first, second) = (chars.next(), chars.next());
+    let doubled = first.is_some() && first == second && chars.next().is_none();
+    let prefix_len = name.char_indices().nth(2).map_or(name.len(), |(i, _)| i);
+    doubled || NOT_NAME_SET.contains(name) || NOT_NAME_SET.contains(&name[..prefix_len])
 }
 
 /// How clearly `rest` starts after a name: 3 for the end or a non-Han character, 2 for a
@@ -778,7 +709,7 @@ fn before_title(f: &str, title_at: usize) -> Option<Range<usize>> {
     let k = chosen?;
     let name = text_of(k);
     let bare_compound = compound_at(name).is_some_and(|c| c.len() == name.len());
-    (!bare_compound && !NOT_NAME_SET.contains(name)).then(|| prev[k - 1].0..title_at)
+    (!bare_compound && !is_word_or_nickname(name)).then(|| prev[k - 1].0..title_at)
 }
 
 /// `张*`, `欧阳**`: the surname stays, every other character becomes a star.
