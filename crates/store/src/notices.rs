@@ -598,7 +598,7 @@ pub enum RecipientFilter {
 }
 
 /// A notice's recipients with their names, departments and per-channel delivery (from the
-/// outbox), ordered by department then name.
+/// outbox), department by department (those without one last), in the order they joined.
 pub async fn recipients(
     c: &impl Conn,
     tenant: TenantId,
@@ -669,8 +669,13 @@ pub async fn recipients_page(
         )
         .and_where(Expr::col((R::Table, R::TenantId)).eq(tenant.0))
         .and_where(Expr::col((R::Table, R::NoticeId)).eq(notice))
-        .order_by((D::Table, D::Name), Order::Asc)
-        .order_by((U::Table, U::DisplayName), Order::Asc)
+        // The order of `notice_recipients_department`, so a page of a notice to ten
+        // thousand people reads one page of the index rather than sorting them all.
+        .order_by_with_nulls(
+            (R::Table, R::DepartmentId),
+            Order::Asc,
+            sea_query::NullOrdering::Last,
+        )
         .order_by((R::Table, R::UserId), Order::Asc)
         .to_owned();
     if let Some(d) = department {

@@ -99,6 +99,7 @@ CREATE TABLE notice_recipients (
     PRIMARY KEY (notice_id, user_id)
 );
 CREATE INDEX notice_recipients_user ON notice_recipients (tenant_id, user_id, notice_id);
+CREATE INDEX notice_recipients_department ON notice_recipients (notice_id, department_id, user_id);
 
 CREATE TABLE notice_robots (
     id INTEGER PRIMARY KEY,
