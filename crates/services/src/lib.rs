@@ -81,6 +81,8 @@ struct Inner {
     tracking: feedback::TrackingNumbers,
     readers: feedback::Readers,
     live: notices::live::LiveNotices,
+    /// Posts notices to the DingTalk and WeCom group robots.
+    robots: notify::RobotGateway,
 }
 
 impl Services {
@@ -93,6 +95,8 @@ impl Services {
     ) -> ServiceResult<Services> {
         let keys = secrets::Keys::load(&db, clock.now()).await?;
         let intake = feedback::IntakeWriter::start(db.clone());
+        let robots = notify::RobotGateway::new(notices::robot_labels())
+            .map_err(|e| ServiceError::Internal(format!("group robots: {e}")))?;
         Ok(Services(Arc::new(Inner {
             queue: Queue::new(clock.clone()),
             db,
@@ -107,6 +111,7 @@ impl Services {
             tracking: Default::default(),
             readers: Default::default(),
             live: Default::default(),
+            robots,
         })))
     }
 
@@ -148,6 +153,7 @@ impl Services {
         .handle(feedback::SearchFill(self.clone()))
         .handle(notices::FanOut(self.clone()))
         .handle(notices::DeliverySweep(self.clone()))
+        .handle(notices::RobotSend(self.clone()))
         .every(Schedule {
             kind: tenancy::HOUSEKEEPING,
             every_ms: domain::time::HOUR_MS,

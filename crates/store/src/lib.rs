@@ -32,6 +32,7 @@ pub mod outbox;
 pub mod rate_limits;
 pub mod search;
 pub mod sessions;
+pub mod staff_suggestions;
 pub mod tenants;
 pub mod text;
 pub mod users;

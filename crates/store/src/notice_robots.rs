@@ -264,3 +264,145 @@ pub async fn mark_failed(c: &impl Conn, ids: &[i64], error: &str, give_up: bool)
     }
     c.execute(&stmt).await
 }
+
+// ---- Sending: claims, so that no two workers post the same notice ------------------------
+
+/// A post taken by a worker for the message it is sending now. Its `sent_at` is the
+/// instant reserved for that message, so it counts against the robot's minute at once.
+pub const SENDING: &str = "sending";
+
+/// The instant the robot's latest message was (or is being) sent.
+pub async fn last_sent_at(c: &impl Conn, robot: i64) -> Result<Option<i64>> {
+    let row: Option<(Option<i64>,)> = c
+        .fetch_optional(
+            &Query::select()
+                .expr(Expr::col(P::SentAt).max())
+                .from(P::Table)
+                .and_where(Expr::col(P::RobotId).eq(robot))
+                .to_owned(),
+        )
+        .await?;
+    Ok(row.and_then(|(t,)| t))
+}
+
+/// The instants of the messages sent (or being sent) to the robot since `since`, oldest
+/// first, each once: a digest is one message.
+pub async fn sent_instants_since(c: &impl Conn, robot: i64, since: Timestamp) -> Result<Vec<i64>> {
+    let rows: Vec<(i64,)> = c
+        .fetch_all(
+            &Query::select()
+                .distinct()
+                .column(P::SentAt)
+                .from(P::Table)
+                .and_where(Expr::col(P::RobotId).eq(robot))
+                .and_where(Expr::col(P::SentAt).gte(since.0))
+                .order_by(P::SentAt, Order::Asc)
+                .to_owned(),
+        )
+        .await?;
+    Ok(rows.into_iter().map(|(t,)| t).collect())
+}
+
+/// Takes the still-pending posts among `ids` for one message sent at `at`; gives the ids
+/// taken. A post another worker took first is not in the answer.
+pub async fn claim_posts(c: &impl Conn, ids: &[i64], at: Timestamp) -> Result<Vec<i64>> {
+    let rows: Vec<(i64,)> = c
+        .fetch_all(
+            &Query::update()
+                .table(P::Table)
+                .value(P::Status, SENDING)
+                .value(P::SentAt, at.0)
+                .and_where(Expr::col(P::Id).is_in(ids.iter().copied()))
+                .and_where(Expr::col(P::Status).eq(PENDING))
+                .returning_col(P::Id)
+                .to_owned(),
+        )
+        .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+/// The claimed posts went out as one message (a digest when more than one) at the instant
+/// their claim reserved.
+pub async fn finish_claimed(c: &impl Conn, ids: &[i64]) -> Result<u64> {
+    c.execute(
+        &Query::update()
+            .table(P::Table)
+            .value(P::Status, SENT)
+            .value(P::DigestOf, ids.len() as i64)
+            .value(P::Attempts, Expr::col(P::Attempts).add(1))
+            .value(P::LastError, Option::<String>::None)
+            .and_where(Expr::col(P::Id).is_in(ids.iter().copied()))
+            .and_where(Expr::col(P::Status).eq(SENDING))
+            .to_owned(),
+    )
+    .await
+}
+
+/// Gives claimed posts back: pending again with their instant freed, or failed for good
+/// with `give_up`. With an `error`, the attempt counts and the error is kept; without one
+/// (the minute turned out to be full), nothing was tried.
+pub async fn release_claimed(
+    c: &impl Conn,
+    ids: &[i64],
+    error: Option<&str>,
+    give_up: bool,
+) -> Result<u64> {
+    let mut stmt = Query::update()
+        .table(P::Table)
+        .value(P::Status, if give_up { FAILED } else { PENDING })
+        .value(P::SentAt, Option::<i64>::None)
+        .and_where(Expr::col(P::Id).is_in(ids.iter().copied()))
+        .and_where(Expr::col(P::Status).eq(SENDING))
+        .to_owned();
+    if let Some(error) = error {
+        stmt.value(P::LastError, error)
+            .value(P::Attempts, Expr::col(P::Attempts).add(1));
+    }
+    c.execute(&stmt).await
+}
+
+/// Claims taken before `before` by a worker that never finished them (it stopped mid-send):
+/// pending again. Gives how many.
+pub async fn release_stale_claims(c: &impl Conn, robot: i64, before: Timestamp) -> Result<u64> {
+    c.execute(
+        &Query::update()
+            .table(P::Table)
+            .value(P::Status, PENDING)
+            .value(P::SentAt, Option::<i64>::None)
+            .and_where(Expr::col(P::RobotId).eq(robot))
+            .and_where(Expr::col(P::Status).eq(SENDING))
+            .and_where(Expr::col(P::SentAt).lt(before.0))
+            .to_owned(),
+    )
+    .await
+}
+
+/// The robot's latest post, for the robots' list.
+pub async fn last_post(c: &impl Conn, tenant: TenantId, robot: i64) -> Result<Option<PostRow>> {
+    c.fetch_optional(
+        &Query::select()
+            .columns(POST_COLUMNS)
+            .from(P::Table)
+            .and_where(Expr::col(P::TenantId).eq(tenant.0))
+            .and_where(Expr::col(P::RobotId).eq(robot))
+            .order_by(P::Id, Order::Desc)
+            .limit(1)
+            .to_owned(),
+    )
+    .await
+}
+
+/// The instant of the robot's oldest claim still held, if any.
+pub async fn oldest_claim(c: &impl Conn, robot: i64) -> Result<Option<i64>> {
+    let row: Option<(Option<i64>,)> = c
+        .fetch_optional(
+            &Query::select()
+                .expr(Expr::col(P::SentAt).min())
+                .from(P::Table)
+                .and_where(Expr::col(P::RobotId).eq(robot))
+                .and_where(Expr::col(P::Status).eq(SENDING))
+                .to_owned(),
+        )
+        .await?;
+    Ok(row.and_then(|(t,)| t))
+}

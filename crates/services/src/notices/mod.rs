@@ -31,6 +31,17 @@ mod page_data;
 pub use compose::{ATTACHMENT_BYTES_MAX, ATTACHMENTS_MAX};
 pub use page_data::{AudiencePerson, NoticeVersionView};
 
+// The group robots (setup, announcing published notices within their limit) and the
+// anonymous staff suggestion box.
+mod robots;
+mod suggestions;
+pub(crate) use robots::{RobotSend, robot_labels};
+pub use robots::{
+    NewRobot, ROBOT_SEND, RobotPostState, RobotPostView, RobotUnit, RobotView, robot_kind_label,
+    robot_kinds,
+};
+pub use suggestions::{Quarter, QuarterSummary, SuggestionBox, SuggestionView};
+
 use crate::{ServiceError, ServiceResult, Services, Staff};
 use domain::notice::{
     AudienceRule, DeliveryPolicy, NoticeAction, NoticeCategory, NoticePriority, NoticeStatus,

@@ -212,6 +212,8 @@ impl Services {
             tx.commit().await?;
             self.wake_worker();
         }
+        // The work groups, through their robots.
+        self.queue_robot_posts(tenant, &row).await?;
         Ok(())
     }
 }

@@ -1,0 +1,241 @@
+//! The anonymous staff suggestion box, told as stories on both engines: what is stored has
+//! no link to the sender, the office answers for everyone to read, and a quarter is summed up.
+
+mod common;
+
+use common::{App, staff};
+use domain::time::{HOUR_MS, MINUTE_MS};
+use domain::{Clock, Timestamp};
+use sea_query::{Order, Query, Values};
+use services::notices::Quarter;
+use services::{NewStaff, ServiceError, Services, Staff};
+use store::Conn;
+
+/// The office director at the centre, a clerk of 城关镇文化站 (the office of her station
+/// only), and Wang of 活动部.
+struct Office {
+    app: App,
+    director: Staff,
+    tang: Staff,
+    wang: Staff,
+}
+
+impl testkit::Fixture for Office {
+    async fn setup(db: &testkit::TestDb) -> Office {
+        let app = App::setup(db).await;
+        let s = &app.services;
+        let admin = &app.admin;
+        let root = s.org_tree(app.institution.id).await.unwrap().units[0].id;
+        let station = s
+            .add_unit(admin, root, "station", "城关镇文化站")
+            .await
+            .unwrap();
+        let activity = s
+            .add_department(admin, root, "activity", "活动部")
+            .await
+            .unwrap();
+        let mut people = Vec::new();
+        for (username, role, unit, dept) in [
+            ("director", "office_director", root, None),
+            ("tang", "office_clerk", station, None),
+            ("wang", "department_staff", root, Some(activity.0)),
+        ] {
+            let new = NewStaff {
+                username: username.into(),
+                display_name: username.into(),
+                role: role.into(),
+                unit: unit.to_string(),
+                department: dept.map(|d: i64| d.to_string()),
+                ..Default::default()
+            };
+            let (_, pw) = s.create_staff(admin, new).await.unwrap();
+            people.push(staff(s, username, &pw).await);
+        }
+        let [director, tang, wang] = <[Staff; 3]>::try_from(people).unwrap();
+        Office {
+            app,
+            director,
+            tang,
+            wang,
+        }
+    }
+}
+
+impl Office {
+    fn s(&self) -> &Services {
+        &self.app.services
+    }
+}
+
+/// The box's table as it is on disk: its columns, and every row in full.
+async fn table(db: &store::Db) -> (Vec<String>, Vec<StoredRow>) {
+    let columns: Vec<(String,)> = db
+        .fetch_all(&store::engine_sql::Raw {
+            sqlite: "SELECT name FROM pragma_table_info('staff_suggestions') ORDER BY cid",
+            postgres: "SELECT column_name::text FROM information_schema.columns \
+                       WHERE table_schema = current_schema() AND table_name = 'staff_suggestions' \
+                       ORDER BY ordinal_position",
+            values: Values(Vec::new()),
+        })
+        .await
+        .unwrap();
+    let rows: Vec<StoredRow> = db
+        .fetch_all(
+            &Query::select()
+                .columns([
+                    "id",
+                    "tenant_id",
+                    "body",
+                    "received_day",
+                    "answer",
+                    "answered_by",
+                    "answered_at",
+                    "created_at",
+                ])
+                .from("staff_suggestions")
+                .order_by("body", Order::Asc)
+                .to_owned(),
+        )
+        .await
+        .unwrap();
+    (columns.into_iter().map(|(c,)| c).collect(), rows)
+}
+
+/// Rows of the database's rate limit counters.
+async fn limit_rows(db: &store::Db) -> i64 {
+    db.fetch_i64(
+        &Query::select()
+            .expr(sea_query::Expr::cust("COUNT(*)"))
+            .from("rate_limits")
+            .to_owned(),
+    )
+    .await
+    .unwrap()
+}
+
+type StoredRow = (
+    i64,
+    i64,
+    String,
+    i64,
+    Option<String>,
+    Option<i64>,
+    Option<i64>,
+    i64,
+);
+
+/// 2026-11-23 00:00 in Beijing: the day of `common::MONDAY_9AM`.
+const MONDAY: Timestamp = Timestamp(1_795_363_200_000);
+
+testkit::on_both_engines! {
+    async fn what_is_stored_cannot_be_traced_to_its_sender(o: Office) {
+        let s = o.s();
+        let db = s.db();
+        let audit_before = s.audit_log(&o.app.admin, Default::default()).await.unwrap().len();
+        let limits_before = limit_rows(db).await;
+
+        // Wang writes at nine, Tang at a quarter to five.
+        s.submit_suggestion(&o.wang, "通知太多，工作群里消息刷屏，重要的反而看不到。").await.unwrap();
+        o.app.clock.advance_ms(7 * HOUR_MS + 45 * MINUTE_MS);
+        s.submit_suggestion(&o.tang, "  会议通知能不能至少提前一天发？  ").await.unwrap();
+
+        let (columns, rows) = table(db).await;
+        assert_eq!(
+            columns,
+            ["id", "tenant_id", "body", "received_day", "answer", "answered_by", "answered_at", "created_at"],
+            "no column for an account, an address or a time of day"
+        );
+        assert_eq!(rows.len(), 2);
+        for (id, tenant, _body, day, answer, answered_by, answered_at, created_at) in &rows {
+            assert_eq!(*tenant, o.app.institution.id.0);
+            assert_eq!((*day, *created_at), (MONDAY.0, MONDAY.0), "only the day, at local midnight");
+            assert_eq!((answer, answered_by, answered_at), (&None, &None, &None));
+            for person in [&o.wang, &o.tang] {
+                assert_ne!(*id, person.actor.user_id.0);
+            }
+        }
+        assert_eq!(rows[0].2, "会议通知能不能至少提前一天发？", "trimmed, as written");
+        // The two rows differ in their text only: nothing tells which came first.
+        let (a, b) = (&rows[0], &rows[1]);
+        assert_eq!((a.1, a.3, a.7), (b.1, b.3, b.7));
+        assert!((a.0 - b.0).abs() > 1, "ids are drawn at random, not counted up: {} {}", a.0, b.0);
+
+        // Nobody's name went into the audit log, nor a counter into the database.
+        assert_eq!(s.audit_log(&o.app.admin, Default::default()).await.unwrap().len(), audit_before);
+        assert_eq!(limit_rows(db).await, limits_before);
+
+        // The box shows the day, the same for both.
+        let shown = s.suggestion_box(&o.wang).await.unwrap();
+        assert_eq!(shown.suggestions.len(), 2);
+        assert!(shown.suggestions.iter().all(|v| v.day == MONDAY));
+
+        // Just after midnight it is the next day.
+        o.app.clock.set(Timestamp(MONDAY.0 + 24 * HOUR_MS + MINUTE_MS));
+        s.submit_suggestion(&o.wang, "建议工作群只转发通知标题和链接。").await.unwrap();
+        let shown = s.suggestion_box(&o.director).await.unwrap();
+        assert_eq!(shown.suggestions[0].day, Timestamp(MONDAY.0 + 24 * HOUR_MS), "newest day first");
+        assert_eq!(shown.suggestions[0].body, "建议工作群只转发通知标题和链接。");
+    }
+
+    async fn the_office_answers_for_everyone_and_nobody_else_can(o: Office) {
+        let s = o.s();
+        s.submit_suggestion(&o.wang, "希望通知能同时发到邮箱。").await.unwrap();
+        let id = s.suggestion_box(&o.wang).await.unwrap().suggestions[0].id;
+
+        assert!(!s.suggestion_box(&o.wang).await.unwrap().can_answer);
+        assert!(!s.suggestion_box(&o.tang).await.unwrap().can_answer, "a station's office is not the institution's");
+        assert!(s.suggestion_box(&o.director).await.unwrap().can_answer);
+        for who in [&o.wang, &o.tang] {
+            assert!(matches!(s.answer_suggestion(who, id, "好的").await, Err(ServiceError::Forbidden)));
+        }
+        match s.answer_suggestion(&o.director, id, "  ").await {
+            Err(ServiceError::Invalid(invalid)) => assert_eq!(invalid.0[0].field, "answer"),
+            other => panic!("expected a field error, got {other:?}"),
+        }
+        assert!(matches!(s.answer_suggestion(&o.director, 42, "好的").await, Err(ServiceError::NotFound)));
+
+        o.app.clock.advance_ms(HOUR_MS);
+        s.answer_suggestion(&o.director, id, "已经开通：每条通知都会同时发邮件。").await.unwrap();
+        for who in [&o.wang, &o.tang, &o.director] {
+            let seen = &s.suggestion_box(who).await.unwrap().suggestions[0];
+            assert_eq!(seen.answer.as_deref(), Some("已经开通：每条通知都会同时发邮件。"));
+            assert_eq!(seen.answered_at, Some(o.app.clock.now()));
+        }
+        // The answer is the office's act, and it is on the record.
+        let audit = s.audit_log(&o.app.admin, Default::default()).await.unwrap();
+        assert!(audit.iter().any(|e| e.action == "staff_suggestion.answer" && e.actor == "director"));
+        assert!(audit.iter().all(|e| !e.action.contains("suggestion") || e.action == "staff_suggestion.answer"));
+    }
+
+    async fn a_few_a_day_per_person_and_each_quarter_summed_up(o: Office) {
+        let s = o.s();
+        let texts = [
+            "通知太多，工作群里消息刷屏。",
+            "重要通知最好电话提醒一下。",
+            "会议通知能不能提前一天发？",
+            "周例会的纪要请发到工作群。",
+            "意见箱很好，请坚持下去。",
+        ];
+        for text in texts {
+            s.submit_suggestion(&o.wang, text).await.unwrap();
+        }
+        assert!(matches!(
+            s.submit_suggestion(&o.wang, "再说一条").await,
+            Err(ServiceError::RateLimited { .. })
+        ));
+        s.submit_suggestion(&o.tang, "通知正文能短一点。").await.unwrap();
+        let id = s.suggestion_box(&o.wang).await.unwrap().suggestions[0].id;
+        s.answer_suggestion(&o.director, id, "收到，会改进。").await.unwrap();
+
+        let q = s.current_quarter(&o.wang).await.unwrap();
+        assert_eq!(q, Quarter::parse("2026-4").unwrap());
+        let summary = s.suggestion_quarter(&o.wang, q).await.unwrap();
+        assert_eq!((summary.received, summary.answered, summary.answered_percent), (6, 1, Some(17)));
+        // 通知 is in four of them; nothing else is in three.
+        assert_eq!(summary.top_words, [("通知".to_owned(), 4)]);
+
+        let before = s.suggestion_quarter(&o.wang, q.previous()).await.unwrap();
+        assert_eq!((before.received, before.answered_percent), (0, None));
+        assert!(before.top_words.is_empty());
+    }
+}
