@@ -234,10 +234,7 @@ pub fn reminder_ladder(
         channel: ReminderChannel::Email,
         at: published_at.plus_ms(span / 2),
     }];
-    if matches!(
-        priority,
-        NoticePriority::Urgent | NoticePriority::Important
-    ) {
+    if matches!(priority, NoticePriority::Urgent | NoticePriority::Important) {
         steps.push(ReminderStep {
             step: 2,
             channel: ReminderChannel::Sms,
@@ -339,7 +336,9 @@ pub fn percentile(sorted: &[i64], p: u8) -> Option<i64> {
     if sorted.is_empty() {
         return None;
     }
-    let rank = (usize::from(p.min(100)) * sorted.len()).div_ceil(100).max(1);
+    let rank = (usize::from(p.min(100)) * sorted.len())
+        .div_ceil(100)
+        .max(1);
     sorted.get(rank - 1).copied()
 }
 
@@ -356,7 +355,10 @@ mod tests {
         use NoticeAction as A;
         use NoticeStatus as S;
         assert_eq!(transition(S::Draft, A::Submit), Ok(S::InReview));
-        assert_eq!(transition(S::InReview, A::RequestChanges), Ok(S::ChangesRequested));
+        assert_eq!(
+            transition(S::InReview, A::RequestChanges),
+            Ok(S::ChangesRequested)
+        );
         assert_eq!(transition(S::ChangesRequested, A::Submit), Ok(S::InReview));
         assert_eq!(transition(S::InReview, A::Approve), Ok(S::Scheduled));
         assert_eq!(transition(S::Scheduled, A::Publish), Ok(S::Published));
@@ -433,7 +435,10 @@ mod tests {
         let (what, _) = delivery_due(u, T0, due, 0, false, T0.plus_ms(15 * MINUTE_MS));
         assert!(matches!(
             what,
-            Some(DeliveryDue::Remind(ReminderStep { channel: ReminderChannel::Email, .. }))
+            Some(DeliveryDue::Remind(ReminderStep {
+                channel: ReminderChannel::Email,
+                ..
+            }))
         ));
         let (what, next) = delivery_due(u, T0, due, 1, false, T0.plus_ms(16 * MINUTE_MS));
         assert_eq!(what, None);
@@ -441,7 +446,10 @@ mod tests {
         let (what, _) = delivery_due(u, T0, due, 1, false, T0.plus_ms(23 * MINUTE_MS));
         assert!(matches!(
             what,
-            Some(DeliveryDue::Remind(ReminderStep { channel: ReminderChannel::Sms, .. }))
+            Some(DeliveryDue::Remind(ReminderStep {
+                channel: ReminderChannel::Sms,
+                ..
+            }))
         ));
         assert_eq!(
             delivery_due(u, T0, due, 2, false, T0.plus_ms(25 * MINUTE_MS)),
