@@ -52,6 +52,10 @@ mod notices_item;
 mod notices_list;
 mod notices_new;
 
+// Notices: the group robots' settings and the anonymous staff suggestion box.
+mod settings_robots;
+mod suggestions;
+
 use crate::AppState;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -85,6 +89,7 @@ pub fn router() -> Router<AppState> {
         .merge(staff_feedback())
         .merge(public_feedback())
         .merge(feedback_setup())
+        .merge(robots_and_suggestions())
         .merge(notice_pages())
 }
 
@@ -217,4 +222,19 @@ fn notice_pages() -> Router<AppState> {
             "/console/notices/attachments/{id}",
             get(notices_item::attachment),
         )
+}
+
+/// The group robots that announce notices, and the anonymous staff suggestion box.
+fn robots_and_suggestions() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/console/settings/robots",
+            get(settings_robots::show).post(settings_robots::act),
+        )
+        .route(
+            "/console/suggestions",
+            get(suggestions::show).post(suggestions::submit),
+        )
+        .route("/console/suggestions/{id}/answer", post(suggestions::answer))
+        .route("/console/suggestions/quarter", get(suggestions::quarter))
 }

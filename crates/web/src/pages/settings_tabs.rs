@@ -24,6 +24,8 @@ pub struct Tab {
 pub fn tabs(t: &Tr, staff: &Staff, current: &str) -> Vec<Tab> {
     let admin = staff.actor.can_somewhere(Permission::ManageSettings);
     let imports = staff.actor.can_somewhere(Permission::TriageFeedback);
+    // The group robots: the office, over the units it looks after.
+    let robots = staff.actor.can_somewhere(Permission::ManageNotices);
     [
         ("/console/settings/feedback", Key::setup_nav_general, admin),
         (
@@ -45,6 +47,7 @@ pub fn tabs(t: &Tr, staff: &Staff, current: &str) -> Vec<Tab> {
         ),
         ("/console/settings/words", Key::setup_nav_words, admin),
         ("/console/feedback/import", Key::import_nav, imports),
+        ("/console/settings/robots", Key::robots_nav, robots),
     ]
     .into_iter()
     .filter(|(_, _, shown)| *shown)
