@@ -35,11 +35,11 @@ pub use page_data::{AudiencePerson, NoticeVersionView};
 // anonymous staff suggestion box.
 mod robots;
 mod suggestions;
-pub(crate) use robots::{RobotSend, robot_labels};
 pub use robots::{
     NewRobot, ROBOT_SEND, RobotPostState, RobotPostView, RobotUnit, RobotView, robot_kind_label,
     robot_kinds,
 };
+pub(crate) use robots::{RobotSend, robot_labels};
 pub use suggestions::{Quarter, QuarterSummary, SuggestionBox, SuggestionView};
 
 use crate::{ServiceError, ServiceResult, Services, Staff};

@@ -235,6 +235,9 @@ fn robots_and_suggestions() -> Router<AppState> {
             "/console/suggestions",
             get(suggestions::show).post(suggestions::submit),
         )
-        .route("/console/suggestions/{id}/answer", post(suggestions::answer))
+        .route(
+            "/console/suggestions/{id}/answer",
+            post(suggestions::answer),
+        )
         .route("/console/suggestions/quarter", get(suggestions::quarter))
 }
