@@ -597,6 +597,13 @@ pub enum RecipientFilter {
     Acknowledged,
 }
 
+/// The join condition of the outbox message (aliased `alias`) that carried a notice to a
+/// recipient by e-mail or SMS: delivery state lives in the outbox, not here.
+fn deliveries(alias: &sea_query::Alias, column: R) -> Expr {
+    use crate::schema::Outbox as O;
+    Expr::col((alias.clone(), O::Id)).equals((R::Table, column))
+}
+
 /// A notice's recipients with their names, departments and per-channel delivery (from the
 /// outbox), department by department (those without one last), in the order they joined.
 pub async fn recipients(
@@ -659,13 +666,13 @@ pub async fn recipients_page(
             sea_query::JoinType::LeftJoin,
             O::Table,
             email.clone(),
-            Expr::col((email.clone(), O::Id)).equals((R::Table, R::EmailMessageId)),
+            deliveries(&email, R::EmailMessageId),
         )
         .join_as(
             sea_query::JoinType::LeftJoin,
             O::Table,
             sms.clone(),
-            Expr::col((sms.clone(), O::Id)).equals((R::Table, R::SmsMessageId)),
+            deliveries(&sms, R::SmsMessageId),
         )
         .and_where(Expr::col((R::Table, R::TenantId)).eq(tenant.0))
         .and_where(Expr::col((R::Table, R::NoticeId)).eq(notice))
@@ -752,13 +759,13 @@ pub async fn receipt_summary(
                 sea_query::JoinType::LeftJoin,
                 O::Table,
                 email.clone(),
-                Expr::col((email.clone(), O::Id)).equals((R::Table, R::EmailMessageId)),
+                deliveries(&email, R::EmailMessageId),
             )
             .join_as(
                 sea_query::JoinType::LeftJoin,
                 O::Table,
                 sms.clone(),
-                Expr::col((sms.clone(), O::Id)).equals((R::Table, R::SmsMessageId)),
+                deliveries(&sms, R::SmsMessageId),
             )
             .and_where(Expr::col((R::Table, R::TenantId)).eq(tenant.0))
             .and_where(Expr::col((R::Table, R::NoticeId)).eq(notice))
@@ -1054,13 +1061,13 @@ pub async fn timings(
                 sea_query::JoinType::LeftJoin,
                 O::Table,
                 email.clone(),
-                Expr::col((email.clone(), O::Id)).equals((R::Table, R::EmailMessageId)),
+                deliveries(&email, R::EmailMessageId),
             )
             .join_as(
                 sea_query::JoinType::LeftJoin,
                 O::Table,
                 sms.clone(),
-                Expr::col((sms.clone(), O::Id)).equals((R::Table, R::SmsMessageId)),
+                deliveries(&sms, R::SmsMessageId),
             )
             .and_where(Expr::col((N::Table, N::TenantId)).eq(tenant.0))
             .and_where(Expr::col((N::Table, N::PublishedAt)).gte(from.0))
