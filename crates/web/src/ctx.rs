@@ -34,6 +34,8 @@ pub struct Ctx {
     pub user_agent: Option<String>,
     /// The path and query of this request, to come back to after signing in.
     pub path: String,
+    /// The staff member's notice badge, read for pages only.
+    pub pending_notices: Option<i64>,
 }
 
 impl Ctx {
@@ -214,7 +216,16 @@ async fn build(
         }
     }
 
+    let pending_notices = match &principal {
+        Some(Principal::Staff(staff))
+            if !bearer && crate::pages::shows_badge(req.method(), req.uri().path()) =>
+        {
+            crate::pages::badge_for_page(services, staff).await
+        }
+        _ => None,
+    };
     let ctx = Ctx {
+        pending_notices,
         institution,
         lang,
         session_token: principal.as_ref().and(token),

@@ -19,6 +19,8 @@ pub struct Chrome {
     pub staff_name: Option<String>,
     pub member: Option<String>,
     pub nav: ConsoleNav,
+    /// The notices still asking for the staff member's attention, for the badge.
+    pub pending_notices: Option<i64>,
 }
 
 /// Which console sections the signed-in staff member may open.
@@ -57,6 +59,7 @@ impl Chrome {
                             && g.scope.depth() == 1
                     }),
             }),
+            pending_notices: ctx.pending_notices,
         }
     }
 
@@ -70,6 +73,7 @@ impl Chrome {
             staff_name: None,
             member: None,
             nav: ConsoleNav::default(),
+            pending_notices: None,
         }
     }
 
@@ -120,6 +124,19 @@ impl Page {
 
     pub fn asset_version(&self) -> &'static str {
         env!("CARGO_PKG_VERSION")
+    }
+
+    /// The badge's number (0 hides it).
+    pub fn pending_notices(&self) -> i64 {
+        self.chrome.pending_notices.unwrap_or(0)
+    }
+
+    /// What screen readers hear for the notices link: "通知（3 条未读）", or "通知".
+    pub fn notices_link_spoken(&self) -> String {
+        match self.pending_notices() {
+            0 => self.t.noticebadge_nav().to_owned(),
+            n => self.t.fill(i18n::Key::noticebadge_pending, &[("n", &n)]),
+        }
     }
 }
 

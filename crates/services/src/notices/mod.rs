@@ -42,6 +42,13 @@ pub use robots::{
 pub(crate) use robots::{RobotSend, robot_labels};
 pub use suggestions::{Quarter, QuarterSummary, SuggestionBox, SuggestionView};
 
+// Receipts pages, the live badge, the monthly spot-check and the hall-screen board.
+mod badge;
+mod board;
+mod report;
+pub use board::{BOARD_MAX, BoardNotice};
+pub use report::{ERROR_RATE_LIMIT_PERCENT, NoticeReport, ReportLine, ReportMonth};
+
 use crate::{ServiceError, ServiceResult, Services, Staff};
 use domain::notice::{
     AudienceRule, DeliveryPolicy, NoticeAction, NoticeCategory, NoticePriority, NoticeStatus,

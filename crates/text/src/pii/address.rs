@@ -65,6 +65,18 @@ const ANCHORS: &[(&str, Anchor)] = &[
     ("寨", Anchor::Village),
     ("坪", Anchor::Village),
     ("湾", Anchor::Village),
+    // Hamlets in the south and the north: `杨家冲`, `十里铺`, `荷花塘`, `李家堡`.
+    ("冲", Anchor::Village),
+    ("垸", Anchor::Village),
+    ("铺", Anchor::Village),
+    ("塘", Anchor::Village),
+    ("坝", Anchor::Village),
+    ("岗", Anchor::Village),
+    ("沟", Anchor::Village),
+    ("营", Anchor::Village),
+    ("堡", Anchor::Village),
+    ("峪", Anchor::Village),
+    ("洼", Anchor::Village),
     ("大道", Anchor::Road),
     ("胡同", Anchor::Road),
     ("路", Anchor::Road),
@@ -139,7 +151,24 @@ const NOT_A_ROOM: &[char] = &[
 ];
 
 /// Chinese numerals as house, group and building numbers are written (`十八号`, `三组`).
-const CHINESE_NUMERALS: &str = "一二三四五六七八九十零〇两百";
+fn is_chinese_numeral(c: char) -> bool {
+    matches!(
+        c,
+        '一' | '二'
+            | '三'
+            | '四'
+            | '五'
+            | '六'
+            | '七'
+            | '八'
+            | '九'
+            | '十'
+            | '零'
+            | '〇'
+            | '两'
+            | '百'
+    )
+}
 
 /// Words that end the place name when reading backwards from the road or estate.
 const NAME_STOPS: &[char] = &[
@@ -310,32 +339,29 @@ enum Num {
 }
 
 pub(super) fn scan(f: &str, out: &mut Vec<Found>) {
-    let mut at = 0;
     let mut last: Option<Found> = None;
-    while at < f.len() {
-        let Some(c) = f[at..].chars().next() else {
-            break;
-        };
-        if !starts_number(f, at, c) {
-            at += c.len_utf8();
+    let mut prev: Option<char> = None;
+    let mut resume = 0;
+    for (at, c) in f.char_indices() {
+        if at < resume || !starts_number(f, at, c, prev) {
+            prev = Some(c);
             continue;
         }
-        match address_at(f, at) {
-            Some(range) => {
-                at = range.end;
-                // `滨湖路99号丽景苑3栋1801`: the estate's name starts where the house number ends.
-                match &mut last {
-                    Some(prev) if prev.range.end == range.start => prev.range.end = range.end,
-                    _ => {
-                        out.extend(last.take());
-                        last = Some(Found {
-                            kind: PiiKind::Address,
-                            range,
-                        });
-                    }
-                }
+        prev = Some(c);
+        let Some(range) = address_at(f, at) else {
+            continue;
+        };
+        resume = range.end;
+        // `滨湖路99号丽景苑3栋1801`: the estate's name starts where the house number ends.
+        match &mut last {
+            Some(prev) if prev.range.end == range.start => prev.range.end = range.end,
+            _ => {
+                out.extend(last.take());
+                last = Some(Found {
+                    kind: PiiKind::Address,
+                    range,
+                });
             }
-            None => at += c.len_utf8(),
         }
     }
     out.extend(last);
@@ -343,12 +369,11 @@ pub(super) fn scan(f: &str, out: &mut Vec<Found>) {
 
 /// Whether a number starts at `at`: the first digit of a run, the first Chinese numeral of a
 /// run, or a lone letter right before `栋`, `幢` or `座`.
-fn starts_number(f: &str, at: usize, c: char) -> bool {
-    let prev = f[..at].chars().next_back();
+fn starts_number(f: &str, at: usize, c: char, prev: Option<char>) -> bool {
     if c.is_ascii_digit() {
         !prev.is_some_and(|p| p.is_ascii_digit())
-    } else if CHINESE_NUMERALS.contains(c) {
-        !prev.is_some_and(|p| CHINESE_NUMERALS.contains(p))
+    } else if is_chinese_numeral(c) {
+        !prev.is_some_and(is_chinese_numeral)
     } else if c.is_ascii_alphabetic() {
         !prev.is_some_and(|p| p.is_ascii_alphanumeric())
             && f[at + 1..].starts_with(['栋', '幢', '座', '区'])
@@ -360,8 +385,23 @@ fn starts_number(f: &str, at: usize, c: char) -> bool {
 /// The address whose first number starts at `at`, if the chain there and what surrounds it
 /// make one.
 fn address_at(f: &str, at: usize) -> Option<std::ops::Range<usize>> {
+    // Most numbers in a message are followed by no marker at all (`一个`, `10点`): find that
+    // out before looking for a place's name. Only `3-2-501` needs to know of one first.
+    let loose = parse_chain(f, at, false);
+    let dashed_ahead = {
+        let b = f.as_bytes();
+        let end = at + b[at..].iter().take_while(|c| c.is_ascii_digit()).count();
+        end > at && b.get(end) == Some(&b'-')
+    };
+    if loose.parts == 0 && !dashed_ahead {
+        return None;
+    }
     let anchor = anchor_before(f, at);
-    let chain = parse_chain(f, at, anchor.is_some());
+    let chain = if anchor.is_some() && dashed_ahead {
+        parse_chain(f, at, true)
+    } else {
+        loose
+    };
     if chain.parts == 0 {
         return None;
     }
@@ -383,7 +423,18 @@ fn address_at(f: &str, at: usize) -> Option<std::ops::Range<usize>> {
             Some(Part::Team) => chain.parts >= 2 || home,
             _ => chain.strong >= 1,
         },
-        None => chain.strong >= 2 && chain.has_unit_or_block,
+        // `家住杨家冲5组12号`: where the writer says they live, a group or a house number after
+        // a name is enough, whatever the place is called.
+        None => {
+            (chain.strong >= 2 && chain.has_unit_or_block)
+                || (home
+                    && match chain.first {
+                        Some(Part::House) => start < at,
+                        // `我家住7组25号`
+                        Some(Part::Team) => start < at || chain.parts >= 2,
+                        _ => false,
+                    })
+        }
     };
     let rest = &f[chain.end..];
     let a_place = !chain.has_home_part
@@ -496,7 +547,7 @@ fn number_at(f: &str, pos: usize) -> Option<(usize, Num)> {
     let chinese: usize = f[pos..]
         .chars()
         .take(5)
-        .take_while(|&c| CHINESE_NUMERALS.contains(c))
+        .take_while(|&c| is_chinese_numeral(c))
         .map(char::len_utf8)
         .sum();
     if chinese > 0 {
@@ -574,7 +625,7 @@ fn parse_chain(f: &str, from: usize, anchored: bool) -> Chain {
             && f[pos + 1..]
                 .chars()
                 .next()
-                .is_some_and(|c| c.is_ascii_digit() || CHINESE_NUMERALS.contains(c))
+                .is_some_and(|c| c.is_ascii_digit() || is_chinese_numeral(c))
         {
             pos += 1;
         }
@@ -641,10 +692,10 @@ pub(super) fn mask(text: &str) -> String {
             i += 1;
             continue;
         }
-        let run = if CHINESE_NUMERALS.contains(c) {
+        let run = if is_chinese_numeral(c) {
             folded[i..]
                 .iter()
-                .take_while(|&&d| CHINESE_NUMERALS.contains(d))
+                .take_while(|&&d| is_chinese_numeral(d))
                 .count()
         } else if c.is_ascii_alphabetic()
             && !folded.get(i + 1).is_some_and(char::is_ascii_alphanumeric)

@@ -11,8 +11,9 @@
 
 use super::{Found, PiiKind};
 
-/// Joins digit groups of one number; at most three of them in a row (`138 - 1234`).
-const SEPARATORS: &[u8] = b" -()";
+/// Joins digit groups of one number; at most three of them in a row (`138 - 1234`,
+/// `139.0731.2233`).
+const SEPARATORS: &[u8] = b" -().";
 const MAX_SEPARATORS: usize = 3;
 /// A number spans at most this many groups (`6222 0212 3456 7890 123` is five).
 const MAX_GROUPS: usize = 5;
@@ -66,9 +67,37 @@ pub(super) fn scan(f: &str, out: &mut Vec<Found>) {
                 break;
             }
         }
+        let before = out.len();
         evaluate(b, &groups, labelled_reference(&f[..i]), out);
+        if out.len() == before
+            && let Some(range) = local_landline(f, &groups)
+        {
+            out.push(Found {
+                kind: PiiKind::Landline,
+                range,
+            });
+        }
         i = j;
     }
+}
+
+/// Words after which a number of seven or eight digits is a landline without its area code
+/// (`电话2861 3307`, `座机：28613307`).
+const PHONE_LABELS: &[&str] = &["电话", "座机", "固话", "宅电", "家里电话", "办公电话"];
+
+/// `电话2861 3307`: a local number (seven or eight digits, not starting with 0, 1 or 9, in one
+/// run or as 3–4 and 4) right after a [`PHONE_LABELS`] word.
+fn local_landline(f: &str, groups: &[Group]) -> Option<std::ops::Range<usize>> {
+    let grouped = match groups {
+        [one] => (7..=8).contains(&one.len()),
+        [a, b] => (3..=4).contains(&a.len()) && b.len() == 4,
+        _ => false,
+    };
+    let (first, last) = (groups.first()?, groups.last()?);
+    let lead = f.as_bytes()[first.start];
+    let before = f[..first.start].trim_end_matches([' ', ':', '是', '为']);
+    (grouped && (b'2'..=b'8').contains(&lead) && PHONE_LABELS.iter().any(|w| before.ends_with(w)))
+        .then_some(first.start..last.end)
 }
 
 /// Labels of numbers that identify an order, a booking, a parcel or a book, not a person: what
@@ -241,13 +270,14 @@ fn landline_valid(d: &[u8], sizes: &[usize]) -> bool {
 /// One run, area–birth date–sequence (`430602 19491001 0376`), or in fours like a card
 /// (`4306 0219 4910 0103 76`).
 fn id_grouping(sizes: &[usize]) -> bool {
-    matches!(sizes, [18] | [6, 8, 4] | [4, 4, 4, 4, 2])
+    matches!(sizes, [18] | [6, 8, 4] | [6, 4, 4, 4] | [4, 4, 4, 4, 2])
 }
 
-/// One run, or groups of four with a shorter tail (`6222 0212 3456 7890 123`).
+/// One run, groups of four with a shorter tail (`6222 0212 3456 7890 123`), or the bank's
+/// six-digit prefix apart (`622202 1234567890128`).
 fn card_grouping(sizes: &[usize]) -> bool {
     match sizes {
-        [_] => true,
+        [_] | [6, 10..=13] => true,
         [init @ .., tail] => init.iter().all(|&s| s == 4) && (1..=4).contains(tail),
         [] => false,
     }

@@ -56,6 +56,13 @@ mod notices_new;
 mod settings_robots;
 mod suggestions;
 
+// Notices: receipts, the live badge, the monthly spot-check and the hall-screen board.
+mod notice_board;
+mod notices_live;
+mod notices_receipts;
+mod notices_report;
+pub(crate) use notices_live::{badge_for_page, shows_badge};
+
 use crate::AppState;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -91,6 +98,31 @@ pub fn router() -> Router<AppState> {
         .merge(feedback_setup())
         .merge(robots_and_suggestions())
         .merge(notice_pages())
+        .merge(notice_receipts_and_board())
+}
+
+/// Notices: who read them, the live badge, the monthly spot-check and the hall screen.
+fn notice_receipts_and_board() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/console/notices/{id}/receipts",
+            get(notices_receipts::show),
+        )
+        .route(
+            "/console/notices/{id}/receipts.csv",
+            get(notices_receipts::csv),
+        )
+        .route(
+            "/console/notices/{id}/receipts.xlsx",
+            get(notices_receipts::xlsx),
+        )
+        .route(notices_live::EVENTS_PATH, get(notices_live::events))
+        .route("/static/notices.js", get(notices_live::js))
+        .route("/static/notices.css", get(notices_live::css))
+        .route("/console/notices/report", get(notices_report::show))
+        .route("/console/notices/report.xlsx", get(notices_report::xlsx))
+        .route("/board/notices", get(notice_board::show))
+        .route("/static/notice_board.css", get(notice_board::css))
 }
 
 /// The public side of the feedback loop: the form, the tracking link, the board, and the

@@ -1,0 +1,92 @@
+//! The bulletin board on the hall screen: the institution's current notices, read-only
+//! and without signing in, so it carries the same message as e-mail and the work group.
+//!
+//! What it shows: every published notice of the whole institution that is in force now
+//! (effective, or without an effective date, and not expired), except those addressed only
+//! to named people — a notice to one colleague is not a bulletin. Titles, category,
+//! priority and text only; never who received or read it.
+
+use super::parse_row;
+use crate::{ServiceResult, Services};
+use domain::notice::{AudienceRule, NoticeCategory, NoticePriority, NoticeStatus};
+use domain::{TenantId, Timestamp};
+use sea_query::{Cond, Expr, ExprTrait, Order};
+use serde::Serialize;
+use store::notices::Notices as N;
+
+/// Notices on the screen at most: more would not be read from across the hall.
+pub const BOARD_MAX: usize = 30;
+/// Rows read before the person-only ones are dropped.
+const BOARD_SCAN: u64 = 200;
+
+/// A notice as the hall screen shows it.
+#[derive(Clone, Debug, Serialize)]
+pub struct BoardNotice {
+    pub id: i64,
+    pub title: String,
+    pub body: String,
+    pub category: NoticeCategory,
+    pub priority: NoticePriority,
+    pub published_at: Option<Timestamp>,
+    pub effective_at: Option<Timestamp>,
+    pub expires_at: Option<Timestamp>,
+    /// Corrected since it was first published.
+    pub corrected: bool,
+}
+
+impl Services {
+    /// The notices in force now, urgent first, then newest first.
+    pub async fn notice_board(&self, tenant: TenantId) -> ServiceResult<Vec<BoardNotice>> {
+        let now = self.now().0;
+        let rows = store::notices::list(
+            self.db(),
+            &store::notices::select()
+                .and_where(Expr::col((N::Table, N::TenantId)).eq(tenant.0))
+                .and_where(Expr::col((N::Table, N::Status)).eq(NoticeStatus::Published.as_str()))
+                .cond_where(
+                    Cond::any()
+                        .add(Expr::col((N::Table, N::EffectiveAt)).is_null())
+                        .add(Expr::col((N::Table, N::EffectiveAt)).lte(now)),
+                )
+                .cond_where(
+                    Cond::any()
+                        .add(Expr::col((N::Table, N::ExpiresAt)).is_null())
+                        .add(Expr::col((N::Table, N::ExpiresAt)).gt(now)),
+                )
+                .order_by((N::Table, N::Id), Order::Desc)
+                .limit(BOARD_SCAN)
+                .to_owned(),
+        )
+        .await?;
+        let mut board = Vec::new();
+        for row in rows {
+            let parsed = parse_row(&row)?;
+            if parsed
+                .audience
+                .iter()
+                .all(|r| matches!(r, AudienceRule::Person { .. }))
+            {
+                continue;
+            }
+            board.push(BoardNotice {
+                id: row.id,
+                title: row.title,
+                body: row.body,
+                category: parsed.category,
+                priority: parsed.priority,
+                published_at: row.published_at.map(Timestamp),
+                effective_at: row.effective_at.map(Timestamp),
+                expires_at: row.expires_at.map(Timestamp),
+                corrected: row.correction_count > 0,
+            });
+        }
+        let rank = |p: NoticePriority| NoticePriority::ALL.iter().position(|x| *x == p);
+        board.sort_by(|a, b| {
+            rank(a.priority)
+                .cmp(&rank(b.priority))
+                .then(b.published_at.cmp(&a.published_at))
+        });
+        board.truncate(BOARD_MAX);
+        Ok(board)
+    }
+}
