@@ -3,6 +3,7 @@
 
 use notify::{EmailConfig, Secret, SmsConfig};
 use serde::Deserialize;
+use services::feedback::EmbeddingsConfig;
 use std::path::Path;
 
 #[derive(Debug, Deserialize, Default)]
@@ -12,6 +13,9 @@ pub struct Config {
     pub database: DatabaseConfig,
     pub sms: SmsConfig,
     pub email: EmailConfig,
+    /// An OpenAI-compatible embeddings endpoint for similar items; absent: the built-in
+    /// method alone (the default).
+    pub embeddings: Option<EmbeddingsConfig>,
     pub log: LogConfig,
 }
 
@@ -111,7 +115,13 @@ impl Config {
         // command, not only the first message.
         config.sms.build()?;
         config.email.build()?;
+        config.embeddings()?;
         Ok(config)
+    }
+
+    /// The `[embeddings]` endpoint, checked; `None` when the section is absent.
+    pub fn embeddings(&self) -> anyhow::Result<Option<services::feedback::EmbeddingsEndpoint>> {
+        Ok(self.embeddings.as_ref().map(|e| e.build()).transpose()?)
     }
 
     pub fn public_url(&self) -> String {
@@ -145,6 +155,32 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("sms.gateway"), "{e}");
+    }
+
+    #[test]
+    fn embeddings_are_off_unless_configured_and_checked_when_they_are() {
+        assert!(load("").unwrap().embeddings().unwrap().is_none());
+        let c = load(
+            "[embeddings]\nurl = \"http://10.0.0.5:8000/v1\"\nmodel = \"bge-m3\"\n\
+             api_key = \"sk-hunter2\"\ntimeout_ms = 1500\nduplicate_cosine = 0.92\n",
+        )
+        .unwrap();
+        let endpoint = c.embeddings().unwrap().expect("configured");
+        assert_eq!(endpoint.model(), "bge-m3");
+        assert_eq!(endpoint.bars().duplicate, 0.92);
+        assert!(!format!("{c:?} {endpoint:?}").contains("hunter2"));
+        let e = load("[embeddings]\nurl = \"http://10.0.0.5:8000/v1\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("embeddings.model"), "{e}");
+        let e = load("[embeddings]\nurl = \"x\"\nmodel = \"m\"\ntimeout = 3\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("timeout"), "{e}");
+        let e = load("[embeddings]\nurl = \"10.0.0.5\"\nmodel = \"m\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("embeddings.url"), "{e}");
     }
 
     #[test]

@@ -21,6 +21,7 @@ pub async fn services(config: &Config) -> anyhow::Result<Services> {
     let settings = Settings {
         public_url: config.public_url(),
         node_name: format!("{}-{}", hostname(), std::process::id()),
+        embeddings: config.embeddings()?,
     };
     Ok(Services::new(db, Arc::new(domain::SystemClock), gateways, settings).await?)
 }

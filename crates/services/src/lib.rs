@@ -45,6 +45,9 @@ pub struct Settings {
     pub public_url: String,
     /// Unique per process; names this node's worker in the job table.
     pub node_name: String,
+    /// An embeddings endpoint for similar items (`[embeddings]`); `None`: the built-in
+    /// method alone.
+    pub embeddings: Option<feedback::EmbeddingsEndpoint>,
 }
 
 impl Default for Settings {
@@ -52,6 +55,7 @@ impl Default for Settings {
         Settings {
             public_url: "http://127.0.0.1:8080".into(),
             node_name: format!("node-{:08x}", rand::random::<u32>()),
+            embeddings: None,
         }
     }
 }
@@ -139,7 +143,7 @@ impl Services {
 
     /// The background worker with every handler and schedule of the application.
     pub fn worker(&self) -> Worker {
-        Worker::new(
+        let worker = Worker::new(
             self.0.db.clone(),
             self.0.clock.clone(),
             self.0.queue.clone(),
@@ -151,6 +155,7 @@ impl Services {
         .handle(feedback::ComputeFigures(self.clone()))
         .handle(feedback::Retention(self.clone()))
         .handle(feedback::SearchFill(self.clone()))
+        .handle(feedback::EmbeddingsFill(self.clone()))
         .handle(notices::FanOut(self.clone()))
         .handle(notices::DeliverySweep(self.clone()))
         .handle(notices::RobotSend(self.clone()))
@@ -177,7 +182,15 @@ impl Services {
         .every(Schedule {
             kind: feedback::SEARCH_FILL,
             every_ms: 5 * domain::time::MINUTE_MS,
-        })
+        });
+        // Older items' vectors, only where an endpoint is configured.
+        match self.0.settings.embeddings {
+            Some(_) => worker.every(Schedule {
+                kind: feedback::EMBEDDINGS_FILL,
+                every_ms: domain::time::MINUTE_MS,
+            }),
+            None => worker,
+        }
     }
 }
 

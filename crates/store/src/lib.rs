@@ -20,6 +20,7 @@ mod error;
 pub mod schema;
 
 pub mod audit;
+pub mod embeddings;
 pub mod feedback;
 pub mod feedback_setup;
 pub mod jobs;

@@ -5,6 +5,7 @@ mod admin;
 mod batch;
 mod board;
 mod deadlines;
+mod embeddings;
 mod import;
 mod inbox;
 mod intake;
@@ -30,6 +31,11 @@ pub use board::{
 };
 pub(crate) use deadlines::{Directory, Sweep};
 pub use deadlines::{DueState, SWEEP};
+pub(crate) use embeddings::EmbeddingsFill;
+pub use embeddings::{
+    Bars, DUPLICATE_COSINE, EMBEDDINGS_FILL, EmbedError, EmbeddingsConfig, EmbeddingsEndpoint,
+    RELATED_COSINE, REST_MS,
+};
 pub use import::{
     IMPORT_MAX_BYTES, IMPORT_MAX_ROWS, Imported, import_columns, import_problem_place,
     import_template_headers,

@@ -112,7 +112,11 @@ pub const THEME_WEEKS: usize = 8;
 const THEME_ITEMS: u64 = 5_000;
 
 #[derive(Default)]
-pub(crate) struct Readers(RwLock<HashMap<TenantId, Arc<Reader>>>);
+pub(crate) struct Readers {
+    by_tenant: RwLock<HashMap<TenantId, Arc<Reader>>>,
+    /// Vectors from the embeddings endpoint, when one is configured.
+    pub(super) vectors: super::embeddings::Vectors,
+}
 
 pub(crate) struct Reader {
     learnt: RwLock<Learnt>,
@@ -156,7 +160,7 @@ impl Services {
         let existing = self
             .0
             .readers
-            .0
+            .by_tenant
             .read()
             .map_err(|_| poisoned())?
             .get(&tenant)
@@ -187,7 +191,7 @@ impl Services {
             learnt: RwLock::new(learnt),
             similar: RwLock::new(SimilarIndex::default()),
         });
-        let mut map = self.0.readers.0.write().map_err(|_| poisoned())?;
+        let mut map = self.0.readers.by_tenant.write().map_err(|_| poisoned())?;
         // Keep the similar index across a relearn: it does not depend on the model.
         if let Some(old) = map.get(&tenant)
             && let Ok(mut old_similar) = old.similar.write()
@@ -274,6 +278,8 @@ impl Services {
         body: &str,
     ) -> ServiceResult<Analysis> {
         let reader = self.reader(tenant).await?;
+        // The item gets its vector from the endpoint (if any) soon after it is written.
+        self.embed_soon(tenant).await;
         let l = reader.learnt.read().map_err(|_| poisoned())?;
         Ok(analyse_with(&l.model, &l.seg, setup, body))
     }
@@ -380,10 +386,36 @@ impl Services {
         let reader = self.reader(tenant).await?;
         self.catch_up_similar(tenant, &reader).await?;
         let sig = similar::signature(body);
-        let found = {
+        let mut found = {
             let s = reader.similar.read().map_err(|_| poisoned())?;
             s.index.nearest(&sig, k * 3 + 1, similar::RELATED_AT)
         };
+        // With an embeddings endpoint, also the items nearest in meaning: each item at the
+        // better of its two scores; of two items scored alike, the one whose characters
+        // are more alike first.
+        let by_meaning = self
+            .similar_by_meaning(tenant, body, except, k * 3 + 1)
+            .await;
+        if !by_meaning.is_empty() {
+            let mut best: HashMap<u64, (f32, f32)> = found
+                .iter()
+                .map(|&(id, score)| (id, (score, score)))
+                .collect();
+            for (id, score) in by_meaning {
+                let kept = best.entry(id).or_insert((score, 0.0));
+                kept.0 = kept.0.max(score);
+            }
+            let mut merged: Vec<(u64, (f32, f32))> = best.into_iter().collect();
+            merged.sort_by(|a, b| {
+                (b.1.0.total_cmp(&a.1.0))
+                    .then(b.1.1.total_cmp(&a.1.1))
+                    .then(b.0.cmp(&a.0))
+            });
+            found = merged
+                .into_iter()
+                .map(|(id, (score, _))| (id, score))
+                .collect();
+        }
         // The candidates' rows in one query, then in the index's order.
         let ids: Vec<i64> = found.iter().map(|(id, _)| *id as i64).collect();
         let mut stmt = store::feedback::select();
@@ -671,7 +703,7 @@ impl Services {
     /// Makes this node relearn at next use (its words changed; other nodes notice the
     /// change within [`CATCH_UP`]).
     fn forget_reader(&self, tenant: TenantId) {
-        if let Ok(map) = self.0.readers.0.read()
+        if let Ok(map) = self.0.readers.by_tenant.read()
             && let Some(reader) = map.get(&tenant)
             && let Ok(mut l) = reader.learnt.write()
         {
