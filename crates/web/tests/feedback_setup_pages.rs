@@ -135,6 +135,69 @@ testkit::on_both_engines! {
         assert_eq!(item.department, Some(training.0));
     }
 
+    async fn an_admin_adds_local_words_and_the_system_reads_them_whole(app: TestApp) {
+        let admin_staff = staff_of(&app, "admin", ADMIN_PASSWORD).await;
+        let code = app.services.institution(admin_staff.actor.tenant_id).await.unwrap().code;
+        let words_of = async |text: &str| app.services.learnt_reader(&code).await.unwrap().0.words(text);
+        let text = "桃源皮影什么时候再来演出";
+        assert!(!words_of(text).await.contains(&"桃源皮影".to_owned()), "cut apart before");
+
+        let admin = app.client();
+        app.sign_in(&admin, "admin", ADMIN_PASSWORD).await;
+        const PAGE: &str = "/console/settings/dictionary";
+        let page = admin.get(app.at(PAGE)).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("还没有添加词语") && page.contains("<label for=\"f-words\">词语（每行一个）"), "{page}");
+        let added = app.post_form(&admin, PAGE, PAGE, &[("action", "add"), ("words", "桃源皮影\r\n\r\n 油菜花节 \r\n")]).await;
+        assert_eq!(location(&added), "/console/settings/dictionary?done=added&n=2");
+        let page = admin.get(app.at(&location(&added))).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("已添加 2 个词语") && page.contains("已添加的词语（2 个）"), "{page}");
+        assert!(page.contains("<th scope=\"row\">桃源皮影</th>") && page.contains("<th scope=\"row\">油菜花节</th>"));
+        assert_eq!(app.services.text_words(&admin_staff).await.unwrap(), ["桃源皮影", "油菜花节"]);
+        assert!(words_of(text).await.contains(&"桃源皮影".to_owned()), "kept whole at the next reading");
+
+        // Removed, it is cut apart again.
+        let removed = app.post_form(&admin, PAGE, PAGE, &[("action", "remove"), ("word", "桃源皮影")]).await;
+        let back = location(&removed);
+        assert!(back.starts_with("/console/settings/dictionary?done=removed&word="), "{back}");
+        let page = admin.get(app.at(&back)).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("已删除“桃源皮影”") && !page.contains("<th scope=\"row\">桃源皮影</th>"), "{page}");
+        assert!(!words_of(text).await.contains(&"桃源皮影".to_owned()));
+    }
+
+    async fn an_empty_or_too_long_word_is_refused_by_name_and_nothing_changes(app: TestApp) {
+        let admin_staff = staff_of(&app, "admin", ADMIN_PASSWORD).await;
+        let admin = app.client();
+        app.sign_in(&admin, "admin", ADMIN_PASSWORD).await;
+        const PAGE: &str = "/console/settings/dictionary";
+        let empty = app.post_form(&admin, PAGE, PAGE, &[("action", "add"), ("words", " \n ")]).await;
+        assert_eq!(empty.status(), 422);
+        let page = empty.text().await.unwrap();
+        assert!(page.contains("<li>此项必填</li>") && page.contains("aria-describedby=\"h-words e-words\"") && page.contains("role=\"alert\""), "{page}");
+        let long = "青山县非物质文化遗产保护中心年度汇报演出活动";
+        assert!(long.chars().count() > 20);
+        let refused = app.post_form(&admin, PAGE, PAGE, &[("action", "add"), ("words", long)]).await;
+        assert_eq!(refused.status(), 422);
+        let page = refused.text().await.unwrap();
+        assert!(page.contains(&format!("<li>“{long}”：不能超过 20 个字</li>")), "{page}");
+        assert!(page.contains(&format!(">{long}</textarea>")), "kept to correct");
+        assert!(app.services.text_words(&admin_staff).await.unwrap().is_empty(), "nothing was added");
+
+        // Several at once: the good ones go in, the others come back with their reasons.
+        let mixed = app.post_form(&admin, PAGE, PAGE, &[("action", "add"), ("words", "黄花会\n花 灯\n龙")]).await;
+        assert_eq!(mixed.status(), 422);
+        let page = mixed.text().await.unwrap();
+        assert!(page.contains("已添加 1 个词语；下面这些没有添加"), "{page}");
+        assert!(page.contains("<li>“花 灯”：词语至少两个字，不能有空格</li>") && page.contains("<li>“龙”：词语至少两个字，不能有空格</li>"), "{page}");
+        assert!(page.contains(">花 灯\n龙</textarea>"), "only the refused lines are left in the box");
+        assert_eq!(app.services.text_words(&admin_staff).await.unwrap(), ["黄花会"]);
+
+        // In English, the same field is named in English.
+        admin.get(app.at(&format!("{PAGE}?lang=en"))).send().await.unwrap();
+        let english = app.post_form(&admin, PAGE, PAGE, &[("action", "add"), ("words", "")]).await;
+        let page = english.text().await.unwrap();
+        assert!(page.contains("Local words") && page.contains("<li>This field is required</li>"), "{page}");
+    }
+
     async fn a_clerk_gets_403_on_every_settings_page(app: TestApp) {
         let (clerk_staff, password) = clerk(&app).await;
         let clerk = app.client();
@@ -142,7 +205,8 @@ testkit::on_both_engines! {
         let console = clerk.get(app.at("/console")).send().await.unwrap().text().await.unwrap();
         assert!(!console.contains("href=\"/console/settings\""), "no settings in a clerk's navigation");
         for path in ["/console/settings", "/console/settings/feedback", "/console/settings/categories", "/console/settings/routing",
-                     "/console/settings/deadlines", "/console/settings/calendar", "/console/settings/templates", "/console/settings/words"] {
+                     "/console/settings/deadlines", "/console/settings/calendar", "/console/settings/templates", "/console/settings/words",
+                     "/console/settings/dictionary"] {
             let response = clerk.get(app.at(path)).send().await.unwrap();
             assert_eq!(response.status(), 403, "{path}");
             assert!(response.text().await.unwrap().contains("您没有权限进行此操作"), "{path}");
@@ -150,8 +214,11 @@ testkit::on_both_engines! {
         let csrf = app.csrf(&clerk, "/console").await;
         let response = clerk.post(app.at("/console/settings/words")).form(&[("_csrf", csrf.as_str()), ("action", "add"), ("word", "代办证件"), ("category", "spam")]).send().await.unwrap();
         assert_eq!(response.status(), 403);
+        let refused = clerk.post(app.at("/console/settings/dictionary")).form(&[("_csrf", csrf.as_str()), ("action", "add"), ("words", "桃源皮影")]).send().await.unwrap();
+        assert_eq!(refused.status(), 403);
         let admin = staff_of(&app, "admin", ADMIN_PASSWORD).await;
         assert!(app.services.sensitive_words(&admin).await.unwrap().is_empty(), "nothing was added");
+        assert!(app.services.text_words(&admin).await.unwrap().is_empty(), "no word either");
         // The import is a clerk's work.
         assert_eq!(clerk.get(app.at("/console/feedback/import")).send().await.unwrap().status(), 200);
         let _ = clerk_staff;
@@ -258,6 +325,7 @@ testkit::on_both_engines! {
             ("/console/settings/calendar", "粘贴整份安排"),
             ("/console/settings/templates", "还没有答复模板"),
             ("/console/settings/words", "内置词库"),
+            ("/console/settings/dictionary", "“桃源皮影”不会被拆成“桃源”和“皮影”"),
             ("/console/feedback/import", "批量导入线下反馈"),
         ] {
             let response = admin.get(app.at(path)).send().await.unwrap();

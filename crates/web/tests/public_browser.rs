@@ -47,6 +47,32 @@ testkit::on_both_engines! {
         assert_eq!(b.text("#item-status").await, "已办结");
     }
 
+    async fn a_phone_is_offered_a_similar_item_and_can_still_send_its_own(p: Public) {
+        let Some(b) = Browser::start(Screen::Phone).await else { return };
+        let earlier = p.submit("东街农家书屋周末能不能延长开放时间到晚上八点", "request", None).await;
+        b.goto(&p.at("/feedback/new")).await;
+        b.click("#f-kind-request").await;
+        b.fill("#f-text", "希望东街农家书屋周末延长开放时间到晚上八点，谢谢").await;
+        b.fill("#f-contact_name", "王女士").await;
+        b.submit_form("#feedback-form").await;
+
+        assert_eq!(b.text("#similar-title").await, "其他人也提过类似的问题");
+        assert_eq!(b.texts("#similar li h3").await, [earlier.tracking_no.as_str()]);
+        assert!(b.exists(&format!("#similar a[href='/me/login?next=/board/{}']", earlier.tracking_no)).await, "'me too' after signing in");
+        assert!(!b.horizontal_overflow().await, "the similar items fit a phone");
+        let b = &b;
+        let value = async |css: &str| b.client().find(fantoccini::Locator::Css(css)).await.unwrap().prop("value").await.unwrap().unwrap_or_default();
+        assert_eq!(value("#f-text").await, "希望东街农家书屋周末延长开放时间到晚上八点，谢谢", "what was typed is kept");
+        assert_eq!(value("#f-contact_name").await, "王女士");
+        assert!(b.tab_to("#send-anyway", 10).await, "“send mine anyway” is reached from the keyboard");
+        b.click("#send-anyway").await;
+
+        let tracking_no = b.text("#tracking-no").await;
+        assert!(tracking_no.starts_with("CD-2026-") && tracking_no != earlier.tracking_no, "{tracking_no}");
+        let board = p.app.services.board(&p.institution, &services::feedback::BoardQuery::default()).await.unwrap();
+        assert_eq!(board.items.len(), 2, "one more item, not two");
+    }
+
     async fn the_board_fits_a_phone_and_is_reachable_from_the_keyboard(p: Public) {
         let Some(b) = Browser::start(Screen::Phone).await else { return };
         let mut last = String::new();

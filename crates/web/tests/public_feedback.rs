@@ -25,6 +25,44 @@ fn split(path: &str) -> (String, String) {
     (no.to_owned(), secret.to_owned())
 }
 
+/// The feedback form's action (CSRF token included) on a page the form came back on.
+fn form_action(html: &str) -> String {
+    let tag_start = html
+        .find("<form method=\"post\" action=\"/feedback/new")
+        .expect("the feedback form");
+    let tag = &html[tag_start..];
+    let start = tag.find("action=\"").unwrap() + "action=\"".len();
+    unescape(tag[start..].split('"').next().unwrap())
+}
+
+/// The "others have raised something similar" section of a page, if it has one.
+fn similar_section(html: &str) -> Option<&str> {
+    let start = html.find("<section class=\"similar\"")?;
+    Some(html[start..].split("</section>").next().unwrap())
+}
+
+/// What `GET /api/v1/feedback/similar` offers for `text`: (tracking number, text) pairs.
+async fn similar_api(p: &Public, text: &str) -> Vec<(String, String)> {
+    let response = reqwest::Client::new()
+        .get(p.at("/api/v1/feedback/similar"))
+        .query(&[("text", text)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    json_of(response).await["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["item"]["tracking_no"].as_str().unwrap().to_owned(),
+                e["item"]["text"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
 testkit::on_both_engines! {
     async fn a_phone_photo_sent_with_the_form_loses_its_location(p: Public) {
         let client = p.app.client();
@@ -125,6 +163,135 @@ testkit::on_both_engines! {
         assert_eq!(tracking_path_in(&a), tracking_path_in(&b));
         let board = p.app.services.board(&p.institution, &BoardQuery::default()).await.unwrap();
         assert_eq!(board.items.len(), 1);
+    }
+
+    async fn a_text_like_a_published_item_offers_it_first_and_makes_nothing_until_sent_anyway(p: Public) {
+        let earlier = p.submit("东街农家书屋周末能不能延长开放时间到晚上八点", "request", None).await;
+        let client = p.app.client();
+        let (action, key) = p.open_form(&client).await;
+        let point = p.point.to_string();
+        let fields = [
+            ("kind", "request"), ("text", "希望东街农家书屋周末延长开放时间到晚上八点，谢谢"), ("unit", point.as_str()),
+            ("contact_name", "王女士"), ("mobile", "13907312233"), ("public_as", "nickname"), ("display_name", "书迷"),
+        ];
+        let offered = p.post_multipart(&client, &action, &key, &fields, &[]).await;
+        assert_eq!(offered.status(), 200);
+        assert_eq!(offered.headers()["cache-control"], "no-store");
+        let page = text(offered).await;
+        let similar = similar_section(&page).expect("the similar items come first");
+        assert!(similar.contains("<h2 id=\"similar-title\">其他人也提过类似的问题</h2>"), "{similar}");
+        assert!(similar.contains(&format!("<h3><a href=\"/board/{0}\" aria-describedby=\"similar-open\">{0}</a></h3>", earlier.tracking_no)), "{similar}");
+        assert!(similar.contains("东街农家书屋周末能不能延长开放时间到晚上八点") && similar.contains("待受理") && similar.contains("0 人有同样的需求"));
+        assert!(similar.contains(&format!("href=\"/me/login?next=/board/{}\"", earlier.tracking_no)), "'me too' after signing in");
+        assert!(similar.contains("form=\"feedback-form\" id=\"send-anyway\">仍然提交我的</button>"));
+        // Everything typed is still there, the submission key too.
+        assert!(page.contains(">希望东街农家书屋周末延长开放时间到晚上八点，谢谢</textarea>"));
+        assert!(page.contains("value=\"王女士\"") && page.contains("value=\"13907312233\"") && page.contains("value=\"书迷\""));
+        assert!(page.contains(&format!("<option value=\"{point}\" selected>")));
+        let kind = page.split("id=\"f-kind-request\"").nth(1).unwrap().split('>').next().unwrap();
+        assert!(kind.contains("checked"), "the type stays chosen: {kind}");
+        assert_eq!(value_of(&page, "submission_key").as_deref(), Some(key.as_str()));
+        assert_eq!(value_of(&page, "send_anyway").as_deref(), Some("1"));
+        assert_eq!(p.app.services.board(&p.institution, &BoardQuery::default()).await.unwrap().items.len(), 1, "nothing was made");
+
+        // "Send mine anyway", twice (a double tap): one item, one receipt.
+        let again = form_action(&page);
+        let mut anyway = fields.to_vec();
+        anyway.push(("send_anyway", "1"));
+        let sent = text(p.post_multipart(&client, &again, &key, &anyway, &[]).await).await;
+        let twice = text(p.post_multipart(&client, &again, &key, &anyway, &[]).await).await;
+        assert_eq!(tracking_no_in(&sent), tracking_no_in(&twice));
+        let board = p.app.services.board(&p.institution, &BoardQuery::default()).await.unwrap();
+        assert_eq!(board.items.len(), 2);
+        let (item, _) = p.app.services.feedback_item(&p.admin, p.id_of(&tracking_no_in(&sent)).await).await.unwrap();
+        assert_eq!((item.contact.mobile.as_deref(), item.display_name.as_deref(), item.unit), (Some("13907312233"), Some("书迷"), p.point));
+
+        // Something else goes straight through.
+        let other = p.send_form(&client, &[("kind", "complaint"), ("text", "广场舞音响晚上十点以后还在放，太吵了"), ("public_as", "anonymous")], &[]).await;
+        assert_eq!(other.status(), 200);
+        assert!(tracking_no_in(&text(other).await).starts_with("CD-2026-"));
+    }
+
+    async fn a_form_sent_again_after_it_went_through_gets_its_receipt_not_the_similar_items(p: Public) {
+        // Held for review when the first form goes through, cleared before it is sent again.
+        let held = p.submit("青石镇文化站的乒乓球台坏了好几个星期了，低息贷 款，加 V 详聊", "complaint", None).await;
+        assert!(held.held);
+        let client = p.app.client();
+        let (action, key) = p.open_form(&client).await;
+        let fields = [("kind", "complaint"), ("text", "青石镇文化站的乒乓球台坏了好几个星期了，希望尽快修好"), ("public_as", "anonymous")];
+        let first = text(p.post_multipart(&client, &action, &key, &fields, &[]).await).await;
+        assert!(similar_section(&first).is_none(), "nothing public was like it");
+        p.app.services.moderate_feedback(&p.admin, held.id, Moderation::Clear, None).await.unwrap();
+        assert_eq!(similar_api(&p, fields[1].1).await.len(), 1, "now something is");
+        // A refresh of the receipt sends the same form again.
+        let refreshed = text(p.post_multipart(&client, &action, &key, &fields, &[]).await).await;
+        assert_eq!(tracking_no_in(&refreshed), tracking_no_in(&first));
+        // Another browser sending that text is offered the cleared item.
+        let stranger = p.app.client();
+        let offered = text(p.send_form(&stranger, &fields, &[]).await).await;
+        assert!(similar_section(&offered).is_some_and(|s| s.contains(&held.tracking_no)));
+    }
+
+    async fn held_unpublished_and_spam_items_are_never_offered_to_the_public(p: Public) {
+        let base = "城关镇文化站的乒乓球台坏了好几个星期了，希望尽快修好";
+        let held = p.submit(&format!("{base}，低息贷 款，加 V 详聊"), "complaint", None).await;
+        let spam = p.submit(&format!("{base}！！"), "complaint", None).await;
+        let hidden = p.submit(&format!("{base}。"), "complaint", None).await;
+        let merged = p.submit(&format!("{base}啊"), "complaint", None).await;
+        assert!(held.held);
+        p.act(spam.id, StaffAction::MarkSpam).await;
+        p.app.services.set_publish(&p.admin, hidden.id, Publish::No).await.unwrap();
+        p.act(merged.id, StaffAction::Merge { into: hidden.tracking_no.clone() }).await;
+        let asked = "城关镇文化站乒乓球台坏了好几个星期，希望尽快修好";
+        assert!(similar_api(&p, asked).await.is_empty());
+        let client = p.app.client();
+        let page = text(p.send_form(&client, &[("kind", "complaint"), ("text", asked), ("public_as", "anonymous")], &[]).await).await;
+        assert!(similar_section(&page).is_none() && tracking_no_in(&page).starts_with("CD-2026-"), "straight through");
+        // Published by staff, the hidden one is offered; the others still are not.
+        p.app.services.set_publish(&p.admin, hidden.id, Publish::Yes).await.unwrap();
+        let offered: Vec<String> = similar_api(&p, asked).await.into_iter().map(|(no, _)| no).collect();
+        assert!(offered.contains(&hidden.tracking_no), "{offered:?}");
+        for never in [&held, &spam, &merged] {
+            assert!(!offered.contains(&never.tracking_no), "{} in {offered:?}", never.tracking_no);
+        }
+    }
+
+    async fn the_similar_api_shows_the_boards_text_names_the_text_field_and_limits_lookups(p: Public) {
+        let held = p.submit("我叫王秀英，电话13907312233，东街农家书屋的空调坏了，夏天太热没法看书，低息贷 款，加 V 详聊", "complaint", None).await;
+        let plain = p.submit("东街农家书屋的空调坏了，夏天太热没法看书，电话13907312244", "complaint", None).await;
+        p.app.services.moderate_feedback(&p.admin, held.id, Moderation::Clear, Some("东街农家书屋的空调坏了（内容已处理）")).await.unwrap();
+        let api = reqwest::Client::new();
+        let url = p.at("/api/v1/feedback/similar");
+        let found = json_of(api.get(&url).query(&[("text", "东街农家书屋空调坏了，夏天太热，没法看书")]).send().await.unwrap()).await;
+        let items = found["items"].as_array().unwrap();
+        assert_eq!(items.len(), 2, "{found}");
+        let by_no = |no: &str| items.iter().find(|e| e["item"]["tracking_no"] == no).unwrap().clone();
+        assert_eq!(by_no(&held.tracking_no)["item"]["text"], "东街农家书屋的空调坏了（内容已处理）", "the staff's redaction, as on the board");
+        let plain_text = by_no(&plain.tracking_no)["item"]["text"].as_str().unwrap().to_owned();
+        assert!(!plain_text.contains("13907312244") && plain_text.contains("没法看书"), "{plain_text}");
+        assert!(items.iter().all(|e| e["similarity"].as_u64().unwrap() >= 45), "{found}");
+        assert_eq!(by_no(&plain.tracking_no)["item"]["status"], "new");
+
+        for (query, code) in [(None, "err_required"), (Some("  ".to_owned()), "err_required"), (Some("字".repeat(4001)), "err_too_long")] {
+            let mut request = api.get(&url).header("accept-language", "en");
+            if let Some(q) = &query {
+                request = request.query(&[("text", q)]);
+            }
+            let refused = request.send().await.unwrap();
+            assert_eq!(refused.status(), 422);
+            let body = json_of(refused).await;
+            assert_eq!((body["fields"][0]["field"].as_str(), body["fields"][0]["code"].as_str()), (Some("text"), Some(code)), "{body}");
+        }
+        // Thirty lookups a minute from one address; the next minute, thirty more.
+        for _ in 1..30 {
+            assert_eq!(api.get(&url).query(&[("text", "空调坏了")]).send().await.unwrap().status(), 200);
+        }
+        let limited = api.get(&url).query(&[("text", "空调坏了")]).send().await.unwrap();
+        assert_eq!(limited.status(), 429);
+        assert!(limited.headers().contains_key("retry-after"));
+        assert_eq!(json_of(limited).await["code"], "rate_limited");
+        p.app.clock.advance_ms(60_000);
+        assert_eq!(api.get(&url).query(&[("text", "空调坏了")]).send().await.unwrap().status(), 200);
     }
 
     async fn a_wrong_tracking_secret_is_a_plain_404_and_the_secret_stays_out_of_the_metrics(p: Public) {

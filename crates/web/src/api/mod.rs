@@ -16,6 +16,7 @@ mod units;
 mod public_board;
 mod public_feedback;
 mod public_figures;
+pub(crate) mod public_similar;
 mod public_tracking;
 
 // The staff side of the feedback loop.
@@ -62,6 +63,12 @@ impl utoipa::Modify for BearerAuth {
 }
 
 pub fn router() -> OpenApiRouter<AppState> {
+    // "Others have raised something similar" counts its lookups per address, per app.
+    let similar = OpenApiRouter::new()
+        .routes(routes!(public_similar::similar))
+        .layer(axum::Extension(std::sync::Arc::new(
+            public_similar::Lookups::default(),
+        )));
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(auth_login::login))
         .routes(routes!(auth_logout::logout))
@@ -79,4 +86,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(public_tracking::show))
         .routes(routes!(public_board::list))
         .routes(routes!(public_figures::show))
+        .merge(similar)
 }

@@ -9,18 +9,30 @@
 //! double tap) carries the same `submission_key`, which the service turns into the same
 //! item, so the usual reason for redirect-after-post does not apply. The response is
 //! `no-store` so the link does not linger in shared caches.
+//!
+//! Before taking an item in, the form asks whether others have raised something similar:
+//! when published items are like the text, the form comes back with them above it (each
+//! with its status, its supporters and a "me too") and everything typed kept, submission
+//! key included, so "send mine anyway" still makes one item however often it is pressed.
+//! A form with photos skips the question — browsers do not keep chosen files, so asking
+//! would cost the person their photos — and so does a form sent again after it went
+//! through (a refresh), which gets its receipt back rather than its own item as "similar".
 
 use super::choices::Choice;
 use crate::AppState;
+use crate::api::public_similar::{self, Lookups, Similar};
 use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::form::{FieldMessages, messages};
 use crate::page::{Page, framed, render};
 use askama::Template;
+use axum::Extension;
 use axum::extract::multipart::{Multipart, MultipartError, MultipartRejection};
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use axum_extra::extract::cookie::CookieJar;
+use base64::Engine as _;
 use domain::feedback::{Channel, FeedbackKind};
 use domain::{FieldError, Invalid};
 use i18n::Key;
@@ -28,11 +40,18 @@ use serde::Deserialize;
 use services::feedback::photos::{self, MAX_PHOTO_BYTES, MAX_PHOTOS, PhotoError};
 use services::feedback::{Intake, PhotoUpload, Submitted};
 use services::{ServiceError, UnitNode};
+use sha2::{Digest, Sha256};
+use std::sync::Arc;
 
 /// The longest text accepted (the service checks it too).
 pub const MAX_TEXT: usize = 4000;
 /// The most a submission may weigh: three full-size photos and the text around them.
 pub const BODY_LIMIT: usize = MAX_PHOTOS * MAX_PHOTO_BYTES + 1024 * 1024;
+/// Remembers, in the browser that sent it, which submission went through (a digest of its
+/// key, not the key: the key gives back the receipt).
+const SENT_COOKIE: &str = "cd_sent";
+/// How much of a similar item's text the form shows; its page has the rest.
+const SIMILAR_EXCERPT: usize = 120;
 
 #[derive(Template)]
 #[template(path = "public/feedback_new.html")]
@@ -54,8 +73,23 @@ struct NewFeedbackPage {
     max_text: usize,
     /// Photos were chosen but the form came back: browsers do not keep chosen files.
     photos_lost: bool,
+    /// Published items like the text: the form came back to offer them instead.
+    similar: Vec<SimilarCard>,
+    /// A member is signed in and may say "me too" at once.
+    member: bool,
 }
 framed!(NewFeedbackPage);
+
+/// A published item like the text, as the form offers it.
+struct SimilarCard {
+    tracking_no: String,
+    status: String,
+    status_code: &'static str,
+    /// The text as the board shows it, shortened.
+    text: String,
+    /// "3 people have the same need", in words.
+    support: String,
+}
 
 #[derive(Template)]
 #[template(path = "public/feedback_sent.html")]
@@ -104,6 +138,8 @@ struct Typed {
     display_name: String,
     keep_location: bool,
     submission_key: String,
+    /// The person has seen the similar items and sends theirs anyway.
+    send_anyway: bool,
 }
 
 /// A file from the form, before it is checked.
@@ -136,7 +172,9 @@ pub async fn show(
 
 pub async fn submit(
     State(state): State<AppState>,
+    Extension(lookups): Extension<Arc<Lookups>>,
     ctx: Ctx,
+    jar: CookieJar,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, AppError> {
     let t = ctx.t();
@@ -176,6 +214,17 @@ pub async fn submit(
         view.errors = messages(&Invalid(problems), &t);
         return page(&state, &ctx, view, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
+    let resent = jar
+        .get(SENT_COOKIE)
+        .is_some_and(|c| c.value() == sent_mark(&form.submission_key));
+    if !photos_chosen && !form.send_anyway && !resent {
+        let similar = similar_items(&state, &ctx, &lookups, &form.text).await?;
+        if !similar.is_empty() {
+            let mut view = FormView::ok(form);
+            view.similar = similar;
+            return page(&state, &ctx, view, StatusCode::OK).await;
+        }
+    }
     let intake = intake(&form, nickname);
     let outcome = state
         .services
@@ -189,10 +238,11 @@ pub async fn submit(
             ctx.lang,
         )
         .await;
+    let mark = sent_mark(&form.submission_key);
     let mut view = FormView::ok(form);
     view.photos_lost = photos_chosen;
     match outcome {
-        Ok(submitted) => sent(&state, &ctx, submitted),
+        Ok(submitted) => sent(&state, &ctx, submitted, jar, mark),
         Err(ServiceError::Invalid(invalid)) => {
             view.errors = messages(&invalid, &t);
             page(&state, &ctx, view, StatusCode::UNPROCESSABLE_ENTITY).await
@@ -204,6 +254,42 @@ pub async fn submit(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// The published items like `text` that the form offers before taking a new item in. The
+/// offer is a courtesy: when it cannot be made (no text yet, too much text, nobody signed in
+/// where the institution asks for it, too many lookups from this address, a failure) the
+/// form goes on to the submission, which has its own checks and limits.
+async fn similar_items(
+    state: &AppState,
+    ctx: &Ctx,
+    lookups: &Lookups,
+    text: &str,
+) -> Result<Vec<Similar>, AppError> {
+    let text = text.trim();
+    if text.is_empty() || text.chars().count() > MAX_TEXT {
+        return Ok(Vec::new());
+    }
+    let services = &state.services;
+    let setup = services.feedback_setup(ctx.institution.id).await?;
+    if ctx.member().is_none() && !setup.settings.accept_unverified {
+        return Ok(Vec::new());
+    }
+    if lookups.spend(ctx.ip.as_deref(), services.now().0).is_err() {
+        return Ok(Vec::new());
+    }
+    match public_similar::on_board(services, &ctx.institution, text).await {
+        Ok(found) => Ok(found),
+        Err(e) => {
+            tracing::warn!("similar items for the feedback form: {e}");
+            Ok(Vec::new())
+        }
+    }
+}
+
+/// What the sent-submission cookie holds for `key`.
+fn sent_mark(key: &str) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(key.as_bytes()))
 }
 
 fn intake(form: &Typed, nickname: bool) -> Intake {
@@ -329,6 +415,7 @@ async fn read(mut multipart: Multipart) -> Result<Read, AppError> {
             "display_name" => form.display_name = value,
             "keep_location" => form.keep_location = !value.is_empty(),
             "submission_key" => form.submission_key = value.chars().take(64).collect(),
+            "send_anyway" => form.send_anyway = !value.is_empty(),
             _ => {}
         }
     }
@@ -352,6 +439,7 @@ struct FormView {
     errors: FieldMessages,
     error: Option<String>,
     photos_lost: bool,
+    similar: Vec<Similar>,
 }
 
 impl FormView {
@@ -361,6 +449,7 @@ impl FormView {
             errors: FieldMessages::new(),
             error: None,
             photos_lost: false,
+            similar: Vec::new(),
         }
     }
 }
@@ -413,6 +502,18 @@ async fn page(
         ),
         max_text: MAX_TEXT,
         photos_lost: view.photos_lost,
+        similar: view
+            .similar
+            .iter()
+            .map(|s| SimilarCard {
+                tracking_no: s.item.tracking_no.clone(),
+                status: t.get(s.item.status.label()).to_owned(),
+                status_code: s.item.status.as_str(),
+                text: excerpt(&s.item.text),
+                support: t.fill(Key::public_support_count, &[("n", &s.item.support_count)]),
+            })
+            .collect(),
+        member: member.is_some(),
         form: view.form,
         errors: view.errors,
         error: view.error,
@@ -420,7 +521,24 @@ async fn page(
     Ok((status, no_store(), html).into_response())
 }
 
-fn sent(state: &AppState, ctx: &Ctx, submitted: Submitted) -> Result<Response, AppError> {
+/// The beginning of `text`, marked as cut where it is.
+fn excerpt(text: &str) -> String {
+    let mut chars = text.chars();
+    let head: String = chars.by_ref().take(SIMILAR_EXCERPT).collect();
+    if chars.next().is_some() {
+        format!("{head}…")
+    } else {
+        head
+    }
+}
+
+fn sent(
+    state: &AppState,
+    ctx: &Ctx,
+    submitted: Submitted,
+    jar: CookieJar,
+    mark: String,
+) -> Result<Response, AppError> {
     let t = ctx.t();
     let public_url = state.services.settings().public_url.trim_end_matches('/');
     let html = render(&SentPage {
@@ -431,7 +549,9 @@ fn sent(state: &AppState, ctx: &Ctx, submitted: Submitted) -> Result<Response, A
         held: submitted.held,
         member: ctx.member().is_some(),
     })?;
-    Ok((no_store(), html).into_response())
+    let mut cookie = crate::ctx::cookie(SENT_COOKIE, mark, &state.config, 0);
+    cookie.set_path("/feedback/new");
+    Ok((jar.add(cookie), no_store(), html).into_response())
 }
 
 fn no_store() -> [(header::HeaderName, &'static str); 1] {

@@ -25,6 +25,7 @@ mod public_view;
 mod tracking;
 
 pub(crate) use board::BoardParams;
+pub(crate) use feedback_new::MAX_TEXT as MAX_FEEDBACK_TEXT;
 
 // The staff side of the feedback loop.
 mod feedback_entry;
@@ -41,6 +42,7 @@ mod feedback_import;
 mod settings_calendar;
 mod settings_categories;
 mod settings_deadlines;
+mod settings_dictionary;
 mod settings_feedback;
 mod settings_routing;
 mod settings_tabs;
@@ -64,9 +66,11 @@ mod notices_report;
 pub(crate) use notices_live::{badge_for_page, shows_badge};
 
 use crate::AppState;
-use axum::Router;
+use crate::api::public_similar::Lookups as SimilarLookups;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
+use axum::{Extension, Router};
+use std::sync::Arc;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -153,6 +157,8 @@ fn public_feedback() -> Router<AppState> {
             "/me/delete",
             get(member_delete::show).post(member_delete::delete),
         )
+        // The form's "others have raised something similar" counts its lookups per address.
+        .layer(Extension(Arc::new(SimilarLookups::default())))
 }
 
 /// The staff side of the feedback loop: the inbox and its exports, one item, offline entry.
@@ -179,7 +185,8 @@ fn staff_feedback() -> Router<AppState> {
 }
 
 /// Setting up the feedback loop (settings, categories, routing rules, deadlines, the working
-/// calendar, answer templates, sensitive words) and importing offline feedback.
+/// calendar, answer templates, sensitive words, the institution's own words) and importing
+/// offline feedback.
 fn feedback_setup() -> Router<AppState> {
     Router::new()
         .route("/console/settings", get(settings_feedback::start))
@@ -210,6 +217,10 @@ fn feedback_setup() -> Router<AppState> {
         .route(
             "/console/settings/words",
             get(settings_words::show).post(settings_words::act),
+        )
+        .route(
+            "/console/settings/dictionary",
+            get(settings_dictionary::show).post(settings_dictionary::act),
         )
         .route(
             "/console/feedback/import",

@@ -46,6 +46,11 @@ pub fn tabs(t: &Tr, staff: &Staff, current: &str) -> Vec<Tab> {
             true,
         ),
         ("/console/settings/words", Key::setup_nav_words, admin),
+        (
+            "/console/settings/dictionary",
+            Key::setup_nav_dictionary,
+            admin,
+        ),
         ("/console/feedback/import", Key::import_nav, imports),
         ("/console/settings/robots", Key::robots_nav, robots),
     ]

@@ -1,0 +1,151 @@
+//! `GET /feedback/similar`: the published items most like a text someone is about to send —
+//! the feedback form's "others have raised something similar", for apps. The form asks the
+//! same question through [`on_board`] before it takes an item in.
+//!
+//! Only what the board shows: published, cleared items that are still open or were received
+//! recently (never held, unpublished, spam, merged or declined ones), with their text as the
+//! board shows it. Items count as similar from the similar-item index's "related" bar
+//! (`text::similar::RELATED_AT`, applied by [`Services::similar_feedback`]).
+
+use super::public_board::PublicFeedbackItem;
+use crate::AppState;
+use crate::ctx::Ctx;
+use crate::error::{ApiError, AppError};
+use axum::Extension;
+use axum::extract::{Query, State};
+use domain::Checks;
+use serde::{Deserialize, Serialize};
+use services::feedback::PublicItem;
+use services::{Institution, ServiceError, ServiceResult, Services};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use utoipa::{IntoParams, ToSchema};
+
+/// Items offered at most: what fits above the form on a phone.
+pub(crate) const SHOWN: usize = 3;
+/// The longest text asked about: the longest the form and `POST /feedback` accept.
+pub(crate) const MAX_TEXT: usize = crate::pages::MAX_FEEDBACK_TEXT;
+/// Lookups per address and minute: the board search's allowance (it is the same kind of
+/// read of the public board, and as cheap or dear).
+const LOOKUPS_PER_MINUTE: i64 = 30;
+const MINUTE_MS: i64 = 60_000;
+/// Past this many addresses, counts of past minutes are dropped.
+const MAX_ADDRESSES: usize = 100_000;
+
+/// A published item like the text, with how alike they are.
+pub(crate) struct Similar {
+    /// 0–100.
+    pub similarity: u8,
+    pub item: PublicItem,
+}
+
+/// The published items most like `text`, best first, as the board shows them.
+pub(crate) async fn on_board(
+    services: &Services,
+    institution: &Institution,
+    text: &str,
+) -> ServiceResult<Vec<Similar>> {
+    let found = services
+        .similar_feedback(institution.id, None, text, None, SHOWN)
+        .await?;
+    let mut out = Vec::with_capacity(found.len());
+    for s in found {
+        // The board's own view of the item: the staff's redaction where there is one (the
+        // index's excerpt is the raw text masked), and whether the public may see it now.
+        match services.board_item(institution, &s.tracking_no).await {
+            Ok((item, _)) => out.push(Similar {
+                similarity: s.similarity,
+                item,
+            }),
+            Err(ServiceError::NotFound) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(out)
+}
+
+/// How many lookups each address made this minute, in this process (like the board
+/// search's count: one busy address must not make every request wait on a database row).
+#[derive(Default)]
+pub(crate) struct Lookups(Mutex<HashMap<String, (i64, i64)>>);
+
+impl Lookups {
+    /// Counts one lookup by `ip` at `now` (ms); refuses past the allowance.
+    pub(crate) fn spend(&self, ip: Option<&str>, now: i64) -> ServiceResult<()> {
+        let Some(ip) = ip else {
+            return Ok(());
+        };
+        let window = now - now.rem_euclid(MINUTE_MS);
+        let Ok(mut counts) = self.0.lock() else {
+            return Ok(());
+        };
+        if counts.len() >= MAX_ADDRESSES {
+            counts.retain(|_, (w, _)| *w == window);
+        }
+        let entry = counts.entry(ip.to_owned()).or_insert((window, 0));
+        if entry.0 != window {
+            *entry = (window, 0);
+        }
+        entry.1 += 1;
+        if entry.1 > LOOKUPS_PER_MINUTE {
+            let retry_after_ms = window + MINUTE_MS - now;
+            return Err(ServiceError::RateLimited {
+                retry_after_seconds: (retry_after_ms + 999) / 1000,
+            });
+        }
+        Ok(())
+    }
+}
+
+#[derive(Deserialize, IntoParams, Default)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub struct SimilarParams {
+    /// What the person is about to send (at most 4000 characters).
+    #[param(required = true)]
+    pub text: String,
+}
+
+/// A published item like the text.
+#[derive(Serialize, ToSchema)]
+pub struct SimilarEntry {
+    /// How alike the two texts are, 0–100.
+    pub similarity: u8,
+    /// The item as the board shows it; support it with "me too" on `/board/{tracking_no}`.
+    pub item: PublicFeedbackItem,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SimilarItems {
+    /// Best first; empty when nothing published is like the text.
+    pub items: Vec<SimilarEntry>,
+}
+
+#[utoipa::path(get, path = "/feedback/similar", operation_id = "similar_feedback", tag = "feedback",
+    params(SimilarParams),
+    responses(
+        (status = 200, description = "Up to three published items like the text, best first", body = SimilarItems),
+        (status = 422, description = "`text` is missing or longer than 4000 characters", body = ApiError),
+        (status = 429, description = "Too many lookups from this address", body = ApiError),
+    ))]
+pub async fn similar(
+    State(state): State<AppState>,
+    Extension(lookups): Extension<Arc<Lookups>>,
+    ctx: Ctx,
+    Query(params): Query<SimilarParams>,
+) -> Result<axum::Json<SimilarItems>, AppError> {
+    let mut checks = Checks::new();
+    let text = checks.text("text", &params.text, MAX_TEXT);
+    checks.finish().map_err(ServiceError::Invalid)?;
+    lookups.spend(ctx.ip.as_deref(), state.services.now().0)?;
+    let found = on_board(&state.services, &ctx.institution, &text).await?;
+    Ok(axum::Json(SimilarItems {
+        items: found
+            .iter()
+            .map(|s| SimilarEntry {
+                similarity: s.similarity,
+                item: PublicFeedbackItem::from(&s.item),
+            })
+            .collect(),
+    }))
+}
