@@ -905,6 +905,11 @@ crate::catalogue! {
     notices_page_edit => "修改", "Edit";
     notices_page_submit => "送审", "Send for review";
     notices_page_withdraw => "撤回送审", "Withdraw from review";
+    notices_page_related => "内部沟通", "Internal communication";
+    notices_page_suggestions_hint => "对通知和内部沟通有意见？匿名提出，不记录提交人。", "Ideas about notices and internal communication? Send them anonymously: the sender is not recorded.";
+    notices_page_hall_screen => "大厅公告屏", "Hall screen";
+    notices_page_robots => "群机器人播报", "Group robot announcements";
+    notices_page_robots_hint => "机器人只负责在工作群里提醒，无法知道谁读了；谁读了、谁确认了，以本系统的阅读回执为准。", "Robots only announce the notice in the work groups and cannot tell who read it; the receipts here say who has read and acknowledged it.";
     notices_page_receipts => "查看阅读回执", "See who has read it";
     notices_page_review => "审核", "Review";
     notices_page_review_comment => "审核意见（退回修改或不通过时必填，会告知撰写人）", "Comment (needed to send back or reject; the author is told)";

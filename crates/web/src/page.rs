@@ -31,7 +31,8 @@ pub struct ConsoleNav {
     pub audit: bool,
     /// The feedback inbox: anyone who sees feedback somewhere.
     pub feedback: bool,
-    /// The feedback settings: the administrator, and the office director for answer templates.
+    /// The settings: the administrator, the office director for answer templates, and the
+    /// office for the group robots.
     pub settings: bool,
 }
 
@@ -53,6 +54,7 @@ impl Chrome {
                 audit: s.actor.can_somewhere(Permission::ViewAudit),
                 feedback: s.actor.can_somewhere(Permission::ViewFeedback),
                 settings: s.actor.can_somewhere(Permission::ManageSettings)
+                    || s.actor.can_somewhere(Permission::ManageNotices)
                     || s.actor.grants.iter().any(|g| {
                         g.role == domain::Role::OfficeDirector
                             && g.department.is_none()

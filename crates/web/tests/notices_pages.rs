@@ -323,3 +323,62 @@ testkit::on_both_engines! {
         assert_eq!(status, 404);
     }
 }
+
+testkit::on_both_engines! {
+    async fn the_author_sees_how_each_group_robot_announced_it(r: Staffroom) {
+        let good = testkit::HttpRecorder::start().await;
+        let broken = testkit::HttpRecorder::start().await;
+        broken.respond_with(200, r#"{"errcode":93000,"errmsg":"invalid webhook url"}"#);
+        for (name, server) in [("活动部工作群", &good), ("旧工作群", &broken)] {
+            let robot = services::notices::NewRobot {
+                kind: "wecom".into(),
+                name: name.into(),
+                unit: r.root.0.to_string(),
+                webhook: server.url("/cgi-bin/webhook/send?key=k-0123456789"),
+                secret: String::new(),
+            };
+            r.s().add_robot(&r.director, robot).await.unwrap();
+        }
+        let id = r.published().await;
+        while r.app.run_worker().await > 0 {}
+        assert_eq!(good.requests().len(), 1);
+
+        let wang = r.signed_in("wang.fang").await;
+        let (_, page) = r.page(&wang, &format!("/console/notices/{id}")).await;
+        let panel = &page[page.find("id=\"robots-title\"").expect("the robots panel")..];
+        let panel = &panel[..panel.find("</section>").unwrap()];
+        let line = |name: &str| {
+            let at = panel.find(name).unwrap_or_else(|| panic!("{name} in {panel}"));
+            panel[at..].split("</li>").next().unwrap().to_owned()
+        };
+        assert!(line("活动部工作群").contains("企业微信") && line("活动部工作群").contains("已发送"), "{panel}");
+        let failed = line("旧工作群");
+        assert!(failed.contains("发送失败") && failed.contains("the key is not valid"), "{failed}");
+        assert!(!panel.contains("k-0123456789"), "the webhook never shows");
+
+        // A recipient does not see how it went out.
+        let zhao = r.signed_in("zhao.li").await;
+        let (_, page) = r.page(&zhao, &format!("/console/notices/{id}")).await;
+        assert!(!page.contains("id=\"robots-title\""));
+    }
+
+    async fn the_office_finds_the_report_robots_and_hall_screen_and_everyone_the_box(r: Staffroom) {
+        let clerk = r.signed_in("li.jing").await;
+        let (_, list) = r.page(&clerk, "/console/notices").await;
+        for href in ["/console/suggestions", "/console/notices/report", "/console/settings/robots", "/board/notices"] {
+            assert!(list.contains(&format!("href=\"{href}\"")), "{href} for the office");
+        }
+        // The office clerk keeps no other settings: the settings link leads to the robots.
+        let (_, home) = r.page(&clerk, "/console").await;
+        assert!(home.contains("href=\"/console/settings\""), "{home}");
+        let to = clerk.get(r.app.at("/console/settings")).send().await.unwrap();
+        assert_eq!(common::location(&to), "/console/settings/robots");
+
+        let zhao = r.signed_in("zhao.li").await;
+        let (_, list) = r.page(&zhao, "/console/notices").await;
+        assert!(list.contains("href=\"/console/suggestions\""));
+        assert!(!list.contains("href=\"/console/notices/report\"") && !list.contains("href=\"/console/settings/robots\""));
+        let (_, home) = r.page(&zhao, "/console").await;
+        assert!(home.contains("href=\"/console/suggestions\"") && !home.contains("href=\"/console/settings\""));
+    }
+}

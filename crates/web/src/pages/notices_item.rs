@@ -23,7 +23,10 @@ use domain::notice::{NoticePriority, NoticeStatus};
 use domain::{Permission, Timestamp};
 use i18n::{Key, Tr};
 use serde::Deserialize;
-use services::notices::{NoticeAbilities, NoticeEventView, NoticeView, ReviewDecision};
+use services::notices::{
+    NoticeAbilities, NoticeEventView, NoticeView, ReviewDecision, RobotPostState, RobotPostView,
+    robot_kind_label,
+};
 use services::{ServiceError, Services, Staff};
 
 #[derive(Template)]
@@ -37,6 +40,8 @@ struct ItemPage {
     versions: Vec<VersionEntry>,
     own: Option<OwnState>,
     timeline: Vec<Entry>,
+    /// How the notice went out to the group robots, for its author and the office.
+    robot_posts: Vec<RobotLine>,
     can: NoticeAbilities,
     /// The review form offers the lead-time override to office directors.
     may_override: bool,
@@ -101,6 +106,18 @@ struct VersionEntry {
     title: String,
     body: Vec<Block>,
     note: Option<String>,
+}
+
+/// One group robot's announcement of the notice.
+struct RobotLine {
+    robot: String,
+    kind: &'static str,
+    state: &'static str,
+    failed: bool,
+    /// When it was sent, and whether it went in a digest with others.
+    detail: Option<String>,
+    /// The last failure's text (never the webhook or the secret).
+    error: Option<String>,
 }
 
 struct Entry {
@@ -355,6 +372,12 @@ async fn draw(
         .iter()
         .map(|e| entry(e, &t, tz))
         .collect();
+    let robot_posts = services
+        .notice_robot_posts(staff, n.id)
+        .await?
+        .into_iter()
+        .map(|p| robot_line(p, &t, tz))
+        .collect();
     let latest_note = earlier.first().and_then(|v| v.change_note.clone());
     let mut facts = facts(&n, latest_note, &t, tz);
     if n.can.see_receipts {
@@ -400,6 +423,7 @@ async fn draw(
         versions,
         own,
         timeline,
+        robot_posts,
         can,
         may_override: staff.actor.can_somewhere(Permission::OverrideNoticeLead),
         any_action,
@@ -411,6 +435,25 @@ async fn draw(
         n,
     })?;
     Ok((drawn.status, html).into_response())
+}
+
+fn robot_line(p: RobotPostView, t: &Tr, tz: &jiff::tz::TimeZone) -> RobotLine {
+    let kind = t.get(robot_kind_label(&p.kind));
+    let sent = p.sent_at.map(|at| when(at, tz));
+    let digest =
+        (p.digest_of > 1).then(|| t.fill(Key::robots_digest_of, &[("others", &(p.digest_of - 1))]));
+    let detail = match (sent, digest) {
+        (Some(s), Some(d)) => Some(format!("{s} · {d}")),
+        (s, d) => s.or(d),
+    };
+    RobotLine {
+        robot: p.robot_name,
+        kind,
+        state: t.get(p.state.label()),
+        failed: p.state == RobotPostState::Failed,
+        detail,
+        error: p.error,
+    }
 }
 
 fn facts(n: &NoticeView, latest_note: Option<String>, t: &Tr, tz: &jiff::tz::TimeZone) -> Facts {

@@ -31,6 +31,8 @@ struct ListPage {
     rows: Vec<Row>,
     inbox: bool,
     may_write: bool,
+    /// The office: links to the monthly spot-check, the group robots and the hall screen.
+    office: bool,
     prev: Option<String>,
     next: Option<String>,
 }
@@ -187,6 +189,7 @@ pub async fn show(
         rows,
         inbox: which == Which::Inbox,
         may_write,
+        office: staff.actor.can_somewhere(Permission::ManageNotices),
         prev,
         next,
     })

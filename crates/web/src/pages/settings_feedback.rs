@@ -100,7 +100,8 @@ fn in_hours(invalid: Invalid) -> Invalid {
     )
 }
 
-/// `/console/settings`: the settings an administrator keeps, or the templates a director does.
+/// `/console/settings`: the settings an administrator keeps, the templates a director does, or
+/// the group robots the office does.
 pub async fn start(State(state): State<AppState>, staff: StaffCtx) -> Result<Response, AppError> {
     let who = &staff.staff;
     if who.actor.can_somewhere(Permission::ManageSettings) {
@@ -108,6 +109,9 @@ pub async fn start(State(state): State<AppState>, staff: StaffCtx) -> Result<Res
     }
     if state.services.may_manage_feedback_setup(who).await? {
         return Ok(Redirect::to("/console/settings/templates").into_response());
+    }
+    if who.actor.can_somewhere(Permission::ManageNotices) {
+        return Ok(Redirect::to("/console/settings/robots").into_response());
     }
     Err(ServiceError::Forbidden.into())
 }
