@@ -6,6 +6,8 @@
 //! - after `叫` or `名字` said of a person: `孩子叫`, `我女儿叫`, `老人叫`, `有个叫…的`,
 //!   `孩子名字叫`, `老人的名字是`, `…，叫刘欣怡`;
 //! - right after a role or a relative: `家长：林芳`, `学员王小明`, `讲解员覃丽`, `我老伴王淑华`;
+//! - after the part a person plays or whom to ask: `作者周小燕`, `新郎符海涛`, `失主欧阳婷`,
+//!   `传承人舒德明的徒弟`, `寄件人是我，麻凤英`, `有事找杨国庆`;
 //! - at a signature: `——李建国`, `-- 张伟`, `——城关镇居民 李建国`;
 //! - before a title or a relation, when the full name is written: `李梅老师`, `刘建华馆长`,
 //!   `王小明的家长`, `刘子轩妈妈`;
@@ -41,7 +43,8 @@ const SURNAMES: &str = "张王李赵刘陈杨黄周吴徐孙胡朱高林何郭�
 段雷钱汤尹黎易常武乔贺赖龚文庞樊兰殷施陶洪翟颜倪严牛温季俞章鲁葛伍韦申尤毕聂焦柳邢骆岳齐梅莫庄辛管\
 祝左涂谷祁舒耿詹苗凌费纪靳盛童欧甄项裴卫鲍霍翁甘包柏宁柯阮桂柴华冉房戚滕臧褚娄穆燕郎冀姬屠栾郁蒙喻\
 窦迟卓艾蓝巩仲虞卞佟匡鞠岑胥蔺阳简饶付向关闫覃尚邝谌冷晏吉荣景官凤麦农池单宫封曲缪牟闵佘苟粟廉揭靖瞿钮阚栗巫邰邸逯亓蒲\
-戈伏芦隋邬鄢湛漆寇逄糜丛雍衣";
+戈伏芦隋邬鄢湛漆寇逄糜丛雍衣\
+麻符隆禹敖储扶晋植竺茹";
 
 const COMPOUND_SURNAMES: &[&str] = &[
     "欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "慕容", "令狐", "司徒", "夏侯", "尉迟", "长孙",
@@ -84,7 +87,8 @@ const NOT_NAMES: &str = "马上 马路 高中 高一 高二 高三 高兴 高龄
 易拉罐 胡乱 胡同 孔子 宋体 史上 关于 关心 关注 关门 荣誉 景点 官方 \
 农民 农村 连续 单独 宫殿 封面 曲子 吉祥 冷清 池塘 凤凰 麦子 向来 \
 向上 陶艺 田径 向导 欧洲 司机 单位 周一 周二 周三 周四 周五 周六 \
-周日 周天 单身 单亲 任课 曲艺 吉他";
+周日 周天 单身 单亲 任课 曲艺 吉他 关系 麻烦 麻将 麻木 麻花 麻雀 麻辣 符合 符号 隆重 \
+储存 储物 扶贫 扶手 晋级 植物 茹素 孙女";
 
 /// Words that usually come right after a name, each with how much it tells: a field of a form
 /// (`电话`, `今年`) or a relation (`的妈妈`) tells more than a verb (`想`, `在`).
@@ -128,6 +132,18 @@ const AFTER_NAME: &[(&str, u8)] = &[
     ("的爱人", 2),
     ("的母亲", 2),
     ("的父亲", 2),
+    ("的徒弟", 2),
+    ("的学生", 2),
+    ("院长", 2),
+    ("校长", 2),
+    ("馆长", 2),
+    ("站长", 2),
+    ("主任", 2),
+    ("书记", 2),
+    ("经理", 2),
+    ("会长", 2),
+    ("所长", 2),
+    ("村长", 2),
     ("的邻居", 2),
     ("的同学", 2),
     ("妈妈", 2),
@@ -243,6 +259,18 @@ const AFTER_NAME: &[(&str, u8)] = &[
     ("退休", 1),
     ("生病", 1),
     ("摔", 1),
+    ("通知", 1),
+    // `我妈龙秀英八十了`: an age in words.
+    ("一", 1),
+    ("二", 1),
+    ("三", 1),
+    ("四", 1),
+    ("五", 1),
+    ("六", 1),
+    ("七", 1),
+    ("八", 1),
+    ("九", 1),
+    ("十", 1),
 ];
 
 /// How a name is introduced.
@@ -295,6 +323,24 @@ const CUES: &[(&str, Cue)] = &[
     ("负责人", Cue::Intro),
     ("经办人", Cue::Intro),
     ("监护人", Cue::Intro),
+    ("寄件人", Cue::Intro),
+    ("持卡人", Cue::Intro),
+    ("失主", Cue::Role),
+    ("读者", Cue::Role),
+    // Longer first: `我妈妈蒋桂芝`, `我妈龙秀英`.
+    ("我妈妈", Cue::Role),
+    ("我妈", Cue::Role),
+    ("我爸爸", Cue::Role),
+    ("我爸", Cue::Role),
+    ("文书", Cue::Role),
+    ("会计", Cue::TitleOrRole),
+    ("组长", Cue::TitleOrRole),
+    ("作者", Cue::Role),
+    ("新郎", Cue::Role),
+    ("新娘", Cue::Role),
+    ("传承人", Cue::Role),
+    // `有事找杨国庆`, `来拿的时候找邓志强`: whom to ask, named in full.
+    ("找", Cue::Role),
     ("名字", Cue::Called),
     ("名叫", Cue::Called),
     ("叫", Cue::Called),
@@ -353,6 +399,11 @@ const CUES: &[(&str, Cue)] = &[
     ("站长", Cue::TitleOrRole),
     ("主任", Cue::TitleOrRole),
     ("书记", Cue::TitleOrRole),
+    ("支书", Cue::TitleOrRole),
+    ("村长", Cue::TitleOrRole),
+    ("会长", Cue::TitleOrRole),
+    ("校长", Cue::TitleOrRole),
+    ("院长", Cue::TitleOrRole),
     ("队长", Cue::TitleOrRole),
     ("团长", Cue::TitleOrRole),
     ("教练", Cue::TitleOrRole),
@@ -375,7 +426,7 @@ const PERSON_END: &str =
     "我他她子儿孙伴人爸妈公婆爷奶姥娘员师姨叔伯哥姐弟妹友学长生个位头太孩女上家";
 
 /// Words between a cue and the name: `联系人是许诺`, `本人叫彭淑华`, `名字叫`.
-const LINKS: &[&str] = &["名叫", "叫做", "是", "叫", "为"];
+const LINKS: &[&str] = &["名叫", "叫做", "是我,", "是", "叫", "为"];
 
 /// Roles written between a signature's dash and the name: `——村民 韩磊`.
 const SIGNATURE_ROLES: &[&str] = &["村民", "市民", "居民", "家长", "学员", "读者", "志愿者"];
@@ -666,6 +717,10 @@ fn end_score(rest: &str, cue: Cue) -> Option<u8> {
     // `有个叫李梅的讲解员`: after `叫` a `的` closes the name.
     if cue == Cue::Called && rest.starts_with('的') {
         return Some(2);
+    }
+    // `传承人符金凤的徒弟`: after a role too, though less surely (`我是龙山的` is a place).
+    if cue == Cue::Role && rest.starts_with('的') {
+        return Some(1);
     }
     AFTER_NAME
         .iter()
