@@ -168,16 +168,7 @@ async fn run_on(db: &Db, o: &Options) -> anyhow::Result<()> {
         started.elapsed().as_secs_f64()
     );
 
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let base = format!("http://{}", listener.local_addr()?);
-    let app = web::app(services.clone(), web::WebConfig::default());
-    let server = tokio::spawn(async move {
-        let _ = axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await;
-    });
+    let (base, server) = serve(&services).await?;
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(o.clients)
         .build()?;
@@ -519,16 +510,7 @@ async fn pages(client: &reqwest::Client, base: &str, o: &Options) -> anyhow::Res
         latency(o.samples, |_| get(format!("{base}/board?after={deep_id}"))).await?;
     println!("board, deep page (after item {deep_id}): median {median:.1} ms, p99 {p99:.1} ms");
 
-    let token = client
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&serde_json::json!({ "username": "admin", "password": PASSWORD }))
-        .send()
-        .await?
-        .json::<serde_json::Value>()
-        .await?["token"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
+    let token = api_token(client, base, "admin", PASSWORD).await?;
     let inbox = format!("{base}/api/v1/inbox?status=open&category=activity&sort=deadline");
     let (median, p99) = latency(o.samples, |_| {
         let (client, url, token) = (client.clone(), inbox.clone(), token.clone());
@@ -561,4 +543,41 @@ async fn sweep(services: &Services, clock: &ManualClock, now: Timestamp) -> anyh
         started.elapsed().as_secs_f64() * 1000.0
     );
     Ok(())
+}
+
+/// The web app on a free port of 127.0.0.1: its base URL and the task serving it.
+pub(crate) async fn serve(
+    services: &Services,
+) -> anyhow::Result<(String, tokio::task::JoinHandle<()>)> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    let app = web::app(services.clone(), web::WebConfig::default());
+    let server = tokio::spawn(async move {
+        let _ = axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await;
+    });
+    Ok((base, server))
+}
+
+/// A bearer token for `username`, signed in through the API.
+pub(crate) async fn api_token(
+    client: &reqwest::Client,
+    base: &str,
+    username: &str,
+    password: &str,
+) -> anyhow::Result<String> {
+    let reply = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&serde_json::json!({ "username": username, "password": password }))
+        .send()
+        .await?
+        .json::<serde_json::Value>()
+        .await?;
+    reply["token"]
+        .as_str()
+        .map(str::to_owned)
+        .ok_or_else(|| anyhow::anyhow!("{username} could not sign in: {reply}"))
 }
