@@ -198,13 +198,18 @@ testkit::on_both_engines! {
         assert!(page.contains("Local words") && page.contains("<li>This field is required</li>"), "{page}");
     }
 
-    async fn a_clerk_gets_403_on_every_settings_page(app: TestApp) {
+    async fn a_clerk_gets_403_on_every_feedback_settings_page(app: TestApp) {
         let (clerk_staff, password) = clerk(&app).await;
         let clerk = app.client();
         app.sign_in(&clerk, "li.wen", password).await;
         let console = clerk.get(app.at("/console")).send().await.unwrap().text().await.unwrap();
-        assert!(!console.contains("href=\"/console/settings\""), "no settings in a clerk's navigation");
-        for path in ["/console/settings", "/console/settings/feedback", "/console/settings/categories", "/console/settings/routing",
+        // The office clerk keeps the group robots and nothing else of the settings.
+        assert!(console.contains("href=\"/console/settings\""), "{console}");
+        let start = clerk.get(app.at("/console/settings")).send().await.unwrap();
+        assert_eq!(location(&start), "/console/settings/robots");
+        let robots = clerk.get(app.at("/console/settings/robots")).send().await.unwrap().text().await.unwrap();
+        assert!(!robots.contains("href=\"/console/settings/feedback\"") && !robots.contains("href=\"/console/settings/dictionary\""), "only the tabs a clerk may open");
+        for path in ["/console/settings/feedback", "/console/settings/categories", "/console/settings/routing",
                      "/console/settings/deadlines", "/console/settings/calendar", "/console/settings/templates", "/console/settings/words",
                      "/console/settings/dictionary"] {
             let response = clerk.get(app.at(path)).send().await.unwrap();
