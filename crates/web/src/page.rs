@@ -212,3 +212,13 @@ pub fn done_notice(t: &Tr, done: Option<&str>) -> Option<String> {
 pub struct Done {
     pub done: Option<String>,
 }
+
+/// The first `chars` characters of `text`, trimmed, with `…` where it was cut: an excerpt
+/// whose whole is a link away.
+pub fn shortened(text: &str, chars: usize) -> String {
+    let text = text.trim();
+    match text.char_indices().nth(chars) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_owned(),
+    }
+}

@@ -24,7 +24,7 @@ use crate::api::public_similar::{self, Lookups, Similar};
 use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::form::{FieldMessages, messages};
-use crate::page::{Page, framed, render};
+use crate::page::{Page, framed, render, shortened};
 use askama::Template;
 use axum::Extension;
 use axum::extract::multipart::{Multipart, MultipartError, MultipartRejection};
@@ -509,7 +509,7 @@ async fn page(
                 tracking_no: s.item.tracking_no.clone(),
                 status: t.get(s.item.status.label()).to_owned(),
                 status_code: s.item.status.as_str(),
-                text: excerpt(&s.item.text),
+                text: shortened(&s.item.text, SIMILAR_EXCERPT),
                 support: t.fill(Key::public_support_count, &[("n", &s.item.support_count)]),
             })
             .collect(),
@@ -519,17 +519,6 @@ async fn page(
         error: view.error,
     })?;
     Ok((status, no_store(), html).into_response())
-}
-
-/// The beginning of `text`, marked as cut where it is.
-fn excerpt(text: &str) -> String {
-    let mut chars = text.chars();
-    let head: String = chars.by_ref().take(SIMILAR_EXCERPT).collect();
-    if chars.next().is_some() {
-        format!("{head}…")
-    } else {
-        head
-    }
 }
 
 fn sent(

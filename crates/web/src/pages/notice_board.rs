@@ -7,7 +7,7 @@
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
-use crate::page::{Page, framed, render};
+use crate::page::{Page, framed, render, shortened};
 use askama::Template;
 use axum::extract::State;
 use axum::http::header;
@@ -45,7 +45,7 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<impl IntoRe
     let notices = state.services.notice_board(ctx.institution.id).await?;
     let now = state.services.now();
     let card = |n: BoardNotice| Card {
-        body: shortened(&n.body),
+        body: shortened(&n.body, BODY_CHARS),
         category: t.get(n.category.label()),
         priority: t.get(n.priority.label()),
         priority_code: n.priority.as_str(),
@@ -66,14 +66,6 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<impl IntoRe
     })?;
     // The screen reloads itself; nothing in between should keep an old copy.
     Ok(([(header::CACHE_CONTROL, "no-cache")], html))
-}
-
-fn shortened(body: &str) -> String {
-    let body = body.trim();
-    match body.char_indices().nth(BODY_CHARS) {
-        Some((cut, _)) => format!("{}…", &body[..cut]),
-        None => body.to_owned(),
-    }
 }
 
 pub async fn css() -> impl IntoResponse {

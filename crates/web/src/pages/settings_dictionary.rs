@@ -11,7 +11,7 @@ use crate::AppState;
 use crate::ctx::StaffCtx;
 use crate::error::AppError;
 use crate::form::Form;
-use crate::page::{Page, framed, render};
+use crate::page::{Page, framed, render, shortened};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -22,7 +22,7 @@ use serde::Deserialize;
 use services::ServiceError;
 
 const PATH: &str = "/console/settings/dictionary";
-/// How much of a refused word its message repeats.
+/// How much of a refused word its message repeats: a pasted paragraph is cut short.
 const QUOTED: usize = 24;
 
 #[derive(Template)]
@@ -137,7 +137,7 @@ async fn add(state: &AppState, staff: &StaffCtx, typed: &str) -> Result<Response
                 problems.push(t.fill(
                     Key::setup_dictionary_problem,
                     &[
-                        ("word", &quoted(line)),
+                        ("word", &shortened(line, QUOTED)),
                         ("problem", &field_message(&invalid, &t)),
                     ],
                 ));
@@ -159,17 +159,6 @@ fn field_message(invalid: &Invalid, t: &Tr) -> String {
         .first()
         .map(|e| e.message(t))
         .unwrap_or_else(|| t.err_invalid().to_owned())
-}
-
-/// A refused word as its message repeats it: a pasted paragraph is cut short.
-fn quoted(word: &str) -> String {
-    let mut chars = word.chars();
-    let head: String = chars.by_ref().take(QUOTED).collect();
-    if chars.next().is_some() {
-        format!("{head}…")
-    } else {
-        head
-    }
 }
 
 /// The page again after some lines were refused: those lines in the box, their reasons by
