@@ -88,6 +88,17 @@ enum Cue {
     Danger,
     /// Harm that did not happen or is only feared (差点, 免得).
     Averted,
+    /// A door that is not marked as an exit (`侧门`, `后门`): blocked, it is an exit only when
+    /// the writer fears a fire.
+    Door,
+    /// Fear of a fire and of not getting out.
+    FireRisk,
+    /// The writer says no harm came of it (`幸好没事`).
+    NoHarm,
+    /// What is told happened a while ago (`上个月`, `上次`).
+    Past,
+    /// What is told is happening now (`刚才`, `现在`).
+    Now,
     Soon,
     Published,
     Contradiction,
@@ -97,6 +108,10 @@ const CUES: &[(Cue, &[&str])] = &[
     (
         Cue::Electric,
         &[
+            "灯线",
+            "电暖气",
+            "电炉",
+            "烤火炉",
             "电线",
             "电闸",
             "配电箱",
@@ -134,6 +149,12 @@ const CUES: &[(Cue, &[&str])] = &[
     (
         Cue::ElectricFault,
         &[
+            "噼里啪啦",
+            "噼啪",
+            "焦味",
+            "耷拉",
+            "摸到",
+            "烫得",
             "冒火花",
             "火花",
             "冒烟",
@@ -176,6 +197,11 @@ const CUES: &[(Cue, &[&str])] = &[
     (
         Cue::Shock,
         &[
+            "点着了",
+            "烧着了",
+            "着起来了",
+            "还在冒烟",
+            "烧起来了",
             "漏电",
             "触电",
             "被电了",
@@ -212,7 +238,18 @@ const CUES: &[(Cue, &[&str])] = &[
     (
         Cue::GasSign,
         &[
-            "味道", "气味", "味儿", "闻到", "泄漏", "漏气", "头晕", "开裂", "老化", "臭味", "刺鼻",
+            "臭鸡蛋",
+            "味道",
+            "气味",
+            "味儿",
+            "闻到",
+            "泄漏",
+            "漏气",
+            "头晕",
+            "开裂",
+            "老化",
+            "臭味",
+            "刺鼻",
             "漏了",
         ],
     ),
@@ -253,6 +290,9 @@ const CUES: &[(Cue, &[&str])] = &[
     (
         Cue::Blocked,
         &[
+            "锁起来",
+            "铁链",
+            "链子锁",
             "堵",
             "锁着",
             "锁上",
@@ -340,6 +380,13 @@ const CUES: &[(Cue, &[&str])] = &[
     (
         Cue::GivingWay,
         &[
+            "碎了",
+            "碎片",
+            "鼓了",
+            "鼓包",
+            "会倒",
+            "就晃",
+            "一上去就晃",
             "塌",
             "垮",
             "掉下来",
@@ -399,6 +446,9 @@ const CUES: &[(Cue, &[&str])] = &[
     (
         Cue::Uncovered,
         &[
+            "搬走",
+            "被偷",
+            "没有了",
             "不见了",
             "挪开",
             "没盖",
@@ -418,6 +468,10 @@ const CUES: &[(Cue, &[&str])] = &[
     (
         Cue::LiftFault,
         &[
+            "滑到",
+            "溜到",
+            "打不开",
+            "坠到",
             "往下掉",
             "卡在",
             "卡住",
@@ -435,6 +489,18 @@ const CUES: &[(Cue, &[&str])] = &[
     (
         Cue::Hurt,
         &[
+            "崴了脚",
+            "崴脚",
+            "崴到",
+            "扭了脚",
+            "走不了路",
+            "中暑",
+            "划了手",
+            "划破",
+            "口子很深",
+            "咬出血",
+            "烧伤",
+            "晕了过去",
             "摔倒",
             "摔下来",
             "摔了一跤",
@@ -529,6 +595,9 @@ const CUES: &[(Cue, &[&str])] = &[
     (
         Cue::Lost,
         &[
+            "人就没了",
+            "人没了",
+            "不见人影",
             "走丢",
             "走失",
             "走散",
@@ -559,10 +628,26 @@ const CUES: &[(Cue, &[&str])] = &[
             "被反锁",
         ],
     ),
-    (Cue::Escape, &["出不去", "开门", "出来", "救命"]),
+    (
+        Cue::Escape,
+        &[
+            "出不来",
+            "喊了半天",
+            "喊人",
+            "出不去",
+            "开门",
+            "出来",
+            "救命",
+        ],
+    ),
     (
         Cue::Danger,
         &[
+            "还有演出",
+            "还有活动",
+            "要演出",
+            "锋利",
+            "伸手就能",
             "危险",
             "快来人",
             "赶紧",
@@ -593,6 +678,44 @@ const CUES: &[(Cue, &[&str])] = &[
     (
         Cue::Averted,
         &["差点", "差一点", "免得", "以免", "容易", "防跌倒", "防止"],
+    ),
+    (
+        Cue::Door,
+        &["侧门", "后门", "大门", "铁门", "卷帘门", "边门"],
+    ),
+    (
+        Cue::FireRisk,
+        &["着火", "失火", "火灾", "逃生", "怎么跑", "跑不出", "疏散"],
+    ),
+    (
+        Cue::NoHarm,
+        &[
+            "幸好没事",
+            "还好没事",
+            "没什么事",
+            "没受伤",
+            "没有受伤",
+            "幸好没",
+            "还好没",
+        ],
+    ),
+    (
+        Cue::Past,
+        &[
+            "上个月",
+            "上次",
+            "上周",
+            "去年",
+            "前几天",
+            "前阵子",
+            "那次",
+            "以前",
+            "之前",
+        ],
+    ),
+    (
+        Cue::Now,
+        &["刚才", "刚刚", "正在", "今天", "今晚", "赶紧", "快来"],
     ),
     (
         Cue::Soon,
@@ -712,12 +835,22 @@ const RULES: &[Rule] = &[
         unless: &[Cue::Found],
         unless_before: &[],
     },
+    // Someone hurt now, or at a time the writer does not place in the past: a past injury
+    // (`上个月…扭了脚`) is a reason to mend something, not to run.
+    Rule {
+        reason: UrgentReason::Injury,
+        needs: &[Cue::Hurt],
+        reach: 0,
+        anywhere: &[Cue::Now],
+        unless: &[Cue::NoHarm],
+        unless_before: &[Cue::Averted],
+    },
     Rule {
         reason: UrgentReason::Injury,
         needs: &[Cue::Hurt],
         reach: 0,
         anywhere: &[],
-        unless: &[],
+        unless: &[Cue::NoHarm, Cue::Past],
         unless_before: &[Cue::Averted],
     },
     Rule {
@@ -733,6 +866,14 @@ const RULES: &[Rule] = &[
         needs: &[Cue::Exit, Cue::Blocked],
         reach: 20,
         anywhere: &[],
+        unless: &[],
+        unless_before: &[],
+    },
+    Rule {
+        reason: UrgentReason::BlockedExit,
+        needs: &[Cue::Door, Cue::Blocked],
+        reach: 12,
+        anywhere: &[Cue::FireRisk],
         unless: &[],
         unless_before: &[],
     },

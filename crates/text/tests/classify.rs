@@ -560,3 +560,31 @@ fn corrections_cross_validated() {
         macro_f1(&taught, &DEFAULT_CATEGORIES)
     );
 }
+
+/// The urgency rules on the hand-written development set `data/urgency_dev.jsonl`: urgent
+/// messages worded unlike the training set's, and ordinary ones that name the same things
+/// (插座太少, 电梯要等很久, 上个月的海报写错了). The rules were widened against this set, never
+/// against `eval.jsonl`.
+#[test]
+fn urgency_development_set() {
+    let data = include_str!("../data/urgency_dev.jsonl");
+    let mut wrong = Vec::new();
+    let mut total = 0;
+    for line in data.lines().filter(|l| !l.trim().is_empty()) {
+        let v: serde_json::Value = serde_json::from_str(line).expect("JSON line");
+        let text = v["text"].as_str().expect("text");
+        let want = v["urgent"].as_bool().expect("urgent");
+        total += 1;
+        let got = urgency(text);
+        if got.is_some() != want {
+            wrong.push(format!("  want {want}, got {got:?}: {text}"));
+        }
+    }
+    assert!(total >= 40, "the set is meant to be a few dozen cases");
+    assert!(
+        wrong.is_empty(),
+        "{} of {total} differ:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}
