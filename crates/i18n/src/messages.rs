@@ -723,6 +723,7 @@ crate::catalogue! {
     urgent_injury => "有人受伤", "Someone hurt";
     urgent_blocked_exit => "安全出口堵塞", "Blocked exit";
     urgent_child_lost => "儿童走失", "Child lost";
+    urgent_person_lost => "老人走失", "Old person lost";
     urgent_event_info_wrong => "近期活动信息有误", "Wrong information about an imminent event";
     pscore_support => "附议", "supporters";
     pscore_theme => "同类诉求", "same theme";

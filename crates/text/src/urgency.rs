@@ -27,6 +27,8 @@ pub enum UrgentReason {
     BlockedExit,
     /// A child is lost at an event.
     ChildLost,
+    /// An old person who may not find their way is lost.
+    PersonLost,
     /// An event today or tomorrow whose published time or place is wrong or contradictory.
     EventInfoWrong,
 }
@@ -39,6 +41,7 @@ impl UrgentReason {
             UrgentReason::Injury => "injury",
             UrgentReason::BlockedExit => "blocked_exit",
             UrgentReason::ChildLost => "child_lost",
+            UrgentReason::PersonLost => "person_lost",
             UrgentReason::EventInfoWrong => "event_info_wrong",
         }
     }
@@ -93,6 +96,16 @@ enum Cue {
     Door,
     /// Fear of a fire and of not getting out.
     FireRisk,
+    /// An old person, or one whose memory fails.
+    Elder,
+    /// Someone threatening or fighting.
+    Threat,
+    /// Animals that bite or sting, found on the premises.
+    Animal,
+    /// A crowd pressing.
+    Crowd,
+    /// Lost, in words that cannot mean a thing out of sight (`看不见了` holds `不见了`).
+    Wandered,
     /// The writer says no harm came of it (`幸好没事`).
     NoHarm,
     /// What is told happened a while ago (`上个月`, `上次`).
@@ -149,6 +162,10 @@ const CUES: &[(Cue, &[&str])] = &[
     (
         Cue::ElectricFault,
         &[
+            "水管爆",
+            "漫到",
+            "淹了",
+            "水漫",
             "噼里啪啦",
             "噼啪",
             "焦味",
@@ -320,6 +337,8 @@ const CUES: &[(Cue, &[&str])] = &[
     (
         Cue::Structure,
         &[
+            "音箱",
+            "音响",
             "墙",
             "天花板",
             "吊顶",
@@ -446,6 +465,9 @@ const CUES: &[(Cue, &[&str])] = &[
     (
         Cue::Uncovered,
         &[
+            "没有围栏",
+            "没围栏",
+            "没有栏杆",
             "搬走",
             "被偷",
             "没有了",
@@ -489,6 +511,16 @@ const CUES: &[(Cue, &[&str])] = &[
     (
         Cue::Hurt,
         &[
+            "都是血",
+            "满脸是血",
+            "胸口疼",
+            "胸口痛",
+            "噎住",
+            "喘不上气",
+            "喘不过气",
+            "口吐白沫",
+            "休克",
+            "拔不出来",
             "崴了脚",
             "崴脚",
             "崴到",
@@ -595,6 +627,7 @@ const CUES: &[(Cue, &[&str])] = &[
     (
         Cue::Lost,
         &[
+            "迷路",
             "人就没了",
             "人没了",
             "不见人影",
@@ -699,6 +732,51 @@ const CUES: &[(Cue, &[&str])] = &[
             "还好没",
         ],
     ),
+    (
+        Cue::Elder,
+        &[
+            "老人",
+            "老奶奶",
+            "老爷爷",
+            "老太太",
+            "老大爷",
+            "老爷子",
+            "痴呆",
+            "糊涂",
+        ],
+    ),
+    (
+        Cue::Threat,
+        &[
+            "打起来了",
+            "打成一团",
+            "打架",
+            "动手打人",
+            "拿着刀",
+            "持刀",
+            "拿刀",
+            "砍人",
+            "耍酒疯",
+        ],
+    ),
+    (
+        Cue::Animal,
+        &["一条蛇", "有蛇", "发现蛇", "马蜂窝", "野狗", "疯狗", "蜂窝"],
+    ),
+    (
+        Cue::Wandered,
+        &[
+            "走丢",
+            "走失",
+            "人找不到",
+            "人不见了",
+            "迷路",
+            "不认得路",
+            "说不清家在哪",
+            "联系不上",
+        ],
+    ),
+    (Cue::Crowd, &["人挤人", "挤得", "被挤", "挤倒", "踩踏"]),
     (
         Cue::Past,
         &[
@@ -838,6 +916,14 @@ const RULES: &[Rule] = &[
     // Someone hurt now, or at a time the writer does not place in the past: a past injury
     // (`上个月…扭了脚`) is a reason to mend something, not to run.
     Rule {
+        reason: UrgentReason::PersonLost,
+        needs: &[Cue::Elder, Cue::Wandered],
+        reach: 40,
+        anywhere: &[],
+        unless: &[Cue::Found],
+        unless_before: &[],
+    },
+    Rule {
         reason: UrgentReason::Injury,
         needs: &[Cue::Hurt],
         reach: 0,
@@ -875,6 +961,30 @@ const RULES: &[Rule] = &[
         reach: 12,
         anywhere: &[Cue::FireRisk],
         unless: &[],
+        unless_before: &[],
+    },
+    Rule {
+        reason: UrgentReason::Hazard,
+        needs: &[Cue::Threat],
+        reach: 0,
+        anywhere: &[],
+        unless: &[Cue::Past],
+        unless_before: &[],
+    },
+    Rule {
+        reason: UrgentReason::Hazard,
+        needs: &[Cue::Animal],
+        reach: 0,
+        anywhere: &[],
+        unless: &[Cue::Past],
+        unless_before: &[],
+    },
+    Rule {
+        reason: UrgentReason::Hazard,
+        needs: &[Cue::Crowd],
+        reach: 0,
+        anywhere: &[Cue::Danger],
+        unless: &[Cue::Past],
         unless_before: &[],
     },
     Rule {

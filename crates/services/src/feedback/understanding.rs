@@ -57,7 +57,7 @@ pub struct GuessView {
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct UrgentView {
-    /// `hazard`, `injury`, `blocked_exit`, `child_lost`, `event_info_wrong`.
+    /// `hazard`, `injury`, `blocked_exit`, `child_lost`, `person_lost`, `event_info_wrong`.
     pub reason: String,
     /// The words of the text that made it urgent.
     pub evidence: Vec<String>,

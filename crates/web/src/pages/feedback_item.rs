@@ -684,6 +684,7 @@ fn urgent_reason_label(code: &str) -> Key {
         "injury" => Key::urgent_injury,
         "blocked_exit" => Key::urgent_blocked_exit,
         "child_lost" => Key::urgent_child_lost,
+        "person_lost" => Key::urgent_person_lost,
         "event_info_wrong" => Key::urgent_event_info_wrong,
         _ => Key::priority_urgent,
     }
