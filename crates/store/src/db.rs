@@ -266,7 +266,10 @@ impl Db {
         Ok(value)
     }
 
-    /// Refreshes the planner's statistics of every table, as after a bulk load.
+    /// Refreshes the planner's statistics of every table, as after a bulk load. On
+    /// PostgreSQL the tables are vacuumed too (`VACUUM ANALYZE`), as autovacuum would do
+    /// after a burst of inserts: the visibility map lets index scans skip the table, and
+    /// autovacuum does not then start in the middle of what follows.
     pub async fn analyze(&self) -> Result<()> {
         match &self.pools {
             Pools::Sqlite { writer, .. } => {
@@ -280,7 +283,7 @@ impl Db {
                     .await?;
                 for (table,) in tables {
                     let quoted = format!("\"{}\"", table.replace('"', "\"\""));
-                    sqlx::raw_sql(AssertSqlSafe(format!("ANALYZE {quoted}")))
+                    sqlx::raw_sql(AssertSqlSafe(format!("VACUUM (ANALYZE) {quoted}")))
                         .execute(pool)
                         .await?;
                 }
