@@ -101,7 +101,7 @@ proptest! {
     }
 
     #[test]
-    fn resident_ids_with_a_wrong_check_are_never_resident_ids(
+    fn resident_ids_with_a_wrong_check_are_resident_ids_only_where_labelled(
         id in resident_id(),
         shift in 1usize..11,
         before in surround(),
@@ -112,7 +112,16 @@ proptest! {
         let bad = format!("{}{replacement}", &id[..17]);
         let text = format!("{before}{bad}");
         prop_assert!(!pii::resident_id_valid(&bad));
-        prop_assert!(pii::detect(&text).iter().all(|p| p.kind != PiiKind::ResidentId));
+        let found = pii::detect(&text);
+        if before == "身份证" {
+            // A slip in typing an id the writer labels as one is still their id.
+            prop_assert!(
+                found.iter().any(|p| p.kind == PiiKind::ResidentId && p.text == bad),
+                "{text}: {found:?}"
+            );
+        } else {
+            prop_assert!(found.iter().all(|p| p.kind != PiiKind::ResidentId), "{text}: {found:?}");
+        }
     }
 
     #[test]

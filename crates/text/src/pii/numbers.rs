@@ -8,6 +8,8 @@
 //! split, so an 11-digit mobile inside a longer order number or a resident id is not one.
 //! A number labelled as an order, booking, parcel or book number (`订单号`, `预约号`, `ISBN`)
 //! is never reported, even where it would pass a card's Luhn check.
+//! A resident id is found by its checksum, or without it where the writer labels it as one
+//! (`身份证430521…`): a slip in typing an id still gives away most of it.
 
 use super::{Found, PiiKind};
 
@@ -67,6 +69,15 @@ pub(super) fn scan(f: &str, out: &mut Vec<Found>) {
                 break;
             }
         }
+        // What the writer labels as an id is one, whatever else its digits could pass for.
+        if let Some(range) = labelled_resident_id(f, &groups) {
+            out.push(Found {
+                kind: PiiKind::ResidentId,
+                range,
+            });
+            i = j;
+            continue;
+        }
         let before = out.len();
         evaluate(b, &groups, labelled_reference(&f[..i]), out);
         if out.len() == before
@@ -79,6 +90,45 @@ pub(super) fn scan(f: &str, out: &mut Vec<Found>) {
         }
         i = j;
     }
+}
+
+/// Words right before a resident id.
+const ID_LABELS: &[&str] = &[
+    "身份证",
+    "身份证号",
+    "身份证号码",
+    "证件号",
+    "证件号码",
+    "身份号码",
+];
+
+/// `身份证430721195603127826`: an id the writer labels as one, with a plausible birth date but
+/// a check character that does not fit — a typing slip, still someone's id, so still masked.
+fn labelled_resident_id(f: &str, groups: &[Group]) -> Option<std::ops::Range<usize>> {
+    let gap: &[char] = &[' ', ':', '\t'];
+    let before = f[..groups.first()?.start].trim_end_matches(gap);
+    let before = before
+        .strip_suffix('是')
+        .unwrap_or(before)
+        .trim_end_matches(gap);
+    if !ID_LABELS.iter().any(|w| before.ends_with(w)) {
+        return None;
+    }
+    let b = f.as_bytes();
+    let mut digits: Vec<u8> = groups
+        .iter()
+        .flat_map(|g| &b[g.start..g.end])
+        .copied()
+        .collect();
+    let mut sizes: Vec<usize> = groups.iter().map(Group::len).collect();
+    let last = groups.last()?;
+    let x = last.x && digits.len() == 17;
+    if x {
+        digits.push(b'x');
+        *sizes.last_mut()? += 1;
+    }
+    (digits.len() == 18 && id_grouping(&sizes) && resident_id_shape(&digits))
+        .then(|| groups[0].start..last.end + usize::from(x))
 }
 
 /// Words after which a number of seven or eight digits is a landline without its area code
@@ -300,15 +350,7 @@ pub fn resident_id_valid(id: &str) -> bool {
 fn resident_id_valid_bytes(d: &[u8]) -> bool {
     const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
     const CHECK: &[u8; 11] = b"10x98765432";
-    if d.len() != 18 || !d[..17].iter().all(u8::is_ascii_digit) {
-        return false;
-    }
-    let num = |r: std::ops::Range<usize>| {
-        d[r].iter()
-            .fold(0u32, |acc, &c| acc * 10 + u32::from(c - b'0'))
-    };
-    let (year, month, day) = (num(6..10), num(10..12), num(12..14));
-    if !(1900..=2099).contains(&year) || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+    if !resident_id_shape(d) {
         return false;
     }
     let sum: u32 = d[..17]
@@ -317,6 +359,23 @@ fn resident_id_valid_bytes(d: &[u8]) -> bool {
         .map(|(&c, w)| u32::from(c - b'0') * w)
         .sum();
     CHECK[(sum % 11) as usize] == d[17]
+}
+
+/// 17 digits with a plausible birth date (year 1900–2099, month 01–12, day 01–31) and a
+/// digit or `x` last: a resident id but for its check character.
+fn resident_id_shape(d: &[u8]) -> bool {
+    if d.len() != 18 || !d[..17].iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    if !(d[17].is_ascii_digit() || d[17] == b'x') {
+        return false;
+    }
+    let num = |r: std::ops::Range<usize>| {
+        d[r].iter()
+            .fold(0u32, |acc, &c| acc * 10 + u32::from(c - b'0'))
+    };
+    let (year, month, day) = (num(6..10), num(10..12), num(12..14));
+    (1900..=2099).contains(&year) && (1..=12).contains(&month) && (1..=31).contains(&day)
 }
 
 /// Whether an all-digit string passes the Luhn check that bank card numbers carry.
