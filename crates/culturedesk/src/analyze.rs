@@ -2,7 +2,8 @@
 //!
 //! In: `{"id": …, "text": …}`. Out: `{"id", "category", "category_confidence", "type",
 //! "urgent", "abuse", "spam", "pii", "duplicate_of", "theme"}`. Items are read in order: an
-//! item's `duplicate_of` is the most similar earlier item at or above the duplicate bar.
+//! item's `duplicate_of` is the most similar earlier item at or above the duplicate bar, and
+//! a duplicate is in the theme of the item it repeats.
 //! The per-item work (segmentation, classification, personal data, signatures) runs on every
 //! core; the duplicate index and the themes, which depend on order, on one.
 
@@ -42,6 +43,7 @@ pub fn run(
     let mut index = similar::Index::new();
     let mut themer = text::themes::Themer::new();
     let mut ids: Vec<Value> = Vec::new();
+    let mut themes: Vec<String> = Vec::new();
     let mut lines = std::io::BufReader::new(file).lines();
     let mut line_no = 0usize;
     loop {
@@ -66,28 +68,36 @@ pub fn run(
         let reads = read_all(&chunk, seg, model, &words_list);
         for ((id, _), read) in chunk.into_iter().zip(reads) {
             let n = ids.len() as u64;
-            let duplicate_of = index
+            let original = index
                 .nearest(&read.signature, 1, similar::DUPLICATE_AT)
                 .first()
-                .and_then(|(other, _)| ids.get(*other as usize).cloned())
+                .map(|(other, _)| *other as usize);
+            let duplicate_of = original
+                .and_then(|o| ids.get(o).cloned())
                 .unwrap_or(Value::Null);
             index.add(n, read.signature);
-            let theme = themer.assign(n, &read.words);
+            // Counted in the themes either way; shown in its original's, so that one
+            // request said twice is one theme.
+            let own_theme = themer.assign(n, &read.words);
+            let theme = original
+                .and_then(|o| themes.get(o).cloned())
+                .unwrap_or(own_theme);
             let line = json!({
                 "id": id,
                 "category": read.category,
-                "category_confidence": (read.category_confidence * 1000.0).round() / 1000.0,
+                "category_confidence": (f64::from(read.category_confidence) * 1000.0).round() / 1000.0,
                 "type": read.kind,
                 "urgent": read.urgent,
                 "abuse": read.abuse,
                 "spam": read.spam,
                 "pii": read.pii,
                 "duplicate_of": duplicate_of,
-                "theme": theme,
+                "theme": &theme,
             });
             serde_json::to_writer(&mut out, &line)?;
             out.write_all(b"\n")?;
             ids.push(id);
+            themes.push(theme);
         }
     }
     out.flush()?;

@@ -233,3 +233,71 @@ async fn demo_seed_fills_only_an_empty_database_and_admins_can_be_added() {
         .unwrap();
     assert!(!again.status.success());
 }
+
+/// `culturedesk analyze` as the issue's measure runs it: one line out per line in, with the
+/// personal data as exact substrings, a repeated request pointing at the first and sharing
+/// its theme, and a broken line named by its number.
+#[tokio::test]
+async fn analyze_writes_what_it_read_for_each_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("items.jsonl");
+    let output = dir.path().join("out.jsonl");
+    let lines = [
+        r#"{"id": "a", "text": "文化館二樓的插座冒煙了，還有焦味，快來人！"}"#,
+        r#"{"id": "b", "text": "我叫龙秀英，想报名剪纸班，电话 138-0745-1234"}"#,
+        r#"{"id": 3, "text": "建议周末多开几个少儿书法班，孩子们都想学"}"#,
+        r#"{"id": 4, "text": "建议周末多开几个少儿书法班吧，孩子们都想学😊"}"#,
+    ];
+    std::fs::write(&input, lines.join("\n")).unwrap();
+    let run = command("sqlite::memory:", dir.path())
+        .args(["analyze", "--input"])
+        .arg(&input)
+        .arg("--output")
+        .arg(&output)
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let out: Vec<serde_json::Value> = std::fs::read_to_string(&output)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(out.len(), 4);
+    assert_eq!(out[0]["id"], "a");
+    assert_eq!(out[0]["urgent"], true, "{}", out[0]);
+    assert_eq!(out[0]["category"], "facility");
+    assert_eq!(
+        out[1]["pii"],
+        serde_json::json!(["龙秀英", "138-0745-1234"])
+    );
+    assert_eq!(out[2]["duplicate_of"], serde_json::Value::Null);
+    assert_eq!(out[3]["duplicate_of"], 3, "{}", out[3]);
+    assert_eq!(
+        out[3]["theme"], out[2]["theme"],
+        "one request said twice is one theme"
+    );
+    let confidence = out[2]["category_confidence"].as_f64().unwrap();
+    assert_eq!(
+        confidence,
+        (confidence * 1000.0).round() / 1000.0,
+        "three decimals"
+    );
+
+    std::fs::write(&input, format!("{}\n{}\nnot json\n", lines[0], lines[1])).unwrap();
+    let broken = command("sqlite::memory:", dir.path())
+        .args(["analyze", "--input"])
+        .arg(&input)
+        .arg("--output")
+        .arg(&output)
+        .output()
+        .await
+        .unwrap();
+    assert!(!broken.status.success());
+    let said = String::from_utf8_lossy(&broken.stderr);
+    assert!(said.contains("--input line 3: not JSON"), "{said}");
+}
