@@ -101,19 +101,6 @@ pub enum NoticeRecipients {
     LastRemindedAt,
 }
 
-#[derive(Iden, Clone, Copy)]
-pub enum StaffSuggestions {
-    Table,
-    Id,
-    TenantId,
-    Body,
-    ReceivedDay,
-    Answer,
-    AnsweredBy,
-    AnsweredAt,
-    CreatedAt,
-}
-
 use NoticeRecipients as R;
 use Notices as N;
 
@@ -1073,83 +1060,6 @@ pub async fn timings(
             .and_where(Expr::col((N::Table, N::PublishedAt)).gte(from.0))
             .and_where(Expr::col((N::Table, N::PublishedAt)).lt(to.0))
             .cond_where(within(paths))
-            .to_owned(),
-    )
-    .await
-}
-
-// ---- The anonymous staff suggestion box ------------------------------------------------------
-
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct SuggestionRow {
-    pub id: i64,
-    pub body: String,
-    pub received_day: i64,
-    pub answer: Option<String>,
-    pub answered_at: Option<i64>,
-}
-
-/// Stores a suggestion with nothing that could tell who sent it: the caller passes the day
-/// (midnight, local time) and no more; `created_at` is that day too.
-pub async fn insert_suggestion(
-    c: &impl Conn,
-    tenant: TenantId,
-    body: &str,
-    day: Timestamp,
-) -> Result<u64> {
-    use StaffSuggestions as S;
-    c.execute(&crate::insert_into(
-        S::Table,
-        vec![
-            (S::TenantId, tenant.0.into()),
-            (S::Body, body.into()),
-            (S::ReceivedDay, day.0.into()),
-            (S::CreatedAt, day.0.into()),
-        ],
-    ))
-    .await
-}
-
-/// Suggestions received in `[from, to)`, newest day first. The order within a day says
-/// nothing about who came first: ids are not shown and rows of one day sort by text.
-pub async fn suggestions(
-    c: &impl Conn,
-    tenant: TenantId,
-    from: Timestamp,
-    to: Timestamp,
-) -> Result<Vec<SuggestionRow>> {
-    use StaffSuggestions as S;
-    c.fetch_all(
-        &Query::select()
-            .columns([S::Id, S::Body, S::ReceivedDay, S::Answer, S::AnsweredAt])
-            .from(S::Table)
-            .and_where(Expr::col(S::TenantId).eq(tenant.0))
-            .and_where(Expr::col(S::ReceivedDay).gte(from.0))
-            .and_where(Expr::col(S::ReceivedDay).lt(to.0))
-            .order_by(S::ReceivedDay, Order::Desc)
-            .order_by(S::Body, Order::Asc)
-            .to_owned(),
-    )
-    .await
-}
-
-pub async fn answer_suggestion(
-    c: &impl Conn,
-    tenant: TenantId,
-    id: i64,
-    answer: &str,
-    by: UserId,
-    at: Timestamp,
-) -> Result<u64> {
-    use StaffSuggestions as S;
-    c.execute(
-        &Query::update()
-            .table(S::Table)
-            .value(S::Answer, answer)
-            .value(S::AnsweredBy, by.0)
-            .value(S::AnsweredAt, at.0)
-            .and_where(Expr::col(S::TenantId).eq(tenant.0))
-            .and_where(Expr::col(S::Id).eq(id))
             .to_owned(),
     )
     .await

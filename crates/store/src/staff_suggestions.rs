@@ -5,10 +5,24 @@
 //! id drawn at random, so neither the ids nor the order of the rows say which of one day's
 //! suggestions came first.
 
-use crate::notices::StaffSuggestions as S;
 use crate::{Conn, Result};
 use domain::{TenantId, Timestamp, UserId};
-use sea_query::{Expr, ExprTrait, Order, Query};
+use sea_query::{Expr, ExprTrait, Iden, Order, Query};
+
+#[derive(Iden, Clone, Copy)]
+pub enum StaffSuggestions {
+    Table,
+    Id,
+    TenantId,
+    Body,
+    ReceivedDay,
+    Answer,
+    AnsweredBy,
+    AnsweredAt,
+    CreatedAt,
+}
+
+use StaffSuggestions as S;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SuggestionRow {
