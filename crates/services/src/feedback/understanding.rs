@@ -10,7 +10,8 @@
 
 use super::setup::Setup;
 use super::{can_on, tenant_of};
-use crate::{ServiceError, ServiceResult, Services, Staff};
+use crate::rate_limit::Limit;
+use crate::{Institution, ServiceError, ServiceResult, Services, Staff};
 use domain::feedback::{FeedbackKind, Status};
 use domain::priority::{PriorityInput, PriorityScore, priority_score};
 use domain::{Checks, FieldError, Permission, TenantId, Timestamp};
@@ -31,6 +32,10 @@ const CATCH_UP: Duration = Duration::from_secs(5);
 pub const SIMILAR_WINDOW_DAYS: i64 = 180;
 /// Rows read per catch-up query.
 const CATCH_UP_PAGE: u64 = 5_000;
+/// Public lookups of similar items per address and minute, the feedback form's and the API's
+/// together: the board search's allowance (the same kind of read of the public board, and as
+/// cheap or dear).
+const PUBLIC_SIMILAR_PER_MINUTE: i64 = 30;
 
 /// What the analysis made of an item, kept with it (`feedback.analysis`) and shown to staff.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
@@ -371,6 +376,25 @@ impl Services {
         }
         let fresh = self.visible_item(staff, id).await?;
         Ok(super::ItemView::for_staff(fresh, staff, self.now()))
+    }
+
+    /// Counts one public lookup of similar items from `ip`; refuses past the allowance.
+    /// Counted in this process, like the board search: one busy address must not make every
+    /// request wait on a database row.
+    pub fn spend_similar_lookup(
+        &self,
+        institution: &Institution,
+        ip: Option<&str>,
+    ) -> ServiceResult<()> {
+        let Some(ip) = ip else {
+            return Ok(());
+        };
+        let limit = Limit {
+            name: "similar-lookup",
+            max: PUBLIC_SIMILAR_PER_MINUTE,
+            window_ms: domain::time::MINUTE_MS,
+        };
+        self.spend_locally(limit, &format!("{}:{ip}", institution.id))
     }
 
     /// The open or recent items most like `body`, that whoever asks may see: published ones

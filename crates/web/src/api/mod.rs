@@ -63,12 +63,6 @@ impl utoipa::Modify for BearerAuth {
 }
 
 pub fn router() -> OpenApiRouter<AppState> {
-    // "Others have raised something similar" counts its lookups per address, per app.
-    let similar = OpenApiRouter::new()
-        .routes(routes!(public_similar::similar))
-        .layer(axum::Extension(std::sync::Arc::new(
-            public_similar::Lookups::default(),
-        )));
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(auth_login::login))
         .routes(routes!(auth_logout::logout))
@@ -86,5 +80,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(public_tracking::show))
         .routes(routes!(public_board::list))
         .routes(routes!(public_figures::show))
-        .merge(similar)
+        .routes(routes!(public_similar::similar))
 }

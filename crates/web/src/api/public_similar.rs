@@ -11,26 +11,17 @@ use super::public_board::PublicFeedbackItem;
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::{ApiError, AppError};
-use axum::Extension;
 use axum::extract::{Query, State};
 use domain::Checks;
 use serde::{Deserialize, Serialize};
 use services::feedback::PublicItem;
 use services::{Institution, ServiceError, ServiceResult, Services};
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
 use utoipa::{IntoParams, ToSchema};
 
 /// Items offered at most: what fits above the form on a phone.
 pub(crate) const SHOWN: usize = 3;
 /// The longest text asked about: the longest the form and `POST /feedback` accept.
 pub(crate) const MAX_TEXT: usize = crate::pages::MAX_FEEDBACK_TEXT;
-/// Lookups per address and minute: the board search's allowance (it is the same kind of
-/// read of the public board, and as cheap or dear).
-const LOOKUPS_PER_MINUTE: i64 = 30;
-const MINUTE_MS: i64 = 60_000;
-/// Past this many addresses, counts of past minutes are dropped.
-const MAX_ADDRESSES: usize = 100_000;
 
 /// A published item like the text, with how alike they are.
 pub(crate) struct Similar {
@@ -62,39 +53,6 @@ pub(crate) async fn on_board(
         }
     }
     Ok(out)
-}
-
-/// How many lookups each address made this minute, in this process (like the board
-/// search's count: one busy address must not make every request wait on a database row).
-#[derive(Default)]
-pub(crate) struct Lookups(Mutex<HashMap<String, (i64, i64)>>);
-
-impl Lookups {
-    /// Counts one lookup by `ip` at `now` (ms); refuses past the allowance.
-    pub(crate) fn spend(&self, ip: Option<&str>, now: i64) -> ServiceResult<()> {
-        let Some(ip) = ip else {
-            return Ok(());
-        };
-        let window = now - now.rem_euclid(MINUTE_MS);
-        let Ok(mut counts) = self.0.lock() else {
-            return Ok(());
-        };
-        if counts.len() >= MAX_ADDRESSES {
-            counts.retain(|_, (w, _)| *w == window);
-        }
-        let entry = counts.entry(ip.to_owned()).or_insert((window, 0));
-        if entry.0 != window {
-            *entry = (window, 0);
-        }
-        entry.1 += 1;
-        if entry.1 > LOOKUPS_PER_MINUTE {
-            let retry_after_ms = window + MINUTE_MS - now;
-            return Err(ServiceError::RateLimited {
-                retry_after_seconds: (retry_after_ms + 999) / 1000,
-            });
-        }
-        Ok(())
-    }
 }
 
 #[derive(Deserialize, IntoParams, Default)]
@@ -130,14 +88,15 @@ pub struct SimilarItems {
     ))]
 pub async fn similar(
     State(state): State<AppState>,
-    Extension(lookups): Extension<Arc<Lookups>>,
     ctx: Ctx,
     Query(params): Query<SimilarParams>,
 ) -> Result<axum::Json<SimilarItems>, AppError> {
     let mut checks = Checks::new();
     let text = checks.text("text", &params.text, MAX_TEXT);
     checks.finish().map_err(ServiceError::Invalid)?;
-    lookups.spend(ctx.ip.as_deref(), state.services.now().0)?;
+    state
+        .services
+        .spend_similar_lookup(&ctx.institution, ctx.ip.as_deref())?;
     let found = on_board(&state.services, &ctx.institution, &text).await?;
     Ok(axum::Json(SimilarItems {
         items: found

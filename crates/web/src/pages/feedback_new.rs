@@ -20,13 +20,12 @@
 
 use super::choices::Choice;
 use crate::AppState;
-use crate::api::public_similar::{self, Lookups, Similar};
+use crate::api::public_similar::{self, Similar};
 use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::form::{FieldMessages, messages};
 use crate::page::{Page, framed, render, shortened};
 use askama::Template;
-use axum::Extension;
 use axum::extract::multipart::{Multipart, MultipartError, MultipartRejection};
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
@@ -41,7 +40,6 @@ use services::feedback::photos::{self, MAX_PHOTO_BYTES, MAX_PHOTOS, PhotoError};
 use services::feedback::{Intake, PhotoUpload, Submitted};
 use services::{ServiceError, UnitNode};
 use sha2::{Digest, Sha256};
-use std::sync::Arc;
 
 /// The longest text accepted (the service checks it too).
 pub const MAX_TEXT: usize = 4000;
@@ -172,7 +170,6 @@ pub async fn show(
 
 pub async fn submit(
     State(state): State<AppState>,
-    Extension(lookups): Extension<Arc<Lookups>>,
     ctx: Ctx,
     jar: CookieJar,
     multipart: Result<Multipart, MultipartRejection>,
@@ -218,7 +215,7 @@ pub async fn submit(
         .get(SENT_COOKIE)
         .is_some_and(|c| c.value() == sent_mark(&form.submission_key));
     if !photos_chosen && !form.send_anyway && !resent {
-        let similar = similar_items(&state, &ctx, &lookups, &form.text).await?;
+        let similar = similar_items(&state, &ctx, &form.text).await?;
         if !similar.is_empty() {
             let mut view = FormView::ok(form);
             view.similar = similar;
@@ -260,12 +257,7 @@ pub async fn submit(
 /// offer is a courtesy: when it cannot be made (no text yet, too much text, nobody signed in
 /// where the institution asks for it, too many lookups from this address, a failure) the
 /// form goes on to the submission, which has its own checks and limits.
-async fn similar_items(
-    state: &AppState,
-    ctx: &Ctx,
-    lookups: &Lookups,
-    text: &str,
-) -> Result<Vec<Similar>, AppError> {
+async fn similar_items(state: &AppState, ctx: &Ctx, text: &str) -> Result<Vec<Similar>, AppError> {
     let text = text.trim();
     if text.is_empty() || text.chars().count() > MAX_TEXT {
         return Ok(Vec::new());
@@ -275,7 +267,10 @@ async fn similar_items(
     if ctx.member().is_none() && !setup.settings.accept_unverified {
         return Ok(Vec::new());
     }
-    if lookups.spend(ctx.ip.as_deref(), services.now().0).is_err() {
+    if services
+        .spend_similar_lookup(&ctx.institution, ctx.ip.as_deref())
+        .is_err()
+    {
         return Ok(Vec::new());
     }
     match public_similar::on_board(services, &ctx.institution, text).await {

@@ -66,11 +66,9 @@ mod notices_report;
 pub(crate) use notices_live::{badge_for_page, shows_badge};
 
 use crate::AppState;
-use crate::api::public_similar::Lookups as SimilarLookups;
+use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
-use axum::{Extension, Router};
-use std::sync::Arc;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -157,8 +155,6 @@ fn public_feedback() -> Router<AppState> {
             "/me/delete",
             get(member_delete::show).post(member_delete::delete),
         )
-        // The form's "others have raised something similar" counts its lookups per address.
-        .layer(Extension(Arc::new(SimilarLookups::default())))
 }
 
 /// The staff side of the feedback loop: the inbox and its exports, one item, offline entry.
