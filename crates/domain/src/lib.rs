@@ -12,6 +12,7 @@ pub mod notice;
 pub mod org;
 pub mod priority;
 pub mod roles;
+pub mod throttle;
 pub mod time;
 pub mod validate;
 

@@ -41,7 +41,8 @@ crate::catalogue! {
     login_password => "密码", "Password";
     login_submit => "登录", "Sign in";
     login_failed => "用户名或密码不正确", "Wrong username or password";
-    login_locked => "登录失败次数过多，请 {minutes} 分钟后再试", "Too many failed sign-ins; try again in {minutes} minutes";
+    login_wait => "尝试次数过多，请 {wait}后再试", "Too many attempts; try again in {wait}";
+    login_wait_seconds => "{n} 秒", "{n} s";
     password_title => "修改密码", "Change password";
     password_must_change => "这是一次性密码，请先设置您自己的密码。", "This is a one-time password; please set your own password first.";
     password_current => "当前密码", "Current password";

@@ -1,13 +1,13 @@
 //! Staff sign-in, sessions and passwords.
 
-use crate::rate_limit::Limit;
 use crate::secrets::{self, password};
 use crate::{MemberSession, ServiceError, ServiceResult, Services};
+use domain::throttle::{self, Backoff};
 use domain::time::{DAY_MS, HOUR_MS, MINUTE_MS};
 use domain::validate::{Checks, check_password};
 use domain::{Actor, FieldError, MemberId, TenantId, Timestamp, UserId};
 use i18n::Key;
-use store::{sessions, users};
+use store::{sessions, sign_in, users};
 
 /// A signed-in staff member, as every staff action receives them.
 #[derive(Clone, Debug)]
@@ -34,6 +34,9 @@ pub enum Principal {
 pub struct LoginOutcome {
     /// The session token: the cookie's value, or an API bearer token.
     pub token: String,
+    /// The device token for the browser to keep (`cd_device`): guesses made elsewhere
+    /// do not slow its owner down there.
+    pub device: String,
     pub user: UserId,
     pub must_change_password: bool,
 }
@@ -46,19 +49,17 @@ pub(crate) const MEMBER_SESSION_MS: i64 = 30 * DAY_MS;
 /// A session's expiry is pushed forward at most this often, to spare the database a write per request.
 const TOUCH_EVERY_MS: i64 = 5 * MINUTE_MS;
 
-/// Failed sign-ins from one address.
-const LOGIN_FAILURES_PER_IP: Limit = Limit {
-    name: "login-ip",
-    max: 20,
-    window_ms: 15 * MINUTE_MS,
-};
-/// An account locks for `ACCOUNT_LOCK_MS` after every `ACCOUNT_LOCK_AFTER` failures in a row.
-const ACCOUNT_LOCK_AFTER: i64 = 5;
-const ACCOUNT_LOCK_MS: i64 = 15 * MINUTE_MS;
+/// Where a sign-in comes from.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Origin<'a> {
+    pub ip: Option<&'a str>,
+    pub user_agent: Option<&'a str>,
+    /// The browser's device token (the `cd_device` cookie), if it has one.
+    pub device: Option<&'a str>,
+}
 
 impl Services {
-    /// Signs a staff member in. Wrong username and wrong password give the same answer
-    /// in the same time, so neither can be probed.
+    /// Signs a staff member in from no particular device (the API, tools).
     pub async fn login(
         &self,
         username: &str,
@@ -66,31 +67,56 @@ impl Services {
         ip: Option<&str>,
         user_agent: Option<&str>,
     ) -> ServiceResult<LoginOutcome> {
-        let ip_key = ip.unwrap_or("unknown");
-        self.check(LOGIN_FAILURES_PER_IP, ip_key).await?;
-        let now = self.now();
-        let user = users::find_by_username(self.db(), username.trim()).await?;
-        let Some(user) = user.filter(|u| u.active) else {
+        let origin = Origin {
+            ip,
+            user_agent,
+            device: None,
+        };
+        self.login_from(username, password_given, origin).await
+    }
+
+    /// Signs a staff member in. Wrong username and wrong password give the same answer
+    /// in the same time, and names that do not exist are throttled like real ones, so
+    /// neither can be probed.
+    ///
+    /// Guesses are slowed, never locked out (`domain::throttle`): every attempt is counted
+    /// and decided atomically before the password is checked, against the name tried from
+    /// this address, the name tried from anywhere, and the address. A device where the
+    /// owner signed in before passes only its own gate, so a stranger's guesses elsewhere
+    /// do not keep the owner out.
+    pub async fn login_from(
+        &self,
+        username: &str,
+        password_given: &str,
+        origin: Origin<'_>,
+    ) -> ServiceResult<LoginOutcome> {
+        let name = username.trim().to_lowercase();
+        let device = origin.device.filter(|d| well_formed_device(d));
+        let user = users::find_by_username(self.db(), &name)
+            .await?
+            .filter(|u| u.active);
+        let known_device = match (&user, device) {
+            (Some(user), Some(device)) => {
+                sign_in::is_known_device(self.db(), user.user_id(), &secrets::token_hash(device))
+                    .await?
+            }
+            _ => false,
+        };
+        let gates = Gates::new(&name, origin, device.filter(|_| known_device));
+        self.pass(&gates).await?;
+        let Some(user) = user else {
             password::verify(password_given.to_owned(), password::DECOY.to_owned()).await;
-            self.count_failure(LOGIN_FAILURES_PER_IP, ip_key).await?;
             return Err(ServiceError::refused(Key::login_failed));
         };
-        if let Some(until) = user.locked_until.filter(|&until| until > now.0) {
-            return Err(locked(now, until));
-        }
         if !password::verify(password_given.to_owned(), user.password_hash.clone()).await {
-            let failures = user.failed_logins + 1;
-            let lock = (failures % ACCOUNT_LOCK_AFTER == 0).then(|| now.plus_ms(ACCOUNT_LOCK_MS));
-            users::record_failed_login(self.db(), user.user_id(), lock).await?;
-            self.count_failure(LOGIN_FAILURES_PER_IP, ip_key).await?;
-            return Err(match lock {
-                Some(until) => locked(now, until.0),
-                None => ServiceError::refused(Key::login_failed),
-            });
+            return Err(ServiceError::refused(Key::login_failed));
         }
+        let now = self.now();
         let token = secrets::new_token();
+        let device = device.map_or_else(secrets::new_token, str::to_owned);
         let tx = self.db().begin().await?;
-        users::clear_failed_logins(&tx, user.user_id()).await?;
+        gates.open_after_success(&tx).await?;
+        sign_in::remember_device(&tx, user.user_id(), &secrets::token_hash(&device), now).await?;
         sessions::insert(
             &tx,
             sessions::NewSession {
@@ -99,8 +125,8 @@ impl Services {
                 user: Some(user.user_id()),
                 member: None,
                 expires_at: now.plus_ms(STAFF_IDLE_MS),
-                ip,
-                user_agent,
+                ip: origin.ip,
+                user_agent: origin.user_agent,
             },
             now,
         )
@@ -116,7 +142,7 @@ impl Services {
                 entity_id: Some(user.id.to_string()),
                 before: None,
                 after: None,
-                ip,
+                ip: origin.ip,
             },
             now,
         )
@@ -124,9 +150,26 @@ impl Services {
         tx.commit().await?;
         Ok(LoginOutcome {
             token,
+            device,
             user: user.user_id(),
             must_change_password: user.must_change_password,
         })
+    }
+
+    /// Counts this attempt through each gate, most particular first; refuses at the first
+    /// shut one with how long to wait.
+    async fn pass(&self, gates: &Gates) -> ServiceResult<()> {
+        let now = self.now();
+        for (gate, backoff) in gates.all() {
+            if let sign_in::Gate::Shut(until) =
+                sign_in::attempt(self.db(), gate, backoff, now).await?
+            {
+                return Err(ServiceError::RateLimited {
+                    retry_after_seconds: ((until.0 - now.0 + 999) / 1000).max(1),
+                });
+            }
+        }
+        Ok(())
     }
 
     /// Who holds this session token, if it is live.
@@ -266,10 +309,54 @@ impl Services {
     }
 }
 
-fn locked(now: Timestamp, until: i64) -> ServiceError {
-    let minutes = ((until - now.0) + MINUTE_MS - 1) / MINUTE_MS;
-    ServiceError::Refused {
-        key: Key::login_locked,
-        args: vec![("minutes", crate::Arg::Text(minutes.max(1).to_string()))],
+/// The gates one sign-in attempt passes (see `migrations/*/0007_sign_in.sql`).
+struct Gates {
+    /// The name from this address, or from the owner's own device.
+    here: String,
+    /// The name from anywhere, and the address: not for the owner's own device.
+    elsewhere: Option<(String, String)>,
+}
+
+impl Gates {
+    fn new(name: &str, origin: Origin<'_>, known_device: Option<&str>) -> Gates {
+        let ip = origin.ip.unwrap_or("unknown");
+        match known_device {
+            Some(device) => Gates {
+                here: format!("device:{}:{name}", &secrets::token_hash(device)[..32]),
+                elsewhere: None,
+            },
+            None => Gates {
+                here: format!("here:{ip}:{name}"),
+                elsewhere: Some((format!("name:{name}"), format!("ip:{ip}"))),
+            },
+        }
     }
+
+    fn all(&self) -> Vec<(&str, &'static Backoff)> {
+        let mut gates = vec![(self.here.as_str(), &throttle::ACCOUNT_FROM_ONE_PLACE)];
+        if let Some((name, ip)) = &self.elsewhere {
+            gates.push((name.as_str(), &throttle::ACCOUNT_FROM_ANYWHERE));
+            gates.push((ip.as_str(), &throttle::ONE_ADDRESS));
+        }
+        gates
+    }
+
+    /// The right password opens the name's gates; at the address it only takes back its
+    /// own attempt, so that a spray of guesses from there is not wiped by one good sign-in.
+    async fn open_after_success(&self, tx: &impl store::Conn) -> ServiceResult<()> {
+        sign_in::clear(tx, &self.here).await?;
+        if let Some((name, ip)) = &self.elsewhere {
+            sign_in::clear(tx, name).await?;
+            sign_in::refund(tx, ip).await?;
+        }
+        Ok(())
+    }
+}
+
+/// A device token as `secrets::new_token` makes them; anything else is replaced.
+fn well_formed_device(device: &str) -> bool {
+    (20..=64).contains(&device.len())
+        && device
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }

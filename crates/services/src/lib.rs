@@ -24,7 +24,7 @@ mod demo_feedback;
 
 pub use accounts::{NewStaff, StaffMember};
 pub use audit::AuditEntryView;
-pub use auth::{LoginOutcome, Principal, Staff};
+pub use auth::{LoginOutcome, Origin, Principal, Staff};
 pub use demo::DemoAccounts;
 pub use error::{Arg, ServiceError, ServiceResult};
 pub use members::{CodeSent, MemberSession};

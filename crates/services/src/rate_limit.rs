@@ -40,25 +40,6 @@ impl Services {
         }
         Ok(())
     }
-
-    /// Refuses when `limit` is already used up for `key`, without counting an attempt
-    /// (for limits that count only failures).
-    pub(crate) async fn check(&self, limit: Limit, key: &str) -> ServiceResult<()> {
-        let now = self.now();
-        let hits =
-            store::rate_limits::hits(self.db(), &limit.bucket(key), limit.window(now)).await?;
-        if hits >= limit.max {
-            return Err(limit.refusal(now));
-        }
-        Ok(())
-    }
-
-    /// Counts a failure against a limit that [`Services::check`] guards.
-    pub(crate) async fn count_failure(&self, limit: Limit, key: &str) -> ServiceResult<()> {
-        let now = self.now();
-        store::rate_limits::hit(self.db(), &limit.bucket(key), limit.window(now)).await?;
-        Ok(())
-    }
 }
 
 /// Counts kept in this process only, for limits where one hot database row would make every

@@ -175,6 +175,7 @@ impl Handler for Housekeeping {
         let now = self.0.now();
         store::sessions::delete_expired(db, now).await?;
         store::rate_limits::delete_before(db, now.minus_ms(2 * domain::time::DAY_MS)).await?;
+        store::sign_in::delete_quiet(db, now.minus_ms(domain::time::DAY_MS)).await?;
         db.optimize().await?;
         Ok(())
     }

@@ -40,32 +40,6 @@ testkit::on_both_engines! {
         assert!(!again.must_change_password, "usernames ignore case; the flag is cleared");
     }
 
-    async fn wrong_passwords_lock_the_account_for_fifteen_minutes(app: App) {
-        let s = &app.services;
-        for _ in 0..4 {
-            assert_eq!(refusal(s.login("admin", "wrong", Some("10.0.0.9"), None).await.unwrap_err()), Key::login_failed);
-        }
-        assert_eq!(refusal(s.login("admin", "wrong", Some("10.0.0.9"), None).await.unwrap_err()), Key::login_locked);
-        // Locked: even the right password is refused…
-        assert_eq!(refusal(s.login("admin", &app.admin_password, None, None).await.unwrap_err()), Key::login_locked);
-        app.clock.advance_ms(15 * 60_000);
-        // …until the lock runs out.
-        s.login("admin", &app.admin_password, None, None).await.unwrap();
-        // An unknown user looks exactly like a wrong password.
-        assert_eq!(refusal(s.login("nobody", "wrong", None, None).await.unwrap_err()), Key::login_failed);
-    }
-
-    async fn one_address_is_stopped_after_twenty_failures(app: App) {
-        for i in 0..20 {
-            let e = app.services.login(&format!("guess{i}"), "x", Some("203.0.113.7"), None).await.unwrap_err();
-            assert_eq!(refusal(e), Key::login_failed);
-        }
-        let e = app.services.login("admin", &app.admin_password, Some("203.0.113.7"), None).await.unwrap_err();
-        assert!(matches!(e, ServiceError::RateLimited { retry_after_seconds } if retry_after_seconds > 0), "{e:?}");
-        // Another address is not affected.
-        app.services.login("admin", &app.admin_password, Some("203.0.113.8"), None).await.unwrap();
-    }
-
     async fn a_password_change_is_checked_and_ends_other_sessions(app: App) {
         let s = &app.services;
         let other = s.login("admin", &app.admin_password, None, None).await.unwrap();

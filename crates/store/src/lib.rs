@@ -33,6 +33,7 @@ pub mod outbox;
 pub mod rate_limits;
 pub mod search;
 pub mod sessions;
+pub mod sign_in;
 pub mod staff_suggestions;
 pub mod tenants;
 pub mod text;

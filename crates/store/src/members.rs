@@ -121,15 +121,22 @@ pub async fn latest_code(
     .await
 }
 
-pub async fn count_wrong_attempt(c: &impl Conn, code_id: i64) -> Result<u64> {
-    c.execute(
-        &Query::update()
-            .table(C::Table)
-            .value(C::Attempts, Expr::col(C::Attempts).add(1))
-            .and_where(Expr::col(C::Id).eq(code_id))
-            .to_owned(),
-    )
-    .await
+/// Counts one try of a code, unless `max` tries were counted already; gives the tries
+/// counted with this one, or `None` when none are left. Counting before the code is
+/// compared, in one statement, keeps parallel guesses within `max`.
+pub async fn count_attempt(c: &impl Conn, code_id: i64, max: i64) -> Result<Option<i64>> {
+    let row: Option<(i64,)> = c
+        .fetch_optional(
+            &Query::update()
+                .table(C::Table)
+                .value(C::Attempts, Expr::col(C::Attempts).add(1))
+                .and_where(Expr::col(C::Id).eq(code_id))
+                .and_where(Expr::col(C::Attempts).lt(max))
+                .returning_col(C::Attempts)
+                .to_owned(),
+        )
+        .await?;
+    Ok(row.map(|r| r.0))
 }
 
 /// Marks a code used; gives 0 when someone else used it first (a double submit).

@@ -53,8 +53,6 @@ pub enum Users {
     MustChangePassword,
     PlatformAdmin,
     Active,
-    FailedLogins,
-    LockedUntil,
     Locale,
     CreatedAt,
     UpdatedAt,
@@ -389,4 +387,21 @@ pub enum TextWords {
     Word,
     CreatedBy,
     CreatedAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum SignInThrottles {
+    Table,
+    Gate,
+    Attempts,
+    BlockedUntil,
+    LastAt,
+}
+
+#[derive(Iden, Clone, Copy)]
+pub enum StaffDevices {
+    Table,
+    UserId,
+    DeviceHash,
+    LastSignInAt,
 }

@@ -17,8 +17,6 @@ pub struct UserRow {
     pub must_change_password: bool,
     pub platform_admin: bool,
     pub active: bool,
-    pub failed_logins: i64,
-    pub locked_until: Option<i64>,
     pub locale: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
@@ -34,7 +32,7 @@ impl UserRow {
     }
 }
 
-const COLUMNS: [S; 15] = [
+const COLUMNS: [S; 13] = [
     S::Id,
     S::TenantId,
     S::Username,
@@ -45,8 +43,6 @@ const COLUMNS: [S; 15] = [
     S::MustChangePassword,
     S::PlatformAdmin,
     S::Active,
-    S::FailedLogins,
-    S::LockedUntil,
     S::Locale,
     S::CreatedAt,
     S::UpdatedAt,
@@ -119,35 +115,6 @@ pub async fn count(c: &impl Conn) -> Result<i64> {
     .await
 }
 
-/// Records a failed sign-in; `lock_until` is set when this failure locks the account.
-pub async fn record_failed_login(
-    c: &impl Conn,
-    id: UserId,
-    lock_until: Option<Timestamp>,
-) -> Result<u64> {
-    c.execute(
-        &Query::update()
-            .table(S::Table)
-            .value(S::FailedLogins, Expr::col(S::FailedLogins).add(1))
-            .value(S::LockedUntil, lock_until.map(|t| t.0))
-            .and_where(Expr::col(S::Id).eq(id.0))
-            .to_owned(),
-    )
-    .await
-}
-
-pub async fn clear_failed_logins(c: &impl Conn, id: UserId) -> Result<u64> {
-    c.execute(
-        &Query::update()
-            .table(S::Table)
-            .value(S::FailedLogins, 0)
-            .value(S::LockedUntil, Option::<i64>::None)
-            .and_where(Expr::col(S::Id).eq(id.0))
-            .to_owned(),
-    )
-    .await
-}
-
 pub async fn set_password(
     c: &impl Conn,
     id: UserId,
@@ -160,8 +127,6 @@ pub async fn set_password(
             .table(S::Table)
             .value(S::PasswordHash, password_hash)
             .value(S::MustChangePassword, must_change)
-            .value(S::FailedLogins, 0)
-            .value(S::LockedUntil, Option::<i64>::None)
             .value(S::UpdatedAt, now.0)
             .and_where(Expr::col(S::Id).eq(id.0))
             .to_owned(),

@@ -153,7 +153,6 @@ impl AppError {
 fn refusal_status(key: Key) -> StatusCode {
     match key {
         Key::login_failed => StatusCode::UNAUTHORIZED,
-        Key::login_locked => StatusCode::TOO_MANY_REQUESTS,
         _ => StatusCode::CONFLICT,
     }
 }

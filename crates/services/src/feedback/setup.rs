@@ -31,7 +31,8 @@ pub struct FeedbackSettings {
     pub director_after_minutes: i64,
     /// At most this many submissions per mobile number or e-mail address a day…
     pub per_contact_per_day: i64,
-    /// …and per network address an hour.
+    /// …and per network address an hour: a high ceiling only, as a station's Wi-Fi or a
+    /// carrier's NAT puts many honest people behind one address.
     pub per_ip_per_hour: i64,
     /// Points per part of the priority score.
     pub priority_weights: domain::priority::PriorityWeights,
@@ -47,7 +48,7 @@ impl Default for FeedbackSettings {
             remind_before_minutes: 4 * 60,
             director_after_minutes: 24 * 60,
             per_contact_per_day: 10,
-            per_ip_per_hour: 30,
+            per_ip_per_hour: 300,
             priority_weights: Default::default(),
         }
     }

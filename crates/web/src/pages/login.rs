@@ -10,8 +10,14 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar};
+use i18n::{Key, Tr};
 use serde::Deserialize;
-use services::ServiceError;
+use services::{Origin, ServiceError};
+
+/// The browser's device token: where a staff member signed in before, guesses made
+/// elsewhere do not slow them down (`services::auth`). Kept for a year.
+const DEVICE_COOKIE: &str = "cd_device";
+const DEVICE_DAYS: i64 = 365;
 
 #[derive(Template)]
 #[template(path = "auth/login.html")]
@@ -58,18 +64,25 @@ pub async fn submit(
     Form(form): Form<LoginForm>,
 ) -> Result<Response, AppError> {
     let t = ctx.t();
+    let origin = Origin {
+        ip: ctx.ip.as_deref(),
+        user_agent: ctx.user_agent.as_deref(),
+        device: jar.get(DEVICE_COOKIE).map(Cookie::value),
+    };
     let outcome = state
         .services
-        .login(
-            &form.username,
-            &form.password,
-            ctx.ip.as_deref(),
-            ctx.user_agent.as_deref(),
-        )
+        .login_from(&form.username, &form.password, origin)
         .await;
     match outcome {
         Ok(login) => {
-            let jar = jar.add(cookie(SESSION_COOKIE, login.token, &state.config, 0));
+            let jar = jar
+                .add(cookie(SESSION_COOKIE, login.token, &state.config, 0))
+                .add(cookie(
+                    DEVICE_COOKIE,
+                    login.device,
+                    &state.config,
+                    DEVICE_DAYS,
+                ));
             let to = if login.must_change_password {
                 "/console/password".to_owned()
             } else {
@@ -77,7 +90,22 @@ pub async fn submit(
             };
             Ok((jar, Redirect::to(&to)).into_response())
         }
-        Err(e @ (ServiceError::Refused { .. } | ServiceError::RateLimited { .. })) => {
+        Err(ServiceError::RateLimited {
+            retry_after_seconds,
+        }) => {
+            let wait = t.fill(
+                Key::login_wait,
+                &[("wait", &wait_text(&t, retry_after_seconds))],
+            );
+            page(
+                &ctx,
+                form.username,
+                form.next,
+                Some(wait),
+                StatusCode::TOO_MANY_REQUESTS,
+            )
+        }
+        Err(e @ ServiceError::Refused { .. }) => {
             let info = AppError::from(e).info();
             page(
                 &ctx,
@@ -88,6 +116,18 @@ pub async fn submit(
             )
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+/// "30 秒" or "15 分钟": how long a throttled sign-in must wait, as a clerk reads it.
+fn wait_text(t: &Tr, seconds: i64) -> String {
+    if seconds < 60 {
+        t.fill(Key::login_wait_seconds, &[("n", &seconds)])
+    } else {
+        t.fill(
+            Key::public_duration_minutes,
+            &[("n", &((seconds + 59) / 60))],
+        )
     }
 }
 
