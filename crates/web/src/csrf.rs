@@ -34,15 +34,16 @@ pub fn verify(key: &[u8], nonce: &str, given: &str) -> bool {
     mac.verify_slice(&given).is_ok()
 }
 
-/// Must this request prove it came from our pages? Forms always must. JSON requests only
-/// when a session cookie would otherwise lend them authority: browsers cannot send JSON
-/// across sites without a CORS preflight we never grant.
-pub fn required(headers: &HeaderMap, has_session_cookie: bool) -> bool {
+/// Must this request prove it came from our pages? Forms always must. The API only when
+/// a session cookie would otherwise lend it authority: it takes nothing but JSON, and
+/// browsers cannot send JSON across sites without a CORS preflight we never grant (so an
+/// API call with no cookie is answered by its own rules: 401 where it needs a session).
+pub fn required(headers: &HeaderMap, path: &str, has_session_cookie: bool) -> bool {
     let is_json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|ct| ct.starts_with("application/json"));
-    !is_json || has_session_cookie
+    has_session_cookie || !(is_json || path.starts_with("/api/"))
 }
 
 /// The token the request offers: the header, the `_csrf` query parameter (multipart

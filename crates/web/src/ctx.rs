@@ -211,7 +211,7 @@ async fn build(
             (Some(n), Some(g)) => csrf::verify(services.csrf_key(), &n, &g),
             _ => false,
         };
-        if !ok && csrf::required(req.headers(), token.is_some()) {
+        if !ok && csrf::required(req.headers(), req.uri().path(), token.is_some()) {
             return Err((AppError::Csrf, jar));
         }
     }

@@ -152,7 +152,10 @@ impl AppError {
 
 fn refusal_status(key: Key) -> StatusCode {
     match key {
-        Key::login_failed => StatusCode::UNAUTHORIZED,
+        Key::login_failed
+        | Key::err_code_wrong
+        | Key::err_code_expired
+        | Key::err_code_attempts => StatusCode::UNAUTHORIZED,
         _ => StatusCode::CONFLICT,
     }
 }
@@ -266,10 +269,25 @@ fn raised_by_axum(status: StatusCode) -> ErrorInfo {
     }
 }
 
+/// In the API, a field that names something not there (a unit, category or department id
+/// that does not exist, or is not the caller's to see) answers 404 with the field named,
+/// not 422: the document gives the form of such values, but no schema can say which exist,
+/// so a well-formed value naming nothing is a missing thing, not a malformed field.
+fn names_nothing(info: &ErrorInfo) -> bool {
+    info.status == StatusCode::UNPROCESSABLE_ENTITY
+        && !info.fields.is_empty()
+        && info.fields.iter().all(|f| f.key == Key::err_choice)
+}
+
 fn json(info: &ErrorInfo, lang: Lang) -> Response {
     let t = Tr::new(lang);
+    let (status, code) = if names_nothing(info) {
+        (StatusCode::NOT_FOUND, "not_found")
+    } else {
+        (info.status, info.code)
+    };
     let body = ApiError {
-        code: info.code.to_owned(),
+        code: code.to_owned(),
         message: info.message(&t),
         fields: info
             .fields
@@ -281,7 +299,7 @@ fn json(info: &ErrorInfo, lang: Lang) -> Response {
             })
             .collect(),
     };
-    (info.status, axum::Json(body)).into_response()
+    (status, axum::Json(body)).into_response()
 }
 
 fn page(info: &ErrorInfo, lang: Lang, chrome: Option<crate::page::Chrome>) -> Html<String> {

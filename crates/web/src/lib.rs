@@ -59,7 +59,7 @@ pub fn app(services: Services, config: WebConfig) -> Router {
         metrics: Arc::new(Metrics::default()),
     };
     let (api, openapi) = api::router().split_for_parts();
-    let openapi = Arc::new(openapi);
+    let openapi = Arc::new(api::document(openapi));
     Router::new()
         .merge(pages::router())
         .nest("/api/v1", api)

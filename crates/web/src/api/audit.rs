@@ -4,8 +4,10 @@ use crate::AppState;
 use crate::ctx::StaffCtx;
 use crate::error::{ApiError, AppError};
 use axum::extract::{Query, State};
+use domain::{FieldError, Invalid};
+use i18n::Key;
 use serde::{Deserialize, Serialize};
-use services::AuditFilter;
+use services::{AuditFilter, ServiceError};
 use utoipa::{IntoParams, ToSchema};
 
 #[derive(Deserialize, IntoParams)]
@@ -15,6 +17,7 @@ pub struct AuditQuery {
     /// Entries older than this id (for paging).
     pub before: Option<i64>,
     /// At most this many (default 100, at most 1000).
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<u64>,
 }
 
@@ -42,7 +45,16 @@ pub async fn list(
     let filter = AuditFilter {
         entity_type: q.entity_type,
         before_id: q.before,
-        limit: q.limit.unwrap_or(100).min(1000),
+        limit: match q.limit {
+            None => 100,
+            Some(limit @ 1..=1000) => limit,
+            Some(_) => {
+                let wrong = FieldError::new("limit", Key::err_range)
+                    .with("min", 1)
+                    .with("max", 1000);
+                return Err(ServiceError::Invalid(Invalid(vec![wrong])).into());
+            }
+        },
         ..AuditFilter::default()
     };
     let entries = state.services.audit_log(&staff, filter).await?;

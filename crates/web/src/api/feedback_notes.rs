@@ -13,6 +13,7 @@ use utoipa::ToSchema;
 pub struct NoteRequest {
     /// At most 4000 characters.
     #[serde(default)]
+    #[schema(min_length = 1, max_length = 4000, pattern = r"\S")]
     pub note: String,
 }
 

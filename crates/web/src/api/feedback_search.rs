@@ -14,6 +14,7 @@ use utoipa::{IntoParams, ToSchema};
 pub struct SearchParams {
     /// The words to find (at most 100 characters); every word must be in the item's text or
     /// its answers. Traditional characters and full-width letters are found too.
+    #[param(required = true, min_length = 1, max_length = 100, pattern = r"\S")]
     pub q: Option<String>,
     /// A status code, or `open` for every status still to be dealt with.
     pub status: Option<String>,

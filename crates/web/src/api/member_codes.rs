@@ -11,6 +11,7 @@ use utoipa::ToSchema;
 #[derive(Deserialize, ToSchema)]
 pub struct CodeRequest {
     /// A mainland mobile number, written any common way: `138 1234 5678`, `+86 13812345678`.
+    #[schema(pattern = r"^(\+?86|0086)?[ -]?1[3-9][0-9]([ -]?[0-9]){8}$")]
     pub mobile: String,
 }
 

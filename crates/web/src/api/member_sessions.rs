@@ -5,13 +5,17 @@ use crate::ctx::Ctx;
 use crate::error::{ApiError, AppError};
 use crate::form::Json;
 use axum::extract::State;
+use i18n::Key;
 use serde::{Deserialize, Serialize};
+use services::ServiceError;
 use utoipa::ToSchema;
 
 #[derive(Deserialize, ToSchema)]
 pub struct SignIn {
+    #[schema(pattern = r"^(\+?86|0086)?[ -]?1[3-9][0-9]([ -]?[0-9]){8}$")]
     pub mobile: String,
     /// The six digits from the SMS.
+    #[schema(pattern = r"^[0-9]{6}$")]
     pub code: String,
 }
 
@@ -25,7 +29,8 @@ pub struct MemberToken {
     request_body = SignIn,
     responses(
         (status = 200, body = MemberToken),
-        (status = 422, description = "Wrong, expired or used-up code (field `code`)", body = ApiError),
+        (status = 401, description = "Wrong, expired or used-up code (`err_code_wrong`, `err_code_expired`, `err_code_attempts`)", body = ApiError),
+        (status = 422, description = "A malformed mobile number or code (named in `fields`)", body = ApiError),
     ))]
 pub async fn sign_in(
     State(state): State<AppState>,
@@ -41,6 +46,27 @@ pub async fn sign_in(
             ctx.ip.as_deref(),
             ctx.user_agent.as_deref(),
         )
-        .await?;
+        .await
+        .map_err(code_not_accepted)?;
     Ok(axum::Json(MemberToken { token }))
+}
+
+/// A well-formed code that does not sign in is a failed sign-in (401), as a wrong password
+/// is, not a malformed field: the form pages show it beside the field instead.
+fn code_not_accepted(e: ServiceError) -> ServiceError {
+    match e {
+        ServiceError::Invalid(invalid)
+            if invalid
+                .0
+                .iter()
+                .all(|f| f.field == "code" && f.key != Key::err_required) =>
+        {
+            let key = invalid.0.first().map_or(Key::err_code_wrong, |f| f.key);
+            ServiceError::Refused {
+                key,
+                args: Vec::new(),
+            }
+        }
+        other => other,
+    }
 }

@@ -62,6 +62,90 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
+/// Every status an operation can answer, in the document (the error policy in
+/// `crate::error`): handlers document their own successes and the errors particular to
+/// them; what the shared layers answer is added here by rule, so no operation forgets one.
+/// - 400: a body, query or path that does not parse (or carries control characters);
+/// - 413: a body over the size limit, where there is a body;
+/// - 401 and 403: no or a wrong session, or a cookie session without its CSRF header (every
+///   operation looks at the caller, as pages and the API share sessions);
+/// - 404: a path, or a field, naming something that is not there (or not the caller's to
+///   see; `crate::error` says why a field that names nothing is a 404);
+/// - 409: a write that lost a race;
+/// - 422: a field that breaks a rule, named in `fields`;
+/// - 429: a limit on how often something may be done.
+pub(crate) fn document(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    for item in doc.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.post,
+            &mut item.put,
+            &mut item.delete,
+        ];
+        for operation in operations.into_iter().flatten() {
+            let has_body = operation.request_body.is_some();
+            let has_path = operation.parameters.iter().flatten().any(|p| {
+                matches!(p, utoipa::openapi::RefOr::T(p) if p.parameter_in == utoipa::openapi::path::ParameterIn::Path)
+            });
+            let has_input =
+                has_body || operation.parameters.as_ref().is_some_and(|p| !p.is_empty());
+            let statuses = [
+                (
+                    400,
+                    "The request does not parse: a malformed body, query or path",
+                    true,
+                ),
+                (401, "Not signed in, or the session ended", true),
+                (
+                    403,
+                    "Not allowed to the caller, or a cookie session without its CSRF header",
+                    true,
+                ),
+                (
+                    404,
+                    "Nothing there that the caller may see: the path, or a field naming something that does not exist (named in `fields`)",
+                    has_path || has_input,
+                ),
+                (
+                    409,
+                    "Someone else changed it first; reload and try again",
+                    has_body,
+                ),
+                (413, "The body is over the size limit", has_body),
+                (422, "A field breaks a rule; `fields` names each", has_input),
+                (
+                    429,
+                    "Too many requests; `Retry-After` says when to try again",
+                    true,
+                ),
+            ];
+            for (status, description, applies) in statuses {
+                if applies {
+                    operation
+                        .responses
+                        .responses
+                        .entry(status.to_string())
+                        .or_insert_with(|| {
+                            utoipa::openapi::ResponseBuilder::new()
+                                .description(description)
+                                .content(
+                                    "application/json",
+                                    utoipa::openapi::ContentBuilder::new()
+                                        .schema(Some(utoipa::openapi::Ref::from_schema_name(
+                                            "ApiError",
+                                        )))
+                                        .build(),
+                                )
+                                .build()
+                                .into()
+                        });
+                }
+            }
+        }
+    }
+    doc
+}
+
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(auth_login::login))

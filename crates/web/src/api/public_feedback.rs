@@ -19,8 +19,10 @@ use utoipa::ToSchema;
 #[derive(Deserialize, ToSchema)]
 pub struct FeedbackSubmission {
     /// At most 4000 characters.
+    #[schema(min_length = 1, max_length = 4000, pattern = r"\S")]
     pub text: String,
     /// `request`, `suggestion`, `complaint`, `praise` or `inquiry`.
+    #[schema(pattern = "^(request|suggestion|complaint|praise|inquiry)$")]
     pub kind: String,
     /// A category code; leave out to let the system suggest one.
     #[serde(default)]
@@ -57,7 +59,7 @@ pub struct FeedbackReceipt {
 
 #[utoipa::path(post, path = "/feedback", operation_id = "submit_feedback", tag = "feedback",
     request_body = FeedbackSubmission,
-    params(("Idempotency-Key" = Option<String>, Header,
+    params(("Idempotency-Key" = Option<String>, Header, nullable = false, min_length = 16, max_length = 64, pattern = r"^[!-~]+$",
         description = "Any unique string per submission: sending it again gives back the same item (200) instead of a second one")),
     security((), ("bearer" = [])),
     responses(
@@ -124,25 +126,40 @@ pub async fn submit(
 /// The shortest key accepted from an anonymous client: a repeated key gives back the first
 /// item's receipt, secret link included, so a key must be as hard to guess as a UUID.
 const MIN_KEY: usize = 16;
+/// The longest: a UUID is 36; a longer key is refused, not cut, so two keys never meet.
+const MAX_KEY: usize = 64;
 
 /// The `Idempotency-Key` as a submission key: in a namespace of the API's own (it cannot
 /// match a web form's), and a member's keys in one of their own.
 fn idempotency_key(headers: &HeaderMap, ctx: &Ctx) -> Result<Option<String>, AppError> {
     let Some(key) = headers
         .get("idempotency-key")
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-        .filter(|k| !k.is_empty())
+        .map(|v| v.as_bytes().trim_ascii())
     else {
         return Ok(None);
     };
-    let key: String = key.chars().take(64).collect();
+    let wrong = |e: FieldError| Err(ServiceError::Invalid(Invalid(vec![e])).into());
+    if key.is_empty() {
+        return Ok(None);
+    }
+    if !key.iter().all(|b| (b'!'..=b'~').contains(b)) {
+        return wrong(FieldError::new(
+            "Idempotency-Key",
+            Key::fbapi_idempotency_chars,
+        ));
+    }
+    if key.len() > MAX_KEY {
+        return wrong(
+            FieldError::new("Idempotency-Key", Key::fbapi_idempotency_long).with("max", MAX_KEY),
+        );
+    }
+    // Visible ASCII only, as just checked.
+    let key = String::from_utf8_lossy(key);
     match ctx.member() {
         Some(member) => Ok(Some(format!("api:m{}:{key}", member.member.0))),
-        None if key.chars().count() < MIN_KEY => Err(ServiceError::Invalid(Invalid(vec![
+        None if key.len() < MIN_KEY => wrong(
             FieldError::new("Idempotency-Key", Key::fbapi_idempotency_short).with("min", MIN_KEY),
-        ]))
-        .into()),
+        ),
         None => Ok(Some(format!("api:{key}"))),
     }
 }

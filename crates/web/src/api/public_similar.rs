@@ -60,7 +60,7 @@ pub(crate) async fn on_board(
 #[into_params(parameter_in = Query)]
 pub struct SimilarParams {
     /// What the person is about to send (at most 4000 characters).
-    #[param(required = true)]
+    #[param(required = true, min_length = 1, max_length = 4000, pattern = r"\S")]
     pub text: String,
 }
 
