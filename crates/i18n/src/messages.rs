@@ -464,7 +464,7 @@ crate::catalogue! {
     fbnew_similar_open => "查看这一条和它的答复", "See this one and its answer";
     fbnew_send_anyway => "仍然提交我的", "Send mine anyway";
     fbapi_idempotency_short => "Idempotency-Key 至少需要 {min} 个字符（建议使用 UUID）", "The Idempotency-Key needs at least {min} characters (a UUID is best)";
-    fbapi_idempotency_chars => "Idempotency-Key 只能由英文字母、数字和符号组成，不能有空格或汉字", "The Idempotency-Key may hold only letters, digits and symbols: no spaces or other characters";
+    fbapi_idempotency_chars => "Idempotency-Key 只能由英文字母、数字、空格和符号组成", "The Idempotency-Key may hold only letters, digits, spaces and symbols";
     fbapi_idempotency_long => "Idempotency-Key 最多 {max} 个字符（建议使用 UUID）", "The Idempotency-Key may have at most {max} characters (a UUID is best)";
     track_title => "反馈 {tracking}", "Feedback {tracking}";
     track_heading => "反馈编号", "Feedback";

@@ -59,7 +59,7 @@ pub struct FeedbackReceipt {
 
 #[utoipa::path(post, path = "/feedback", operation_id = "submit_feedback", tag = "feedback",
     request_body = FeedbackSubmission,
-    params(("Idempotency-Key" = Option<String>, Header, nullable = false, min_length = 16, max_length = 64, pattern = r"^[!-~]+$",
+    params(("Idempotency-Key" = Option<String>, Header, nullable = false, min_length = 16, max_length = 64, pattern = r"^[ -~]*$",
         description = "Any unique string per submission: sending it again gives back the same item (200) instead of a second one")),
     security((), ("bearer" = [])),
     responses(
@@ -142,7 +142,7 @@ fn idempotency_key(headers: &HeaderMap, ctx: &Ctx) -> Result<Option<String>, App
     if key.is_empty() {
         return Ok(None);
     }
-    if !key.iter().all(|b| (b'!'..=b'~').contains(b)) {
+    if !key.iter().all(|b| (b' '..=b'~').contains(b)) {
         return wrong(FieldError::new(
             "Idempotency-Key",
             Key::fbapi_idempotency_chars,
@@ -153,7 +153,7 @@ fn idempotency_key(headers: &HeaderMap, ctx: &Ctx) -> Result<Option<String>, App
             FieldError::new("Idempotency-Key", Key::fbapi_idempotency_long).with("max", MAX_KEY),
         );
     }
-    // Visible ASCII only, as just checked.
+    // Printable ASCII only, as just checked.
     let key = String::from_utf8_lossy(key);
     match ctx.member() {
         Some(member) => Ok(Some(format!("api:m{}:{key}", member.member.0))),
