@@ -26,8 +26,19 @@ pub struct ServerConfig {
     pub listen: String,
     /// Where people reach the server, for links in messages; defaults to `http://{listen}`.
     pub public_url: Option<String>,
-    /// A reverse proxy stands in front: trust its `X-Forwarded-For`.
+    /// How many reverse proxies stand in front, each appending the address it saw to
+    /// `X-Forwarded-For`: the client's address is the entry that many places from the
+    /// right. Absent: 1 when `trust_proxy` is set, else 0 (the socket peer is the client).
+    pub trusted_proxies: Option<u8>,
+    /// The older spelling of `trusted_proxies = 1`.
     pub trust_proxy: bool,
+}
+
+impl ServerConfig {
+    /// The number of trusted proxies, from either spelling.
+    pub fn trusted_proxies(&self) -> u8 {
+        self.trusted_proxies.unwrap_or(u8::from(self.trust_proxy))
+    }
 }
 
 impl Default for ServerConfig {
@@ -35,6 +46,7 @@ impl Default for ServerConfig {
         ServerConfig {
             listen: "127.0.0.1:8080".into(),
             public_url: None,
+            trusted_proxies: None,
             trust_proxy: false,
         }
     }
@@ -45,12 +57,24 @@ impl Default for ServerConfig {
 pub struct DatabaseConfig {
     /// `sqlite://path` (the default, created if missing) or `postgres://user:password@host/db`.
     pub url: Secret,
+    /// SQLite only: `normal` (the default; a power cut may lose the last commits, never
+    /// the database) or `full` (every commit waits for the disk).
+    pub sqlite_synchronous: store::SqliteSync,
+}
+
+impl DatabaseConfig {
+    pub fn options(&self) -> store::DbOptions {
+        store::DbOptions {
+            sqlite_synchronous: self.sqlite_synchronous,
+        }
+    }
 }
 
 impl Default for DatabaseConfig {
     fn default() -> Self {
         DatabaseConfig {
             url: Secret::new("sqlite://./culturedesk-data/culturedesk.db"),
+            sqlite_synchronous: store::SqliteSync::default(),
         }
     }
 }
@@ -111,6 +135,12 @@ impl Config {
                 .collect();
             anyhow::anyhow!(errors.join("; "))
         })?;
+        if config.server.trust_proxy && config.server.trusted_proxies == Some(0) {
+            anyhow::bail!(
+                "configuration keys `server.trust_proxy` and `server.trusted_proxies` disagree; \
+                 keep `trusted_proxies` alone"
+            );
+        }
         // Build the gateways once now, so a wrong SMS or e-mail setting stops every
         // command, not only the first message.
         config.sms.build()?;
@@ -181,6 +211,39 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("embeddings.url"), "{e}");
+    }
+
+    #[test]
+    fn trusted_proxies_are_counted_and_trust_proxy_means_one() {
+        assert_eq!(load("").unwrap().server.trusted_proxies(), 0);
+        let c = load("[server]\ntrust_proxy = true\n").unwrap();
+        assert_eq!(c.server.trusted_proxies(), 1);
+        let c = load("[server]\ntrusted_proxies = 2\n").unwrap();
+        assert_eq!(c.server.trusted_proxies(), 2);
+        let e = load("[server]\ntrusted_proxies = -1\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("server.trusted_proxies"), "{e}");
+        let e = load("[server]\ntrust_proxy = true\ntrusted_proxies = 0\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("server.trusted_proxies"), "{e}");
+        let e = load("[server]\ntrusted_proxy = 1\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("trusted_proxy"), "{e}");
+    }
+
+    #[test]
+    fn sqlite_synchronous_is_normal_or_full() {
+        let sync = |toml: &str| load(toml).map(|c| c.database.options().sqlite_synchronous);
+        assert_eq!(sync("").unwrap(), store::SqliteSync::Normal);
+        let full = sync("[database]\nsqlite_synchronous = \"full\"\n").unwrap();
+        assert_eq!(full, store::SqliteSync::Full);
+        let e = sync("[database]\nsqlite_synchronous = \"off\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("database.sqlite_synchronous"), "{e}");
     }
 
     #[test]

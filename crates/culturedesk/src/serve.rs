@@ -7,7 +7,7 @@ use std::sync::Arc;
 use store::Db;
 
 pub async fn open_database(config: &Config) -> anyhow::Result<Db> {
-    let db = Db::connect(config.database.url.expose()).await?;
+    let db = Db::connect_with(config.database.url.expose(), config.database.options()).await?;
     db.migrate().await?;
     Ok(db)
 }
@@ -84,7 +84,8 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     let worker = tokio::spawn(services.worker().run(stopped));
     let web_config = web::WebConfig {
         secure_cookies: config.public_url().starts_with("https://"),
-        trust_proxy: config.server.trust_proxy,
+        trusted_proxies: config.server.trusted_proxies(),
+        public_url: config.public_url(),
     };
     let app = web::app(services.clone(), web_config);
     println!(

@@ -817,6 +817,10 @@ crate::catalogue! {
     error_title => "出错了", "Something went wrong";
     error_home => "回到首页", "Back to the home page";
 
+    // ---- Errors: control characters refused at the edge (security issue 11, web edge) ----
+    err_control_char => "含有无法保存的控制字符（如 NUL 或 ESC），请删去后再提交", "Contains a control character (such as NUL or ESC) that cannot be saved; remove it and try again";
+    err_control_char_in_url => "网址中含有无法使用的控制字符，请检查标出的参数", "The address contains a control character that cannot be used; see the marked parameter";
+
     // ---- Internal notices -------------------------------------------------------------
     notice_priority_urgent => "紧急", "Urgent";
     notice_priority_important => "重要", "Important";

@@ -124,14 +124,38 @@ impl std::fmt::Debug for Db {
     }
 }
 
+/// How hard SQLite works to keep a commit through a power cut or an OS crash (a crash of
+/// the server process alone loses nothing either way).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SqliteSync {
+    /// With WAL: the last transactions committed before the cut may be lost, the database
+    /// is never corrupted. Fewer waits for the disk on every commit.
+    #[default]
+    Normal,
+    /// Every commit waits until it is on the disk.
+    Full,
+}
+
+/// How to open the database, beyond its URL.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct DbOptions {
+    pub sqlite_synchronous: SqliteSync,
+}
+
 impl Db {
     /// Opens `sqlite://path` (creating the file and its folder) or `postgres://…`.
     pub async fn connect(url: &str) -> Result<Db> {
+        Self::connect_with(url, DbOptions::default()).await
+    }
+
+    /// [`Db::connect`] with options; those for the other engine are ignored.
+    pub async fn connect_with(url: &str, options: DbOptions) -> Result<Db> {
         if let Some(path) = url
             .strip_prefix("sqlite://")
             .or_else(|| url.strip_prefix("sqlite:"))
         {
-            Self::open_sqlite(path).await
+            Self::open_sqlite(path, options.sqlite_synchronous).await
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Self::open_postgres(url).await
         } else {
@@ -139,7 +163,7 @@ impl Db {
         }
     }
 
-    async fn open_sqlite(path: &str) -> Result<Db> {
+    async fn open_sqlite(path: &str, synchronous: SqliteSync) -> Result<Db> {
         let path = path.split('?').next().unwrap_or(path);
         if let Some(parent) = std::path::Path::new(path).parent()
             && !parent.as_os_str().is_empty()
@@ -150,7 +174,10 @@ impl Db {
             .filename(path)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
+            .synchronous(match synchronous {
+                SqliteSync::Normal => SqliteSynchronous::Normal,
+                SqliteSync::Full => SqliteSynchronous::Full,
+            })
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10))
             .pragma("temp_store", "memory")
@@ -536,5 +563,41 @@ pub(crate) fn redact(url: &str) -> String {
         }
         Ok(parsed) => parsed.to_string(),
         Err(_) => "<unparseable url>".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The `PRAGMA synchronous` a fresh SQLite database is written with (1 normal, 2 full).
+    async fn synchronous_of(options: DbOptions) -> i64 {
+        let dir = std::env::temp_dir().join(format!(
+            "culturedesk-sync-{}-{:?}",
+            std::process::id(),
+            options.sqlite_synchronous
+        ));
+        let db = Db::connect_with(&format!("sqlite://{}/t.db", dir.display()), options)
+            .await
+            .unwrap();
+        let Pools::Sqlite { writer, .. } = &db.pools else {
+            unreachable!("a SQLite URL")
+        };
+        let (level,): (i64,) = sqlx::query_as("PRAGMA synchronous")
+            .fetch_one(writer)
+            .await
+            .unwrap();
+        db.close().await;
+        let _ = std::fs::remove_dir_all(dir);
+        level
+    }
+
+    #[tokio::test]
+    async fn sqlite_commits_are_synchronous_normal_unless_full_is_asked_for() {
+        assert_eq!(synchronous_of(DbOptions::default()).await, 1);
+        let full = DbOptions {
+            sqlite_synchronous: SqliteSync::Full,
+        };
+        assert_eq!(synchronous_of(full).await, 2);
     }
 }

@@ -39,7 +39,7 @@ pub mod tenants;
 pub mod text;
 pub mod users;
 
-pub use db::{Conn, Db, Engine, Record, Tx};
+pub use db::{Conn, Db, DbOptions, Engine, Record, SqliteSync, Tx};
 pub use error::StoreError;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

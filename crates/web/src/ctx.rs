@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use i18n::{Lang, Tr};
 use services::{Institution, MemberSession, Principal, Staff};
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 pub const SESSION_COOKIE: &str = "cd_session";
@@ -135,7 +135,7 @@ async fn build(
 ) -> Result<(Request, CookieJar), (AppError, CookieJar)> {
     let mut jar = CookieJar::from_headers(req.headers());
     let services = &state.services;
-    let ip = client_ip(&req, state.config.trust_proxy);
+    let ip = client_ip(&req, state.config.trusted_proxies);
     let host = req
         .headers()
         .get(header::HOST)
@@ -274,19 +274,39 @@ pub fn lang_from_headers(headers: &HeaderMap) -> Lang {
         .unwrap_or_default()
 }
 
-fn client_ip(req: &Request, trust_proxy: bool) -> Option<String> {
-    if trust_proxy
-        && let Some(forwarded) = req
-            .headers()
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-        && let Some(first) = forwarded.split(',').next()
-    {
-        return Some(first.trim().to_owned());
-    }
-    req.extensions()
+/// The address the request came from. Behind `trusted_proxies` reverse proxies, each
+/// proxy appends the address it saw to `X-Forwarded-For`, so the client's is the entry
+/// that many places from the right; everything to its left was written by the client and
+/// proves nothing. When the header is missing, too short, or that entry is not an IP
+/// address, the socket peer stands (the proxy's own address: never one a client chose).
+fn client_ip(req: &Request, trusted_proxies: u8) -> Option<String> {
+    let peer = req
+        .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(addr)| addr.ip().to_string())
+        .map(|ConnectInfo(addr)| addr.ip());
+    forwarded_for(req.headers(), trusted_proxies)
+        .or(peer)
+        .map(|ip| ip.to_string())
+}
+
+/// The client's address as the trusted proxies recorded it, if they did.
+fn forwarded_for(headers: &HeaderMap, trusted_proxies: u8) -> Option<IpAddr> {
+    if trusted_proxies == 0 {
+        return None;
+    }
+    // A proxy may add a header line of its own rather than extend the client's: read all
+    // lines in order, as one list.
+    let mut entries = Vec::new();
+    for line in headers.get_all("x-forwarded-for") {
+        let line = line.to_str().ok()?;
+        entries.extend(line.split(',').map(str::trim).filter(|e| !e.is_empty()));
+    }
+    let index = entries.len().checked_sub(usize::from(trusted_proxies))?;
+    let entry = entries[index];
+    entry
+        .parse::<IpAddr>()
+        .ok()
+        .or_else(|| entry.parse::<SocketAddr>().ok().map(|a| a.ip()))
 }
 
 /// A cookie only our pages read: HttpOnly, SameSite=Lax, Secure behind HTTPS.
@@ -307,4 +327,46 @@ pub(crate) fn cookie(
         c.set_max_age(cookie::time::Duration::days(days));
     }
     c
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn client(lines: &[&str], trusted_proxies: u8) -> Option<String> {
+        let mut headers = HeaderMap::new();
+        for line in lines {
+            headers.append("x-forwarded-for", line.parse().unwrap());
+        }
+        forwarded_for(&headers, trusted_proxies).map(|ip| ip.to_string())
+    }
+
+    #[test]
+    fn the_client_is_the_entry_the_trusted_proxies_wrote() {
+        assert_eq!(
+            client(&["127.0.0.1, 203.0.113.7"], 1).as_deref(),
+            Some("203.0.113.7")
+        );
+        assert_eq!(
+            client(&["127.0.0.1", "203.0.113.7"], 1).as_deref(),
+            Some("203.0.113.7")
+        );
+        assert_eq!(
+            client(&["127.0.0.1, 203.0.113.7, 10.0.0.2"], 2).as_deref(),
+            Some("203.0.113.7")
+        );
+        assert_eq!(
+            client(&["203.0.113.7:5123"], 1).as_deref(),
+            Some("203.0.113.7")
+        );
+        assert_eq!(
+            client(&["127.0.0.1, 2001:db8::7"], 1).as_deref(),
+            Some("2001:db8::7")
+        );
+        // The socket peer stands when the proxies wrote nothing usable, or none is trusted.
+        assert_eq!(client(&["127.0.0.1, 203.0.113.7"], 0), None);
+        assert_eq!(client(&["203.0.113.7"], 2), None);
+        assert_eq!(client(&["127.0.0.1, not-an-address"], 1), None);
+        assert_eq!(client(&[], 1), None);
+    }
 }

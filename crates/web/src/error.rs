@@ -25,6 +25,10 @@ pub enum AppError {
         detail: String,
         field: Option<String>,
     },
+    /// A path parameter or query string holds a control character (a NUL, an escape…).
+    ControlCharInUrl {
+        field: String,
+    },
     NotFound,
     Csrf,
     PayloadTooLarge,
@@ -119,6 +123,10 @@ impl AppError {
                     .map(|f| FieldError::new(f.clone(), Key::err_malformed).with("detail", detail))
                     .collect(),
                 ..ErrorInfo::new(S::BAD_REQUEST, "malformed", Key::err_malformed)
+            },
+            AppError::ControlCharInUrl { field } => ErrorInfo {
+                fields: vec![FieldError::new(field.clone(), Key::err_control_char)],
+                ..ErrorInfo::new(S::BAD_REQUEST, "malformed", Key::err_control_char_in_url)
             },
             AppError::NotFound => ErrorInfo::new(S::NOT_FOUND, "not_found", Key::err_not_found),
             AppError::Csrf => ErrorInfo::new(S::FORBIDDEN, "csrf", Key::err_csrf),

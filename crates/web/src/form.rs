@@ -88,12 +88,44 @@ pub fn messages(invalid: &Invalid, t: &Tr) -> FieldMessages {
     FieldMessages(out)
 }
 
-/// Only paths on this site may be returned to after signing in.
+/// Longer than any path of ours: a `next` past it is not one we handed out.
+const NEXT_MAX_BYTES: usize = 2048;
+
+/// Where to go after signing in: `next` when it is a path on this site, else `default`.
+///
+/// A browser reads `/\t/evil.example` as `//evil.example` (it drops tabs and line breaks
+/// and takes `\` for `/`), so the text is checked the strict way first — a single leading
+/// `/`, no backslash, no control or white space, in the path neither raw nor
+/// percent-encoded — and then parsed as the browser would, which must leave the origin
+/// unchanged. The origin is a stand-in: for a path-absolute reference it is the base's
+/// whatever the base is. What is returned is the parsed URL's own percent-encoded form,
+/// always a valid `Location`.
 pub fn local_path(next: Option<&str>, default: &str) -> String {
-    match next {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_owned(),
-        _ => default.to_owned(),
+    next.and_then(same_origin_path)
+        .unwrap_or_else(|| default.to_owned())
+}
+
+fn same_origin_path(next: &str) -> Option<String> {
+    let plain = |s: &str| {
+        s.starts_with('/')
+            && !s.starts_with("//")
+            && !s.contains('\\')
+            && !s.chars().any(|c| c.is_control() || c.is_whitespace())
+    };
+    if next.len() > NEXT_MAX_BYTES || !plain(next) {
+        return None;
     }
+    let path = next.split(['?', '#']).next().unwrap_or_default();
+    // Decoded once too, as a server or proxy on the way might.
+    let decoded = percent_encoding::percent_decode_str(path)
+        .decode_utf8()
+        .ok()?;
+    if !plain(&decoded) {
+        return None;
+    }
+    let base = url::Url::parse("https://culturedesk.invalid/").ok()?;
+    let url = base.join(next).ok()?;
+    (url.origin() == base.origin()).then(|| url[url::Position::BeforePath..].to_owned())
 }
 
 #[cfg(test)]
@@ -104,11 +136,29 @@ mod tests {
             super::local_path(Some("/console/users"), "/console"),
             "/console/users"
         );
+        assert_eq!(
+            super::local_path(Some("/console/feedback?x=1"), "/console"),
+            "/console/feedback?x=1"
+        );
+        assert_eq!(
+            super::local_path(Some("/board/search?q=音乐"), "/"),
+            "/board/search?q=%E9%9F%B3%E4%B9%90"
+        );
+        let long = format!("/{}", "a".repeat(4096));
         for outside in [
             "//evil.example",
             "https://evil.example",
             "/\\evil",
             "javascript:alert(1)",
+            "/\t/evil.example",
+            "/%09/evil.example",
+            "/%5cevil.example",
+            "/%2F/evil.example",
+            "/\u{0}x",
+            "/a\rb",
+            " /x",
+            "",
+            &long,
         ] {
             assert_eq!(
                 super::local_path(Some(outside), "/console"),

@@ -9,6 +9,7 @@
 //! people a page in their language.
 
 mod api;
+mod control_chars;
 mod csrf;
 pub mod ctx;
 pub mod error;
@@ -34,8 +35,13 @@ pub use metrics::Metrics;
 pub struct WebConfig {
     /// Mark cookies `Secure`: the server is reached over HTTPS.
     pub secure_cookies: bool,
-    /// Take the client's address from `X-Forwarded-For`: a reverse proxy stands in front.
-    pub trust_proxy: bool,
+    /// How many reverse proxies stand in front, each appending to `X-Forwarded-For`; the
+    /// client's address is the entry that many places from the right. 0: none, the socket
+    /// peer is the client.
+    pub trusted_proxies: u8,
+    /// Where people reach the server (`https://…`); over HTTPS, browsers are told to keep
+    /// to it (`Strict-Transport-Security`).
+    pub public_url: String,
 }
 
 /// What every handler can reach.
@@ -48,11 +54,14 @@ pub struct AppState {
 
 const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
 
+const HSTS: &str = "max-age=31536000";
+
 /// The largest request body accepted (photos and imports come later with their own limits).
-const BODY_LIMIT: usize = 2 * 1024 * 1024;
+pub(crate) const BODY_LIMIT: usize = 2 * 1024 * 1024;
 
 /// The whole application as one axum router.
 pub fn app(services: Services, config: WebConfig) -> Router {
+    let https = config.public_url.starts_with("https://");
     let state = AppState {
         services,
         config: Arc::new(config),
@@ -71,6 +80,8 @@ pub fn app(services: Services, config: WebConfig) -> Router {
             }),
         )
         .fallback(error::not_found)
+        // Inside the context, so a refusal is shown in the person's language.
+        .layer(axum::middleware::from_fn(control_chars::refuse))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             ctx::context,
@@ -103,6 +114,12 @@ pub fn app(services: Services, config: WebConfig) -> Router {
         .layer(SetResponseHeaderLayer::overriding(
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),
+        ))
+        // Reached over HTTPS: browsers keep to it for a year. No `preload`: leaving that
+        // list takes months, and the deployment may yet move.
+        .layer(SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
+            move |_: &axum::response::Response| https.then(|| HeaderValue::from_static(HSTS)),
         ))
         .with_state(state)
 }

@@ -148,6 +148,7 @@ async fn read(mut multipart: Multipart) -> Result<Option<(String, Vec<u8>)>, App
             continue;
         }
         file.0 = field.file_name().unwrap_or_default().to_owned();
+        crate::control_chars::check_part("file", &file.0)?;
         loop {
             match field.chunk().await {
                 Ok(Some(chunk)) => file.1.extend_from_slice(&chunk),

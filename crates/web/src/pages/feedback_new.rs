@@ -368,6 +368,7 @@ async fn read(mut multipart: Multipart) -> Result<Read, AppError> {
         let name = field.name().unwrap_or_default().to_owned();
         if name == "photos" {
             let file_name = field.file_name().unwrap_or_default().to_owned();
+            crate::control_chars::check_part(&name, &file_name)?;
             let mut upload = Upload {
                 name: file_name,
                 bytes: Vec::new(),
@@ -398,6 +399,7 @@ async fn read(mut multipart: Multipart) -> Result<Read, AppError> {
             Ok(value) => value,
             Err(e) => return overflow(e, form),
         };
+        crate::control_chars::check_part(&name, &value)?;
         match name.as_str() {
             "text" => form.text = value,
             "kind" => form.kind = value,

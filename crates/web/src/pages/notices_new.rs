@@ -592,8 +592,10 @@ async fn read(mut multipart: Multipart) -> Result<Read, AppError> {
         };
         let name = field.name().unwrap_or_default().to_owned();
         if name == "attachment" {
+            let file_name = field.file_name().unwrap_or_default().trim().to_owned();
+            crate::control_chars::check_part(&name, &file_name)?;
             let mut upload = Upload {
-                name: field.file_name().unwrap_or_default().trim().to_owned(),
+                name: file_name,
                 content_type: field
                     .content_type()
                     .unwrap_or("application/octet-stream")
@@ -626,6 +628,7 @@ async fn read(mut multipart: Multipart) -> Result<Read, AppError> {
             Ok(value) => value,
             Err(e) => return overflow(e, form),
         };
+        crate::control_chars::check_part(&name, &value)?;
         match name.as_str() {
             "title" => form.title = value,
             "body" => form.body = value,

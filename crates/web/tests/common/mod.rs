@@ -30,6 +30,36 @@ impl Drop for TestApp {
 
 impl testkit::Fixture for TestApp {
     async fn setup(db: &testkit::TestDb) -> TestApp {
+        TestApp::start(db, web::WebConfig::default()).await
+    }
+}
+
+/// The server as deployed behind one reverse proxy at an HTTPS address: the test client
+/// stands where the proxy would, on the same machine.
+pub struct BehindProxy(pub TestApp);
+
+impl testkit::Fixture for BehindProxy {
+    async fn setup(db: &testkit::TestDb) -> BehindProxy {
+        let config = web::WebConfig {
+            trusted_proxies: 1,
+            public_url: "https://wenhua.example.cn".into(),
+            // The test client speaks plain HTTP to the server, as the proxy would.
+            secure_cookies: false,
+        };
+        BehindProxy(TestApp::start(db, config).await)
+    }
+}
+
+impl std::ops::Deref for BehindProxy {
+    type Target = TestApp;
+
+    fn deref(&self) -> &TestApp {
+        &self.0
+    }
+}
+
+impl TestApp {
+    pub async fn start(db: &testkit::TestDb, config: web::WebConfig) -> TestApp {
         notify::install_crypto_provider();
         let clock = ManualClock::new(MONDAY_9AM);
         let sms = HttpRecorder::start().await;
@@ -71,7 +101,7 @@ impl testkit::Fixture for TestApp {
 
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
-        let app = web::app(services.clone(), web::WebConfig::default());
+        let app = web::app(services.clone(), config);
         let server = tokio::spawn(async move {
             axum::serve(
                 listener,
