@@ -809,7 +809,7 @@ crate::catalogue! {
     err_verify_first => "本馆要求先验证手机号再提交，请先用手机号登录", "This institution asks you to verify your mobile number first; please sign in with it";
     err_reason_needed => "改派需要填写理由", "Reassigning needs a reason";
     err_adopt_suggestion_only => "只有建议可以标为采纳", "Only suggestions can be marked as adopted";
-    err_merge_target => "请填写另一条仍在办理或已答复的反馈的编号", "Enter the tracking number of another item that is still open or answered";
+    err_merge_target => "请填写您可办理的另一条仍在办理或已答复的反馈的编号", "Enter the tracking number of another item you may act on that is still open or answered";
     err_illegal_transition => "该反馈当前状态为“{status}”，不能{action}", "This item is “{status}”; you cannot {action} it";
     err_rating_not_open => "现在不能评价：反馈尚未答复或已评价过", "It cannot be rated now: it is not answered yet or already rated";
     err_reopen_closed => "已超过可重新办理的期限，或您已对答复表示满意", "It can no longer be reopened: the time has passed or you were satisfied with the answer";
@@ -820,6 +820,9 @@ crate::catalogue! {
     // ---- Errors: control characters refused at the edge (security issue 11, web edge) ----
     err_control_char => "含有无法保存的控制字符（如 NUL 或 ESC），请删去后再提交", "Contains a control character (such as NUL or ESC) that cannot be saved; remove it and try again";
     err_control_char_in_url => "网址中含有无法使用的控制字符，请检查标出的参数", "The address contains a control character that cannot be used; see the marked parameter";
+
+    // ---- Errors: scope of targets (issue 11, sec-scope) --------------------------------
+    err_department_outside => "只能转办给您所辖单位的部门", "You can only assign to a department of the units you look after";
 
     // ---- Internal notices -------------------------------------------------------------
     notice_priority_urgent => "紧急", "Urgent";

@@ -45,7 +45,8 @@ pub struct GrantView {
 }
 
 impl Services {
-    /// Staff the administrator may manage: those with a role inside their scope, and those with none.
+    /// Staff the administrator may manage: those whose every role lies inside their scope,
+    /// and those with none.
     pub async fn staff_list(&self, staff: &Staff) -> ServiceResult<Vec<StaffMember>> {
         if !staff.actor.can_somewhere(Permission::ManageUsers) {
             return Err(ServiceError::Forbidden);
@@ -77,12 +78,17 @@ impl Services {
         Ok(member)
     }
 
+    /// An administrator manages a person only when every role the person holds lies inside
+    /// the administrator's subtree (someone with no role at all too). One role inside is
+    /// not enough: a station's administrator could otherwise reset the password of the
+    /// office director, who also holds a role at that station, and sign in with the
+    /// director's county-wide role. Whoever holds a wider role is managed by an
+    /// administrator who covers it.
     fn manages(&self, staff: &Staff, member: &StaffMember) -> bool {
-        member.grants.is_empty()
-            || member.grants.iter().any(|g| {
-                let path = domain::UnitPath::from_stored(g.unit_path.clone());
-                staff.actor.can(Permission::ManageUsers, &path)
-            })
+        member.grants.iter().all(|g| {
+            let path = domain::UnitPath::from_stored(g.unit_path.clone());
+            staff.actor.can(Permission::ManageUsers, &path)
+        })
     }
 
     /// Adds a staff member with one role; gives their id and one-time password, which is
@@ -202,12 +208,9 @@ impl Services {
         let grant = users::find_grant(self.db(), tenant, grant_id)
             .await?
             .ok_or(ServiceError::NotFound)?;
-        if !staff.actor.can(
-            Permission::ManageUsers,
-            &domain::UnitPath::from_stored(grant.unit_path.clone()),
-        ) {
-            return Err(ServiceError::Forbidden);
-        }
+        // The person, not only this role, must be the administrator's to manage: revoking a
+        // station role of someone who also holds a wider one is for whoever covers it.
+        self.staff_member(staff, UserId(grant.user_id)).await?;
         let tx = self.db().begin().await?;
         users::delete_grant(&tx, tenant, grant_id).await?;
         self.keep_an_admin(&tx, staff).await?;

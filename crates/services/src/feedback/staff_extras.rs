@@ -254,6 +254,23 @@ impl Services {
         Ok(people)
     }
 
+    /// The departments the staff member may give work to: those of the units they triage
+    /// for (see `may_route_to` in the workflow, which refuses the others).
+    pub async fn routable_departments(&self, staff: &Staff) -> ServiceResult<Vec<i64>> {
+        let tenant = staff.actor.tenant_id;
+        let units = store::org::units(self.db(), tenant).await?;
+        Ok(store::org::departments(self.db(), tenant)
+            .await?
+            .into_iter()
+            .filter(|d| {
+                units.iter().any(|u| {
+                    u.id == d.unit_id && staff.actor.can(Permission::TriageFeedback, &u.unit_path())
+                })
+            })
+            .map(|d| d.id)
+            .collect())
+    }
+
     /// Every item of the view (up to the export limit), each with whether the staff member
     /// may see its contact details — an export shows the masked text and contact otherwise.
     pub async fn inbox_export(

@@ -172,7 +172,7 @@ impl Services {
         )
         .map_err(|e| illegal(e.from, e.action))?;
         let now = self.now();
-        let step = self.plan(&row, &action, to, now).await?;
+        let step = self.plan(staff, &row, &action, to, now).await?;
         let tx = self.db().begin().await?;
         if let StaffAction::Merge { .. } = &action
             && let Some(target) = step.data.as_ref().and_then(|d| d["into_id"].as_i64())
@@ -219,9 +219,11 @@ impl Services {
         Ok(ItemView::for_staff(fresh, staff, self.now()))
     }
 
-    /// Works out what an action changes, checking its input.
+    /// Works out what an action changes, checking its input: a department or item it names
+    /// must be one the staff member may act on.
     async fn plan(
         &self,
+        staff: &Staff,
         row: &FeedbackRow,
         action: &StaffAction,
         to: Status,
@@ -268,6 +270,11 @@ impl Services {
                     store::org::find_department(self.db(), tenant, DepartmentId(*department))
                         .await?;
                 let dept = checks.present("department", dept, Key::err_choice);
+                if let Some(d) = &dept
+                    && !self.may_route_to(staff, d).await?
+                {
+                    checks.push(FieldError::new("department", Key::err_department_outside));
+                }
                 let reason = checks.optional_text("reason", reason.as_deref(), 500);
                 if row.department_id.is_some() && reason.is_none() {
                     checks.push(FieldError::new("reason", Key::err_reason_needed));
@@ -328,8 +335,12 @@ impl Services {
             }
             StaffAction::Merge { into } => {
                 let target = fb::find_by_tracking_no(self.db(), tenant, into.trim()).await?;
+                // Only into an item the staff member may triage; one they may not is answered
+                // exactly as a number that does not exist, so that merging cannot be used to
+                // learn which tracking numbers exist outside their scope.
                 let target = target.filter(|t| {
                     t.id != row.id
+                        && can_on(staff, Permission::TriageFeedback, t)
                         && !matches!(
                             status_of(t),
                             Status::Merged | Status::Spam | Status::NotAccepted
@@ -347,6 +358,24 @@ impl Services {
             }
         }
         Ok(step)
+    }
+
+    /// May the staff member give work to this department? Only inside the units they triage
+    /// for: a station's clerk routes to the station's own departments (and those below it),
+    /// never to another station's or to the centre's — that is for the office, whose
+    /// county-wide role reaches every department. Department roles do not triage at all.
+    async fn may_route_to(
+        &self,
+        staff: &Staff,
+        department: &store::org::DepartmentRow,
+    ) -> ServiceResult<bool> {
+        let unit = store::org::find_unit(
+            self.db(),
+            staff.actor.tenant_id,
+            domain::UnitId(department.unit_id),
+        )
+        .await?;
+        Ok(unit.is_some_and(|u| staff.actor.can(Permission::TriageFeedback, &u.unit_path())))
     }
 
     /// Writes a step: the item's new state, the timeline, the submitter's message, and the

@@ -335,6 +335,11 @@ impl Services {
 
     /// Who may review a notice at `unit` (never the author): holders of the review
     /// permission over it, and heads of departments there. Sorted by name.
+    ///
+    /// A department head's grant is scoped to the unit of their department, yet reaches only
+    /// that department's work: it makes them a reviewer for notices of their own unit (and
+    /// of units above it), never for a station below. A station's clerk picks among the
+    /// station's own heads and the office over it, not any head of the centre.
     pub async fn eligible_reviewers(
         &self,
         staff: &Staff,
@@ -351,7 +356,8 @@ impl Services {
                     g.user_id == u.id
                         && g.grant().is_some_and(|g| {
                             g.role.permissions().contains(&Permission::ReviewNotices)
-                                && (unit.is_within(&g.scope) || g.scope.is_within(unit))
+                                && (g.scope.is_within(unit)
+                                    || (g.department.is_none() && unit.is_within(&g.scope)))
                         })
                 })
             })

@@ -29,6 +29,8 @@ struct InboxPage {
     categories: Vec<Choice>,
     units: Vec<Choice>,
     departments: Vec<Choice>,
+    /// For bulk assigning: the departments of the units one triages for.
+    bulk_departments: Vec<Choice>,
     channels: Vec<Choice>,
     sorts: Vec<Choice>,
     rows: Vec<Row>,
@@ -187,6 +189,7 @@ async fn page(
     let inbox = services.inbox(staff, &q).await?;
     let counts = services.inbox_counts(staff).await?;
     let names = Names::load(services, staff, &t).await?;
+    let routable = services.routable_departments(staff).await?;
     let view = query_string(&q, None);
     let rows = inbox
         .rows
@@ -223,6 +226,12 @@ async fn page(
         categories: names.categories.clone(),
         units: names.units.clone(),
         departments: names.departments.clone(),
+        bulk_departments: names
+            .departments
+            .iter()
+            .filter(|c| c.value.parse().is_ok_and(|d: i64| routable.contains(&d)))
+            .cloned()
+            .collect(),
         channels: names::channels(&t),
         sorts: vec![
             choice("newest", t.inbox_sort_newest()),

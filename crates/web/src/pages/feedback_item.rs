@@ -449,6 +449,7 @@ async fn draw(
         form.kind = item.kind.as_str().to_owned();
     }
     let facts = facts(&item, &names, &t);
+    let routable = services.routable_departments(staff).await?;
     let similar = if item.status.is_open() {
         services
             .similar_feedback(
@@ -491,8 +492,19 @@ async fn draw(
             .map(|(n, p)| (p.id, t.fill(Key::fitem_photo_alt, &[("n", &(n + 1))])))
             .collect(),
         timeline: timeline.iter().map(|e| entry(e, &names, &t)).collect(),
-        departments: names.departments.clone(),
-        people: names.people.iter().map(|(_, c)| c.clone()).collect(),
+        // Only what the service would accept: the departments of the units one triages for.
+        departments: names
+            .departments
+            .iter()
+            .filter(|c| c.value.parse().is_ok_and(|d: i64| routable.contains(&d)))
+            .cloned()
+            .collect(),
+        people: names
+            .people
+            .iter()
+            .filter(|(d, _)| routable.contains(d))
+            .map(|(_, c)| c.clone())
+            .collect(),
         priorities: names::priorities(&t),
         publish_choices: names::publish_choices(&t),
         templates,
