@@ -115,6 +115,19 @@ pub fn mask(text: &str) -> String {
     apply(text, &detect(text))
 }
 
+/// The start of `text` for a list or a preview: at most `chars` characters, trimmed, with
+/// `…` where it was cut, and its personal data masked. Masked first and cut after, never
+/// the other way round: a number cut short at the end is no longer found, and would show
+/// 17 of 18 id digits or 10 of 11 mobile digits unmasked.
+pub fn excerpt(text: &str, chars: usize) -> String {
+    let masked = mask(text.trim());
+    let masked = masked.trim();
+    match masked.char_indices().nth(chars) {
+        Some((cut, _)) => format!("{}…", masked[..cut].trim_end()),
+        None => masked.to_owned(),
+    }
+}
+
 /// `text` with the given findings (in order, not overlapping, as [`detect`] returns them)
 /// masked. Findings out of order or overlapping an earlier one are skipped.
 pub fn apply(text: &str, found: &[Pii]) -> String {

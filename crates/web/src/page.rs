@@ -214,7 +214,8 @@ pub struct Done {
 }
 
 /// The first `chars` characters of `text`, trimmed, with `…` where it was cut: an excerpt
-/// whose whole is a link away.
+/// whose whole is a link away. Only for text without personal data or already masked:
+/// feedback's own text goes through `text::excerpt`, which masks before it cuts.
 pub fn shortened(text: &str, chars: usize) -> String {
     let text = text.trim();
     match text.char_indices().nth(chars) {

@@ -106,7 +106,7 @@ impl InboxRow {
             resolution_due: row.resolution_due.map(Timestamp),
             support_count: row.support_count,
             held: row.moderation == "held",
-            excerpt: text::mask(&row.body.chars().take(80).collect::<String>()),
+            excerpt: text::excerpt(&row.body, super::EXCERPT_CHARS),
         }
     }
 }

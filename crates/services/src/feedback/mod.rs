@@ -58,16 +58,14 @@ pub use setup::{
     CategoryView, DEFAULT_CATEGORIES, DeadlinePolicy, FeedbackSettings, RoutingRule, Setup,
     default_policies,
 };
-pub use staff_extras::{
-    Assignable, BulkReport, COUNT_CAP, ExportItem, InboxCounts, ItemPowers, PhotoInfo,
-};
+pub use staff_extras::{Assignable, BulkReport, COUNT_CAP, InboxCounts, ItemPowers, PhotoInfo};
 pub(crate) use tracking::TrackingNumbers;
 pub(crate) use understanding::Readers;
 pub use understanding::{
     Analysis, GuessView, HotWordView, SIMILAR_WINDOW_DAYS, SimilarItem, THEME_WEEKS, ThemeView,
     UrgentView,
 };
-pub use views::{Contact, ItemView, TimelineEntry};
+pub use views::{Contact, ItemView, PersonalData, TimelineEntry};
 pub use workflow::{Moderation, Publish, StaffAction};
 
 use crate::{ServiceError, ServiceResult, Services, Staff};
@@ -102,6 +100,10 @@ pub(crate) fn can_on(staff: &Staff, permission: Permission, row: &FeedbackRow) -
                 .contains(&DepartmentId(d))
         })
 }
+
+/// How long an excerpt of an item's text is in lists (the inbox, themes, similar items),
+/// in characters; made by [`text::excerpt`], which masks before it cuts.
+pub(crate) const EXCERPT_CHARS: usize = 80;
 
 pub(crate) fn status_of(row: &FeedbackRow) -> Status {
     Status::parse(&row.status).unwrap_or(Status::New)

@@ -20,6 +20,7 @@
 
 use super::board::PublicItem;
 use super::inbox::InboxQuery;
+use super::views::PersonalData;
 use super::{can_on, status_of};
 use crate::rate_limit::Limit;
 use crate::{Institution, ServiceError, ServiceResult, Services, Staff};
@@ -514,22 +515,9 @@ impl Services {
             if !can_on(staff, Permission::ViewFeedback, &row) {
                 continue;
             }
-            let sees_personal = can_on(staff, Permission::SeeContactDetails, &row);
-            let visible = |text: &str| {
-                if sees_personal {
-                    text.to_owned()
-                } else {
-                    text::mask(text)
-                }
-            };
-            // What the item page shows this staff member: the text, or its public form.
-            let text = if sees_personal {
-                row.body.clone()
-            } else {
-                row.public_body
-                    .clone()
-                    .unwrap_or_else(|| text::mask(&row.body))
-            };
+            // What the item page shows this staff member, masked before it is cut.
+            let personal_data = PersonalData::for_staff(staff, &row);
+            let text = personal_data.item_text(&row);
             let found = Found::in_text(&text, words);
             let snippet = found.snippet(&text);
             // Words missing from the text were found in an answer or a reply: show the one
@@ -540,7 +528,7 @@ impl Services {
                     .into_iter()
                     .flatten()
                     .rev()
-                    .map(|a| visible(a))
+                    .map(|a| personal_data.text(a))
                     .map(|a| (Found::in_text(&a, words), a))
                     .filter(|(f, _)| f.words > 0)
                     .max_by_key(|(f, _)| f.words)
@@ -559,7 +547,7 @@ impl Services {
                 department: row.department_id,
                 snippet,
                 answer_snippet,
-                masked: !sees_personal,
+                masked: personal_data.is_masked(),
                 score: scored.score,
             });
         }

@@ -4,7 +4,7 @@
 
 use super::can_on;
 use super::inbox::InboxQuery;
-use super::views::ItemView;
+use super::views::{ItemView, PersonalData};
 use super::workflow::StaffAction;
 use crate::{ServiceError, ServiceResult, Services, Staff};
 use domain::feedback::Action;
@@ -107,13 +107,6 @@ pub struct Assignable {
     pub department: i64,
 }
 
-/// An item for an export, with whether its contact details and full text may be shown.
-#[derive(Clone, Debug)]
-pub struct ExportItem {
-    pub item: ItemView,
-    pub sees_contact: bool,
-}
-
 /// How a bulk action went, item by item, with each refusal as the error itself so the
 /// page can word it in the reader's language ([`super::BulkOutcome`] keeps only its code).
 #[derive(Debug, Default)]
@@ -131,7 +124,7 @@ impl Services {
             triage: can_on(staff, Permission::TriageFeedback, &row),
             handle: can_on(staff, Permission::HandleFeedback, &row),
             moderate: can_on(staff, Permission::ModerateFeedback, &row),
-            see_contact: can_on(staff, Permission::SeeContactDetails, &row),
+            see_contact: !PersonalData::for_staff(staff, &row).is_masked(),
         })
     }
 
@@ -271,13 +264,13 @@ impl Services {
             .collect())
     }
 
-    /// Every item of the view (up to the export limit), each with whether the staff member
-    /// may see its contact details — an export shows the masked text and contact otherwise.
+    /// Every item of the view (up to the export limit), each as the staff member may see
+    /// it — an export shows the masked text and contact where they may not see them.
     pub async fn inbox_export(
         &self,
         staff: &Staff,
         q: &InboxQuery,
-    ) -> ServiceResult<Vec<ExportItem>> {
+    ) -> ServiceResult<Vec<ItemView>> {
         let mut q = q.clone();
         q.after.clear();
         let mut stmt = self.inbox_query(staff, &q).await?;
@@ -286,13 +279,7 @@ impl Services {
         Ok(store::feedback::list(self.db(), &stmt)
             .await?
             .into_iter()
-            .map(|row| {
-                let sees_contact = can_on(staff, Permission::SeeContactDetails, &row);
-                ExportItem {
-                    item: ItemView::for_staff(row, staff, now),
-                    sees_contact,
-                }
-            })
+            .map(|row| ItemView::for_staff(row, staff, now))
             .collect())
     }
 }

@@ -472,6 +472,19 @@ impl Services {
         Ok(out)
     }
 
+    /// The open or recent items most like item `id`, for the staff member who sees it: its
+    /// own text is compared, whatever of it they may read; the excerpts are masked.
+    pub async fn similar_to_item(
+        &self,
+        staff: &Staff,
+        id: i64,
+        k: usize,
+    ) -> ServiceResult<Vec<SimilarItem>> {
+        let row = self.visible_item(staff, id).await?;
+        self.similar_feedback(staff.actor.tenant_id, Some(staff), &row.body, Some(id), k)
+            .await
+    }
+
     /// Adds to the similar-item index what other nodes (or this one) wrote since last time.
     async fn catch_up_similar(&self, tenant: TenantId, reader: &Reader) -> ServiceResult<()> {
         let (seen, fresh) = {
@@ -798,7 +811,7 @@ fn similar_item(row: &FeedbackRow, score: f32) -> SimilarItem {
         status: super::status_of(row),
         similarity: (score.clamp(0.0, 1.0) * 100.0).round() as u8,
         support_count: row.support_count,
-        excerpt: text::mask(&row.body.chars().take(80).collect::<String>()),
+        excerpt: text::excerpt(&row.body, super::EXCERPT_CHARS),
         duplicate: score >= similar::DUPLICATE_AT,
     }
 }

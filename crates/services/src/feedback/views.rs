@@ -8,6 +8,96 @@ use domain::{Permission, Timestamp};
 use serde::Serialize;
 use store::feedback::{EventRow, FeedbackRow};
 
+/// Whether a staff member may see an item's personal data. The one place that decides it,
+/// and the one that masks (with [`text::pii`]) every text of the item — its own text, the
+/// timeline's replies, notes and answers, the contact details — for those who may not
+/// (the third-party evaluator): a text left out here would show them what the rest hides.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PersonalData {
+    Shown,
+    Masked,
+}
+
+impl PersonalData {
+    /// What `staff` may see of the personal data in `row`: shown to those allowed to see
+    /// contact details there (over its unit or through its department).
+    pub(crate) fn for_staff(staff: &Staff, row: &FeedbackRow) -> PersonalData {
+        if can_on(staff, Permission::SeeContactDetails, row) {
+            PersonalData::Shown
+        } else {
+            PersonalData::Masked
+        }
+    }
+
+    pub fn is_masked(self) -> bool {
+        self == PersonalData::Masked
+    }
+
+    /// Any text of the item as this viewer may read it.
+    pub fn text(self, text: &str) -> String {
+        match self {
+            PersonalData::Shown => text.to_owned(),
+            PersonalData::Masked => text::mask(text),
+        }
+    }
+
+    /// The item's own text as this viewer may read it: for those who may not see personal
+    /// data, what the public sees — the staff's redaction where there is one (it may hide
+    /// what the masking cannot find), the masked text otherwise.
+    pub(crate) fn item_text(self, row: &FeedbackRow) -> String {
+        match self {
+            PersonalData::Shown => row.body.clone(),
+            PersonalData::Masked => row
+                .public_body
+                .clone()
+                .unwrap_or_else(|| text::mask(&row.body)),
+        }
+    }
+
+    /// How to reach the submitter, as this viewer may see it.
+    fn contact(self, row: &FeedbackRow) -> Contact {
+        match self {
+            PersonalData::Shown => Contact {
+                name: row.contact_name.clone(),
+                mobile: row.contact_mobile.clone(),
+                email: row.contact_email.clone(),
+                verified: row.contact_verified,
+            },
+            PersonalData::Masked => Contact {
+                name: row.contact_name.as_deref().map(mask_name),
+                mobile: row
+                    .contact_mobile
+                    .as_deref()
+                    .map(domain::validate::mask_mobile),
+                email: row.contact_email.as_deref().map(mask_email),
+                verified: row.contact_verified,
+            },
+        }
+    }
+
+    /// What the analysis read, with the words of the text it quotes as this viewer may
+    /// read them.
+    fn analysis(self, analysis: Option<super::Analysis>) -> Option<super::Analysis> {
+        let mut a = analysis?;
+        let words = |words: &mut Vec<String>| words.iter_mut().for_each(|w| *w = self.text(w));
+        for guess in [&mut a.category, &mut a.kind].into_iter().flatten() {
+            words(&mut guess.why);
+        }
+        if let Some(urgent) = &mut a.urgent {
+            words(&mut urgent.evidence);
+        }
+        Some(a)
+    }
+
+    /// A timeline entry as this viewer may read it: the submitter's replies, staff's notes
+    /// and answers (which may quote the submitter) alike.
+    pub(crate) fn entry(self, mut entry: TimelineEntry) -> TimelineEntry {
+        entry.body = entry.body.map(|b| self.text(&b));
+        entry
+    }
+}
+
 /// How to reach the submitter; only staff allowed to see contact details get it unmasked.
 #[derive(Clone, Debug, Serialize)]
 pub struct Contact {
@@ -39,7 +129,10 @@ pub struct ItemView {
     pub station: i64,
     pub department: Option<i64>,
     pub assignee: Option<i64>,
+    /// The text as this staff member may read it (see [`PersonalData::item_text`]).
     pub body: String,
+    /// Whether the texts and contact details of this view are masked.
+    pub personal_data: PersonalData,
     /// What the public sees: personal data masked, or the staff's redaction.
     pub public_body: String,
     pub contact: Contact,
@@ -94,32 +187,16 @@ impl TimelineEntry {
 }
 
 impl ItemView {
-    /// The view of `row` for `staff` at `now`; contact details masked unless they may see them.
+    /// The view of `row` for `staff` at `now`; personal data masked unless they may see it.
     pub(crate) fn for_staff(row: FeedbackRow, staff: &Staff, now: Timestamp) -> ItemView {
-        let sees_contact = can_on(staff, Permission::SeeContactDetails, &row);
-        ItemView::build(row, sees_contact, now)
+        let personal_data = PersonalData::for_staff(staff, &row);
+        ItemView::build(row, personal_data, now)
     }
 
-    pub(crate) fn build(row: FeedbackRow, sees_contact: bool, now: Timestamp) -> ItemView {
+    fn build(row: FeedbackRow, personal_data: PersonalData, now: Timestamp) -> ItemView {
         let due = DueState::of(&row, now);
-        let contact = if sees_contact {
-            Contact {
-                name: row.contact_name.clone(),
-                mobile: row.contact_mobile.clone(),
-                email: row.contact_email.clone(),
-                verified: row.contact_verified,
-            }
-        } else {
-            Contact {
-                name: row.contact_name.as_deref().map(mask_name),
-                mobile: row
-                    .contact_mobile
-                    .as_deref()
-                    .map(domain::validate::mask_mobile),
-                email: row.contact_email.as_deref().map(mask_email),
-                verified: row.contact_verified,
-            }
-        };
+        let contact = personal_data.contact(&row);
+        let body = personal_data.item_text(&row);
         ItemView {
             id: row.id,
             kind: FeedbackKind::parse(&row.kind).unwrap_or(FeedbackKind::Request),
@@ -147,12 +224,13 @@ impl ItemView {
             suggested_category: row.suggested_category,
             suggested_kind: row.suggested_kind,
             needs_triage: row.needs_triage,
-            analysis: super::Analysis::parse(row.analysis.as_deref()),
+            analysis: personal_data.analysis(super::Analysis::parse(row.analysis.as_deref())),
             unit: row.unit_id,
             station: row.station_id,
             department: row.department_id,
             assignee: row.assignee_id,
-            body: row.body,
+            body,
+            personal_data,
             display_name: row.display_name,
             support_count: row.support_count,
             adopted: row.adopted,
@@ -164,7 +242,8 @@ impl ItemView {
 }
 
 impl Services {
-    /// An item with its whole timeline (internal notes included), for staff.
+    /// An item with its whole timeline (internal notes included), for staff; its texts
+    /// masked for those who may not see personal data.
     pub async fn feedback_item(
         &self,
         staff: &Staff,
@@ -173,11 +252,12 @@ impl Services {
         let row = self.visible_item(staff, id).await?;
         let events = store::feedback::events(self.db(), staff.actor.tenant_id, id, false).await?;
         let item = ItemView::for_staff(row, staff, self.now());
+        let personal_data = item.personal_data;
         Ok((
             item,
             events
                 .into_iter()
-                .map(|e| TimelineEntry::from_row(e, true))
+                .map(|e| personal_data.entry(TimelineEntry::from_row(e, true)))
                 .collect(),
         ))
     }

@@ -464,3 +464,28 @@ fn ranges_are_bytes_of_the_original_around_emoji_and_full_width() {
         "😀电话１３８　****　５６７８😀我叫張*🎉邮箱ｗ***＠ｑｑ．ｃｏｍ"
     );
 }
+
+/// The longest run of consecutive ASCII digits in `text`.
+fn longest_digit_run(text: &str) -> usize {
+    text.split(|c: char| !c.is_ascii_digit())
+        .map(str::len)
+        .max()
+        .unwrap_or(0)
+}
+
+#[test]
+fn an_excerpt_masks_a_number_its_cut_goes_through() {
+    let lead = "请联系我，".repeat(3);
+    for number in ["110101199003074514", "13907312233"] {
+        let text = format!("{lead}{number}，谢谢");
+        let before = lead.chars().count();
+        // Every cut from just inside the number to just after it.
+        for cut in before + 1..=before + number.len() {
+            let short = excerpt(&text, cut);
+            assert!(longest_digit_run(&short) < 7, "cut at {cut}: {short}");
+            assert!(short.ends_with('…'), "{short}");
+        }
+    }
+    assert_eq!(excerpt("  短短一句  ", 80), "短短一句");
+    assert_eq!(excerpt("我的电话13907312233", 80), "我的电话139****2233");
+}

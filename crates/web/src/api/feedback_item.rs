@@ -6,7 +6,7 @@ use crate::ctx::StaffCtx;
 use crate::error::{ApiError, AppError};
 use axum::extract::{Path, State};
 use serde::Serialize;
-use services::feedback::{DueState, ItemPowers, ItemView, TimelineEntry};
+use services::feedback::{DueState, ItemView, TimelineEntry};
 use utoipa::ToSchema;
 
 /// How to reach the submitter: masked unless the caller may see contact details.
@@ -98,7 +98,7 @@ pub fn due_code(due: DueState) -> &'static str {
 }
 
 impl StaffFeedbackItem {
-    pub fn new(item: ItemView, powers: &ItemPowers) -> Self {
+    pub fn new(item: ItemView) -> Self {
         let at = |t: Option<domain::Timestamp>| t.map(|t| t.rfc3339());
         StaffFeedbackItem {
             id: item.id,
@@ -112,12 +112,8 @@ impl StaffFeedbackItem {
             station: item.station,
             department: item.department,
             assignee: item.assignee,
-            // Personal data in the text is for those who may see contact details.
-            text: if powers.see_contact {
-                item.body
-            } else {
-                item.public_body.clone()
-            },
+            // Already masked by the services for callers who may not see personal data.
+            text: item.body,
             public_text: item.public_body,
             contact: StaffContact {
                 name: item.contact.name,
@@ -174,7 +170,7 @@ pub async fn detail(
         .map(|a| a.as_str().to_owned())
         .collect();
     Ok(StaffItemDetail {
-        item: StaffFeedbackItem::new(item, &powers),
+        item: StaffFeedbackItem::new(item),
         timeline: timeline.iter().map(StaffTimelineEntry::from).collect(),
         allowed_actions,
     })

@@ -13,7 +13,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use export::{Cell, Table};
 use i18n::Tr;
-use services::feedback::{ExportItem, InboxQuery};
+use services::feedback::{InboxQuery, ItemView};
 
 pub async fn csv(
     State(state): State<AppState>,
@@ -66,7 +66,7 @@ pub async fn xlsx(
         .into_response())
 }
 
-fn table(items: &[ExportItem], names: &Names, t: &Tr) -> Table<Cell> {
+fn table(items: &[ItemView], names: &Names, t: &Tr) -> Table<Cell> {
     let headers = [
         t.fitem_tracking_no(),
         t.fitem_received(),
@@ -104,7 +104,7 @@ fn table(items: &[ExportItem], names: &Names, t: &Tr) -> Table<Cell> {
     };
     let rows = items
         .iter()
-        .map(|ExportItem { item, sees_contact }| {
+        .map(|item| {
             vec![
                 Cell::Text(item.tracking_no.clone()),
                 at(Some(item.received_at)),
@@ -127,12 +127,8 @@ fn table(items: &[ExportItem], names: &Names, t: &Tr) -> Table<Cell> {
                 Cell::from(item.contact.email.clone()),
                 Cell::from(item.display_name.clone()),
                 Cell::from(t.get(publish_label(item.publish))),
-                // The full text can hold names and numbers: only for those who may see them.
-                Cell::Text(if *sees_contact {
-                    item.body.clone()
-                } else {
-                    item.public_body.clone()
-                }),
+                // Masked by the services for those who may not see personal data.
+                Cell::Text(item.body.clone()),
             ]
         })
         .collect();

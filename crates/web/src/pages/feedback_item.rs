@@ -451,15 +451,7 @@ async fn draw(
     let facts = facts(&item, &names, &t);
     let routable = services.routable_departments(staff).await?;
     let similar = if item.status.is_open() {
-        services
-            .similar_feedback(
-                staff.actor.tenant_id,
-                Some(staff),
-                &item.body,
-                Some(item.id),
-                5,
-            )
-            .await?
+        services.similar_to_item(staff, item.id, 5).await?
     } else {
         Vec::new()
     };
@@ -480,12 +472,9 @@ async fn draw(
         categories: names.categories.clone(),
         kinds: names::kinds(&t),
         page: Page::new(ctx, item.tracking_no.clone()).with_notice(notice),
-        text: if powers.see_contact {
-            item.body.clone()
-        } else {
-            item.public_body.clone()
-        },
-        text_masked: !powers.see_contact,
+        // The services masked the texts already for those who may not see personal data.
+        text: item.body.clone(),
+        text_masked: item.personal_data.is_masked(),
         photos: photos
             .iter()
             .enumerate()
