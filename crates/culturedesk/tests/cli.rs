@@ -157,6 +157,80 @@ async fn the_same_binary_runs_on_postgres() {
     the_demo_runs_and_the_printed_password_signs_in(&db.url).await;
 }
 
+/// schemathesis (from PyPI; `.ci/run` installs it) runs every check over the whole OpenAPI
+/// document against the demo, signed in as the office director: no 5xx, no status the
+/// document does not list, no schema-valid request refused, no invalid one accepted. A
+/// smoke run: a fixed seed and a few examples per operation keep it to a minute or so.
+async fn the_api_keeps_its_contract_under_fuzzing(database_url: &str) {
+    let schemathesis = std::process::Command::new("schemathesis")
+        .arg("--version")
+        .output();
+    if !schemathesis.is_ok_and(|o| o.status.success()) {
+        testkit::require_or_skip("schemathesis", "`pip install schemathesis` puts it on PATH");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (mut child, url, printed) = serve_demo(database_url, dir.path()).await;
+    let password = value_after(&printed, "Demo staff password");
+    notify::install_crypto_provider();
+    let signed_in: serde_json::Value = reqwest::Client::new()
+        .post(format!("{url}/api/v1/auth/login"))
+        .json(&serde_json::json!({"username": "zhou.min", "password": password}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = signed_in["token"].as_str().unwrap();
+    let run = Command::new("schemathesis")
+        .args([
+            "run",
+            &format!("{url}/api/v1/openapi.json"),
+            "--url",
+            &format!("{url}/api/v1"),
+        ])
+        .args([
+            "--checks",
+            "all",
+            "--max-examples",
+            "25",
+            "--seed",
+            "20261207",
+        ])
+        .args(["--header", &format!("Authorization: Bearer {token}")])
+        .args(["--request-timeout", "20", "--max-response-time", "20"])
+        .env("NO_COLOR", "1")
+        .current_dir(dir.path())
+        .kill_on_drop(true)
+        .output();
+    let out = tokio::time::timeout(Duration::from_secs(600), run)
+        .await
+        .expect("the schemathesis run ends within ten minutes")
+        .unwrap();
+    child.kill().await.unwrap();
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "schemathesis found failures:\n{report}"
+    );
+}
+
+#[tokio::test]
+async fn the_api_keeps_its_contract_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("data/cd.db").display());
+    the_api_keeps_its_contract_under_fuzzing(&url).await;
+}
+
+#[tokio::test]
+async fn the_api_keeps_its_contract_on_postgres() {
+    let Some(db) = testkit::TestDb::postgres().await else {
+        return;
+    };
+    the_api_keeps_its_contract_under_fuzzing(&db.url).await;
+}
+
 #[tokio::test]
 async fn a_bad_setting_is_named_and_nothing_starts() {
     let dir = tempfile::tempdir().unwrap();

@@ -4,10 +4,12 @@
 
 mod common;
 mod desk;
+mod public_kit;
 
 use desk::Desk;
+use public_kit::{LATITUDE, contains, jpeg_with_gps};
 use serde_json::Value;
-use services::feedback::StaffAction;
+use services::feedback::{PhotoUpload, StaffAction};
 
 /// The submitter's reply: a name in context, a mobile number, a resident id.
 const REPLY: &str = "我叫陈美玲，手机18612345678，身份证号110101199003074514，周六上午有空。";
@@ -111,5 +113,20 @@ testkit::on_both_engines! {
         for number in [id, mobile] {
             assert_no_run_of(number, &inbox, "the evaluator's inbox");
         }
+    }
+}
+
+testkit::on_both_engines! {
+    async fn a_photo_whose_location_was_kept_reaches_the_evaluator_without_it(d: Desk) {
+        // The submitter chose to keep the location, for those who handle the item.
+        let photo = PhotoUpload { content_type: "image/jpeg", bytes: jpeg_with_gps(), size: (1, 1) };
+        let sent = d.submit_with("西门台阶的石板碎了，照片里是位置", "complaint", vec![photo]).await;
+        let id = d.s().feedback_photos(&d.clerk, sent.id).await.unwrap()[0].id;
+        let (_, for_clerk) = d.s().feedback_photo(&d.clerk, sent.id, id).await.unwrap();
+        assert!(contains(&for_clerk, LATITUDE), "kept for those handling it");
+        let (kind, for_evaluator) = d.s().feedback_photo(&d.evaluator, sent.id, id).await.unwrap();
+        assert_eq!(kind, "image/jpeg");
+        assert!(for_evaluator.starts_with(&[0xFF, 0xD8]), "still a JPEG");
+        assert!(!contains(&for_evaluator, LATITUDE) && !contains(&for_evaluator, b"GPS"), "no location for the evaluator");
     }
 }

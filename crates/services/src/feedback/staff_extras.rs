@@ -156,6 +156,14 @@ impl Services {
         let photo = store::feedback::photo(self.db(), staff.actor.tenant_id, row.id, photo)
             .await?
             .ok_or(ServiceError::NotFound)?;
+        if PersonalData::for_staff(staff, &row).is_masked() {
+            // The submitter may have kept the photo's location for those handling the item;
+            // whoever may not see personal data gets it without. Stored photos passed the
+            // cleaner at intake, so one that fails it now is not served at all.
+            let clean =
+                super::photos::sanitize(&photo.bytes, false).map_err(|_| ServiceError::NotFound)?;
+            return Ok((clean.content_type.to_owned(), clean.bytes));
+        }
         Ok((photo.content_type, photo.bytes))
     }
 
