@@ -45,16 +45,54 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
         let bytes = axum::body::Bytes::from_request(req, state)
             .await
             .map_err(|_| AppError::PayloadTooLarge)?;
-        let mut de = serde_json::Deserializer::from_slice(&bytes);
-        serde_path_to_error::deserialize(&mut de)
-            .map(Json)
-            .map_err(|e| {
-                let path = e.path().to_string();
-                AppError::Malformed {
-                    detail: e.inner().to_string(),
-                    field: (path != ".").then_some(path),
-                }
-            })
+        let mut body: serde_json::Value =
+            serde_json::from_slice(&bytes).map_err(|e| AppError::Malformed {
+                detail: e.to_string(),
+                field: None,
+            })?;
+        whole_numbers(&mut body);
+        let mut track = serde_path_to_error::Track::new();
+        let mut unknown = None;
+        let read = serde_ignored::deserialize(
+            serde_path_to_error::Deserializer::new(body, &mut track),
+            |path| {
+                unknown.get_or_insert_with(|| path.to_string());
+            },
+        );
+        let value = read.map_err(|e| {
+            let path = track.path().to_string();
+            AppError::Malformed {
+                detail: e.to_string(),
+                field: (path != ".").then_some(path),
+            }
+        })?;
+        // A field the request does not have is refused, not ignored: the document says
+        // `additionalProperties: false`, and a misspelt field must not pass unnoticed.
+        if let Some(field) = unknown {
+            return Err(AppError::Malformed {
+                detail: "unknown field".into(),
+                field: Some(field),
+            });
+        }
+        Ok(Json(value))
+    }
+}
+
+/// `3.0` is the integer 3 to JSON Schema (and so to the API document), though not to serde:
+/// whole numbers written with a point are read as integers.
+fn whole_numbers(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Number(n) => {
+            if let Some(f) = n
+                .as_f64()
+                .filter(|f| n.is_f64() && f.fract() == 0.0 && f.abs() < 9.0e15)
+            {
+                *n = serde_json::Number::from(f as i64);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(whole_numbers),
+        serde_json::Value::Object(map) => map.values_mut().for_each(whole_numbers),
+        _ => {}
     }
 }
 

@@ -34,6 +34,24 @@ testkit::on_both_engines! {
         assert!(page.contains("<html lang=\"en\">") && page.contains("Hello,"), "{page}");
     }
 
+    async fn the_api_refuses_a_field_it_does_not_have_and_reads_whole_numbers(app: TestApp) {
+        let client = reqwest::Client::new();
+        // A misspelt field is named, not ignored.
+        let misspelt = client.post(app.at("/api/v1/auth/login"))
+            .json(&json!({"username": "admin", "password": ADMIN_PASSWORD, "passwrod": "x"}))
+            .send().await.unwrap();
+        assert_eq!(misspelt.status(), 400);
+        assert_eq!(json_of(misspelt).await["fields"][0]["field"], "passwrod");
+        // `3.0` is a whole number to JSON Schema, so to us too.
+        let doc = json_of(client.get(app.at("/api/v1/openapi.json")).send().await.unwrap()).await;
+        assert_eq!(doc["components"]["schemas"]["LoginRequest"]["additionalProperties"], false);
+        let sent = client.post(app.at("/api/v1/feedback"))
+            .json(&json!({"text": "希望周末开放舞蹈排练室", "kind": "request", "unit": 999_999.0}))
+            .send().await.unwrap();
+        assert_eq!(sent.status(), 404, "read as the unit 999999, which does not exist");
+        assert_eq!(json_of(sent).await["fields"][0]["field"], "unit");
+    }
+
     async fn a_bad_login_is_refused_with_a_clear_message_and_no_session(app: TestApp) {
         let client = app.client();
         let csrf = app.csrf(&client, "/login").await;
@@ -186,6 +204,11 @@ testkit::on_both_engines! {
         let wrong = api.post(app.at("/api/v1/members/sessions")).json(&json!({"mobile": "13907310099", "code": "12345x"})).send().await.unwrap();
         assert_eq!(wrong.status(), 422);
         assert_eq!(json_of(wrong).await["fields"][0]["field"], "code");
+        // A well-formed code that is not the one texted is a failed sign-in, as a wrong password is.
+        let other = if code == "000000" { "111111" } else { "000000" };
+        let not_it = api.post(app.at("/api/v1/members/sessions")).json(&json!({"mobile": "13907310099", "code": other})).send().await.unwrap();
+        assert_eq!(not_it.status(), 401);
+        assert_eq!(json_of(not_it).await["code"], "err_code_wrong");
         let ok = api.post(app.at("/api/v1/members/sessions")).json(&json!({"mobile": "13907310099", "code": code})).send().await.unwrap();
         assert_eq!(ok.status(), 200);
         let token = json_of(ok).await["token"].as_str().unwrap().to_owned();

@@ -278,10 +278,11 @@ testkit::on_both_engines! {
 
         let actions = format!("{item_url}/actions");
         let post = |body: Value| api.post(&actions).bearer_auth(&token).json(&body).send();
+        // A department that does not exist is a missing thing, named: 404, not a malformed field.
         let bad = post(json!({"action": "assign", "department": 999_999})).await.unwrap();
-        assert_eq!(bad.status(), 422);
+        assert_eq!(bad.status(), 404);
         let body: Value = bad.json().await.unwrap();
-        assert_eq!((body["code"].as_str(), body["fields"][0]["field"].as_str()), (Some("invalid"), Some("department")));
+        assert_eq!((body["code"].as_str(), body["fields"][0]["field"].as_str()), (Some("not_found"), Some("department")));
         assert_eq!(body["fields"][0]["message"], "请从列表中选择");
         let empty = post(json!({"action": "answer", "text": " "})).await.unwrap();
         assert_eq!(empty.status(), 422);

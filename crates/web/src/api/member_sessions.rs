@@ -47,19 +47,18 @@ pub async fn sign_in(
             ctx.user_agent.as_deref(),
         )
         .await
-        .map_err(code_not_accepted)?;
+        .map_err(|e| code_not_accepted(e, &req.code))?;
     Ok(axum::Json(MemberToken { token }))
 }
 
-/// A well-formed code that does not sign in is a failed sign-in (401), as a wrong password
-/// is, not a malformed field: the form pages show it beside the field instead.
-fn code_not_accepted(e: ServiceError) -> ServiceError {
+/// A well-formed code (six digits) that does not sign in is a failed sign-in (401), as a
+/// wrong password is; a malformed one stays a field error (422). The form pages show both
+/// beside the field.
+fn code_not_accepted(e: ServiceError, code: &str) -> ServiceError {
+    let well_formed = code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit());
     match e {
         ServiceError::Invalid(invalid)
-            if invalid
-                .0
-                .iter()
-                .all(|f| f.field == "code" && f.key != Key::err_required) =>
+            if well_formed && invalid.0.iter().all(|f| f.field == "code") =>
         {
             let key = invalid.0.first().map_or(Key::err_code_wrong, |f| f.key);
             ServiceError::Refused {

@@ -74,7 +74,7 @@ impl utoipa::Modify for BearerAuth {
 /// - 409: a write that lost a race;
 /// - 422: a field that breaks a rule, named in `fields`;
 /// - 429: a limit on how often something may be done.
-pub(crate) fn document(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+pub(crate) fn document(mut doc: utoipa::openapi::OpenApi) -> serde_json::Value {
     for item in doc.paths.paths.values_mut() {
         let operations = [
             &mut item.get,
@@ -143,7 +143,75 @@ pub(crate) fn document(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::Op
             }
         }
     }
+    let mut doc = serde_json::to_value(doc).unwrap_or_default();
+    no_control_characters(&mut doc);
+    no_unknown_fields(&mut doc);
     doc
+}
+
+/// The JSON extractor (`crate::form::Json`) refuses fields a request does not have; the
+/// request bodies say so.
+fn no_unknown_fields(doc: &mut serde_json::Value) {
+    let mut bodies = Vec::new();
+    for item in doc["paths"]
+        .as_object()
+        .into_iter()
+        .flat_map(|p| p.values())
+    {
+        for operation in item.as_object().into_iter().flat_map(|o| o.values()) {
+            let schema = &operation["requestBody"]["content"]["application/json"]["schema"]["$ref"];
+            if let Some(name) = schema
+                .as_str()
+                .and_then(|r| r.strip_prefix("#/components/schemas/"))
+            {
+                bodies.push(name.to_owned());
+            }
+        }
+    }
+    for name in bodies {
+        let schema = &mut doc["components"]["schemas"][&name];
+        let composed = ["allOf", "oneOf", "anyOf"]
+            .iter()
+            .any(|k| schema.get(*k).is_some());
+        // `unevaluatedProperties` sees through `allOf` (a flattened action and its version);
+        // `additionalProperties` would refuse each part's fields in the other.
+        let keyword = if composed {
+            "unevaluatedProperties"
+        } else {
+            "additionalProperties"
+        };
+        schema[keyword] = false.into();
+    }
+}
+
+/// Control characters (but tab and line breaks) are refused at the edge
+/// (`crate::control_chars`); every free string in the document says so, so a client
+/// knows it before sending one.
+fn no_control_characters(schema: &mut serde_json::Value) {
+    const PATTERN: &str = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$";
+    match schema {
+        serde_json::Value::Object(map) => {
+            let is_string = match map.get("type") {
+                Some(serde_json::Value::String(t)) => t == "string",
+                Some(serde_json::Value::Array(ts)) => ts.iter().any(|t| t == "string"),
+                _ => false,
+            };
+            let free = ["enum", "format", "const"]
+                .iter()
+                .all(|k| !map.contains_key(*k));
+            if is_string && free {
+                if map.contains_key("pattern") {
+                    // One `pattern` to a schema: the second joins through `allOf`.
+                    map.insert("allOf".into(), serde_json::json!([{ "pattern": PATTERN }]));
+                } else {
+                    map.insert("pattern".into(), PATTERN.into());
+                }
+            }
+            map.values_mut().for_each(no_control_characters);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(no_control_characters),
+        _ => {}
+    }
 }
 
 pub fn router() -> OpenApiRouter<AppState> {

@@ -31,14 +31,21 @@ pub struct FeedbackSubmission {
     #[serde(default)]
     pub unit: Option<i64>,
     #[serde(default)]
+    #[schema(max_length = 40)]
     pub contact_name: Option<String>,
     /// Where to send news of the item; ignored when a member token is sent (their verified number is used).
     #[serde(default)]
+    #[schema(pattern = r"^$|^(\+?86|0086)?[ -]?1[3-9][0-9]([ -]?[0-9]){8}$")]
     pub mobile: Option<String>,
     #[serde(default)]
+    #[schema(
+        max_length = 254,
+        pattern = r"^$|^[^@\s<>]+@[^@\s<>.]+(\.[^@\s<>.]+)+$"
+    )]
     pub email: Option<String>,
     /// The name shown in public; leave out to appear anonymous (staff still see the contact details).
     #[serde(default)]
+    #[schema(max_length = 20)]
     pub display_name: Option<String>,
 }
 
