@@ -105,7 +105,7 @@ testkit::on_both_engines! {
         app.clock.advance_ms(16_000);
         s.login("admin", &app.admin_password, Some("198.51.100.4"), None).await.unwrap();
         assert!(s.login("admin", "wrong", Some("198.51.100.4"), None).await.is_err());
-        assert!(matches!(s.login("admin", &app.admin_password, Some("198.51.100.4"), None).await, Ok(_)), "the count started again");
+        assert!(s.login("admin", &app.admin_password, Some("198.51.100.4"), None).await.is_ok(), "the count started again");
     }
 
     async fn a_made_up_name_is_throttled_exactly_like_a_real_one(app: App) {
