@@ -353,6 +353,11 @@ testkit::on_both_engines! {
             .collect();
         assert_eq!(told.len(), 1, "the head is told once");
         assert!(told[0].body.contains("赵丽"));
+        assert_eq!(
+            told[0].subject.as_deref(),
+            Some("通知《消防通道堵塞，今天下午清理》已过送达时限，仍有人未确认知悉"),
+            "the subject is filled in, not “{{state}}”"
+        );
         assert!(!told[0].body.contains("陈部长"));
         let events = s.notice_events(&r.wang, id).await.unwrap();
         assert!(events.iter().any(|e| e.action == "escalated"));
