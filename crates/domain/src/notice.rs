@@ -294,6 +294,16 @@ pub enum AudienceRule {
     Unit { unit: UnitId },
 }
 
+/// Whether a notice to `audience` may go on the public hall screen: only a notice to whole
+/// units, which is meant for everyone there. A notice to a department, a role or named
+/// people is internal, and the hall screen needs no sign-in.
+pub fn may_show_on_hall_screen(audience: &[AudienceRule]) -> bool {
+    !audience.is_empty()
+        && audience
+            .iter()
+            .all(|r| matches!(r, AudienceRule::Unit { .. }))
+}
+
 /// Where one recipient stands with a notice.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -491,6 +501,24 @@ mod tests {
         assert_eq!(percentile(&v, 50), Some(50));
         assert_eq!(percentile(&v, 95), Some(95));
         assert_eq!(percentile(&[1, 2, 3], 50), Some(2));
+    }
+
+    #[test]
+    fn only_notices_to_whole_units_may_go_on_the_hall_screen() {
+        let unit = AudienceRule::Unit { unit: UnitId(1) };
+        let department = AudienceRule::Department {
+            department: DepartmentId(2),
+        };
+        assert!(may_show_on_hall_screen(std::slice::from_ref(&unit)));
+        assert!(!may_show_on_hall_screen(&[]));
+        assert!(!may_show_on_hall_screen(std::slice::from_ref(&department)));
+        assert!(!may_show_on_hall_screen(&[unit, department]));
+        assert!(!may_show_on_hall_screen(&[AudienceRule::Role {
+            role: Role::DepartmentHead
+        }]));
+        assert!(!may_show_on_hall_screen(&[AudienceRule::Person {
+            user: UserId(3)
+        }]));
     }
 
     #[test]

@@ -1154,4 +1154,28 @@ crate::catalogue! {
     noticeboard_updated => "更新于 {at}", "Updated {at}";
     noticeboard_corrected => "已更正", "Corrected";
     noticeboard_none => "目前没有需要公告的通知。", "No notices at the moment.";
+
+    // ---- Notices: the hall-screen choice and the audience in words (issue 12, ux-notices) ----
+    notice_err_hall_screen_whole_unit => "只有发给整个单位的通知才能在大厅公告屏上公开显示；发给部门、角色或个人的通知请不要勾选", "Only a notice to whole units can be shown on the public hall screen; untick it for a notice to departments, roles or people";
+    noticeform_on_hall_screen => "同时在大厅公告屏上公开显示", "Also show it publicly on the hall screen";
+    noticeform_on_hall_screen_hint => "大厅公告屏不用登录，来访群众也能看到标题和正文。只有发给整个单位的通知才能勾选；不勾选就不显示。", "The hall screen needs no sign-in: visitors see the title and text. Only for a notice to whole units; not shown unless ticked.";
+    notices_page_hall_screen_shown => "公开显示（不用登录就能看到）", "Shown publicly (no sign-in needed)";
+    notices_page_hall_screen_hidden => "不显示", "Not shown";
+    noticeform_reviewer_default_named => "我的上级：{name}", "My supervisor: {name}";
+    noticeform_reviewer_choose => "请选择审核人", "Choose a reviewer";
+    noticeform_reviewer_none_hint => "您没有可以默认审核的上级（部门负责人或办公室主任），请选一位同事审核。", "You have no supervisor (department head or office director) to review by default; choose a colleague.";
+    noticeaud_title => "接收对象", "Audience";
+    noticeaud_hint => "作者、审核人和办公室能看到这份名单，其他接收人看不到。", "The author, the reviewer and the office see this list; other recipients do not.";
+    noticeaud_unit => "{unit} · 全体人员（含下属单位）", "{unit} · everyone (with the units below it)";
+    noticeaud_department => "{unit} · {department}", "{unit} · {department}";
+    noticeaud_role => "全体 · {role}（{unit}及下属单位）", "Every {role} ({unit} and the units below it)";
+    noticeaud_person => "{name}（{place}）", "{name} ({place})";
+    noticeaud_gone => "（已删除的接收对象）", "(a recipient group since removed)";
+    noticeaud_will_reach => "按目前的人员名单，将发给 {n} 人", "With today's staff list it will go to {n} people";
+    noticeaud_reached => "已发给 {n} 人", "Sent to {n} people";
+    noticeaud_frozen_hint => "名单在发布那一刻确定，之后新加入的人不会收到。", "The list is fixed when the notice is published; people who join later do not receive it.";
+    noticeaud_nobody => "按目前的人员名单，没有人会收到这条通知，请检查接收对象。", "With today's staff list nobody would receive this notice; check the audience.";
+    noticeaud_first => "包括：{names}", "Including: {names}";
+    noticeaud_show_all => "显示全部 {n} 人", "Show all {n} people";
+    noticeaud_receipts => "查看接收名单和阅读情况", "See the recipients and who has read it";
 }

@@ -222,7 +222,7 @@ impl Services {
     }
 
     /// Loads a staff member with their grants; `None` for a deactivated account.
-    async fn staff(
+    pub(crate) async fn staff(
         &self,
         id: UserId,
         session: String,

@@ -2,7 +2,8 @@
 //!
 //! 青山县文化馆 (a made-up county) with eight township stations, their village service
 //! points, the centre's departments, about forty staff and some members of the public.
-//! Later capabilities add their own demo data here (feedback, notices, events).
+//! Later capabilities add their own demo data here (feedback in `demo_feedback`, notices in
+//! `demo_notices`, events).
 
 use crate::secrets::{self, password};
 use crate::{ServiceError, ServiceResult, Services};
@@ -310,6 +311,8 @@ impl Services {
         self.0.institutions.forget();
         let institution = self.institution(tenant).await?;
         self.seed_demo_feedback(&institution, self.0.gateways.clone(), &shared)
+            .await?;
+        self.seed_demo_notices(&institution, self.0.gateways.clone())
             .await?;
         Ok(DemoAccounts {
             institution: CENTRE.into(),

@@ -21,6 +21,7 @@ mod tenancy;
 
 pub mod demo;
 mod demo_feedback;
+mod demo_notices;
 
 pub use accounts::{NewStaff, StaffMember};
 pub use audit::AuditEntryView;

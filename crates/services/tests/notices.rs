@@ -8,7 +8,7 @@ use common::{App, staff};
 use domain::notice::{AudienceRule, ReceiptState};
 use domain::time::{DAY_MS, MINUTE_MS};
 use domain::{Clock, DepartmentId, UnitId};
-use services::notices::{NoticeDraft, NoticeListFilter, ReviewDecision};
+use services::notices::{AudienceGroup, NoticeDraft, NoticeListFilter, ReviewDecision};
 use services::{NewStaff, ServiceError, Services, Staff};
 
 /// The centre with 活动部 (a head and two staff), the office (a director and a clerk), and a
@@ -102,9 +102,14 @@ impl Staffroom {
 
     /// Wang writes a notice to 活动部, their head approves it, and it goes out now.
     async fn publish(&self, title: &str, priority: &str) -> i64 {
+        self.publish_draft(&self.draft(title, priority)).await
+    }
+
+    /// Wang writes `draft`, their head approves it, and it goes out now.
+    async fn publish_draft(&self, draft: &NoticeDraft) -> i64 {
         let id = self
             .s()
-            .create_notice(&self.wang, &self.draft(title, priority), None)
+            .create_notice(&self.wang, draft, None)
             .await
             .unwrap();
         self.s().submit_notice(&self.wang, id).await.unwrap();
@@ -348,6 +353,11 @@ testkit::on_both_engines! {
             .collect();
         assert_eq!(told.len(), 1, "the head is told once");
         assert!(told[0].body.contains("赵丽"));
+        assert_eq!(
+            told[0].subject.as_deref(),
+            Some("通知《消防通道堵塞，今天下午清理》已过送达时限，仍有人未确认知悉"),
+            "the subject is filled in, not “{{state}}”"
+        );
         assert!(!told[0].body.contains("陈部长"));
         let events = s.notice_events(&r.wang, id).await.unwrap();
         assert!(events.iter().any(|e| e.action == "escalated"));
@@ -384,5 +394,118 @@ testkit::on_both_engines! {
         assert_eq!(s.notice(&r.zhao, id).await.unwrap().status.as_str(), "retracted");
         assert_eq!(s.pending_notice_count(&r.zhao).await.unwrap(), 0, "a retracted notice asks nothing");
         assert!(r.messages_to("zhao@example.org").await.iter().any(|m| m.body.contains("会议取消")));
+    }
+}
+
+// Issue 12 (ux-notices): the public hall screen shows only what an author chose to put
+// there, and whoever decides about a notice sees who it is for.
+testkit::on_both_engines! {
+    async fn the_hall_screen_shows_only_whole_unit_notices_whose_author_chose_it(r: Staffroom) {
+        let s = r.s();
+        let root = s.org_tree(r.app.institution.id).await.unwrap().units[0].id;
+        let board = || async {
+            s.notice_board(r.app.institution.id)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|n| n.title)
+                .collect::<Vec<_>>()
+        };
+        // A meeting notice to the people of one department: internal, whatever happens.
+        r.publish("活动部内部会议：讨论年终考核", "routine").await;
+        // To the whole centre, the choice left as it comes (off).
+        let mut unticked = r.draft("全馆周五下午大扫除", "routine");
+        unticked.audience = vec![AudienceRule::Unit { unit: root }];
+        r.publish_draft(&unticked).await;
+        assert!(board().await.is_empty(), "nothing the author did not choose: {:?}", board().await);
+
+        // To the whole centre, and the author ticked it.
+        let mut ticked = r.draft("冬季开放时间调整", "routine");
+        ticked.audience = vec![AudienceRule::Unit { unit: root }];
+        ticked.on_hall_screen = true;
+        let shown = r.publish_draft(&ticked).await;
+        assert_eq!(board().await, ["冬季开放时间调整"]);
+        assert!(s.notice(&r.wang, shown).await.unwrap().on_hall_screen);
+
+        // Narrower audiences cannot be ticked: refused on its own field, nothing saved.
+        let before = s.notices(&r.wang, NoticeListFilter::Mine, 50).await.unwrap().len();
+        let narrower = [
+            vec![AudienceRule::Department { department: DepartmentId(r.activity) }],
+            vec![AudienceRule::Role { role: domain::Role::DepartmentHead }],
+            vec![AudienceRule::Person { user: r.zhao.actor.user_id }],
+            vec![
+                AudienceRule::Unit { unit: root },
+                AudienceRule::Department { department: DepartmentId(r.activity) },
+            ],
+        ];
+        for audience in narrower {
+            let mut draft = r.draft("活动部会议", "routine");
+            draft.audience = audience.clone();
+            draft.on_hall_screen = true;
+            let e = s.create_notice(&r.wang, &draft, None).await.unwrap_err();
+            assert_eq!(field_errors(e), ["on_hall_screen"], "{audience:?}");
+        }
+        assert_eq!(s.notices(&r.wang, NoticeListFilter::Mine, 50).await.unwrap().len(), before);
+        // Nor ticked later, on a draft to a department.
+        let id = s.create_notice(&r.wang, &r.draft("部门聚餐", "routine"), None).await.unwrap();
+        let mut edited = r.draft("部门聚餐", "routine");
+        edited.on_hall_screen = true;
+        let seen = s.notice(&r.wang, id).await.unwrap().updated_at.0;
+        let e = s.update_notice(&r.wang, id, &edited, seen).await.unwrap_err();
+        assert_eq!(field_errors(e), ["on_hall_screen"]);
+        assert!(!s.notice(&r.wang, id).await.unwrap().on_hall_screen);
+    }
+
+    async fn the_reviewer_and_the_office_see_who_a_notice_is_for_and_recipients_do_not(r: Staffroom) {
+        let s = r.s();
+        let tree = s.org_tree(r.app.institution.id).await.unwrap();
+        let centre = tree.units[0].name.clone();
+        let mut draft = r.draft("周六值班安排", "important");
+        draft.audience = vec![
+            AudienceRule::Department { department: DepartmentId(r.activity) },
+            AudienceRule::Person { user: r.station_clerk.actor.user_id },
+        ];
+        let id = s.create_notice(&r.wang, &draft, None).await.unwrap();
+        s.submit_notice(&r.wang, id).await.unwrap();
+
+        // The reviewer, before approving: the groups in words, and the people they come to.
+        let seen = s.notice_audience(&r.head, id).await.unwrap();
+        assert!(s.notice(&r.head, id).await.unwrap().can.see_audience);
+        assert_eq!(
+            seen.groups,
+            [
+                AudienceGroup::Department { unit: centre.clone(), department: "活动部".into() },
+                AudienceGroup::Person { name: "唐莉".into(), place: Some("城关镇文化站".into()) },
+            ]
+        );
+        assert!(!seen.frozen, "resolved as the staff list stands today");
+        let mut people: Vec<(String, Option<String>)> =
+            seen.people.iter().map(|p| (p.name.clone(), p.place.clone())).collect();
+        people.sort();
+        let in_activity = Some(format!("{centre} · 活动部"));
+        assert_eq!(
+            people,
+            [
+                ("唐莉".to_owned(), Some("城关镇文化站".to_owned())),
+                ("赵丽".to_owned(), in_activity.clone()),
+                ("陈部长".to_owned(), in_activity.clone()),
+            ],
+            "never the author"
+        );
+        // The author and the office see the same.
+        assert_eq!(s.notice_audience(&r.wang, id).await.unwrap().people.len(), 3);
+        assert_eq!(s.notice_audience(&r.clerk, id).await.unwrap().people.len(), 3);
+
+        s.review_notice(&r.head, id, ReviewDecision::Approve, None, None).await.unwrap();
+        let sent = s.notice_audience(&r.head, id).await.unwrap();
+        assert!(sent.frozen, "once published, the people it went to");
+        assert_eq!(sent.people.len(), 3);
+        assert_eq!(s.notice(&r.wang, id).await.unwrap().recipient_count, 3);
+
+        // A recipient reads the notice, not the list of everyone else.
+        for recipient in [&r.zhao, &r.station_clerk] {
+            assert!(!s.notice(recipient, id).await.unwrap().can.see_audience);
+            assert!(matches!(s.notice_audience(recipient, id).await, Err(ServiceError::Forbidden)));
+        }
     }
 }

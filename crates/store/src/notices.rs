@@ -42,6 +42,8 @@ pub enum Notices {
     SubmissionKey,
     CreatedAt,
     UpdatedAt,
+    /// The author chose to show it on the public hall screen (`0008_notice_hall_screen.sql`).
+    OnHallScreen,
 }
 
 #[derive(Iden, Clone, Copy)]
@@ -139,9 +141,10 @@ pub struct NoticeRow {
     pub correction_count: i64,
     pub created_at: i64,
     pub updated_at: i64,
+    pub on_hall_screen: bool,
 }
 
-const COLUMNS: [N; 32] = [
+const COLUMNS: [N; 33] = [
     N::Id,
     N::TenantId,
     N::UnitId,
@@ -174,6 +177,7 @@ const COLUMNS: [N; 32] = [
     N::CorrectionCount,
     N::CreatedAt,
     N::UpdatedAt,
+    N::OnHallScreen,
 ];
 
 /// A column of `notices` and its new value.

@@ -5,7 +5,9 @@
 mod common;
 mod notices_kit;
 
+use domain::notice::AudienceRule;
 use notices_kit::{PASSWORD, Staffroom};
+use services::notices::{NoticeDraft, ReviewDecision};
 use testkit::{Browser, Screen};
 
 const TITLE: &str = "关于周六非遗展演值班安排的通知";
@@ -75,6 +77,9 @@ testkit::on_both_engines! {
         reviewer.click(&format!("main a[href='{notice_path}']")).await;
         assert_eq!(reviewer.text("main h1").await, TITLE);
         assert!(reviewer.exists("#form-review").await, "the reviewer sees 审核");
+        // …and who it is for, in words, before deciding.
+        let audience = reviewer.text("#audience").await;
+        assert!(audience.contains("· 活动部") && audience.contains("将发给 2 人") && audience.contains("赵丽（"), "{audience}");
         reviewer.fill("#review-comment", "同意，请按时到岗").await;
         reviewer.click("#form-review button[value='approve']").await;
         assert_eq!(reviewer.text(".notice").await, "已审核通过");
@@ -97,6 +102,7 @@ testkit::on_both_engines! {
             .await;
         assert!(recipient.text(".own-receipt").await.contains("已读"));
         assert!(!recipient.exists("#form-review").await && !recipient.exists("#form-remind").await);
+        assert!(!recipient.exists("#audience").await, "a recipient does not see who else got it");
         assert!(!recipient.horizontal_overflow().await, "the notice scrolls sideways on a phone");
         shot(&recipient, "notice-phone").await;
         recipient.submit_form("#form-acknowledge").await;
@@ -113,5 +119,37 @@ testkit::on_both_engines! {
         let timeline = author.texts(".item-timeline li").await.join("\n");
         assert!(timeline.contains("审核通过") && timeline.contains("陈浩") && timeline.contains("同意，请按时到岗"), "{timeline}");
         assert!(author.exists(&format!("a[href='{notice_path}/receipts']")).await);
+    }
+
+    async fn the_hall_screen_fits_a_phone_and_shows_lists_as_lists(r: Staffroom) {
+        let draft = NoticeDraft {
+            title: "文化馆冬季开放时间调整：周二至周日开放，周一闭馆".into(),
+            body: "自下周一起，冬季开放时间调整如下：\n\n- 周二至周日 9:00—17:00\n- 周一闭馆（法定节假日除外）\n\n请来访群众相互转告。".into(),
+            category: "announcement".into(),
+            priority: "important".into(),
+            audience: vec![AudienceRule::Unit { unit: r.root }],
+            on_hall_screen: true,
+            ..Default::default()
+        };
+        let id = r.s().create_notice(&r.wang, &draft, None).await.unwrap();
+        r.s().submit_notice(&r.wang, id).await.unwrap();
+        r.s().review_notice(&r.head, id, ReviewDecision::Approve, None, None).await.unwrap();
+
+        for screen in [Screen::Phone, Screen::Desktop] {
+            let name = if matches!(screen, Screen::Phone) { "hall-phone" } else { "hall-desktop" };
+            let Some(b) = Browser::start(screen).await else {
+                return;
+            };
+            b.goto(&r.app.at("/board/notices")).await;
+            assert!(b.text(".hall-notice h2").await.starts_with("文化馆冬季开放时间调整"));
+            assert!(!b.horizontal_overflow().await, "the hall screen scrolls sideways");
+            assert_eq!(
+                b.texts(".hall-notice .hall-body li").await,
+                ["周二至周日 9:00—17:00", "周一闭馆（法定节假日除外）"],
+                "lines starting with \"- \" are a list"
+            );
+            assert!(!b.text(".hall-notice .hall-body").await.contains("- 周"), "no list markers as text");
+            shot(&b, name).await;
+        }
     }
 }

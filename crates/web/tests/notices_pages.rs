@@ -39,7 +39,7 @@ testkit::on_both_engines! {
         let (status, form) = r.page(&wang, "/console/notices/new").await;
         assert_eq!(status, 200);
         assert!(form.contains("<legend>接收对象"), "the audience is a fieldset with its legend");
-        assert!(form.contains(">我的上级（部门负责人或办公室主任）</option>"), "the reviewer is the supervisor unless chosen");
+        assert!(form.contains("<option value=\"\">我的上级：陈浩</option>"), "the reviewer is the supervisor, by name, unless chosen");
         assert!(form.contains(">陈浩</option>") && form.contains(">周敏</option>"), "{form}");
         assert!(!form.contains("name=\"lead_override_reason\""), "only office directors may override the lead time");
         assert!(form.contains("type=\"datetime-local\""));
@@ -380,5 +380,141 @@ testkit::on_both_engines! {
         assert!(!list.contains("href=\"/console/notices/report\"") && !list.contains("href=\"/console/settings/robots\""));
         let (_, home) = r.page(&zhao, "/console").await;
         assert!(home.contains("href=\"/console/suggestions\"") && !home.contains("href=\"/console/settings\""));
+    }
+}
+
+/// The HTML of the section with `id` on a page, up to its end.
+fn section<'a>(page: &'a str, id: &str) -> &'a str {
+    let start = page
+        .find(&format!("id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no #{id} on the page"));
+    let rest = &page[start..];
+    &rest[..rest.find("</section>").unwrap_or(rest.len())]
+}
+
+// Issue 12 (ux-notices): the public hall screen shows only what an author chose to put
+// there, and whoever decides about a notice sees who it is for.
+testkit::on_both_engines! {
+    async fn the_hall_screen_is_the_authors_choice_and_only_for_whole_units(r: Staffroom) {
+        let wang = r.signed_in("wang.fang").await;
+        let screen = r.app.client();
+        let (_, form) = r.page(&wang, "/console/notices/new").await;
+        assert!(form.contains("id=\"f-on_hall_screen\" name=\"on_hall_screen\" value=\"yes\"\n"), "offered, not ticked: {form}");
+        assert!(form.contains("大厅公告屏不用登录，来访群众也能看到标题和正文。只有发给整个单位的通知才能勾选"), "the form says plainly what it means");
+
+        // Ticked for a notice to 活动部: refused next to the choice, nothing saved.
+        let action = r.form_action(&wang, "/console/notices/new").await;
+        let ticked = with(&r.fields(KEY), "on_hall_screen", "yes");
+        let response = r.post_notice(&wang, &action, &ticked, &[]).await;
+        assert_eq!(response.status(), 422);
+        let page = response.text().await.unwrap();
+        let choice = &page[page.find("id=\"f-on_hall_screen\"").unwrap()..];
+        let choice = &choice[..choice.find("</details>").unwrap()];
+        assert!(choice.contains("aria-invalid=\"true\"") && choice.contains("只有发给整个单位的通知才能在大厅公告屏上公开显示"), "{choice}");
+        assert!(r.wangs_notices().await.is_empty());
+
+        // A meeting notice to the people of 活动部, published: never on the public screen.
+        let internal = r.published().await;
+        let (_, page) = r.page(&wang, &format!("/console/notices/{internal}")).await;
+        assert!(page.contains("<dd class=\"hall-screen\">不显示</dd>"));
+        let (status, board) = r.page(&screen, "/board/notices").await;
+        assert_eq!(status, 200);
+        assert!(!board.contains(TITLE) && !board.contains("活动照片"), "{board}");
+        // Nor anywhere else without a staff session.
+        for path in [
+            "/".to_owned(),
+            "/board".to_owned(),
+            "/console/notices".to_owned(),
+            format!("/console/notices/{internal}"),
+            format!("/console/notices/{internal}/receipts"),
+            format!("/console/notices/{internal}/receipts.csv"),
+            "/console/notices/events".to_owned(),
+        ] {
+            let (_, page) = r.page(&screen, &path).await;
+            for secret in [TITLE, "活动照片", "赵丽", "陈浩"] {
+                assert!(!page.contains(secret), "{path} shows {secret} without a staff session");
+            }
+        }
+
+        // To the whole centre, ticked: there once published.
+        let mut whole: Vec<(String, String)> = r
+            .fields("notice-key-hall-0123456789abcdefghijklmnopq")
+            .into_iter()
+            .filter(|(name, _)| name != "audience_department")
+            .collect();
+        whole.push(("audience_unit".into(), r.root.0.to_string()));
+        whole.push(("on_hall_screen".into(), "yes".into()));
+        let whole = with(&whole, "title", "冬季开放时间调整");
+        let response = r.post_notice(&wang, &action, &whole, &[]).await;
+        assert_eq!(response.status(), 303, "{}", response.text().await.unwrap());
+        let id = id_in(&location(&response));
+        r.act_ok(&wang, id, &[("action", "submit")]).await;
+        let (_, board) = r.page(&screen, "/board/notices").await;
+        assert!(!board.contains("冬季开放时间调整"), "not before it is published");
+        let head = r.signed_in("chen.hao").await;
+        let page = r.act_ok(&head, id, &[("action", "review"), ("decision", "approve"), ("comment", "")]).await;
+        assert!(page.contains("<dd class=\"hall-screen\">公开显示（不用登录就能看到）</dd>"), "the reviewer sees it goes public");
+        let (_, board) = r.page(&screen, "/board/notices").await;
+        assert!(board.contains("冬季开放时间调整"));
+        assert!(board.contains("<li>活动照片</li><li>签到表</li>"), "lists as lists: {board}");
+        assert!(!board.contains("- 活动照片"));
+        assert!(!board.contains(TITLE), "still not the department's notice");
+    }
+
+    async fn the_reviewer_sees_who_a_notice_is_for_and_a_recipient_does_not(r: Staffroom) {
+        let centre = r.s().org_tree(r.wang.actor.tenant_id).await.unwrap().units[0].name.clone();
+        let id = r.draft().await;
+        r.s().submit_notice(&r.wang, id).await.unwrap();
+
+        // The head, asked to approve, sees the audience in words and the people it reaches.
+        let head = r.signed_in("chen.hao").await;
+        let (_, page) = r.page(&head, &format!("/console/notices/{id}")).await;
+        let audience = section(&page, "audience");
+        assert!(audience.contains(&format!("<li>{centre} · 活动部</li>")), "{audience}");
+        assert!(audience.contains("按目前的人员名单，将发给 2 人"), "{audience}");
+        assert!(audience.contains(&format!("<li>赵丽（{centre} · 活动部）</li>")), "{audience}");
+        assert!(audience.contains(&format!("<li>陈浩（{centre} · 活动部）</li>")), "{audience}");
+        assert!(!audience.contains("王芳（"), "never the author");
+
+        r.act_ok(&head, id, &[("action", "review"), ("decision", "approve"), ("comment", "")]).await;
+        // The author and the office: the people it went to, and the way to the receipts.
+        for who in ["wang.fang", "li.jing"] {
+            let client = r.signed_in(who).await;
+            let (_, page) = r.page(&client, &format!("/console/notices/{id}")).await;
+            let audience = section(&page, "audience");
+            assert!(audience.contains("已发给 2 人"), "{who}: {audience}");
+            assert!(audience.contains(&format!("href=\"/console/notices/{id}/receipts\"")), "{who}: {audience}");
+        }
+
+        // 赵丽 reads the notice, not the list of who else got it.
+        let zhao = r.signed_in("zhao.li").await;
+        let (status, page) = r.page(&zhao, &format!("/console/notices/{id}")).await;
+        assert_eq!(status, 200);
+        assert!(!page.contains("id=\"audience\"") && !page.contains("陈浩（"), "{page}");
+    }
+
+    async fn the_office_director_chooses_a_reviewer_on_the_form_when_nobody_is_above_him(r: Staffroom) {
+        let director = r.signed_in("zhou.min").await;
+        let (_, form) = r.page(&director, "/console/notices/new").await;
+        assert!(!form.contains("我的上级"), "no supervisor is offered who does not exist");
+        assert!(form.contains("<option value=\"\">请选择审核人</option>"), "{form}");
+        assert!(form.contains("您没有可以默认审核的上级"));
+
+        // Left as it came: refused at once, next to the reviewer, and nothing saved.
+        let action = r.form_action(&director, "/console/notices/new").await;
+        let response = r.post_notice(&director, &action, &r.fields(KEY), &[]).await;
+        assert_eq!(response.status(), 422);
+        let page = response.text().await.unwrap();
+        assert!(field_block(&page, "reviewer").contains("找不到默认审核人"), "{page}");
+        assert!(r.s().notices(&r.director, services::notices::NoticeListFilter::Mine, 50).await.unwrap().is_empty());
+
+        // He picks 陈浩, and the notice goes to him for review.
+        let chen = r.head.actor.user_id.0.to_string();
+        let response = r.post_notice(&director, &action, &with(&r.fields(KEY), "reviewer", &chen), &[]).await;
+        assert_eq!(response.status(), 303, "{}", response.text().await.unwrap());
+        let id = id_in(&location(&response));
+        let page = r.act_ok(&director, id, &[("action", "submit")]).await;
+        assert!(page.contains("已送审"), "{page}");
+        assert_eq!(r.s().notice(&r.head, id).await.unwrap().reviewer_name.as_deref(), Some("陈浩"));
     }
 }

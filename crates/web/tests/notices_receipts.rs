@@ -130,6 +130,13 @@ impl Staffroom {
         }
     }
 
+    /// `draft` to everyone at the centre, shown on the hall screen.
+    fn for_hall(&self, mut draft: NoticeDraft) -> NoticeDraft {
+        draft.audience = vec![AudienceRule::Unit { unit: self.root }];
+        draft.on_hall_screen = true;
+        draft
+    }
+
     /// 王芳 writes to both departments (陈部长, 赵丽 and 钱进 receive it), her head approves,
     /// and it goes out at once.
     async fn publish(&self, draft: NoticeDraft) -> i64 {
@@ -433,18 +440,24 @@ testkit::on_both_engines! {
 
     async fn the_hall_screen_shows_current_notices_without_recipients(r: Staffroom) {
         let now = r.app.clock.now();
-        r.publish(r.draft("消防通道堵塞，今天下午清理", "urgent")).await;
-        r.publish(r.draft("十一月活动台账", "routine")).await;
-        let mut later = r.draft("元旦放假安排", "routine");
+        r.publish(r.for_hall(r.draft("消防通道堵塞，今天下午清理", "urgent"))).await;
+        r.publish(r.for_hall(r.draft("十一月活动台账", "routine"))).await;
+        let mut later = r.for_hall(r.draft("元旦放假安排", "routine"));
         later.effective_at = Some(now.plus_ms(10 * DAY_MS));
         r.publish(later).await;
-        let mut short = r.draft("今天上午停电", "important");
+        let mut short = r.for_hall(r.draft("今天上午停电", "important"));
         short.expires_at = Some(now.plus_ms(HOUR_MS));
         r.publish(short).await;
         let mut personal = r.draft("请来办公室领工资条", "routine");
         personal.audience = vec![AudienceRule::Person { user: r.zhao.actor.user_id }];
         r.publish(personal).await;
-        let withdrawn = r.publish(r.draft("周末加班安排", "routine")).await;
+        // A meeting notice to two departments, as the probe found on the public screen.
+        r.publish(r.draft("部门例会：年终考核办法", "routine")).await;
+        // To the whole centre, but the author did not choose the hall screen.
+        let mut unchosen = r.for_hall(r.draft("工会福利领取", "routine"));
+        unchosen.on_hall_screen = false;
+        r.publish(unchosen).await;
+        let withdrawn = r.publish(r.for_hall(r.draft("周末加班安排", "routine"))).await;
         r.s().retract_notice(&r.wang, withdrawn, "不加班了").await.unwrap();
 
         let screen = r.app.client();
@@ -459,6 +472,8 @@ testkit::on_both_engines! {
         assert!(page.contains("请各位同事周五前把本月活动台账交到办公室。"), "the text is shown");
         assert!(!page.contains("元旦放假安排"), "not yet in force");
         assert!(!page.contains("请来办公室领工资条"), "addressed to one person");
+        assert!(!page.contains("部门例会"), "addressed to departments: internal");
+        assert!(!page.contains("工会福利领取"), "the author did not choose the hall screen");
         assert!(!page.contains("周末加班安排"), "retracted");
         for name in ["赵丽", "陈部长", "钱进", "王芳"] {
             assert!(!page.contains(name), "nobody's name or receipt on the screen: {name}");

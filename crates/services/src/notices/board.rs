@@ -1,14 +1,17 @@
-//! The bulletin board on the hall screen: the institution's current notices, read-only
-//! and without signing in, so it carries the same message as e-mail and the work group.
+//! The bulletin board on the hall screen: notices meant for everyone in the institution's
+//! units, read-only and without signing in, so it carries the same message as e-mail and
+//! the work group.
 //!
-//! What it shows: every published notice of the whole institution that is in force now
-//! (effective, or without an effective date, and not expired), except those addressed only
-//! to named people — a notice to one colleague is not a bulletin. Titles, category,
-//! priority and text only; never who received or read it.
+//! The screen is public — anyone in the hall, or anyone with its address, sees it — so it
+//! shows only what an author chose to put there: a published notice in force now
+//! (effective, or without an effective date, and not expired) whose author ticked "show on
+//! the hall screen", which is offered only for notices to whole units. A notice to a
+//! department, a role or named people never appears, whatever was ticked. Titles,
+//! category, priority and text only; never who received or read it.
 
 use super::parse_row;
 use crate::{ServiceResult, Services};
-use domain::notice::{AudienceRule, NoticeCategory, NoticePriority, NoticeStatus};
+use domain::notice::{NoticeCategory, NoticePriority, NoticeStatus, may_show_on_hall_screen};
 use domain::{TenantId, Timestamp};
 use sea_query::{Cond, Expr, ExprTrait, Order};
 use serde::Serialize;
@@ -16,7 +19,7 @@ use store::notices::Notices as N;
 
 /// Notices on the screen at most: more would not be read from across the hall.
 pub const BOARD_MAX: usize = 30;
-/// Rows read before the person-only ones are dropped.
+/// Rows read before any whose audience is not whole units is dropped (none should be).
 const BOARD_SCAN: u64 = 200;
 
 /// A notice as the hall screen shows it.
@@ -43,6 +46,7 @@ impl Services {
             &store::notices::select()
                 .and_where(Expr::col((N::Table, N::TenantId)).eq(tenant.0))
                 .and_where(Expr::col((N::Table, N::Status)).eq(NoticeStatus::Published.as_str()))
+                .and_where(Expr::col((N::Table, N::OnHallScreen)).eq(true))
                 .cond_where(
                     Cond::any()
                         .add(Expr::col((N::Table, N::EffectiveAt)).is_null())
@@ -61,11 +65,9 @@ impl Services {
         let mut board = Vec::new();
         for row in rows {
             let parsed = parse_row(&row)?;
-            if parsed
-                .audience
-                .iter()
-                .all(|r| matches!(r, AudienceRule::Person { .. }))
-            {
+            // The form refuses the choice for narrower audiences; this keeps a row written
+            // some other way off the public screen all the same.
+            if !may_show_on_hall_screen(&parsed.audience) {
                 continue;
             }
             board.push(BoardNotice {

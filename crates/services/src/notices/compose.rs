@@ -35,6 +35,9 @@ pub struct NoticeDraft {
     pub reviewer: Option<UserId>,
     /// An office director publishing a long-term notice late says why.
     pub lead_override_reason: Option<String>,
+    /// Show it on the public hall screen too: only for a notice to whole units, and only
+    /// when the author ticks it.
+    pub on_hall_screen: bool,
 }
 
 /// Which notices a list shows.
@@ -99,6 +102,7 @@ impl Services {
                 (N::PublishAt, draft.publish_at.map(|t| t.0).into()),
                 (N::Status, NoticeStatus::Draft.as_str().into()),
                 (N::LeadOverrideReason, checked.lead_override_reason.into()),
+                (N::OnHallScreen, draft.on_hall_screen.into()),
                 (N::SubmissionKey, submission_key.into()),
                 (N::CreatedAt, now.0.into()),
                 (N::UpdatedAt, now.0.into()),
@@ -170,6 +174,7 @@ impl Services {
                 (N::ExpiresAt, draft.expires_at.map(|t| t.0).into()),
                 (N::PublishAt, draft.publish_at.map(|t| t.0).into()),
                 (N::LeadOverrideReason, checked.lead_override_reason.into()),
+                (N::OnHallScreen, draft.on_hall_screen.into()),
             ],
             now,
         )
@@ -218,6 +223,13 @@ impl Services {
         };
         self.check_audience(&mut checks, staff, &unit.unit_path(), &draft.audience)
             .await?;
+        // The hall screen needs no sign-in: what goes there is for everyone in the units.
+        if draft.on_hall_screen && !domain::notice::may_show_on_hall_screen(&draft.audience) {
+            checks.push(FieldError::new(
+                "on_hall_screen",
+                Key::notice_err_hall_screen_whole_unit,
+            ));
+        }
         if let (Some(from), Some(to)) = (draft.effective_at, draft.expires_at)
             && to <= from
         {
@@ -247,7 +259,18 @@ impl Services {
                 }
                 Some(r.0)
             }
-            None => None,
+            // "My supervisor" must be somebody: said here, next to the field, rather than
+            // when the notice is sent for review.
+            None => {
+                if self
+                    .default_reviewer_at(staff, &unit.unit_path())
+                    .await?
+                    .is_none()
+                {
+                    checks.push(FieldError::new("reviewer", Key::notice_err_no_reviewer));
+                }
+                None
+            }
         };
         let lead_override_reason = checks.optional_text(
             "lead_override_reason",
@@ -367,12 +390,38 @@ impl Services {
         Ok(out)
     }
 
-    /// The author's supervisor: the head of their department, else an office director
-    /// over the notice's unit — never the author.
+    /// The reviewer a notice of `row`'s goes to when its author names none.
     pub(crate) async fn default_reviewer(
         &self,
         staff: &Staff,
         row: &NoticeRow,
+    ) -> ServiceResult<Option<i64>> {
+        let path = UnitPath::from_stored(row.unit_path.clone());
+        self.default_reviewer_at(staff, &path).await
+    }
+
+    /// Who reviews the staff member's notice at `unit` if they name nobody, with their name,
+    /// for the form to say so — or `None`, when they have no supervisor (the office director
+    /// heading their own department, say) and must choose.
+    pub async fn default_reviewer_for(
+        &self,
+        staff: &Staff,
+        unit: &UnitPath,
+    ) -> ServiceResult<Option<(UserId, String)>> {
+        let Some(id) = self.default_reviewer_at(staff, unit).await? else {
+            return Ok(None);
+        };
+        Ok(store::users::find(self.db(), UserId(id))
+            .await?
+            .map(|u| (UserId(u.id), u.display_name)))
+    }
+
+    /// The author's supervisor: the head of their department, else an office director
+    /// over the notice's unit — never the author.
+    async fn default_reviewer_at(
+        &self,
+        staff: &Staff,
+        path: &UnitPath,
     ) -> ServiceResult<Option<i64>> {
         let tenant = staff.actor.tenant_id;
         let me = staff.actor.user_id.0;
@@ -385,7 +434,6 @@ impl Services {
         {
             return Ok(Some(head));
         }
-        let path = UnitPath::from_stored(row.unit_path.clone());
         let grants = store::users::grants_in(self.db(), tenant).await?;
         let users = store::users::list(self.db(), tenant).await?;
         let mut directors: Vec<(usize, i64)> = grants

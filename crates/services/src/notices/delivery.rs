@@ -248,7 +248,10 @@ impl Services {
                     ("link", &self.notice_link(row.id, None)),
                 ],
             );
-            let subject = t.fill(Key::notice_msg_escalation_subject, &[("title", &row.title)]);
+            let subject = t.fill(
+                Key::notice_msg_escalation_subject,
+                &[("title", &row.title), ("state", &state)],
+            );
             let urgent = row.priority == "urgent";
             self.tell_staff(c, tenant, user, &subject, &text, urgent)
                 .await?;

@@ -42,6 +42,10 @@ pub use robots::{
 pub(crate) use robots::{RobotSend, robot_labels};
 pub use suggestions::{Quarter, QuarterSummary, SuggestionBox, SuggestionView};
 
+// Who a notice is for, in words and names, for its author, reviewer and the office.
+mod audience;
+pub use audience::{AudienceGroup, AudienceMember, NoticeAudience};
+
 // Receipts pages, the live badge, the monthly spot-check and the hall-screen board.
 mod badge;
 mod board;
@@ -85,6 +89,8 @@ pub struct NoticeView {
     pub lead_override_reason: Option<String>,
     pub recipient_count: i64,
     pub correction_count: i64,
+    /// The author chose to show it on the public hall screen.
+    pub on_hall_screen: bool,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
     /// What the viewer may do now, for the page's buttons.
@@ -104,6 +110,9 @@ pub struct NoticeAbilities {
     pub retract: bool,
     pub see_receipts: bool,
     pub remind: bool,
+    /// Who it is for, in words and names: its author, reviewer and the office, not every
+    /// recipient.
+    pub see_audience: bool,
 }
 
 #[derive(Clone, Copy, Debug, Serialize)]
@@ -158,6 +167,17 @@ fn may_review(staff: &Staff, row: &NoticeRow) -> bool {
     domain::notice::may_review(UserId(row.author_id), me)
         && (row.reviewer_id == Some(me.0)
             || staff.actor.can(Permission::ReviewNotices, &path_of(row)))
+}
+
+/// Whether `staff` may see who a notice is for: its author, its reviewer (chosen, or able
+/// to take it while it waits for review) and the office over its unit. A recipient sees
+/// the notice, not the list of everyone else it went to.
+fn may_see_audience(staff: &Staff, row: &NoticeRow, status: NoticeStatus) -> bool {
+    let me = staff.actor.user_id.0;
+    row.author_id == me
+        || row.reviewer_id == Some(me)
+        || is_office(staff, row)
+        || (status == NoticeStatus::InReview && may_review(staff, row))
 }
 
 impl Services {
@@ -239,6 +259,7 @@ impl Services {
             retract: (author || office) && allowed(NoticeAction::Retract),
             see_receipts: (author || office) && row.published_at.is_some(),
             remind: (author || office) && published,
+            see_audience: may_see_audience(staff, &row, parsed.status),
         };
         let names = self
             .user_names(&[Some(row.author_id), row.reviewer_id])
@@ -269,6 +290,7 @@ impl Services {
             lead_override_reason: row.lead_override_reason,
             recipient_count: row.recipient_count,
             correction_count: row.correction_count,
+            on_hall_screen: row.on_hall_screen,
             created_at: Timestamp(row.created_at),
             updated_at: Timestamp(row.updated_at),
             can,

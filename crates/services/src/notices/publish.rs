@@ -75,7 +75,7 @@ impl Services {
     }
 
     /// The named people a notice is for, each once, never its author.
-    async fn resolve_audience(
+    pub(super) async fn resolve_audience(
         &self,
         tenant: TenantId,
         row: &NoticeRow,

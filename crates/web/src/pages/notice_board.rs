@@ -4,6 +4,7 @@
 //! [`Services::notice_board`](services::Services::notice_board): never who received or
 //! read them.
 
+use super::notices_item::{Block, blocks};
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
@@ -31,7 +32,8 @@ framed!(BoardPage);
 
 struct Card {
     title: String,
-    body: String,
+    /// Paragraphs and lists, as on the notice's own page.
+    body: Vec<Block>,
     category: &'static str,
     priority: &'static str,
     priority_code: &'static str,
@@ -45,7 +47,7 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<impl IntoRe
     let notices = state.services.notice_board(ctx.institution.id).await?;
     let now = state.services.now();
     let card = |n: BoardNotice| Card {
-        body: shortened(&n.body, BODY_CHARS),
+        body: blocks(&shortened(&n.body, BODY_CHARS)),
         category: t.get(n.category.label()),
         priority: t.get(n.priority.label()),
         priority_code: n.priority.as_str(),

@@ -24,8 +24,8 @@ use domain::{Permission, Timestamp};
 use i18n::{Key, Tr};
 use serde::Deserialize;
 use services::notices::{
-    NoticeAbilities, NoticeEventView, NoticeView, ReviewDecision, RobotPostState, RobotPostView,
-    robot_kind_label,
+    AudienceGroup, NoticeAbilities, NoticeAudience, NoticeEventView, NoticeView, ReviewDecision,
+    RobotPostState, RobotPostView, robot_kind_label,
 };
 use services::{ServiceError, Services, Staff};
 
@@ -40,6 +40,8 @@ struct ItemPage {
     versions: Vec<VersionEntry>,
     own: Option<OwnState>,
     timeline: Vec<Entry>,
+    /// Who it is for, for its author, reviewer and the office.
+    audience: Option<AudienceSection>,
     /// How the notice went out to the group robots, for its author and the office.
     robot_posts: Vec<RobotLine>,
     can: NoticeAbilities,
@@ -73,9 +75,31 @@ struct Facts {
     /// How far the notice got, for its author and the office: read and acknowledged counts.
     reading: Option<String>,
     version: String,
+    /// Whether it is on the public hall screen, in words.
+    hall_screen: &'static str,
     /// "Corrected twice; the latest correction: …".
     corrected: Option<String>,
     retracted: Option<String>,
+}
+
+/// Names shown before "show all".
+const AUDIENCE_FIRST: usize = 10;
+
+/// Who the notice is for: the groups as chosen, in words, and the people they come to.
+struct AudienceSection {
+    groups: Vec<String>,
+    /// "将发给 4 人" / "已发给 4 人".
+    count: String,
+    /// Nobody would receive it: the author should look again before sending.
+    nobody: bool,
+    frozen: bool,
+    /// Few enough to list everyone at once, with where they work.
+    inline: bool,
+    /// The first names, inline.
+    first: Option<String>,
+    /// Everyone, behind "show all", when there are more than the first.
+    all: Vec<String>,
+    show_all: String,
 }
 
 /// The reader's own receipt.
@@ -89,10 +113,10 @@ struct OwnState {
 /// A paragraph or a list of the body.
 pub(super) struct Block {
     /// `p`, `ul` or `ol`.
-    kind: &'static str,
-    lines: Vec<String>,
+    pub(super) kind: &'static str,
+    pub(super) lines: Vec<String>,
     /// The first number of an `ol`.
-    start: u32,
+    pub(super) start: u32,
 }
 
 struct AttachmentLink {
@@ -378,6 +402,12 @@ async fn draw(
         .into_iter()
         .map(|p| robot_line(p, &t, tz))
         .collect();
+    let audience = if n.can.see_audience {
+        let a = services.notice_audience(staff, n.id).await?;
+        Some(audience_section(a, &t))
+    } else {
+        None
+    };
     let latest_note = earlier.first().and_then(|v| v.change_note.clone());
     let mut facts = facts(&n, latest_note, &t, tz);
     if n.can.see_receipts {
@@ -423,6 +453,7 @@ async fn draw(
         versions,
         own,
         timeline,
+        audience,
         robot_posts,
         can,
         may_override: staff.actor.can_somewhere(Permission::OverrideNoticeLead),
@@ -435,6 +466,71 @@ async fn draw(
         n,
     })?;
     Ok((drawn.status, html).into_response())
+}
+
+fn audience_section(a: NoticeAudience, t: &Tr) -> AudienceSection {
+    let groups = a
+        .groups
+        .iter()
+        .map(|g| match g {
+            AudienceGroup::Unit { unit } => t.fill(Key::noticeaud_unit, &[("unit", unit)]),
+            AudienceGroup::Department { unit, department } => t.fill(
+                Key::noticeaud_department,
+                &[("unit", unit), ("department", department)],
+            ),
+            AudienceGroup::Role { unit, role } => t.fill(
+                Key::noticeaud_role,
+                &[("unit", unit), ("role", &t.get(role.label()))],
+            ),
+            AudienceGroup::Person { name, place } => person(t, name, place.as_deref()),
+            AudienceGroup::Gone => t.noticeaud_gone().to_owned(),
+        })
+        .collect();
+    let n = a.people.len();
+    let count = t.fill(
+        if a.frozen {
+            Key::noticeaud_reached
+        } else {
+            Key::noticeaud_will_reach
+        },
+        &[("n", &n)],
+    );
+    let everyone: Vec<String> = a
+        .people
+        .iter()
+        .map(|p| person(t, &p.name, p.place.as_deref()))
+        .collect();
+    let first = (n > 0).then(|| {
+        let names: Vec<&str> = a
+            .people
+            .iter()
+            .take(AUDIENCE_FIRST)
+            .map(|p| p.name.as_str())
+            .collect();
+        let mut names = names.join("、");
+        if n > AUDIENCE_FIRST {
+            names.push('…');
+        }
+        t.fill(Key::noticeaud_first, &[("names", &names)])
+    });
+    AudienceSection {
+        groups,
+        count,
+        nobody: n == 0 && !a.frozen,
+        frozen: a.frozen,
+        inline: n <= AUDIENCE_FIRST,
+        first,
+        show_all: t.fill(Key::noticeaud_show_all, &[("n", &n)]),
+        all: everyone,
+    }
+}
+
+/// "王芳（青山县文化馆 · 活动部）", or the bare name when nothing is known of their place.
+fn person(t: &Tr, name: &str, place: Option<&str>) -> String {
+    match place {
+        Some(place) => t.fill(Key::noticeaud_person, &[("name", &name), ("place", &place)]),
+        None => name.to_owned(),
+    }
 }
 
 fn robot_line(p: RobotPostView, t: &Tr, tz: &jiff::tz::TimeZone) -> RobotLine {
@@ -479,6 +575,11 @@ fn facts(n: &NoticeView, latest_note: Option<String>, t: &Tr, tz: &jiff::tz::Tim
         recipients: n.recipient_count.to_string(),
         reading: None,
         version: t.fill(Key::notices_page_version, &[("n", &n.version)]),
+        hall_screen: if n.on_hall_screen {
+            t.notices_page_hall_screen_shown()
+        } else {
+            t.notices_page_hall_screen_hidden()
+        },
         corrected: (n.correction_count > 0).then(|| {
             let mut text = t.fill(Key::notices_page_corrected, &[("n", &n.correction_count)]);
             if let Some(note) = latest_note {

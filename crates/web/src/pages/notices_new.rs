@@ -33,12 +33,13 @@ use services::notices::{ATTACHMENT_BYTES_MAX, ATTACHMENTS_MAX, NoticeDraft, Noti
 use services::{ServiceError, Services, Staff};
 
 /// The fields the form shows an error next to.
-const FIELDS: [&str; 11] = [
+const FIELDS: [&str; 12] = [
     "title",
     "body",
     "category",
     "priority",
     "audience",
+    "on_hall_screen",
     "effective_at",
     "expires_at",
     "publish_at",
@@ -74,6 +75,9 @@ struct FormPage {
     units: Vec<Choice>,
     people: Vec<Choice>,
     reviewers: Vec<Choice>,
+    /// "My supervisor: 陈浩", who reviews if the author names nobody; `None` when they have
+    /// no supervisor and must choose.
+    default_reviewer: Option<String>,
     /// The lead-time override is for office directors only.
     may_override: bool,
     /// Files already attached (editing only), each with its remove button.
@@ -101,6 +105,8 @@ struct Typed {
     roles: Vec<String>,
     units: Vec<String>,
     people: Vec<String>,
+    /// Also on the public hall screen: off unless ticked.
+    on_hall_screen: bool,
     effective_at: String,
     expires_at: String,
     publish_at: String,
@@ -136,6 +142,7 @@ impl Typed {
             category: n.category.as_str().to_owned(),
             priority: n.priority.as_str().to_owned(),
             requires_ack: n.requires_ack,
+            on_hall_screen: n.on_hall_screen,
             effective_at: n.effective_at.map(|at| date(at, tz)).unwrap_or_default(),
             expires_at: n.expires_at.map(|at| date(at, tz)).unwrap_or_default(),
             publish_at: n
@@ -525,6 +532,7 @@ fn draft(
         publish_at,
         reviewer,
         lead_override_reason: (!reason.is_empty()).then(|| reason.to_owned()),
+        on_hall_screen: form.on_hall_screen,
     };
     (draft, problems)
 }
@@ -639,6 +647,7 @@ async fn read(mut multipart: Multipart) -> Result<Read, AppError> {
             "audience_role" => form.roles.push(value),
             "audience_unit" => form.units.push(value),
             "audience_person" => form.people.push(value),
+            "on_hall_screen" => form.on_hall_screen = !value.is_empty(),
             "effective_at" => form.effective_at = value,
             "expires_at" => form.expires_at = value,
             "publish_at" => form.publish_at = value,
@@ -730,6 +739,13 @@ async fn page(
             .collect(),
         None => Vec::new(),
     };
+    let default_reviewer = match &unit_path {
+        Some(path) => services
+            .default_reviewer_for(staff, path)
+            .await?
+            .map(|(_, name)| t.fill(Key::noticeform_reviewer_default_named, &[("name", &name)])),
+        None => None,
+    };
     let people = services
         .notice_audience_people(staff)
         .await?
@@ -764,6 +780,7 @@ async fn page(
         units: choices::units(&tree),
         people,
         reviewers,
+        default_reviewer,
         may_override: staff.actor.can_somewhere(Permission::OverrideNoticeLead),
         attached,
         publish_hint: t.fill(
