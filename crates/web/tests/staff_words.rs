@@ -164,4 +164,26 @@ testkit::on_both_engines! {
         assert!(board.contains("报名请致电我馆0731-1234567"), "the board keeps the number: {board}");
         assert!(board.contains(&format!("（{MOBILE_MASKED}）")) && !board.contains(MOBILE), "{board}");
     }
+
+    async fn themes_are_named_by_words_and_their_trend_is_drawn(d: Desk) {
+        for text in [
+            "活动室能不能周末开放，空调也坏了",
+            "活动室的空调坏了，夏天太热",
+            "活动室空调不制冷，希望尽快修",
+        ] {
+            d.submit(text, "complaint").await;
+        }
+        let clerk = d.signed_in("li.jing").await;
+        let (status, page) = d.page(&clerk, "/console/feedback/themes").await;
+        assert_eq!(status, 200);
+        let table = &page[page.find("id=\"themes-h\"").unwrap()..page.find("id=\"hot-h\"").unwrap()];
+        let name = table.split("<th scope=\"row\">").nth(1).and_then(|r| r.split("</th>").next()).expect("a theme");
+        assert!(name.contains("空调"), "{name}");
+        for word in name.split(" · ") {
+            assert!(word.chars().count() >= 2 && !text::is_stopword(word) && word != "室能", "{name}");
+        }
+        assert!(table.contains("<svg class=\"sparkline\""), "{table}");
+        assert!(table.contains("role=\"img\" aria-label=\"近 8 周每周新增条数，从早到近：0、0、0、0、0、0、0、3\""), "{table}");
+        assert!(!table.contains("→"), "no text arrows: {table}");
+    }
 }
