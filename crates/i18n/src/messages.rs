@@ -199,6 +199,7 @@ crate::catalogue! {
     audit_field_comment => "说明", "Comment";
     audit_field_signed => "加签", "Signed";
     audit_field_other => "其他", "Other";
+    audit_field_weight => "优先分权重（{part}）", "Priority weight ({part})";
     audit_action_auth_login => "登录", "Signed in";
     audit_action_user_created => "新增人员", "Added a staff member";
     audit_action_user_password_changed => "修改了自己的密码", "Changed their password";
@@ -807,6 +808,7 @@ crate::catalogue! {
 
     // ---- Themes: the trend drawn (issue 12, ux-words) -------------------------------------
     themes_trend_label => "近 {weeks} 周每周新增条数，从早到近：{counts}", "Items each week over the last {weeks} weeks, oldest first: {counts}";
+    themes_trend_last => "近 7 天 {n} 条", "{n} in the last 7 days";
     fitem_merge_into_this => "合并到这一条", "Merge into this one";
     fitem_reading => "系统解读", "What the system read";
     fitem_reading_category => "分类判断", "Category";
@@ -875,6 +877,7 @@ crate::catalogue! {
     fev_anonymised => "已按保存期限删除个人信息", "Personal data removed after the retention period";
     fev_other => "其他记录", "Other entry";
     fev_told => "通知了：{names}", "Told: {names}";
+    fev_told_nobody => "没有可通知的人员，请检查部门负责人和办公室主任的设置", "There was nobody to tell: check who heads the department and the office";
     fitem_answer_preview => "预览", "Preview";
     fitem_answer_confirm => "确认发送", "Confirm and send";
     fitem_answer_preview_first => "发送前请先预览群众将看到的内容。", "Preview what the public will see before you send.";

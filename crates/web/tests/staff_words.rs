@@ -97,7 +97,7 @@ testkit::on_both_engines! {
         assert!(audit.contains("状态：待受理 → 已受理"), "{audit}");
         assert!(audit.contains("公示栏：按本馆默认设置 → 不公示"), "{audit}");
         // The operator's whole name, on one line.
-        assert!(audit.contains("<td class=\"nowrap\">李静</td>"), "{audit}");
+        assert!(audit.contains("<td class=\"nowrap\" data-label=\"操作人\">李静</td>"), "{audit}");
         assert_no_raw_keys("the audit log", &audit);
         let csv = admin.get(d.app.at("/console/audit.csv")).send().await.unwrap().text().await.unwrap();
         assert!(csv.contains("状态：待受理 → 已受理"), "{csv}");
@@ -177,7 +177,7 @@ testkit::on_both_engines! {
         let (status, page) = d.page(&clerk, "/console/feedback/themes").await;
         assert_eq!(status, 200);
         let table = &page[page.find("id=\"themes-h\"").unwrap()..page.find("id=\"hot-h\"").unwrap()];
-        let name = table.split("<th scope=\"row\">").nth(1).and_then(|r| r.split("</th>").next()).expect("a theme");
+        let name = table.split("<th scope=\"row\" data-label=\"主题\">").nth(1).and_then(|r| r.split("</th>").next()).expect("a theme");
         assert!(name.contains("空调"), "{name}");
         for word in name.split(" · ") {
             assert!(word.chars().count() >= 2 && !text::is_stopword(word) && word != "室能", "{name}");

@@ -237,11 +237,11 @@ pub fn changes(
             (Some(old), None) => format!("{} → —", show(old)),
             (None, None) => continue,
         };
-        out.push(format!(
-            "{}{}{line}",
-            t.get(label),
-            t.get(Key::audit_field_colon)
-        ));
+        let name = match field.strip_prefix("priority_weights.") {
+            Some(_) => t.fill(Key::audit_field_weight, &[("part", &t.get(label))]),
+            None => t.get(label).to_owned(),
+        };
+        out.push(format!("{name}{}{line}", t.get(Key::audit_field_colon)));
     }
     out
 }

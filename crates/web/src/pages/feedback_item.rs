@@ -650,8 +650,11 @@ fn entry(e: &TimelineEntry, names: &Names, t: &Tr) -> Entry {
         (None, _) => t.fitem_by_system().to_owned(),
     };
     // An alert's text is the names of the people told.
-    let body = match (alert, &e.body) {
-        (Some(_), Some(told)) => Some(t.fill(Key::fev_told, &[("names", told)])),
+    let body = match (alert, e.body.as_deref().map(str::trim)) {
+        (Some(_), Some(told)) if !told.is_empty() => {
+            Some(t.fill(Key::fev_told, &[("names", &told)]))
+        }
+        (Some(_), _) => Some(t.get(Key::fev_told_nobody).to_owned()),
         _ => e.body.clone(),
     };
     let change = match (e.from, e.to) {

@@ -43,6 +43,8 @@ struct Trend {
     /// `x,y` pairs of the line in a 100×24 box, oldest week on the left.
     points: String,
     label: String,
+    /// The latest week's count, shown beside the line for the eye.
+    last: String,
 }
 
 impl Trend {
@@ -71,6 +73,10 @@ impl Trend {
             .join(t.get(Key::setup_list_separator));
         Trend {
             points,
+            last: t.fill(
+                Key::themes_trend_last,
+                &[("n", &weeks.last().copied().unwrap_or(0))],
+            ),
             label: t.fill(
                 Key::themes_trend_label,
                 &[("weeks", &weeks.len()), ("counts", &counts)],
