@@ -144,10 +144,6 @@ fn read_one(body: &str, seg: &Segmenter, model: &Model, words: &text::WordList) 
         spam: verdict.spam,
         pii: text::detect(body).into_iter().map(|p| p.text).collect(),
         signature: similar::signature(body),
-        words: seg
-            .words(body)
-            .into_iter()
-            .filter(|w| !text::is_stopword(w))
-            .collect(),
+        words: seg.meaningful_words(body),
     }
 }

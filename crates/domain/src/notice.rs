@@ -262,7 +262,14 @@ pub fn delivery_due(
     now: Timestamp,
 ) -> (Option<DeliveryDue>, Option<Timestamp>) {
     let ladder = reminder_ladder(priority, published_at, due_at);
-    if let Some(step) = ladder.iter().find(|s| s.step > done_steps) {
+    // Reminders are for before the deadline. Past it (the server was down), a reminder not
+    // yet sent is stale: it is skipped, and the escalation says what matters.
+    let before_deadline = now < due_at;
+    if let Some(step) = ladder
+        .iter()
+        .find(|s| s.step > done_steps)
+        .filter(|_| before_deadline)
+    {
         return if step.at <= now {
             (Some(DeliveryDue::Remind(*step)), Some(now))
         } else {
@@ -470,6 +477,18 @@ mod tests {
             (Some(DeliveryDue::Escalate), None)
         );
         assert_eq!(delivery_due(u, T0, due, 2, true, due), (None, None));
+    }
+
+    #[test]
+    fn past_the_deadline_only_the_escalation_is_due() {
+        let due = T0.plus_ms(24 * HOUR_MS);
+        let later = due.plus_ms(3 * 24 * HOUR_MS);
+        let u = NoticePriority::Urgent;
+        assert_eq!(
+            delivery_due(u, T0, due, 0, false, later),
+            (Some(DeliveryDue::Escalate), None)
+        );
+        assert_eq!(delivery_due(u, T0, due, 0, true, later), (None, None));
     }
 
     #[test]

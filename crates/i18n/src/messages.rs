@@ -110,6 +110,96 @@ crate::catalogue! {
     audit_after => "修改后", "After";
 
     audit_ip => "IP 地址", "IP address";
+
+    // ---- The audit log in words (issue 12, ux-words) ------------------------------------
+    audit_changes => "变更内容", "Changes";
+    audit_field_colon => "：", ": ";
+    audit_entity_feedback => "反馈", "Feedback";
+    audit_entity_notice => "通知", "Notice";
+    audit_entity_institution => "本单位设置", "Institution settings";
+    audit_entity_category => "反馈分类", "Feedback category";
+    audit_entity_routing_rule => "自动转办规则", "Routing rule";
+    audit_entity_deadline_policy => "办理时限", "Deadline policy";
+    audit_entity_calendar => "工作日历", "Working calendar";
+    audit_entity_calendar_day => "工作日历中的一天", "Calendar day";
+    audit_entity_answer_template => "答复模板", "Answer template";
+    audit_entity_sensitive_word => "敏感词", "Sensitive word";
+    audit_entity_text_word => "专有词语", "Institution word";
+    audit_entity_feedback_import => "反馈导入", "Feedback import";
+    audit_entity_notice_robot => "群机器人", "Group robot";
+    audit_entity_staff_suggestion => "职工意见", "Staff suggestion";
+    audit_entity_other => "其他", "Other";
+    audit_action_other => "其他操作", "Other action";
+    audit_action_feedback_publish => "设定是否在公示栏公开", "Set whether it shows on the board";
+    audit_action_feedback_entered => "录入线下反馈", "Entered offline feedback";
+    audit_action_feedback_classify => "修正分类和类型", "Corrected the category and type";
+    audit_action_text_word_add => "添加专有词语", "Added an institution word";
+    audit_action_text_word_remove => "删除专有词语", "Removed an institution word";
+    audit_action_notice_create => "起草通知", "Drafted a notice";
+    audit_action_notice_edit => "修改通知", "Edited a notice";
+    audit_action_notice_attach => "添加附件", "Attached a file";
+    audit_action_notice_detach => "删除附件", "Removed an attachment";
+    audit_action_notice_remind => "提醒未读人员", "Reminded those who have not read it";
+    audit_action_notice_correct => "更正已发布的通知", "Corrected a published notice";
+    audit_action_notice_retract => "撤回通知", "Retracted a notice";
+    audit_action_notice_submitted => "提交审核", "Sent for review";
+    audit_action_notice_withdrawn => "撤回审核", "Withdrew from review";
+    audit_action_notice_approved => "审核通过", "Approved";
+    audit_action_notice_changes_requested => "退回修改", "Sent back for changes";
+    audit_action_notice_rejected => "审核不通过", "Rejected";
+    audit_action_notice_robot_add => "添加群机器人", "Added a group robot";
+    audit_action_notice_robot_activate => "启用群机器人", "Turned a group robot on";
+    audit_action_notice_robot_deactivate => "停用群机器人", "Turned a group robot off";
+    audit_action_staff_suggestion_answer => "答复职工意见", "Answered a staff suggestion";
+    audit_field_status => "状态", "Status";
+    audit_field_priority => "优先级", "Priority";
+    audit_field_moderation => "审核结果", "Moderation";
+    audit_field_public_text => "公开文本", "Public text";
+    audit_field_publish => "公示栏", "Public board";
+    audit_field_category => "分类", "Category";
+    audit_field_kind => "类型", "Type";
+    audit_field_learnt => "学习的更正数", "Corrections learnt";
+    audit_field_tracking_no => "反馈编号", "Tracking number";
+    audit_field_channel => "来源渠道", "Channel";
+    audit_field_file => "文件", "File";
+    audit_field_format => "文件格式", "File format";
+    audit_field_encoding => "文字编码", "Text encoding";
+    audit_field_rows => "行数", "Rows";
+    audit_field_held => "暂不公开", "Held";
+    audit_field_routed => "自动转办", "Routed";
+    audit_field_code => "代码", "Code";
+    audit_field_name => "名称", "Name";
+    audit_field_name_en => "英文名称", "English name";
+    audit_field_active => "启用", "Active";
+    audit_field_position => "顺序", "Position";
+    audit_field_unit => "单位", "Unit";
+    audit_field_parent => "上级单位", "Parent unit";
+    audit_field_department => "部门", "Department";
+    audit_field_head => "部门负责人", "Department head";
+    audit_field_first_response => "首次响应时限", "First response within";
+    audit_field_resolution => "办结时限", "Resolution within";
+    audit_field_remind_before => "到期前提醒", "Reminder before the deadline";
+    audit_field_director_after => "超期后上报主任", "Escalation after the deadline";
+    audit_field_days => "天数", "Days";
+    audit_field_years => "年份", "Years";
+    audit_field_replaced_years => "替换的年份", "Years replaced";
+    audit_field_holidays => "放假天数", "Holidays";
+    audit_field_workdays => "调休上班天数", "Make-up working days";
+    audit_field_title => "标题", "Title";
+    audit_field_body => "正文", "Text";
+    audit_field_word => "词语", "Word";
+    audit_field_username => "用户名", "Username";
+    audit_field_display_name => "姓名", "Name";
+    audit_field_email => "电子邮箱", "E-mail";
+    audit_field_mobile => "手机号", "Mobile";
+    audit_field_role => "角色", "Role";
+    audit_field_answer => "答复", "Answer";
+    audit_field_reminded => "提醒人数", "People reminded";
+    audit_field_version => "版本", "Version";
+    audit_field_comment => "说明", "Comment";
+    audit_field_signed => "加签", "Signed";
+    audit_field_other => "其他", "Other";
+    audit_field_weight => "优先分权重（{part}）", "Priority weight ({part})";
     audit_action_auth_login => "登录", "Signed in";
     audit_action_user_created => "新增人员", "Added a staff member";
     audit_action_user_password_changed => "修改了自己的密码", "Changed their password";
@@ -411,6 +501,12 @@ crate::catalogue! {
     audit_action_setup_word_removed => "删除敏感词", "Removed a sensitive word";
     audit_action_setup_imported => "批量导入反馈", "Imported feedback";
 
+    // ---- Feedback settings: the institution's public contact details (issue 12, ux-words) ----
+    setup_public_contacts => "本单位公开联系方式", "The institution's public contact details";
+    setup_public_contacts_hint => "每行一个电话号码或地址，如“0731-1234567”“青山县人民路 12 号”。答复中出现这些内容时，群众查询页和公示栏照原样显示，不打码。", "One phone number or address a line, such as “0731-1234567” or “12 Renmin Road”. Where an answer gives them, the tracking page and the public board show them whole, unmasked.";
+    err_too_many_lines => "最多 {max} 行", "At most {max} lines";
+    err_line_too_long => "每行不能超过 {max} 个字", "At most {max} characters a line";
+
     // ---- Public feedback pages --------------------------------------------------------
     portal_give_feedback => "我要反馈", "Give feedback";
     portal_give_feedback_intro => "提出需求、建议、投诉、表扬或咨询，我们会在规定时限内答复。", "Tell us what you need, suggest, complain about, praise or ask; we answer within a set time.";
@@ -709,6 +805,10 @@ crate::catalogue! {
     themes_word => "词语", "Word";
     themes_now => "近 30 天", "Last 30 days";
     themes_before => "之前 30 天", "30 days before";
+
+    // ---- Themes: the trend drawn (issue 12, ux-words) -------------------------------------
+    themes_trend_label => "近 {weeks} 周每周新增条数，从早到近：{counts}", "Items each week over the last {weeks} weeks, oldest first: {counts}";
+    themes_trend_last => "近 7 天 {n} 条", "{n} in the last 7 days";
     fitem_merge_into_this => "合并到这一条", "Merge into this one";
     fitem_reading => "系统解读", "What the system read";
     fitem_reading_category => "分类判断", "Category";
@@ -765,6 +865,26 @@ crate::catalogue! {
     fev_moderated => "审核", "Moderated";
     fev_rated => "群众评价", "Rated by the submitter";
     fev_reopened => "群众不满意，重新办理", "Reopened by the submitter";
+
+    // ---- The item page in words: alerts in the timeline, the answer's preview (issue 12, ux-words) ----
+    fev_alert_urgent => "紧急反馈，已通知部门负责人", "Urgent: the department head was told";
+    fev_alert_first_response_reminder => "首次响应即将到期，已提醒办理人员", "First response due soon: the people responsible were reminded";
+    fev_alert_first_response_overdue => "首次响应已超期，已通知部门负责人", "First response overdue: the department head was told";
+    fev_alert_resolution_reminder => "办结即将到期，已提醒办理人员", "Resolution due soon: the people responsible were reminded";
+    fev_alert_resolution_overdue => "办结已超期，已通知部门负责人", "Resolution overdue: the department head was told";
+    fev_alert_resolution_escalated => "超期未办结，已上报办公室主任", "Still not resolved: escalated to the office director";
+    fev_alert_reopened => "群众不满意重新办理，已通知部门负责人", "Reopened: the department head was told";
+    fev_anonymised => "已按保存期限删除个人信息", "Personal data removed after the retention period";
+    fev_other => "其他记录", "Other entry";
+    fev_told => "通知了：{names}", "Told: {names}";
+    fev_told_nobody => "没有可通知的人员，请检查部门负责人和办公室主任的设置", "There was nobody to tell: check who heads the department and the office";
+    fitem_answer_preview => "预览", "Preview";
+    fitem_answer_confirm => "确认发送", "Confirm and send";
+    fitem_answer_preview_first => "发送前请先预览群众将看到的内容。", "Preview what the public will see before you send.";
+    fitem_answer_preview_title => "群众查询页和公示栏将显示：", "The tracking page and the public board will show:";
+    fitem_answer_preview_masked => "其中与群众本人个人信息相同的内容已打码（*）。本单位公开联系方式照原样显示，可在“反馈设置”中维护。", "What repeats the submitter's own personal data is masked (*). The institution's public contact details show whole; keep them in the feedback settings.";
+    fitem_answer_preview_same => "与您填写的内容相同，没有打码。", "Exactly as you wrote it: nothing is masked.";
+    fitem_answer_preview_edit => "如需修改，请改好后再次预览。", "To change it, edit the text and preview again.";
     fentry_title => "录入线下反馈", "Enter offline feedback";
     fentry_intro => "意见箱、意见簿、座谈会或电话收到的反馈，录入后与线上反馈一样分办、限时办理和公示。", "Feedback from the suggestion box, the comment book, a forum or a phone call: once entered, it is routed, handled on time and shown like feedback from the web.";
     fentry_channel => "来源", "Where it came from";

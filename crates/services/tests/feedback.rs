@@ -287,6 +287,52 @@ testkit::on_both_engines! {
         assert_eq!(page.rows.len(), 1);
     }
 
+    async fn a_server_down_over_a_deadline_sends_only_the_overdue_message(o: Office) {
+        let sent = o.submit("文化站空调坏了", "complaint").await;
+        // First response due Tuesday 09:00, its reminder four working hours before. The
+        // server is down from Monday morning until Tuesday 11:00.
+        o.app.clock.set(Timestamp(MONDAY_9AM.0 + DAY_MS + 2 * HOUR_MS));
+        assert_eq!(o.s().sweep_deadlines().await.unwrap(), 1, "only the overdue message");
+        o.s().worker().run_due().await.unwrap();
+        let all: Vec<String> = store::outbox::recent(o.s().db(), None, None, 100)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|m| m.body)
+            .collect();
+        assert!(all.iter().all(|m| !m.contains("将于")), "no stale reminder: {all:?}");
+        assert_eq!(all.iter().filter(|m| m.contains("已超过办理时限")).count(), 1, "{all:?}");
+        let (_, timeline) = o.s().feedback_item(&o.clerk, sent.id).await.unwrap();
+        assert!(timeline.iter().all(|e| e.kind != "first_response_reminder"), "the stale reminder is not noted as sent");
+        assert!(timeline.iter().any(|e| e.kind == "first_response_overdue"));
+        // Marked done: it never comes back.
+        assert_eq!(o.s().sweep_deadlines().await.unwrap(), 0);
+    }
+
+    async fn an_answer_shows_the_institution_number_whole_and_masks_the_submitters_mobile(o: Office) {
+        let mut settings = o.s().feedback_settings(&o.app.admin).await.unwrap();
+        settings.public_contacts = vec!["  0731-1234567 ".into(), String::new()];
+        o.s().update_feedback_settings(&o.app.admin, settings).await.unwrap();
+        assert_eq!(o.s().feedback_settings(&o.app.admin).await.unwrap().public_contacts, vec!["0731-1234567".to_owned()], "trimmed, blank lines dropped");
+        let sent = o.submit("我叫王秀英，打了0731-1234567没人接，书法班什么时候报名", "inquiry").await;
+        let answer = "王秀英您好，报名请致电0731-1234567，我们已短信通知13907312233。——活动部陈浩";
+        let preview = o.s().answer_preview(&o.clerk, sent.id, answer).await.unwrap();
+        o.act(&o.clerk, sent.id, StaffAction::Answer { text: answer.into(), adopted: false }).await.unwrap();
+        let (tracking_no, secret) = sent.tracking_path.trim_start_matches("/t/").split_once('/').unwrap();
+        let (_, tracked, _) = o.s().tracked_item(&o.app.institution, tracking_no, secret).await.unwrap();
+        let (_, board) = o.s().board_item(&o.app.institution, tracking_no).await.unwrap();
+        for (whose, timeline) in [("tracking", &tracked), ("board", &board)] {
+            let shown = timeline.iter().find(|e| e.kind == "answer").and_then(|e| e.body.clone()).unwrap();
+            assert!(shown.contains("0731-1234567"), "{whose}: {shown}");
+            assert!(shown.contains("139****2233") && !shown.contains("13907312233"), "{whose}: {shown}");
+            assert!(!shown.contains("王秀英"), "{whose}: the submitter's name is theirs: {shown}");
+            assert!(shown.contains("陈浩"), "{whose}: a staff name stays: {shown}");
+            assert_eq!(shown, preview, "{whose}: the preview showed exactly this");
+        }
+        let too_many = services::feedback::FeedbackSettings { public_contacts: vec!["0731-1".into(); 21], ..Default::default() };
+        assert_eq!(fields(o.s().update_feedback_settings(&o.app.admin, too_many).await.unwrap_err()), ["public_contacts"]);
+    }
+
     async fn waiting_on_the_submitter_stops_the_clock(o: Office) {
         let sent = o.submit("想报名剪纸课，需要带什么？", "inquiry").await;
         let before = o.s().feedback_item(&o.clerk, sent.id).await.unwrap().0.resolution_due.unwrap();

@@ -363,6 +363,25 @@ testkit::on_both_engines! {
         assert!(events.iter().any(|e| e.action == "escalated"));
     }
 
+    async fn a_server_down_over_a_notice_deadline_sends_only_the_escalation(r: Staffroom) {
+        let s = r.s();
+        let id = r.publish("消防通道堵塞，今天下午清理", "urgent").await;
+        s.worker().run_due().await.unwrap();
+        let before = r.messages_to("zhao@example.org").await.len();
+        let sms_before = r.messages_to("13907310004").await.len();
+        // Urgent: due within 30 minutes. The server is down for three days.
+        r.app.clock.advance_ms(3 * 24 * 60 * MINUTE_MS);
+        r.sweep().await;
+        r.sweep().await;
+        s.worker().run_due().await.unwrap();
+        assert_eq!(r.messages_to("zhao@example.org").await.len(), before, "no stale e-mail reminder");
+        assert_eq!(r.messages_to("13907310004").await.len(), sms_before, "no stale SMS reminder");
+        let told = r.messages_to("head@example.org").await.into_iter().filter(|m| m.body.contains("送达时限")).count();
+        assert_eq!(told, 1, "the head is told once");
+        let events = s.notice_events(&r.wang, id).await.unwrap();
+        assert!(events.iter().all(|e| !e.action.starts_with("reminded")), "{:?}", events.iter().map(|e| &e.action).collect::<Vec<_>>());
+    }
+
     async fn remind_the_unread_by_hand_at_most_every_five_minutes(r: Staffroom) {
         let s = r.s();
         let id = r.publish("领取工作证", "routine").await;

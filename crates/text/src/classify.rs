@@ -723,27 +723,44 @@ impl Local {
         Guess {
             label: self.labels[label].clone(),
             confidence,
-            why: why(seen.features, &parts, label, against),
+            why: why(seen, &parts, label, against),
             confident: confidence >= TRIAGE_BELOW,
         }
     }
 }
 
-/// The surface words behind the features that favoured `label` over `against` most.
-fn why(
-    features: &[String],
-    parts: &[Vec<f32>],
-    label: usize,
-    against: Option<usize>,
-) -> Vec<String> {
+/// The words behind the features that favoured `label` over `against` most. Only whole words
+/// of the text are shown: the weight of a character or a character pair goes to the word of
+/// the text it lies in (擂茶 for 擂茶), and one that straddles two words (村文 of 村 +
+/// 文化大院) is no one's to show. Lone characters and stop-words (说, 着, 了) may weigh in the
+/// model, but tell a clerk nothing.
+fn why(seen: &Seen<'_>, parts: &[Vec<f32>], label: usize, against: Option<usize>) -> Vec<String> {
+    let words: Vec<&str> = seen
+        .features
+        .iter()
+        .filter_map(|f| f.strip_prefix(WORD))
+        .collect();
+    let word_of = |feature: &str| -> Option<&str> {
+        let mut chars = feature.chars();
+        let tag = chars.next()?;
+        let rest = chars.as_str();
+        match tag {
+            WORD | CLAUSE_FIRST | CLAUSE_LAST | TEXT_FIRST | TEXT_LAST => {
+                words.iter().copied().find(|w| *w == rest)
+            }
+            HAN | HAN_PAIR => words.iter().copied().find(|w| w.contains(rest)),
+            _ => None,
+        }
+    };
     let mut by_surface: HashMap<&str, f32> = HashMap::new();
-    for (f, part) in features.iter().zip(parts) {
+    for (f, part) in seen.features.iter().zip(parts) {
         let Some(&for_label) = part.get(label) else {
             continue;
         };
         let margin = for_label - against.and_then(|a| part.get(a).copied()).unwrap_or(0.0);
-        if let Some(surface) = surface(f) {
-            *by_surface.entry(surface).or_insert(0.0) += margin;
+        if let Some(word) = word_of(f).filter(|w| w.chars().count() >= 2 && !crate::is_stopword(w))
+        {
+            *by_surface.entry(word).or_insert(0.0) += margin;
         }
     }
     let mut ranked: Vec<(&str, f32)> = by_surface.into_iter().filter(|(_, m)| *m > 0.0).collect();
@@ -760,20 +777,6 @@ fn why(
         }
     }
     out
-}
-
-/// What a feature looks like to a person: the word or characters it stands for.
-fn surface(feature: &str) -> Option<&str> {
-    let mut chars = feature.chars();
-    let tag = chars.next()?;
-    let rest = chars.as_str();
-    match tag {
-        WORD | CLAUSE_FIRST | CLAUSE_LAST | TEXT_FIRST | TEXT_LAST | HAN | HAN_PAIR => {
-            Some(rest).filter(|r| !r.is_empty())
-        }
-        PATTERN => Some(rest),
-        _ => None,
-    }
 }
 
 // One tag character in front of every feature keeps the kinds of feature apart (the word 吗

@@ -40,7 +40,7 @@ pub use classify::{Classification, Field, Guess};
 pub use hotwords::HotWord;
 pub use moderation::{Category, Hit, SpamSignals, WordList, WordListError, spam_signals};
 pub use normalize::{Folded, fold, skeleton};
-pub use pii::{Pii, PiiKind, detect, excerpt, mask};
+pub use pii::{Known, Pii, PiiKind, detect, excerpt, mask, mask_keeping, mask_reply};
 pub use segment::{Cut, Segmenter, is_stopword, words};
 pub use similar::{DUPLICATE_AT, RELATED_AT, Signature, signature, similarity};
 pub use spam::{Verdict, moderate};

@@ -78,7 +78,13 @@ pub fn detect(text: &str) -> Vec<Pii> {
         return Vec::new();
     }
     let folded = fold(text);
-    let f = folded.as_str();
+    let mut found = scan(folded.as_str());
+    resolve(&mut found);
+    to_pii(text, &folded, found)
+}
+
+/// Every finding on the folded text `f`, overlapping ones included.
+fn scan(f: &str) -> Vec<Found> {
     let mut found = Vec::new();
     numbers::scan(f, &mut found);
     email::scan(f, &mut found);
@@ -95,7 +101,11 @@ pub fn detect(text: &str) -> Vec<Pii> {
             range,
         })
     }));
-    resolve(&mut found);
+    found
+}
+
+/// Findings on `folded` as ranges of the original `text`.
+fn to_pii(text: &str, folded: &crate::Folded, found: Vec<Found>) -> Vec<Pii> {
     found
         .into_iter()
         .map(|x| {
@@ -143,6 +153,151 @@ pub fn apply(text: &str, found: &[Pii]) -> String {
     }
     out.push_str(&text[at..]);
     out
+}
+
+/// Someone's personal data, as values to recognise wherever a text repeats them: the
+/// submitter's (to mask in what staff write to them) or the institution's own public contact
+/// details (never to mask). Numbers are compared by their digits (0731-1234567 is
+/// 0731 1234567), words by their folded spelling, a part standing for the whole (人民路12号
+/// for 青山县人民路12号).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Known {
+    values: Vec<Value>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Value {
+    Digits(String),
+    /// A name, an address or an e-mail address, folded.
+    Words(PiiKind, String),
+}
+
+/// Digits shorter than this are not a phone number's tail: 12 in 12号 is no one's data.
+const MIN_DIGITS: usize = 7;
+
+impl Value {
+    fn of(kind: PiiKind, text: &str) -> Option<Value> {
+        let value = match kind {
+            PiiKind::Mobile | PiiKind::Landline | PiiKind::ResidentId | PiiKind::BankCard => {
+                Value::Digits(digits_of(text))
+            }
+            PiiKind::Email | PiiKind::Address | PiiKind::Name => Value::Words(kind, words_of(text)),
+        };
+        match &value {
+            Value::Digits(d) if d.len() < MIN_DIGITS => None,
+            Value::Words(_, w) if w.chars().count() < 2 => None,
+            _ => Some(value),
+        }
+    }
+
+    fn matches(&self, other: &Value) -> bool {
+        match (self, other) {
+            // With or without the area code or +86.
+            (Value::Digits(a), Value::Digits(b)) => {
+                a.ends_with(b.as_str()) || b.ends_with(a.as_str())
+            }
+            (Value::Words(_, a), Value::Words(_, b)) => {
+                a.contains(b.as_str()) || b.contains(a.as_str())
+            }
+            _ => false,
+        }
+    }
+}
+
+fn digits_of(text: &str) -> String {
+    text.chars()
+        .map(fold_char)
+        .filter(|c| c.is_ascii_digit() || *c == 'x')
+        .collect()
+}
+
+fn words_of(text: &str) -> String {
+    fold(text)
+        .as_str()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
+impl Known {
+    pub fn new() -> Known {
+        Known::default()
+    }
+
+    /// Everything [`detect`] finds in `text` (a submission, a reply).
+    pub fn add_text(&mut self, text: &str) {
+        for p in detect(text) {
+            self.values.extend(Value::of(p.kind, &p.text));
+        }
+    }
+
+    /// One value given on its own: a contact field (name, mobile, e-mail) or a line of the
+    /// institution's contact details. What [`detect`] finds in it counts; a value in which it
+    /// finds nothing (a bare name, an address without a house number) counts whole.
+    pub fn add_value(&mut self, value: &str) {
+        let value = value.trim();
+        let found = detect(value);
+        if found.is_empty() {
+            let digits = digits_of(value);
+            let kind = if digits.len() >= MIN_DIGITS && digits.len() * 2 >= value.chars().count() {
+                PiiKind::Landline
+            } else {
+                PiiKind::Name
+            };
+            self.values.extend(Value::of(kind, value));
+        } else {
+            for p in found {
+                self.values.extend(Value::of(p.kind, &p.text));
+            }
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    fn knows(&self, p: &Pii) -> bool {
+        Value::of(p.kind, &p.text).is_some_and(|v| self.values.iter().any(|k| k.matches(&v)))
+    }
+}
+
+/// `text` as the public sees it, the institution's own contact details (`institution`) left
+/// whole: [`mask`] for what the public writes.
+pub fn mask_keeping(text: &str, institution: &Known) -> String {
+    let found: Vec<Pii> = detect(text)
+        .into_iter()
+        .filter(|p| !institution.knows(p))
+        .collect();
+    apply(text, &found)
+}
+
+/// What the institution writes to the public (an answer, a question, a reason), as the public
+/// sees it. Staff write the institution's phone numbers, addresses and their own names for
+/// people to use, so only what repeats the `submitter`'s personal data is masked — never what
+/// is the `institution`'s own.
+pub fn mask_reply(text: &str, submitter: &Known, institution: &Known) -> String {
+    if text.is_empty() {
+        return String::new();
+    }
+    let folded = fold(text);
+    let f = folded.as_str();
+    let mut found = scan(f);
+    // Staff greet people by name without the cues the detectors look for (王秀英您好), so
+    // the submitter's names and addresses are also looked for as they are.
+    for value in &submitter.values {
+        if let Value::Words(kind, word) = value {
+            found.extend(f.match_indices(word.as_str()).map(|(at, w)| Found {
+                kind: *kind,
+                range: at..at + w.len(),
+            }));
+        }
+    }
+    resolve(&mut found);
+    let found: Vec<Pii> = to_pii(text, &folded, found)
+        .into_iter()
+        .filter(|p| submitter.knows(p) && !institution.knows(p))
+        .collect();
+    apply(text, &found)
 }
 
 /// Keeps findings that do not overlap, preferring the longer, then the more specific.

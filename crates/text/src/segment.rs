@@ -139,6 +139,45 @@ impl Segmenter {
     }
 }
 
+impl Segmenter {
+    /// Whether `word` (folded) is a word a person would recognise: one of the institution's,
+    /// one in jieba's dictionary, or one not in Chinese characters (wifi, app). jieba's
+    /// guesses at unknown runs (室能 from 活动室能不能) are not: they are pieces of two words.
+    pub fn is_whole_word(&self, word: &str) -> bool {
+        self.user_words
+            .binary_search_by(|w| w.as_str().cmp(word))
+            .is_ok()
+            || JIEBA.has_word(word)
+            || !word.chars().any(is_han)
+    }
+
+    /// Whether `word` could show a reader what a text is about: a whole word (see
+    /// [`Segmenter::is_whole_word`]), not a [stop-word](is_stopword), and in Chinese at least
+    /// two characters (说, 着, 了 say nothing alone).
+    pub fn is_meaningful(&self, word: &str) -> bool {
+        let single_han = word.chars().count() < 2 && word.chars().all(is_han);
+        !single_han && !is_stopword(word) && self.is_whole_word(word)
+    }
+
+    /// The [meaningful](Segmenter::is_meaningful) words of `text`, in order: what themes, hot
+    /// words and the evidence shown to staff are made of.
+    pub fn meaningful_words(&self, text: &str) -> Vec<String> {
+        self.words(text)
+            .into_iter()
+            .filter(|w| self.is_meaningful(w))
+            .collect()
+    }
+}
+
+/// Whether jieba's dictionary tags `word` as a noun (名词, place, organisation, name of a
+/// thing; not a verb or an adjective): what a theme is about is usually a noun.
+pub fn is_noun(word: &str) -> bool {
+    JIEBA
+        .tag(word, false)
+        .first()
+        .is_some_and(|t| t.word == word && t.tag.starts_with('n'))
+}
+
 /// The words of `text` with no institution's words (see [`Segmenter::words`]).
 pub fn words(text: &str) -> Vec<String> {
     Segmenter::default().words(text)
@@ -278,6 +317,21 @@ mod tests {
             w.contains(&"中华".to_owned()) && w.contains(&"文化馆".to_owned()),
             "{w:?}"
         );
+    }
+
+    #[test]
+    fn meaningful_words_leave_out_stop_words_single_characters_and_guesses() {
+        let seg = Segmenter::default();
+        for w in ["了", "着", "说", "室能", "村文", "化大"] {
+            assert!(!seg.is_meaningful(w), "{w}");
+        }
+        for w in ["广场舞", "空调", "文化大院", "wifi"] {
+            assert!(seg.is_meaningful(w), "{w}");
+        }
+        assert!(Segmenter::new(["桃源皮影"]).is_meaningful("桃源皮影"));
+        let words = seg.meaningful_words("活动室能不能周末开放，说着说着就急了");
+        assert!(words.iter().all(|w| seg.is_meaningful(w)), "{words:?}");
+        assert!(is_noun("空调") && !is_noun("开放"));
     }
 
     #[test]

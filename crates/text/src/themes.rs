@@ -19,7 +19,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 
-use crate::segment::is_stopword;
+use crate::segment::{is_noun, is_stopword};
 
 /// A group of items about the same thing.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -329,7 +329,13 @@ fn theme_of(
     }
     let mut label: Vec<String> = Vec::with_capacity(3);
     let (a, b) = key;
-    if first.get(b).unwrap_or(&0) < first.get(a).unwrap_or(&0) {
+    let b_first = match (is_noun(a), is_noun(b)) {
+        // What the theme is about is a thing (空调, 书屋), and goes first.
+        (false, true) => true,
+        (true, false) => false,
+        _ => first.get(b).unwrap_or(&0) < first.get(a).unwrap_or(&0),
+    };
+    if b_first {
         label.extend([b.to_owned(), a.to_owned()]);
     } else {
         label.extend([a.to_owned(), b.to_owned()]);
@@ -427,6 +433,10 @@ impl Themer {
                     self.words[key.0 as usize].clone(),
                     self.words[key.1 as usize].clone(),
                 ];
+                // The thing the theme is about first, as in the batch grouping.
+                if !is_noun(&label[0]) && is_noun(&label[1]) {
+                    label.swap(0, 1);
+                }
                 // Misra–Gries counts are lower bounds, so "half the members" errs towards
                 // no third word.
                 let third = g

@@ -67,6 +67,11 @@ async fn answer_an_item(d: Desk, screen: Screen) {
         "the item scrolls sideways on {screen:?}"
     );
     b.fill("#answer-text", ANSWER).await;
+    // First the preview of what the public will read, then the button that sends it.
+    b.submit_form("#form-answer").await;
+    assert_eq!(b.text(".answer-preview .preview-text").await, ANSWER);
+    assert!(!b.horizontal_overflow().await);
+    shot(&b, screen, "answer-preview").await;
     b.submit_form("#form-answer").await;
     assert_eq!(b.text(".notice").await, "已完成：答复");
     let bodies = b.texts(".item-timeline li.public .entry-body").await;

@@ -174,9 +174,10 @@ impl Services {
             return Err(ServiceError::NotFound);
         }
         let events = fb::events(self.db(), institution.id, row.id, true).await?;
+        let texts = self.public_texts(&row, &events).await?;
         Ok((
             PublicItem::from_row(&row),
-            events.into_iter().map(public_entry).collect(),
+            events.into_iter().map(|e| texts.entry(e)).collect(),
         ))
     }
 
@@ -216,7 +217,50 @@ impl Services {
         let mut item = PublicItem::from_row(&row);
         // The submitter reads their own words as they wrote them.
         item.text = row.body.clone();
-        Ok((item, events.into_iter().map(public_entry).collect(), state))
+        let texts = PublicTexts::new(&row, &events, &setup.settings.public_contacts);
+        Ok((
+            item,
+            events.into_iter().map(|e| texts.entry(e)).collect(),
+            state,
+        ))
+    }
+
+    /// How the public reads the texts of `row`'s timeline (`events`, all of them or the
+    /// public ones).
+    pub(crate) async fn public_texts(
+        &self,
+        row: &FeedbackRow,
+        events: &[fb::EventRow],
+    ) -> ServiceResult<PublicTexts> {
+        let setup = self.feedback_setup(tenant_of(row)).await?;
+        Ok(PublicTexts::new(
+            row,
+            events,
+            &setup.settings.public_contacts,
+        ))
+    }
+
+    /// What the submitter and the public will read of an answer `text` staff are about to
+    /// send on item `id`: the "预览" before "确认发送". Changes nothing.
+    pub async fn answer_preview(
+        &self,
+        staff: &crate::Staff,
+        id: i64,
+        text: &str,
+    ) -> ServiceResult<String> {
+        let powers = self.feedback_powers(staff, id).await?;
+        let row = self.visible_item(staff, id).await?;
+        if !powers
+            .actions(status_of(&row))
+            .contains(&domain::feedback::Action::Answer)
+        {
+            return Err(ServiceError::Forbidden);
+        }
+        let mut checks = domain::Checks::new();
+        let text = checks.text("text", text, super::workflow::MAX_ANSWER);
+        checks.finish()?;
+        let events = fb::events(self.db(), tenant_of(&row), row.id, true).await?;
+        Ok(self.public_texts(&row, &events).await?.staff_text(&text))
     }
 
     /// Whether the public may see the item: cleared by moderation, published by the
@@ -243,12 +287,64 @@ pub struct TrackingState {
     pub merged_into: Option<String>,
 }
 
-/// A timeline entry for the public: staff write answers and questions that may quote the
-/// submitter's personal data, so it is masked like the item itself.
-fn public_entry(e: store::feedback::EventRow) -> TimelineEntry {
-    let mut entry = TimelineEntry::from_row(e, false);
-    entry.body = entry.body.map(|b| text::mask(&b));
-    entry
+/// How the public reads the texts of one item's timeline. What the submitter wrote is masked
+/// like the item itself. What staff wrote (answers, questions, reasons) is the institution
+/// speaking: its phone numbers, addresses and names are there for people to use, so only what
+/// repeats the submitter's own personal data is masked, and never the institution's contact
+/// details (the feedback settings list them).
+pub(crate) struct PublicTexts {
+    submitter: text::Known,
+    institution: text::Known,
+}
+
+impl PublicTexts {
+    /// The submitter's data is what their item, its contact fields and their later replies hold.
+    pub(crate) fn new(
+        row: &FeedbackRow,
+        events: &[fb::EventRow],
+        institution_contacts: &[String],
+    ) -> PublicTexts {
+        let mut submitter = text::Known::new();
+        submitter.add_text(&row.body);
+        for value in [&row.contact_name, &row.contact_mobile, &row.contact_email]
+            .into_iter()
+            .flatten()
+        {
+            submitter.add_value(value);
+        }
+        for e in events.iter().filter(|e| e.actor_user_id.is_none()) {
+            if let Some(body) = &e.body {
+                submitter.add_text(body);
+            }
+        }
+        let mut institution = text::Known::new();
+        for line in institution_contacts {
+            institution.add_value(line);
+        }
+        PublicTexts {
+            submitter,
+            institution,
+        }
+    }
+
+    /// A text staff write to the public, as the public reads it.
+    pub(crate) fn staff_text(&self, text: &str) -> String {
+        text::mask_reply(text, &self.submitter, &self.institution)
+    }
+
+    /// A timeline entry for the public: no staff names, texts masked as above.
+    pub(crate) fn entry(&self, e: fb::EventRow) -> TimelineEntry {
+        let by_staff = e.actor_user_id.is_some();
+        let mut entry = TimelineEntry::from_row(e, false);
+        entry.body = entry.body.map(|b| {
+            if by_staff {
+                self.staff_text(&b)
+            } else {
+                text::mask_keeping(&b, &self.institution)
+            }
+        });
+        entry
+    }
 }
 
 fn open_codes() -> Vec<&'static str> {

@@ -110,6 +110,17 @@ impl Alert {
         }
     }
 
+    /// A reminder whose deadline has already passed: "due at …" would be news from the
+    /// past, and the overdue message says what matters.
+    pub(crate) fn is_stale(self, dues: &Dues, now: Timestamp) -> bool {
+        let deadline = match self {
+            Alert::FirstResponseReminder => dues.first_response_due,
+            Alert::ResolutionReminder => dues.resolution_due,
+            _ => return false,
+        };
+        deadline.is_some_and(|d| d <= now.0)
+    }
+
     /// The alerts about resolving: a reopened item is due again, so these may fire again.
     pub const RESOLUTION: [&'static str; 3] = [
         "resolution_reminder",
@@ -260,7 +271,12 @@ impl Services {
         }
         let mut fired_now = 0;
         for alert in due {
-            if store::feedback::fire_alert(tx, tenant, row.id, alert.code(), now).await? {
+            // Recorded as done either way, so that it is never looked at again; a stale
+            // reminder (the server was down past the deadline) is not sent beside the
+            // overdue message it would contradict.
+            if store::feedback::fire_alert(tx, tenant, row.id, alert.code(), now).await?
+                && !alert.is_stale(&dues, now)
+            {
                 self.send_alert(tx, &row, alert, directory).await?;
                 fired_now += 1;
             }

@@ -186,9 +186,10 @@ impl Services {
     /// every session of theirs ends.
     pub async fn delete_member_data(&self, member: &MemberSession) -> ServiceResult<()> {
         let now = self.now();
+        let setup = self.feedback_setup(member.tenant).await?;
         let tx = self.db().begin().await?;
         for row in fb::by_member(&tx, member.tenant, member.member).await? {
-            if !anonymise(&tx, &row, now).await? {
+            if !anonymise(&tx, &row, &setup.settings.public_contacts, now).await? {
                 // Staff changed the item a moment ago: nothing is half-erased, try again.
                 return Err(ServiceError::Conflict);
             }
@@ -250,7 +251,7 @@ impl Services {
             for row in rows {
                 let tx = self.db().begin().await?;
                 // A lost race (staff touched the item) is left for the next run.
-                if anonymise(&tx, &row, now).await? {
+                if anonymise(&tx, &row, &setup.settings.public_contacts, now).await? {
                     tx.commit().await?;
                     done += 1;
                     progressed = true;
@@ -271,7 +272,12 @@ fn own_item(row: &FeedbackRow) -> PublicItem {
 }
 
 /// Removes the personal data of one item; `false` when the item changed meanwhile.
-async fn anonymise(c: &impl Conn, row: &FeedbackRow, now: Timestamp) -> ServiceResult<bool> {
+async fn anonymise(
+    c: &impl Conn,
+    row: &FeedbackRow,
+    public_contacts: &[String],
+    now: Timestamp,
+) -> ServiceResult<bool> {
     let tenant = tenant_of(row);
     let masked = text::mask(&row.body);
     let none = || Option::<String>::None.into();
@@ -293,12 +299,24 @@ async fn anonymise(c: &impl Conn, row: &FeedbackRow, now: Timestamp) -> ServiceR
     }
     fb::delete_photos(c, tenant, row.id).await?;
     // The submitter's own later words (added information, reasons for reopening) go the
-    // same way as the first ones; staff's answers are the institution's and stay.
-    for event in fb::events(c, tenant, row.id, false).await? {
-        if matches!(event.kind.as_str(), "submitter_replied" | "reopened")
-            && let Some(body) = &event.body
-        {
-            fb::replace_event_body(c, tenant, event.id, &text::mask(body)).await?;
+    // same way as the first ones. Staff's answers are the institution's and stay, but where
+    // they repeat the submitter's data that goes too, masked as the public reads it: once
+    // the contact details are gone, nothing would tell the public view what to hide.
+    let events = fb::events(c, tenant, row.id, false).await?;
+    let texts = super::board::PublicTexts::new(row, &events, public_contacts);
+    for event in &events {
+        let Some(body) = &event.body else {
+            continue;
+        };
+        let masked = if matches!(event.kind.as_str(), "submitter_replied" | "reopened") {
+            text::mask(body)
+        } else if event.public && event.actor_user_id.is_some() {
+            texts.staff_text(body)
+        } else {
+            continue;
+        };
+        if &masked != body {
+            fb::replace_event_body(c, tenant, event.id, &masked).await?;
         }
     }
     fb::add_event(

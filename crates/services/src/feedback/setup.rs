@@ -36,7 +36,14 @@ pub struct FeedbackSettings {
     pub per_ip_per_hour: i64,
     /// Points per part of the priority score.
     pub priority_weights: domain::priority::PriorityWeights,
+    /// The institution's public contact details (本单位公开联系方式): phone numbers and
+    /// addresses staff give in answers for people to use. Masking never hides them.
+    pub public_contacts: Vec<String>,
 }
+
+/// At most this many lines of public contact details, each at most this long.
+pub const PUBLIC_CONTACTS_MAX: usize = 20;
+pub const PUBLIC_CONTACT_CHARS: usize = 100;
 
 impl Default for FeedbackSettings {
     fn default() -> Self {
@@ -50,6 +57,7 @@ impl Default for FeedbackSettings {
             per_contact_per_day: 10,
             per_ip_per_hour: 300,
             priority_weights: Default::default(),
+            public_contacts: Vec::new(),
         }
     }
 }
@@ -306,6 +314,29 @@ impl Services {
                         .with("max", max),
                 );
             }
+        }
+        let mut settings = settings;
+        settings.public_contacts = settings
+            .public_contacts
+            .iter()
+            .map(|c| c.trim().to_owned())
+            .filter(|c| !c.is_empty())
+            .collect();
+        if settings.public_contacts.len() > PUBLIC_CONTACTS_MAX {
+            checks.push(
+                domain::FieldError::new("public_contacts", i18n::Key::err_too_many_lines)
+                    .with("max", PUBLIC_CONTACTS_MAX),
+            );
+        }
+        if settings
+            .public_contacts
+            .iter()
+            .any(|c| c.chars().count() > PUBLIC_CONTACT_CHARS)
+        {
+            checks.push(
+                domain::FieldError::new("public_contacts", i18n::Key::err_line_too_long)
+                    .with("max", PUBLIC_CONTACT_CHARS),
+            );
         }
         checks.finish()?;
         let row = store::tenants::find(self.db(), tenant)

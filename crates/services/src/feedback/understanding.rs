@@ -521,6 +521,34 @@ impl Services {
         }
     }
 
+    /// Leaves in the words an analysis of `body` gives as its reasons only words of the text
+    /// as the institution's segmenter cuts it, of two characters or more, and no stop-words:
+    /// analyses stored before the classifier chose its evidence so quote stop-words and
+    /// character pairs (了, 村文) a clerk cannot read.
+    pub(crate) async fn keep_meaningful_evidence(
+        &self,
+        tenant: TenantId,
+        body: &str,
+        analysis: &mut Analysis,
+    ) -> ServiceResult<()> {
+        let reader = self.reader(tenant).await?;
+        let words: std::collections::HashSet<String> = {
+            let l = reader.learnt.read().map_err(|_| poisoned())?;
+            l.seg.words(body).into_iter().collect()
+        };
+        for guess in [&mut analysis.category, &mut analysis.kind]
+            .into_iter()
+            .flatten()
+        {
+            guess.why.retain(|w| {
+                w.chars().count() >= 2
+                    && !text::is_stopword(w)
+                    && words.contains(text::fold(w).as_str())
+            });
+        }
+        Ok(())
+    }
+
     /// The open backlog the staff member may see, grouped into themes, largest first.
     pub async fn feedback_themes(
         &self,
@@ -758,11 +786,10 @@ fn learn_row(model: &mut Model, seg: &Segmenter, row: &store::text::CorrectionRo
 }
 
 /// Words that say what an item is about (no function words, numbers or punctuation).
+/// The words themes and hot words are made of: whole, meaningful words only, so that a theme
+/// is never named by jieba's guess at an unknown run (室能) or a stop-word.
 pub(crate) fn content_words(seg: &Segmenter, body: &str) -> Vec<String> {
-    seg.words(body)
-        .into_iter()
-        .filter(|w| !text::is_stopword(w))
-        .collect()
+    seg.meaningful_words(body)
 }
 
 pub(crate) fn analyse_with(model: &Model, seg: &Segmenter, setup: &Setup, body: &str) -> Analysis {

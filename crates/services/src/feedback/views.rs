@@ -251,7 +251,12 @@ impl Services {
     ) -> ServiceResult<(ItemView, Vec<TimelineEntry>)> {
         let row = self.visible_item(staff, id).await?;
         let events = store::feedback::events(self.db(), staff.actor.tenant_id, id, false).await?;
-        let item = ItemView::for_staff(row, staff, self.now());
+        let body = row.body.clone();
+        let mut item = ItemView::for_staff(row, staff, self.now());
+        if let Some(analysis) = &mut item.analysis {
+            self.keep_meaningful_evidence(staff.actor.tenant_id, &body, analysis)
+                .await?;
+        }
         let personal_data = item.personal_data;
         Ok((
             item,

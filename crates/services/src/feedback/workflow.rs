@@ -143,7 +143,7 @@ struct Step {
     tell_submitter: Option<Key>,
 }
 
-const MAX_ANSWER: usize = 4000;
+pub(crate) const MAX_ANSWER: usize = 4000;
 
 impl Services {
     /// Does `action` to the item, if the staff member may and its status allows.
@@ -508,10 +508,18 @@ impl Services {
         )
         .await?;
         rows.extend(merged);
+        // Those whose items were merged in are other people: they read the answer as the
+        // public does, without this submitter's personal data.
+        let public = self.public_texts(row, &[]).await?.staff_text(detail);
         for r in rows {
             let lang = Lang::from_code(&r.lang).unwrap_or_default();
             let t = Tr::new(lang);
             let link = self.tracking_link(tenant, &r.tracking_no);
+            let detail = if r.id == row.id {
+                detail
+            } else {
+                public.as_str()
+            };
             let short: String = detail.chars().take(60).collect();
             let text = t.fill(
                 key,

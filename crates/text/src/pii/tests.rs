@@ -489,3 +489,40 @@ fn an_excerpt_masks_a_number_its_cut_goes_through() {
     assert_eq!(excerpt("  短短一句  ", 80), "短短一句");
     assert_eq!(excerpt("我的电话13907312233", 80), "我的电话139****2233");
 }
+
+#[test]
+fn a_reply_masks_only_what_repeats_the_submitters_data() {
+    let mut submitter = Known::new();
+    submitter.add_text("我叫王秀英，电话13907312233，住龙潭村3组12号");
+    submitter.add_value("wang@example.com");
+    let institution = Known::new();
+    let reply =
+        "王秀英您好：请致电本馆0731-1234567，或发邮件至wang@example.com；已短信通知13907312233。";
+    let shown = mask_reply(reply, &submitter, &institution);
+    assert!(shown.contains("0731-1234567"), "{shown}");
+    assert!(
+        shown.contains("139****2233") && !shown.contains("13907312233"),
+        "{shown}"
+    );
+    assert!(
+        !shown.contains("王秀英") && !shown.contains("wang@example.com"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn the_institutions_own_contacts_are_never_masked() {
+    let mut submitter = Known::new();
+    submitter.add_text("我打了0731-1234567没人接，我的手机13907312233");
+    let mut institution = Known::new();
+    institution.add_value("0731 1234567");
+    let shown = mask_reply("请再拨0731-1234567", &submitter, &institution);
+    assert_eq!(shown, "请再拨0731-1234567");
+    assert_eq!(
+        mask_keeping(
+            "我打了0731-1234567没人接，我的手机13907312233",
+            &institution
+        ),
+        "我打了0731-1234567没人接，我的手机139****2233"
+    );
+}

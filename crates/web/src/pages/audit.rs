@@ -1,5 +1,6 @@
 //! `/console/audit`: who changed what, and its CSV export.
 
+use super::audit_words::{AuditNames, ENTITY_TYPES, action_label, changes, entity_label};
 use crate::AppState;
 use crate::ctx::StaffCtx;
 use crate::error::AppError;
@@ -8,7 +9,6 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
-use i18n::Key;
 use serde::Deserialize;
 use services::{AuditEntryView, AuditFilter};
 
@@ -29,12 +29,11 @@ framed!(AuditPage);
 struct Row {
     when: String,
     who: String,
-    /// The action in words, where the catalogue has them.
+    /// The action in words.
     action_label: String,
-    action: String,
     target: String,
-    before: String,
-    after: String,
+    /// One line per field changed, in words.
+    changes: Vec<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -65,7 +64,7 @@ pub async fn show(
         .services
         .audit_log(&staff, q.filter(PAGE_SIZE))
         .await?;
-    let tz = &ctx.institution.timezone;
+    let names = audit_names(&state.services, &staff, &t).await?;
     let next = (entries.len() as u64 == PAGE_SIZE)
         .then(|| {
             entries.last().map(|e| {
@@ -78,7 +77,7 @@ pub async fn show(
         .flatten();
     render(&AuditPage {
         page: Page::new(&ctx, t.audit_title()),
-        entries: entries.iter().map(|e| row(e, tz, &t)).collect(),
+        entries: entries.iter().map(|e| row(e, &names, &t)).collect(),
         entity_types: ENTITY_TYPES
             .iter()
             .map(|(v, key)| (*v, t.get(*key), *v == q.entity_type))
@@ -95,15 +94,14 @@ pub async fn export(
 ) -> Result<Response, AppError> {
     let t = ctx.t();
     let entries = state.services.audit_log(&staff, q.filter(10_000)).await?;
-    let tz = &ctx.institution.timezone;
+    let names = audit_names(&state.services, &staff, &t).await?;
     let table = export::Table {
         headers: [
             t.audit_when(),
             t.audit_who(),
             t.audit_action(),
             t.audit_target(),
-            t.audit_before(),
-            t.audit_after(),
+            t.audit_changes(),
             t.audit_ip(),
         ]
         .map(str::to_owned)
@@ -111,14 +109,13 @@ pub async fn export(
         rows: entries
             .iter()
             .map(|e| {
-                let r = row(e, tz, &t);
+                let r = row(e, &names, &t);
                 vec![
                     r.when,
                     r.who,
                     r.action_label,
                     r.target,
-                    r.before,
-                    r.after,
+                    r.changes.join("\n"),
                     e.ip.clone().unwrap_or_default(),
                 ]
             })
@@ -137,62 +134,57 @@ pub async fn export(
         .into_response())
 }
 
-const ENTITY_TYPES: [(&str, Key); 3] = [
-    ("user", Key::audit_entity_user),
-    ("unit", Key::audit_entity_unit),
-    ("department", Key::audit_entity_department),
-];
-
-/// What an action code means, in words; new codes show as they are until the catalogue has them.
-fn action_label(action: &str) -> Option<Key> {
-    Some(match action {
-        "auth.login" => Key::audit_action_auth_login,
-        "user.created" => Key::audit_action_user_created,
-        "user.password_changed" => Key::audit_action_user_password_changed,
-        "user.password_reset" => Key::audit_action_user_password_reset,
-        "user.role_granted" => Key::audit_action_user_role_granted,
-        "user.role_revoked" => Key::audit_action_user_role_revoked,
-        "user.active_set" => Key::audit_action_user_active_set,
-        "unit.created" => Key::audit_action_unit_created,
-        "unit.renamed" => Key::audit_action_unit_renamed,
-        "department.created" => Key::audit_action_department_created,
-        "department.head_set" => Key::audit_action_department_head_set,
-        "feedback.settings_changed" => Key::audit_action_setup_settings_changed,
-        "feedback.category_added" => Key::audit_action_setup_category_added,
-        "feedback.category_renamed" => Key::audit_action_setup_category_renamed,
-        "feedback.category_moved" => Key::audit_action_setup_category_moved,
-        "feedback.category_active_set" => Key::audit_action_setup_category_active_set,
-        "feedback.routing_rule_added" => Key::audit_action_setup_routing_rule_added,
-        "feedback.routing_rule_moved" => Key::audit_action_setup_routing_rule_moved,
-        "feedback.routing_rule_deleted" => Key::audit_action_setup_routing_rule_deleted,
-        "feedback.deadline_policy_set" => Key::audit_action_setup_deadline_policy_set,
-        "feedback.deadline_policy_deleted" => Key::audit_action_setup_deadline_policy_deleted,
-        "feedback.calendar_day_set" => Key::audit_action_setup_calendar_day_set,
-        "feedback.calendar_day_removed" => Key::audit_action_setup_calendar_day_removed,
-        "feedback.calendar_pasted" => Key::audit_action_setup_calendar_pasted,
-        "feedback.template_added" => Key::audit_action_setup_template_added,
-        "feedback.template_changed" => Key::audit_action_setup_template_changed,
-        "feedback.template_deleted" => Key::audit_action_setup_template_deleted,
-        "feedback.word_added" => Key::audit_action_setup_word_added,
-        "feedback.word_removed" => Key::audit_action_setup_word_removed,
-        "feedback.imported" => Key::audit_action_setup_imported,
-        _ => return None,
+/// Names of the ids the log records: units, departments, categories, and staff where the
+/// viewer may list them.
+async fn audit_names(
+    services: &services::Services,
+    staff: &services::Staff,
+    t: &i18n::Tr,
+) -> Result<AuditNames, AppError> {
+    let tenant = staff.actor.tenant_id;
+    let tree = services.org_tree(tenant).await?;
+    let setup = services.feedback_setup(tenant).await?;
+    let institution = services.institution(tenant).await?;
+    let people = match services.staff_list(staff).await {
+        Ok(list) => list.into_iter().map(|m| (m.id.0, m.display_name)).collect(),
+        Err(services::ServiceError::Forbidden) => Default::default(),
+        Err(e) => return Err(e.into()),
+    };
+    Ok(AuditNames {
+        units: tree
+            .units
+            .iter()
+            .map(|u| (u.id.0, u.name.clone()))
+            .collect(),
+        departments: tree
+            .units
+            .iter()
+            .flat_map(|u| u.departments.iter())
+            .map(|d| (d.id.0, d.name.clone()))
+            .collect(),
+        categories: setup
+            .categories
+            .iter()
+            .map(|c| (c.code.clone(), c.label(t.lang).to_owned()))
+            .collect(),
+        people,
+        tz: institution.timezone,
     })
 }
 
-fn row(e: &AuditEntryView, tz: &jiff::tz::TimeZone, t: &i18n::Tr) -> Row {
-    let entity = ENTITY_TYPES
-        .iter()
-        .find(|(v, _)| *v == e.entity_type)
-        .map_or(e.entity_type.as_str(), |(_, key)| t.get(*key));
+fn row(e: &AuditEntryView, names: &AuditNames, t: &i18n::Tr) -> Row {
+    let entity = t.get(entity_label(&e.entity_type));
     Row {
-        when: e.at.format_minutes(tz),
+        when: e.at.format_minutes(&names.tz),
         who: e.actor.clone(),
-        action_label: action_label(&e.action)
-            .map_or_else(|| e.action.clone(), |k| t.get(k).to_owned()),
-        action: e.action.clone(),
+        action_label: t.get(action_label(&e.action)).to_owned(),
         target: format!("{entity} {}", e.entity_id.as_deref().unwrap_or("")),
-        before: e.before.clone().unwrap_or_default(),
-        after: e.after.clone().unwrap_or_default(),
+        changes: changes(
+            &e.entity_type,
+            e.before.as_deref(),
+            e.after.as_deref(),
+            names,
+            t,
+        ),
     }
 }

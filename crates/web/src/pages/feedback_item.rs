@@ -49,8 +49,17 @@ struct ItemPage {
     similar: Vec<SimilarItem>,
     categories: Vec<Choice>,
     kinds: Vec<Choice>,
+    /// The answer as the public will read it, after "预览" and before "确认发送".
+    answer_preview: Option<AnswerPreview>,
 }
 framed!(ItemPage);
+
+/// What the public will see of an answer staff are about to send.
+struct AnswerPreview {
+    text: String,
+    /// Some of it is masked: it differs from what was typed.
+    masked: bool,
+}
 
 /// What the item page says about the item, in words.
 struct Facts {
@@ -165,6 +174,7 @@ pub async fn show(
         done: q.done,
         template: q.template,
         status: StatusCode::OK,
+        answer_preview: None,
     };
     draw(&state.services, &ctx, &staff, page).await
 }
@@ -177,6 +187,9 @@ pub async fn act(
 ) -> Result<Response, AppError> {
     let services = &state.services;
     let t = ctx.t();
+    if form.action == "preview_answer" {
+        return preview(services, &ctx, &staff, id, form).await;
+    }
     let version = form.version.trim().parse::<i64>().ok();
     let outcome = match staff_action(&form) {
         // Every form carries the version it was drawn from; one that does not cannot show
@@ -202,6 +215,7 @@ pub async fn act(
                 done: None,
                 template: None,
                 status: StatusCode::UNPROCESSABLE_ENTITY,
+                answer_preview: None,
             };
             draw(services, &ctx, &staff, page).await
         }
@@ -221,11 +235,55 @@ pub async fn act(
                 done: None,
                 template: None,
                 status,
+                answer_preview: None,
             };
             draw(services, &ctx, &staff, page).await
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// "预览": the answer as the submitter and the public will read it, drawn under the answer
+/// box with the button that sends it. Nothing is changed.
+async fn preview(
+    services: &Services,
+    ctx: &Ctx,
+    staff: &Staff,
+    id: i64,
+    mut form: ActionForm,
+) -> Result<Response, AppError> {
+    let t = ctx.t();
+    // The errors of the answer box show on the answer form.
+    form.action = "answer".to_owned();
+    let (errors, problem, preview, status) =
+        match services.answer_preview(staff, id, &form.text).await {
+            Ok(public) => {
+                let masked = public != form.text.trim();
+                let preview = AnswerPreview {
+                    text: public,
+                    masked,
+                };
+                (FieldMessages::new(), None, Some(preview), StatusCode::OK)
+            }
+            Err(ServiceError::Invalid(invalid)) => (
+                messages(&invalid, &t),
+                Some(t.err_invalid().to_owned()),
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            Err(e) => return Err(e.into()),
+        };
+    let page = Drawn {
+        id,
+        form,
+        errors,
+        problem,
+        done: None,
+        template: None,
+        status,
+        answer_preview: preview,
+    };
+    draw(services, ctx, staff, page).await
 }
 
 /// The workflow's actions, from the form; `None` for the others (notes, priority,
@@ -367,6 +425,7 @@ struct Drawn {
     done: Option<String>,
     template: Option<i64>,
     status: StatusCode,
+    answer_preview: Option<AnswerPreview>,
 }
 
 async fn draw(
@@ -384,6 +443,7 @@ async fn draw(
         done,
         template,
         status,
+        answer_preview,
     } = drawn;
     let (item, timeline) = services.feedback_item(staff, id).await?;
     let notice = match done.as_deref() {
@@ -471,6 +531,7 @@ async fn draw(
         similar,
         categories: names.categories.clone(),
         kinds: names::kinds(&t),
+        answer_preview,
         page: Page::new(ctx, item.tracking_no.clone()).with_notice(notice),
         // The services masked the texts already for those who may not see personal data.
         text: item.body.clone(),
@@ -573,13 +634,28 @@ fn facts(item: &ItemView, names: &Names, t: &Tr) -> Facts {
 }
 
 fn entry(e: &TimelineEntry, names: &Names, t: &Tr) -> Entry {
-    let label = event_label(&e.kind).map_or_else(|| e.kind.clone(), |k| t.get(k).to_owned());
+    let alert = alert_label(&e.kind, e.public);
+    let label = t
+        .get(
+            alert
+                .or_else(|| event_label(&e.kind))
+                .unwrap_or(Key::fev_other),
+        )
+        .to_owned();
     let who = match (&e.actor, e.kind.as_str()) {
         (Some(name), _) => name.clone(),
-        (None, "received" | "submitter_replied" | "rated" | "reopened") => {
+        (None, "received" | "submitter_replied" | "rated" | "reopened") if alert.is_none() => {
             t.fitem_by_submitter().to_owned()
         }
         (None, _) => t.fitem_by_system().to_owned(),
+    };
+    // An alert's text is the names of the people told.
+    let body = match (alert, e.body.as_deref().map(str::trim)) {
+        (Some(_), Some(told)) if !told.is_empty() => {
+            Some(t.fill(Key::fev_told, &[("names", &told)]))
+        }
+        (Some(_), _) => Some(t.get(Key::fev_told_nobody).to_owned()),
+        _ => e.body.clone(),
     };
     let change = match (e.from, e.to) {
         (Some(from), Some(to)) if from != to => {
@@ -594,8 +670,23 @@ fn entry(e: &TimelineEntry, names: &Names, t: &Tr) -> Entry {
         when: names.when(Some(e.at)),
         public: e.public,
         change,
-        body: e.body.clone(),
+        body,
     }
+}
+
+/// The deadline sweep's alerts, noted in the internal timeline under their codes. The alert
+/// about a reopened item shares its code with the submitter's public "reopened" entry.
+fn alert_label(kind: &str, public: bool) -> Option<Key> {
+    Some(match kind {
+        "urgent" => Key::fev_alert_urgent,
+        "first_response_reminder" => Key::fev_alert_first_response_reminder,
+        "first_response_overdue" => Key::fev_alert_first_response_overdue,
+        "resolution_reminder" => Key::fev_alert_resolution_reminder,
+        "resolution_overdue" => Key::fev_alert_resolution_overdue,
+        "resolution_escalated" => Key::fev_alert_resolution_escalated,
+        "reopened" if !public => Key::fev_alert_reopened,
+        _ => return None,
+    })
 }
 
 fn event_label(kind: &str) -> Option<Key> {
@@ -619,7 +710,8 @@ fn event_label(kind: &str) -> Option<Key> {
         "priority" => Key::fev_priority,
         "moderated" => Key::fev_moderated,
         "rated" => Key::fev_rated,
-        "reopened" => Key::fev_reopened,
+        "reopened" | "reopen" => Key::fev_reopened,
+        "anonymised" => Key::fev_anonymised,
         _ => return None,
     })
 }

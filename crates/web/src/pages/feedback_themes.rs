@@ -33,9 +33,56 @@ framed!(ThemesPage);
 struct ThemeRow {
     theme: ThemeView,
     label: String,
-    /// The weekly counts as text bars, oldest first, for eyes and screen readers alike.
-    trend: String,
+    trend: Trend,
     stations: String,
+}
+
+/// The weekly counts drawn as a small line (an inline SVG), with the numbers in words for
+/// screen readers.
+struct Trend {
+    /// `x,y` pairs of the line in a 100×24 box, oldest week on the left.
+    points: String,
+    label: String,
+    /// The latest week's count, shown beside the line for the eye.
+    last: String,
+}
+
+impl Trend {
+    const WIDTH: f64 = 100.0;
+    const HEIGHT: f64 = 24.0;
+    /// Room for the line's width at the top and bottom.
+    const PAD: f64 = 2.0;
+
+    fn of(weeks: &[usize], t: &i18n::Tr) -> Trend {
+        let max = weeks.iter().copied().max().unwrap_or(0).max(1) as f64;
+        let step = Self::WIDTH / weeks.len().saturating_sub(1).max(1) as f64;
+        let points = weeks
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                let y =
+                    Self::HEIGHT - Self::PAD - (*n as f64 / max) * (Self::HEIGHT - 2.0 * Self::PAD);
+                format!("{:.1},{:.1}", i as f64 * step, y)
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
+        let counts = weeks
+            .iter()
+            .map(|n| n.to_string())
+            .collect::<Vec<_>>()
+            .join(t.get(Key::setup_list_separator));
+        Trend {
+            points,
+            last: t.fill(
+                Key::themes_trend_last,
+                &[("n", &weeks.last().copied().unwrap_or(0))],
+            ),
+            label: t.fill(
+                Key::themes_trend_label,
+                &[("weeks", &weeks.len()), ("counts", &counts)],
+            ),
+        }
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -59,12 +106,7 @@ pub async fn show(
         .into_iter()
         .map(|theme| ThemeRow {
             label: theme.label.join(" · "),
-            trend: theme
-                .weeks
-                .iter()
-                .map(|n| n.to_string())
-                .collect::<Vec<_>>()
-                .join(" → "),
+            trend: Trend::of(&theme.weeks, &t),
             stations: theme
                 .stations
                 .iter()

@@ -1,6 +1,7 @@
 //! The HTML pages, one file each.
 
 mod audit;
+mod audit_words;
 mod choices;
 mod console;
 mod health;

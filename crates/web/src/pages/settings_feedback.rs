@@ -44,6 +44,8 @@ pub struct SettingsForm {
     director_after_hours: String,
     per_contact_per_day: String,
     per_ip_per_hour: String,
+    /// One phone number or address a line.
+    public_contacts: String,
 }
 
 impl SettingsForm {
@@ -59,6 +61,7 @@ impl SettingsForm {
             director_after_hours: (s.director_after_minutes / 60).to_string(),
             per_contact_per_day: s.per_contact_per_day.to_string(),
             per_ip_per_hour: s.per_ip_per_hour.to_string(),
+            public_contacts: s.public_contacts.join("\n"),
         }
     }
 
@@ -78,6 +81,7 @@ impl SettingsForm {
             per_ip_per_hour: number(&self.per_ip_per_hour),
             // Not on this form: kept as stored (see `save`).
             priority_weights: Default::default(),
+            public_contacts: self.public_contacts.lines().map(str::to_owned).collect(),
         }
     }
 }
