@@ -65,6 +65,19 @@ fn value_after<'a>(printed: &'a str, marker: &str) -> &'a str {
     line.rsplit(':').next().unwrap().trim()
 }
 
+/// Signs in through the API; gives its answer.
+async fn api_login(url: &str, username: &str, password: &str) -> serde_json::Value {
+    reqwest::Client::new()
+        .post(format!("{url}/api/v1/auth/login"))
+        .json(&serde_json::json!({"username": username, "password": password}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
 async fn the_demo_runs_and_the_printed_password_signs_in(database_url: &str) {
     let dir = tempfile::tempdir().unwrap();
     let (mut child, url, printed) = serve_demo(database_url, dir.path()).await;
@@ -94,24 +107,9 @@ async fn the_demo_runs_and_the_printed_password_signs_in(database_url: &str) {
         .await
         .unwrap();
     assert!(portal.contains("城关镇文化站") && portal.contains("石门乡文化站"));
-    let login = |username: &'static str, password: String| {
-        let client = client.clone();
-        let url = url.clone();
-        async move {
-            client
-                .post(format!("{url}/api/v1/auth/login"))
-                .json(&serde_json::json!({"username": username, "password": password}))
-                .send()
-                .await
-                .unwrap()
-                .json::<serde_json::Value>()
-                .await
-                .unwrap()
-        }
-    };
-    let admin = login("admin", admin_password.to_owned()).await;
+    let admin = api_login(&url, "admin", admin_password).await;
     assert_eq!(admin["must_change_password"], true, "{admin}");
-    let director = login("zhou.min", demo_password.to_owned()).await;
+    let director = api_login(&url, "zhou.min", demo_password).await;
     assert_eq!(director["must_change_password"], false, "{director}");
     let units: serde_json::Value = client
         .get(format!("{url}/api/v1/units"))
@@ -173,15 +171,7 @@ async fn the_api_keeps_its_contract_under_fuzzing(database_url: &str) {
     let (mut child, url, printed) = serve_demo(database_url, dir.path()).await;
     let password = value_after(&printed, "Demo staff password");
     notify::install_crypto_provider();
-    let signed_in: serde_json::Value = reqwest::Client::new()
-        .post(format!("{url}/api/v1/auth/login"))
-        .json(&serde_json::json!({"username": "zhou.min", "password": password}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let signed_in = api_login(&url, "zhou.min", password).await;
     let token = signed_in["token"].as_str().unwrap();
     let run = Command::new("schemathesis")
         .args([
