@@ -24,7 +24,7 @@
     var none = document.getElementById(box.getAttribute("data-people-filter") + "-none");
     if (!list) return;
     box.parentNode.hidden = false;
-    box.addEventListener("input", function () {
+    function filter() {
       var words = box.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
       var shown = 0;
       list.querySelectorAll("[data-people-group]").forEach(function (group) {
@@ -38,7 +38,10 @@
         shown += inGroup;
       });
       if (none) none.hidden = shown > 0;
-    });
+    }
+    // "change" too: a box emptied at once (by the browser, by a tool) sends only that.
+    box.addEventListener("input", filter);
+    box.addEventListener("change", filter);
   }
 
   function setUpAll() {
