@@ -248,7 +248,9 @@ testkit::on_both_engines! {
         assert!(head.contains("receipt-unread") && head.contains("未读"), "{head}");
         assert!(!page.contains("王芳</th>"), "the author is not a recipient");
 
-        // Filters: by state, by department, both.
+        // Filters: by state, by department (named with its unit: nine offices are not nine
+        // "办公室"), both.
+        assert!(page.contains(&format!("<option value=\"{}\">文化馆 · 活动部</option>", r.activity)), "{page}");
         let (_, unread) = r.page(&wang, &format!("{path}?state=unread")).await;
         let rows = table_rows(&unread);
         assert_eq!(rows.len(), 1);
