@@ -233,7 +233,10 @@ mod tests {
     #[test]
     fn a_log_written_to_a_file_has_no_colour_codes() {
         let line = logged(false);
-        assert!(line.contains("WARN") && line.contains("服务已启动") && line.contains("port=8080"), "{line}");
+        assert!(
+            line.contains("WARN") && line.contains("服务已启动") && line.contains("port=8080"),
+            "{line}"
+        );
         assert!(!line.contains('\x1b'), "{line:?}");
         // The same line at a terminal is in colour: the test would see the codes.
         assert!(logged(true).contains('\x1b'));

@@ -375,8 +375,12 @@ struct Placed {
 }
 
 fn placed(tree: &OrgTree, users: &[UserRow], grants: &[GrantRow], places: Places) -> Vec<Placed> {
-    let unit_order: HashMap<UnitId, usize> =
-        tree.units.iter().enumerate().map(|(i, u)| (u.id, i)).collect();
+    let unit_order: HashMap<UnitId, usize> = tree
+        .units
+        .iter()
+        .enumerate()
+        .map(|(i, u)| (u.id, i))
+        .collect();
     let at = |user: &UserRow, grant: Option<&GrantRow>| {
         let department = grant
             .and_then(|g| g.department_id)
@@ -457,19 +461,23 @@ fn labelled(placed: Vec<Placed>) -> Vec<PickablePerson> {
     }
     placed
         .into_iter()
-        .map(|Placed { username, person, .. }| {
-            let label = full(&person);
-            let suffix = if ids_by_label.get(&label).is_some_and(|ids| ids.len() > 1) {
-                format!("（{username}）")
-            } else {
-                String::new()
-            };
-            PickablePerson {
-                label: format!("{label}{suffix}"),
-                label_in_unit: format!("{}{suffix}", in_unit(&person)),
-                ..person
-            }
-        })
+        .map(
+            |Placed {
+                 username, person, ..
+             }| {
+                let label = full(&person);
+                let suffix = if ids_by_label.get(&label).is_some_and(|ids| ids.len() > 1) {
+                    format!("（{username}）")
+                } else {
+                    String::new()
+                };
+                PickablePerson {
+                    label: format!("{label}{suffix}"),
+                    label_in_unit: format!("{}{suffix}", in_unit(&person)),
+                    ..person
+                }
+            },
+        )
         .collect()
 }
 
@@ -509,8 +517,14 @@ mod tests {
         assert_eq!(
             labels,
             [
-                ("城关镇文化站 · 办公室 · 王芳（wang.fang）", "办公室 · 王芳（wang.fang）"),
-                ("城关镇文化站 · 办公室 · 王芳（wang.fang2）", "办公室 · 王芳（wang.fang2）"),
+                (
+                    "城关镇文化站 · 办公室 · 王芳（wang.fang）",
+                    "办公室 · 王芳（wang.fang）"
+                ),
+                (
+                    "城关镇文化站 · 办公室 · 王芳（wang.fang2）",
+                    "办公室 · 王芳（wang.fang2）"
+                ),
                 ("城关镇文化站 · 办公室 · 冯军", "办公室 · 冯军"),
                 ("白云镇文化站 · 办公室 · 冯军", "办公室 · 冯军"),
                 ("新人", "新人"),
@@ -524,6 +538,10 @@ mod tests {
             at(1, "wang.fang", "王芳", "城关镇文化站", "办公室"),
             at(1, "wang.fang", "王芳", "城关镇文化站", "办公室"),
         ]);
-        assert!(people.iter().all(|p| p.label == "城关镇文化站 · 办公室 · 王芳"));
+        assert!(
+            people
+                .iter()
+                .all(|p| p.label == "城关镇文化站 · 办公室 · 王芳")
+        );
     }
 }

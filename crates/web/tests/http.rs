@@ -13,7 +13,9 @@ async fn json_of(response: reqwest::Response) -> Value {
 fn gunzip(bytes: &[u8]) -> String {
     use std::io::Read;
     let mut text = String::new();
-    flate2::read::GzDecoder::new(bytes).read_to_string(&mut text).unwrap();
+    flate2::read::GzDecoder::new(bytes)
+        .read_to_string(&mut text)
+        .unwrap();
     text
 }
 
