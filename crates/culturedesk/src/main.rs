@@ -181,10 +181,64 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 fn init_logging(level: &str) {
+    use std::io::IsTerminal;
+    use tracing_subscriber::util::SubscriberInitExt;
+    let terminal = std::io::stdout().is_terminal();
+    let _ = log_subscriber(level, std::io::stdout, terminal).try_init();
+}
+
+/// The log, written by `writer`. In colour only for someone watching a terminal: in a
+/// file or a journal the colour codes are noise around every line (`\x1b[2m...`).
+fn log_subscriber<W>(level: &str, writer: W, terminal: bool) -> impl tracing::Subscriber
+where
+    W: for<'w> tracing_subscriber::fmt::MakeWriter<'w> + Send + Sync + 'static,
+{
     let filter = tracing_subscriber::EnvFilter::try_new(level)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
+    tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_target(false)
-        .try_init();
+        .with_ansi(terminal)
+        .with_writer(writer)
+        .finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+    use std::sync::{Arc, Mutex};
+
+    /// A log file in memory.
+    #[derive(Clone, Default)]
+    struct Written(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Written {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn logged(terminal: bool) -> String {
+        let file = Written::default();
+        let writer = file.clone();
+        let log = super::log_subscriber("info", move || writer.clone(), terminal);
+        tracing::subscriber::with_default(log, || tracing::warn!(port = 8080, "服务已启动"));
+        String::from_utf8(file.0.lock().unwrap().clone()).unwrap()
+    }
+
+    #[test]
+    fn a_log_written_to_a_file_has_no_colour_codes() {
+        let line = logged(false);
+        assert!(
+            line.contains("WARN") && line.contains("服务已启动") && line.contains("port=8080"),
+            "{line}"
+        );
+        assert!(!line.contains('\x1b'), "{line:?}");
+        // The same line at a terminal is in colour: the test would see the codes.
+        assert!(logged(true).contains('\x1b'));
+    }
 }

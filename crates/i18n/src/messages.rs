@@ -29,6 +29,11 @@ crate::catalogue! {
     page_next => "下一页", "Next page";
     page_prev => "上一页", "Previous page";
 
+    // ---- People pickers: one for every choice of staff ---------------------------------
+    people_filter => "按单位、部门或姓名筛选", "Filter by unit, department or name";
+    people_no_match => "没有符合的人员", "Nobody matches";
+    people_no_unit => "尚未分配单位", "No unit yet";
+
     // ---- Portal ---------------------------------------------------------------------
     portal_title => "群众服务", "Public services";
     portal_intro => "有需求、建议、投诉、表扬或咨询，请告诉我们。我们会在规定时限内答复，并公开办理进度。",
@@ -1098,7 +1103,7 @@ crate::catalogue! {
     noticeform_departments => "部门", "Departments";
     noticeform_roles => "岗位", "Roles";
     noticeform_people => "指定人员", "Named people";
-    noticeform_people_hint => "可以选多人：电脑上按住 Ctrl 点选，手机上直接勾选。", "Several can be chosen: hold Ctrl while clicking on a computer, tick them on a phone.";
+    noticeform_people_hint => "勾选要通知的人，可以选多人；人多时先在上面的框里输入单位或姓名筛选。", "Tick everyone to tell; to find someone quickly, type their unit or name in the box first.";
     noticeform_when => "时间", "Dates";
     noticeform_effective_at => "生效日期", "Effective date";
     noticeform_expires_at => "截止日期", "Expiry date";

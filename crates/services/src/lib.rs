@@ -29,7 +29,7 @@ pub use auth::{LoginOutcome, Origin, Principal, Staff};
 pub use demo::DemoAccounts;
 pub use error::{Arg, ServiceError, ServiceResult};
 pub use members::{CodeSent, MemberSession};
-pub use org::{OrgTree, UnitNode};
+pub use org::{OrgTree, PickFor, PickablePerson, UnitNode};
 pub use secrets::new_token;
 pub use tenancy::Institution;
 

@@ -1,12 +1,16 @@
 //! The organisation tree: what it looks like, and changing it.
 
 use crate::{Institution, ServiceError, ServiceResult, Services, Staff};
+use domain::Role;
 use domain::validate::Checks;
-use domain::{DepartmentId, DepartmentKind, Permission, TenantId, UnitId, UnitKind, UserId};
+use domain::{
+    DepartmentId, DepartmentKind, Permission, TenantId, UnitId, UnitKind, UnitPath, UserId,
+};
 use i18n::Key;
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use store::org::{self, DepartmentRow, UnitRow};
+use store::users::{GrantRow, UserRow};
 
 /// A unit with its departments, in tree order.
 #[derive(Clone, Debug, Serialize)]
@@ -55,7 +59,81 @@ impl OrgTree {
     }
 }
 
+/// What a people picker is for, which decides who it offers.
+#[derive(Clone, Copy, Debug)]
+pub enum PickFor<'a> {
+    /// Anyone active, named one by one in a notice's audience.
+    NoticeAudience,
+    /// Those who may review a notice of this unit (never the author).
+    NoticeReviewer(&'a UnitPath),
+    /// Those who handle feedback, once for each department they handle it in.
+    FeedbackAssignee,
+    /// Anyone active, to head a department.
+    DepartmentHead,
+}
+
+/// A person a picker offers, with where they work: seventeen people are "办公室", but at
+/// nine different offices.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PickablePerson {
+    pub id: UserId,
+    pub name: String,
+    /// Empty for someone with no role anywhere yet.
+    pub unit: String,
+    pub department: Option<String>,
+    pub department_id: Option<DepartmentId>,
+    /// "城关镇文化站 · 办公室 · 冯军"; the username follows when two people would read
+    /// the same.
+    pub label: String,
+    /// The label without the unit, for a list already grouped under the unit's name.
+    pub label_in_unit: String,
+}
+
 impl Services {
+    /// The people a staff member may pick for `purpose`: the centre's first, then each
+    /// station's (with its service points) in the tree's order; within a unit by
+    /// department, then name. Every person picker in the console offers these.
+    pub async fn people_to_pick(
+        &self,
+        staff: &Staff,
+        purpose: PickFor<'_>,
+    ) -> ServiceResult<Vec<PickablePerson>> {
+        let permission = match purpose {
+            PickFor::NoticeAudience | PickFor::NoticeReviewer(_) => Permission::WriteNotices,
+            PickFor::FeedbackAssignee => Permission::ViewFeedback,
+            PickFor::DepartmentHead => Permission::ManageOrg,
+        };
+        if !staff.actor.can_somewhere(permission) {
+            return Err(ServiceError::Forbidden);
+        }
+        let tenant = staff.actor.tenant_id;
+        let only: Option<HashSet<UserId>> = match purpose {
+            PickFor::NoticeReviewer(unit) => Some(
+                self.eligible_reviewers(staff, unit)
+                    .await?
+                    .into_iter()
+                    .map(|(id, _)| id)
+                    .collect(),
+            ),
+            _ => None,
+        };
+        let tree = self.org_tree(tenant).await?;
+        let users: Vec<UserRow> = store::users::list(self.db(), tenant)
+            .await?
+            .into_iter()
+            .filter(|u| u.active && only.as_ref().is_none_or(|o| o.contains(&u.user_id())))
+            .collect();
+        let grants = store::users::grants_in(self.db(), tenant).await?;
+        let places = match purpose {
+            PickFor::FeedbackAssignee => Places::EachDepartment(|g: &GrantRow| {
+                Role::parse(&g.role)
+                    .is_some_and(|r| r.permissions().contains(&Permission::HandleFeedback))
+            }),
+            _ => Places::Main,
+        };
+        Ok(labelled(placed(&tree, &users, &grants, places)))
+    }
+
     /// The organisation tree as anyone may see it (names of units and departments).
     pub async fn org_tree(&self, tenant: TenantId) -> ServiceResult<OrgTree> {
         let units = org::units(self.db(), tenant).await?;
@@ -280,4 +358,190 @@ fn build_tree(
         }
     }
     OrgTree { units: out }
+}
+
+/// Where a person is shown: once at their main place, or once in each department where a
+/// grant of theirs passes the test (a feedback handler in two departments is offered twice).
+enum Places {
+    Main,
+    EachDepartment(fn(&GrantRow) -> bool),
+}
+
+/// A person at a place, before labelling; the key sorts them in the tree's order.
+struct Placed {
+    key: (usize, usize, String, i64),
+    username: String,
+    person: PickablePerson,
+}
+
+fn placed(tree: &OrgTree, users: &[UserRow], grants: &[GrantRow], places: Places) -> Vec<Placed> {
+    let unit_order: HashMap<UnitId, usize> = tree
+        .units
+        .iter()
+        .enumerate()
+        .map(|(i, u)| (u.id, i))
+        .collect();
+    let at = |user: &UserRow, grant: Option<&GrantRow>| {
+        let department = grant
+            .and_then(|g| g.department_id)
+            .and_then(|d| tree.department(DepartmentId(d)));
+        let unit = department
+            .map(|(u, _)| u)
+            .or_else(|| grant.and_then(|g| tree.unit(UnitId(g.unit_id))));
+        let department_order = department
+            .and_then(|(u, d)| u.departments.iter().position(|x| x.id == d.id))
+            .map_or(0, |i| i + 1);
+        Placed {
+            key: (
+                unit.and_then(|u| unit_order.get(&u.id).copied())
+                    .unwrap_or(usize::MAX),
+                department_order,
+                user.display_name.clone(),
+                user.id,
+            ),
+            username: user.username.clone(),
+            person: PickablePerson {
+                id: user.user_id(),
+                name: user.display_name.clone(),
+                unit: unit.map(|u| u.name.clone()).unwrap_or_default(),
+                department: department.map(|(_, d)| d.name.clone()),
+                department_id: department.map(|(_, d)| d.id),
+                label: String::new(),
+                label_in_unit: String::new(),
+            },
+        }
+    };
+    let mut out = Vec::new();
+    for user in users {
+        let mine: Vec<&GrantRow> = grants.iter().filter(|g| g.user_id == user.id).collect();
+        match places {
+            // Their first department, else the unit of their first role.
+            Places::Main => {
+                let main = mine
+                    .iter()
+                    .find(|g| g.department_id.is_some())
+                    .or_else(|| mine.first());
+                out.push(at(user, main.copied()));
+            }
+            Places::EachDepartment(keep) => {
+                let mut seen = HashSet::new();
+                for g in mine.iter().filter(|g| keep(g)) {
+                    if g.department_id.is_some_and(|d| seen.insert(d)) {
+                        out.push(at(user, Some(g)));
+                    }
+                }
+            }
+        }
+    }
+    out.sort_by(|a, b| a.key.cmp(&b.key));
+    out
+}
+
+/// Labels each person "unit · department · name"; where two different people would read
+/// the same, their usernames tell them apart.
+fn labelled(placed: Vec<Placed>) -> Vec<PickablePerson> {
+    let in_unit = |p: &PickablePerson| match &p.department {
+        Some(d) => format!("{d} · {}", p.name),
+        None => p.name.clone(),
+    };
+    let full = |p: &PickablePerson| {
+        let short = in_unit(p);
+        if p.unit.is_empty() {
+            short
+        } else {
+            format!("{} · {short}", p.unit)
+        }
+    };
+    let mut ids_by_label: HashMap<String, HashSet<UserId>> = HashMap::new();
+    for p in &placed {
+        ids_by_label
+            .entry(full(&p.person))
+            .or_default()
+            .insert(p.person.id);
+    }
+    placed
+        .into_iter()
+        .map(
+            |Placed {
+                 username, person, ..
+             }| {
+                let label = full(&person);
+                let suffix = if ids_by_label.get(&label).is_some_and(|ids| ids.len() > 1) {
+                    format!("（{username}）")
+                } else {
+                    String::new()
+                };
+                PickablePerson {
+                    label: format!("{label}{suffix}"),
+                    label_in_unit: format!("{}{suffix}", in_unit(&person)),
+                    ..person
+                }
+            },
+        )
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(id: i64, username: &str, name: &str, unit: &str, department: &str) -> Placed {
+        Placed {
+            key: (0, 0, name.to_owned(), id),
+            username: username.to_owned(),
+            person: PickablePerson {
+                id: UserId(id),
+                name: name.to_owned(),
+                unit: unit.to_owned(),
+                department: Some(department.to_owned()).filter(|d| !d.is_empty()),
+                department_id: None,
+                label: String::new(),
+                label_in_unit: String::new(),
+            },
+        }
+    }
+
+    #[test]
+    fn two_people_who_would_read_the_same_are_told_apart_by_username() {
+        let people = labelled(vec![
+            at(1, "wang.fang", "王芳", "城关镇文化站", "办公室"),
+            at(2, "wang.fang2", "王芳", "城关镇文化站", "办公室"),
+            at(3, "feng.jun", "冯军", "城关镇文化站", "办公室"),
+            at(4, "feng.jun.by", "冯军", "白云镇文化站", "办公室"),
+            at(5, "new.one", "新人", "", ""),
+        ]);
+        let labels: Vec<(&str, &str)> = people
+            .iter()
+            .map(|p| (p.label.as_str(), p.label_in_unit.as_str()))
+            .collect();
+        assert_eq!(
+            labels,
+            [
+                (
+                    "城关镇文化站 · 办公室 · 王芳（wang.fang）",
+                    "办公室 · 王芳（wang.fang）"
+                ),
+                (
+                    "城关镇文化站 · 办公室 · 王芳（wang.fang2）",
+                    "办公室 · 王芳（wang.fang2）"
+                ),
+                ("城关镇文化站 · 办公室 · 冯军", "办公室 · 冯军"),
+                ("白云镇文化站 · 办公室 · 冯军", "办公室 · 冯军"),
+                ("新人", "新人"),
+            ]
+        );
+    }
+
+    #[test]
+    fn one_person_twice_in_the_same_place_needs_no_username() {
+        let people = labelled(vec![
+            at(1, "wang.fang", "王芳", "城关镇文化站", "办公室"),
+            at(1, "wang.fang", "王芳", "城关镇文化站", "办公室"),
+        ]);
+        assert!(
+            people
+                .iter()
+                .all(|p| p.label == "城关镇文化站 · 办公室 · 王芳")
+        );
+    }
 }

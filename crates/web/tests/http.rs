@@ -9,7 +9,44 @@ async fn json_of(response: reqwest::Response) -> Value {
     response.json().await.unwrap()
 }
 
+/// A gzipped body, unpacked.
+fn gunzip(bytes: &[u8]) -> String {
+    use std::io::Read;
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(bytes)
+        .read_to_string(&mut text)
+        .unwrap();
+    text
+}
+
 testkit::on_both_engines! {
+    async fn pages_come_compressed_to_browsers_that_ask_and_the_event_stream_does_not(app: TestApp) {
+        let client = app.client();
+        app.sign_in(&client, "admin", ADMIN_PASSWORD).await;
+        let plain = client.get(app.at("/console/org")).send().await.unwrap();
+        assert!(plain.headers().get("content-encoding").is_none(), "plain to a client that does not ask");
+        let plain = plain.text().await.unwrap();
+
+        let gzipped = client.get(app.at("/console/org")).header("accept-encoding", "gzip").send().await.unwrap();
+        assert_eq!(gzipped.status(), 200);
+        assert_eq!(gzipped.headers()["content-encoding"], "gzip");
+        assert!(gzipped.headers()["vary"].to_str().unwrap().to_lowercase().contains("accept-encoding"));
+        let bytes = gzipped.bytes().await.unwrap();
+        assert!(bytes.len() * 3 < plain.len(), "{} bytes gzipped of {}", bytes.len(), plain.len());
+        assert_eq!(gunzip(&bytes), plain, "the same page");
+
+        let brotli = client.get(app.at("/console/org")).header("accept-encoding", "br").send().await.unwrap();
+        assert_eq!(brotli.headers()["content-encoding"], "br");
+
+        // The live badge's event stream is sent as it happens, never held for a compressor.
+        let mut events = client.get(app.at("/console/notices/events")).header("accept-encoding", "gzip, br").send().await.unwrap();
+        assert_eq!(events.status(), 200);
+        assert_eq!(events.headers()["content-type"], "text/event-stream");
+        assert!(events.headers().get("content-encoding").is_none());
+        let first = tokio::time::timeout(std::time::Duration::from_secs(10), events.chunk()).await.expect("the first event at once").unwrap().unwrap();
+        assert!(std::str::from_utf8(&first).unwrap().contains("event: pending"), "{first:?}");
+    }
+
     async fn the_portal_speaks_chinese_first_and_english_on_request(app: TestApp) {
         let client = app.client();
         let zh = client.get(app.at("/")).send().await.unwrap();

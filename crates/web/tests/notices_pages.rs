@@ -40,7 +40,9 @@ testkit::on_both_engines! {
         assert_eq!(status, 200);
         assert!(form.contains("<legend>接收对象"), "the audience is a fieldset with its legend");
         assert!(form.contains("<option value=\"\">我的上级：陈浩</option>"), "the reviewer is the supervisor, by name, unless chosen");
-        assert!(form.contains(">陈浩</option>") && form.contains(">周敏</option>"), "{form}");
+        // Reviewers are grouped by unit, each named with unit and department.
+        assert!(form.contains("<optgroup label=\"文化馆\" data-people-group>"), "{form}");
+        assert!(form.contains(">文化馆 · 活动部 · 陈浩</option>") && form.contains(">文化馆 · 周敏</option>"), "{form}");
         assert!(!form.contains("name=\"lead_override_reason\""), "only office directors may override the lead time");
         assert!(form.contains("type=\"datetime-local\""));
 

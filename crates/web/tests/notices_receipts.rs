@@ -248,7 +248,9 @@ testkit::on_both_engines! {
         assert!(head.contains("receipt-unread") && head.contains("未读"), "{head}");
         assert!(!page.contains("王芳</th>"), "the author is not a recipient");
 
-        // Filters: by state, by department, both.
+        // Filters: by state, by department (named with its unit: nine offices are not nine
+        // "办公室"), both.
+        assert!(page.contains(&format!("<option value=\"{}\">文化馆 · 活动部</option>", r.activity)), "{page}");
         let (_, unread) = r.page(&wang, &format!("{path}?state=unread")).await;
         let rows = table_rows(&unread);
         assert_eq!(rows.len(), 1);
@@ -464,7 +466,12 @@ testkit::on_both_engines! {
         let response = screen.get(r.app.at("/board/notices")).send().await.unwrap();
         assert_eq!(response.status(), 200, "no sign-in");
         let page = response.text().await.unwrap();
-        assert!(page.contains("<meta http-equiv=\"refresh\" content=\"60\">"));
+        // It reloads itself every minute: by script, with the meta refresh (which axe flags)
+        // only for a browser without one.
+        assert!(page.contains("<noscript><meta http-equiv=\"refresh\" content=\"60\"></noscript>"));
+        assert!(page.contains("/static/reload.js"));
+        let outside_noscript = page.replace("<noscript><meta http-equiv=\"refresh\" content=\"60\"></noscript>", "");
+        assert!(!outside_noscript.contains("http-equiv=\"refresh\""), "no meta refresh to a browser with script");
         assert!(page.contains("今天上午停电"));
         let urgent = page.find("消防通道堵塞").unwrap();
         assert!(urgent < page.find("今天上午停电").unwrap(), "urgent first");

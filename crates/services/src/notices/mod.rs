@@ -29,7 +29,7 @@ pub use review::ReviewDecision;
 // The console's notice pages: earlier versions, the audience picker's people, upload limits.
 mod page_data;
 pub use compose::{ATTACHMENT_BYTES_MAX, ATTACHMENTS_MAX};
-pub use page_data::{AudiencePerson, NoticeVersionView};
+pub use page_data::NoticeVersionView;
 
 // The group robots (setup, announcing published notices within their limit) and the
 // anonymous staff suggestion box.

@@ -1,11 +1,10 @@
 //! What the console's notice pages show beyond the workflow: the versions a correction
-//! replaced, with what the correction said changed, and the people an author can name in
-//! the audience.
+//! replaced, with what the correction said changed. (The people an author can name in the
+//! audience come from `people_to_pick`, like every person picker's.)
 
-use crate::{ServiceError, ServiceResult, Services, Staff};
-use domain::{Permission, Timestamp, UserId};
+use crate::{ServiceResult, Services, Staff};
+use domain::Timestamp;
 use serde::Serialize;
-use std::collections::HashMap;
 
 /// A version of a notice that a correction replaced.
 #[derive(Clone, Debug, Serialize)]
@@ -18,15 +17,6 @@ pub struct NoticeVersionView {
     /// When the correction replaced it, and what it said changed.
     pub replaced_at: Option<Timestamp>,
     pub change_note: Option<String>,
-}
-
-/// A staff member an author can name in a notice's audience.
-#[derive(Clone, Debug, Serialize)]
-pub struct AudiencePerson {
-    pub id: UserId,
-    pub name: String,
-    /// Their department, or else the unit of their first role: to tell two 王芳 apart.
-    pub place: Option<String>,
 }
 
 impl Services {
@@ -64,40 +54,5 @@ impl Services {
                 }
             })
             .collect())
-    }
-
-    /// The institution's active staff, by name, for an author choosing recipients.
-    pub async fn notice_audience_people(
-        &self,
-        staff: &Staff,
-    ) -> ServiceResult<Vec<AudiencePerson>> {
-        if !staff.actor.can_somewhere(Permission::WriteNotices) {
-            return Err(ServiceError::Forbidden);
-        }
-        let tenant = staff.actor.tenant_id;
-        let departments: HashMap<i64, String> = store::org::departments(self.db(), tenant)
-            .await?
-            .into_iter()
-            .map(|d| (d.id, d.name))
-            .collect();
-        let grants = store::users::grants_in(self.db(), tenant).await?;
-        let mut people: Vec<AudiencePerson> = store::users::list(self.db(), tenant)
-            .await?
-            .into_iter()
-            .filter(|u| u.active)
-            .map(|u| {
-                let mine = || grants.iter().filter(|g| g.user_id == u.id);
-                let place = mine()
-                    .find_map(|g| g.department_id.and_then(|d| departments.get(&d).cloned()))
-                    .or_else(|| mine().next().map(|g| g.unit_name.clone()));
-                AudiencePerson {
-                    id: UserId(u.id),
-                    name: u.display_name,
-                    place,
-                }
-            })
-            .collect();
-        people.sort_by(|a, b| (&a.place, &a.name).cmp(&(&b.place, &b.name)));
-        Ok(people)
     }
 }

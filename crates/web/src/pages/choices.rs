@@ -1,7 +1,7 @@
 //! The options of the selects that pick units, departments, roles and staff.
 
 use i18n::Tr;
-use services::OrgTree;
+use services::{OrgTree, PickablePerson};
 
 /// One `<option>`.
 #[derive(Clone, Debug)]
@@ -60,4 +60,54 @@ pub fn department_kinds(t: &Tr) -> Vec<Choice> {
             label: t.get(k.label()).to_owned(),
         })
         .collect()
+}
+
+/// One unit's people in a people picker (`people_picker` in macros.html): an `<optgroup>`
+/// of a select, or a `<fieldset>` of checkboxes.
+#[derive(Clone, Debug)]
+pub struct PeopleGroup {
+    pub unit: String,
+    pub people: Vec<PersonChoice>,
+}
+
+#[derive(Clone, Debug)]
+pub struct PersonChoice {
+    pub value: String,
+    /// "城关镇文化站 · 办公室 · 冯军", for an option.
+    pub label: String,
+    /// "办公室 · 冯军", for a checkbox under its unit's legend.
+    pub label_in_unit: String,
+    pub picked: bool,
+}
+
+/// The people, as the services sorted them, grouped by unit; `picked` are the values
+/// already chosen.
+pub fn people<'a>(
+    t: &Tr,
+    people: impl IntoIterator<Item = &'a PickablePerson>,
+    picked: &[&str],
+) -> Vec<PeopleGroup> {
+    let mut groups: Vec<PeopleGroup> = Vec::new();
+    for p in people {
+        let unit = if p.unit.is_empty() {
+            t.people_no_unit().to_owned()
+        } else {
+            p.unit.clone()
+        };
+        let value = p.id.0.to_string();
+        let choice = PersonChoice {
+            picked: picked.contains(&value.as_str()),
+            value,
+            label: p.label.clone(),
+            label_in_unit: p.label_in_unit.clone(),
+        };
+        match groups.last_mut() {
+            Some(g) if g.unit == unit => g.people.push(choice),
+            _ => groups.push(PeopleGroup {
+                unit,
+                people: vec![choice],
+            }),
+        }
+    }
+    groups
 }

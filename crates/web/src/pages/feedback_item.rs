@@ -1,7 +1,7 @@
 //! `/console/feedback/{id}`: one item — what was said, where it stands, its whole history,
 //! and a form for each thing the staff member may do to it now.
 
-use super::choices::Choice;
+use super::choices::{self, Choice, PeopleGroup};
 use super::feedback_inbox::why;
 use super::feedback_names::{self as names, Names, moderation_label, publish_label};
 use crate::AppState;
@@ -19,7 +19,7 @@ use serde::Deserialize;
 use services::feedback::{
     GuessView, ItemPowers, ItemView, Moderation, Publish, SimilarItem, StaffAction, TimelineEntry,
 };
-use services::{ServiceError, Services, Staff};
+use services::{PickFor, ServiceError, Services, Staff};
 
 #[derive(Template)]
 #[template(path = "console/feedback_item.html")]
@@ -34,7 +34,9 @@ struct ItemPage {
     timeline: Vec<Entry>,
     can: Can,
     departments: Vec<Choice>,
-    people: Vec<Choice>,
+    people: Vec<PeopleGroup>,
+    /// The assignee select's aria-describedby: its error, when the assignment was refused.
+    assignee_described: &'static str,
     priorities: Vec<Choice>,
     publish_choices: Vec<Choice>,
     templates: Vec<AnswerTemplateLink>,
@@ -510,6 +512,9 @@ async fn draw(
     }
     let facts = facts(&item, &names, &t);
     let routable = services.routable_departments(staff).await?;
+    let assignees = services
+        .people_to_pick(staff, PickFor::FeedbackAssignee)
+        .await?;
     let similar = if item.status.is_open() {
         services.similar_to_item(staff, item.id, 5).await?
     } else {
@@ -549,12 +554,18 @@ async fn draw(
             .filter(|c| c.value.parse().is_ok_and(|d: i64| routable.contains(&d)))
             .cloned()
             .collect(),
-        people: names
-            .people
-            .iter()
-            .filter(|(d, _)| routable.contains(d))
-            .map(|(_, c)| c.clone())
-            .collect(),
+        people: choices::people(
+            &t,
+            assignees
+                .iter()
+                .filter(|p| p.department_id.is_some_and(|d| routable.contains(&d.0))),
+            &[form.assignee.as_str()],
+        ),
+        assignee_described: if form.action == "assign" && errors.has("assignee") {
+            "assign-assignee-e"
+        } else {
+            ""
+        },
         priorities: names::priorities(&t),
         publish_choices: names::publish_choices(&t),
         templates,

@@ -16,8 +16,6 @@ pub struct Names {
     pub units: Vec<Choice>,
     pub departments: Vec<Choice>,
     pub categories: Vec<Choice>,
-    /// (department, person) pairs for the assignee select; the value is the user id.
-    pub people: Vec<(i64, Choice)>,
     unit_names: HashMap<i64, String>,
     department_names: HashMap<i64, String>,
     category_names: HashMap<String, String>,
@@ -60,22 +58,6 @@ impl Names {
                 .map(|c| (c.code.clone(), c.label(t.lang).to_owned()))
                 .collect(),
             person_names: people.iter().map(|p| (p.user, p.name.clone())).collect(),
-            people: people
-                .iter()
-                .map(|p| {
-                    let department = tree
-                        .department(domain::DepartmentId(p.department))
-                        .map(|(_, d)| d.name.as_str())
-                        .unwrap_or_default();
-                    (
-                        p.department,
-                        Choice {
-                            value: p.user.to_string(),
-                            label: format!("{department} · {}", p.name),
-                        },
-                    )
-                })
-                .collect(),
             units,
             departments,
             categories,

@@ -77,6 +77,8 @@ pub fn router() -> Router<AppState> {
         .route("/healthz", get(health::show))
         .route("/metrics", get(crate::metrics::show))
         .route("/static/app.css", get(static_files::css))
+        .route("/static/people.js", get(static_files::people_js))
+        .route("/static/reload.js", get(static_files::reload_js))
         .route("/login", get(login::show).post(login::submit))
         .route("/logout", post(login::logout))
         .route("/console", get(console::show))

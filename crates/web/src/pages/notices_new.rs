@@ -12,7 +12,7 @@
 //! the publish time to the minute. Input that is not a date or time is an error on its own
 //! field, and nothing is saved.
 
-use super::choices::{self, Choice};
+use super::choices::{self, Choice, PeopleGroup};
 use super::notices_item::date;
 use crate::AppState;
 use crate::ctx::{Ctx, StaffCtx};
@@ -30,7 +30,7 @@ use domain::{
 };
 use i18n::{Key, Tr};
 use services::notices::{ATTACHMENT_BYTES_MAX, ATTACHMENTS_MAX, NoticeDraft, NoticeView};
-use services::{ServiceError, Services, Staff};
+use services::{PickFor, ServiceError, Services, Staff};
 
 /// The fields the form shows an error next to.
 const FIELDS: [&str; 12] = [
@@ -73,11 +73,15 @@ struct FormPage {
     departments: Vec<Choice>,
     roles: Vec<Choice>,
     units: Vec<Choice>,
-    people: Vec<Choice>,
-    reviewers: Vec<Choice>,
+    people: Vec<PeopleGroup>,
+    reviewers: Vec<PeopleGroup>,
     /// "My supervisor: 陈浩", who reviews if the author names nobody; `None` when they have
     /// no supervisor and must choose.
     default_reviewer: Option<String>,
+    /// The reviewer select's first option: the default reviewer, or "choose".
+    reviewer_empty: String,
+    /// The reviewer select's aria-describedby: its hint (no default) and its error.
+    reviewer_described: String,
     /// The lead-time override is for office directors only.
     may_override: bool,
     /// Files already attached (editing only), each with its remove button.
@@ -128,10 +132,6 @@ impl Typed {
 
     fn has_unit(&self, value: impl AsRef<str>) -> bool {
         picked(&self.units, value.as_ref())
-    }
-
-    fn has_person(&self, value: impl AsRef<str>) -> bool {
-        picked(&self.people, value.as_ref())
     }
 
     /// The form of a saved notice, to edit it.
@@ -728,15 +728,12 @@ async fn page(
         }
     };
     let reviewers = match &unit_path {
-        Some(path) => services
-            .eligible_reviewers(staff, path)
-            .await?
-            .into_iter()
-            .map(|(id, name)| Choice {
-                value: id.0.to_string(),
-                label: name,
-            })
-            .collect(),
+        Some(path) => {
+            let reviewers = services
+                .people_to_pick(staff, PickFor::NoticeReviewer(path))
+                .await?;
+            choices::people(&t, &reviewers, &[view.form.reviewer.as_str()])
+        }
         None => Vec::new(),
     };
     let default_reviewer = match &unit_path {
@@ -746,18 +743,14 @@ async fn page(
             .map(|(_, name)| t.fill(Key::noticeform_reviewer_default_named, &[("name", &name)])),
         None => None,
     };
-    let people = services
-        .notice_audience_people(staff)
-        .await?
-        .into_iter()
-        .map(|p| Choice {
-            value: p.id.0.to_string(),
-            label: match p.place {
-                Some(place) => format!("{}（{place}）", p.name),
-                None => p.name,
-            },
-        })
-        .collect();
+    let picked: Vec<&str> = view.form.people.iter().map(String::as_str).collect();
+    let people = choices::people(
+        &t,
+        &services
+            .people_to_pick(staff, PickFor::NoticeAudience)
+            .await?,
+        &picked,
+    );
     let csrf = form_urlencoded::byte_serialize(ctx.csrf.as_bytes()).collect::<String>();
     let action = match editing {
         Some(id) => format!("/console/notices/{id}/edit?_csrf={csrf}"),
@@ -780,6 +773,17 @@ async fn page(
         units: choices::units(&tree),
         people,
         reviewers,
+        reviewer_empty: default_reviewer
+            .clone()
+            .unwrap_or_else(|| t.noticeform_reviewer_choose().to_owned()),
+        reviewer_described: [
+            default_reviewer.is_none().then_some("h-reviewer"),
+            view.errors.has("reviewer").then_some("e-reviewer"),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" "),
         default_reviewer,
         may_override: staff.actor.can_somewhere(Permission::OverrideNoticeLead),
         attached,

@@ -8,7 +8,7 @@
 //! (the counts always cover everyone), each line pre-formatted so that the template does
 //! nothing per row but print it; the exports carry every line.
 
-use super::choices::Choice;
+use super::choices::{self, Choice};
 use crate::AppState;
 use crate::ctx::StaffCtx;
 use crate::error::AppError;
@@ -142,6 +142,7 @@ pub async fn show(
         .services
         .notice_receipts_page(&staff, id, q.department(), q.state(), q.page())
         .await?;
+    let tree = state.services.org_tree(staff.actor.tenant_id).await?;
     let tz = &ctx.institution.timezone;
     let filters = q.encoded();
     let page_link = |page: u64| {
@@ -172,12 +173,13 @@ pub async fn show(
         acknowledged: view.acknowledged,
         unread: view.total - view.read,
         failures: view.failures,
-        departments: view
-            .departments
-            .iter()
-            .map(|(id, name)| Choice {
-                value: id.to_string(),
-                label: name.clone(),
+        // "城关镇文化站 · 办公室", in the tree's order: nine offices are not nine "办公室".
+        departments: choices::departments(&tree)
+            .into_iter()
+            .filter(|c| {
+                view.departments
+                    .iter()
+                    .any(|(id, _)| id.to_string() == c.value)
             })
             .collect(),
         states: STATES

@@ -1,6 +1,6 @@
 //! `/console/org`: the organisation tree, and growing it.
 
-use super::choices::{self, Choice};
+use super::choices::{self, Choice, PeopleGroup};
 use crate::AppState;
 use crate::ctx::StaffCtx;
 use crate::error::AppError;
@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::{DepartmentId, UnitId, UserId};
 use serde::Deserialize;
-use services::{OrgTree, ServiceError};
+use services::{OrgTree, PickFor, ServiceError};
 
 #[derive(Template)]
 #[template(path = "console/org.html")]
@@ -25,7 +25,7 @@ struct OrgPage {
     no_errors: FieldMessages,
     units: Vec<Choice>,
     departments: Vec<Choice>,
-    staff: Vec<Choice>,
+    staff: Vec<PeopleGroup>,
     unit_kinds: Vec<Choice>,
     department_kinds: Vec<Choice>,
 }
@@ -140,19 +140,20 @@ async fn page(
 ) -> Result<Response, AppError> {
     let t = ctx.t();
     let tree = state.services.org_tree(staff.actor.tenant_id).await?;
-    let people = state.services.staff_list(staff).await.unwrap_or_default();
+    // Only those who may change the tree are offered people to head its departments.
+    let people = match state
+        .services
+        .people_to_pick(staff, PickFor::DepartmentHead)
+        .await
+    {
+        Err(ServiceError::Forbidden) => Vec::new(),
+        other => other?,
+    };
     let html = render(&OrgPage {
         page: Page::new(ctx, t.org_title()).with_notice(notice),
         units: choices::units(&tree),
         departments: choices::departments(&tree),
-        staff: people
-            .iter()
-            .filter(|p| p.active)
-            .map(|p| Choice {
-                value: p.id.to_string(),
-                label: p.display_name.clone(),
-            })
-            .collect(),
+        staff: choices::people(&t, &people, &[]),
         unit_kinds: choices::unit_kinds(&t),
         department_kinds: choices::department_kinds(&t),
         tree,
