@@ -1,5 +1,6 @@
-//! How well the text analysis reads the labelled evaluation set (`crates/text/data/eval.jsonl`),
-//! and what 200 staff corrections change.
+//! How well the text analysis reads the labelled sets (`crates/text/data/`: the own
+//! `eval.jsonl`, the development set `dev.jsonl` and the frozen `holdout.jsonl`), and what 200
+//! staff corrections change.
 //!
 //! Nothing here is tuned: the classifier, the spam score and the rules were fitted and
 //! cross-validated on `train.jsonl` (and the correction weight on the first 200 lines of
@@ -32,9 +33,9 @@ struct Item {
     urgent: bool,
     abuse: bool,
     spam: bool,
-    /// eval.jsonl only.
+    /// The evaluation and development sets only.
     pii: Vec<String>,
-    /// eval.jsonl only.
+    /// The evaluation and development sets only.
     dup_group: Option<String>,
 }
 
@@ -49,6 +50,10 @@ fn read(path: &Path) -> anyhow::Result<Vec<Item>> {
     {
         let v: serde_json::Value = serde_json::from_str(line)
             .with_context(|| format!("{}:{}: not JSON", path.display(), n + 1))?;
+        // A set's first line may say how it was made.
+        if v.get("_about").is_some() {
+            continue;
+        }
         let text_of = |key: &str| -> anyhow::Result<String> {
             v[key]
                 .as_str()
@@ -76,18 +81,32 @@ fn read(path: &Path) -> anyhow::Result<Vec<Item>> {
     Ok(items)
 }
 
+/// The labelled sets measured, in the order printed: the one written with the training set
+/// (and tuned on), the development set in other hands, and the frozen evaluation set.
+const SETS: [(&str, &str); 3] = [
+    (
+        "eval.jsonl",
+        "own evaluation set, same hand as train.jsonl, tuned on",
+    ),
+    (
+        "dev.jsonl",
+        "development set, other hands and voices: tune on this",
+    ),
+    (
+        "holdout.jsonl",
+        "frozen evaluation set, other hands again: never tuned on",
+    ),
+];
+
 pub async fn run(options: Options) -> anyhow::Result<()> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../text/data");
-    let eval = read(&dir.join("eval.jsonl"))?;
+    let mut sets = Vec::new();
+    for (file, what) in SETS {
+        sets.push((file, what, read(&dir.join(file))?));
+    }
     let corrections = read(&dir.join("corrections.jsonl"))?;
     let seg = Segmenter::default();
     let words = WordList::default_abuse_and_spam();
-
-    println!(
-        "text quality on {} evaluation items ({})",
-        eval.len(),
-        dir.join("eval.jsonl").display()
-    );
 
     // jieba's dictionary and the models load once per process, on first use: time each here,
     // where it is first used.
@@ -104,44 +123,15 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
         training.as_secs_f64() * 1e3
     );
 
-    let before = Figures::of(&baseline, &seg, &eval);
-    println!();
-    println!("== classification (baseline, eval.jsonl) ==");
-    before.print_per_class();
-    println!();
-    before.print_summary("baseline");
-    if options.show_errors {
+    for (file, what, items) in &sets {
         println!();
-        for item in &eval {
-            let c = baseline.classify(&seg, &item.text);
-            if c.category.label != item.category {
-                println!(
-                    "  {} -> {} ({:.2}, {:?}): {}",
-                    item.category,
-                    c.category.label,
-                    c.category.confidence,
-                    c.category.why,
-                    item.text
-                );
-            }
-        }
+        println!("######## {file}: {} items, {what}", items.len());
+        report(&baseline, &seg, &words, file, items, options.show_errors);
     }
 
     println!();
-    println!("== flags (eval.jsonl) ==");
-    flag_figures(&eval, &words);
-
-    println!();
-    println!("== personal data (eval.jsonl) ==");
-    pii_figures(&eval);
-
-    println!();
-    println!("== duplicates (eval.jsonl) ==");
-    duplicate_figures(&eval);
-
-    println!();
-    println!("== speed (one core) ==");
-    speed_figures(&baseline, &seg, &words, &eval);
+    println!("== speed (one core, eval.jsonl) ==");
+    speed_figures(&baseline, &seg, &words, &sets[0].2);
 
     println!();
     let taught = options.corrections.min(corrections.len());
@@ -159,11 +149,15 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
         corrected.corrections(),
         started.elapsed().as_secs_f64() * 1e3
     );
+    for (file, _, items) in &sets {
+        println!();
+        println!("{file} ({} items):", items.len());
+        compare(
+            &Figures::of(&baseline, &seg, items),
+            &Figures::of(&corrected, &seg, items),
+        );
+    }
     let held_out = &corrections[taught..];
-    let after = Figures::of(&corrected, &seg, &eval);
-    println!();
-    println!("eval.jsonl ({} items):", eval.len());
-    compare(&before, &after);
     if !held_out.is_empty() {
         println!();
         println!(
@@ -178,6 +172,131 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// Every figure for one labelled set.
+fn report(
+    model: &Model,
+    seg: &Segmenter,
+    words: &WordList,
+    file: &str,
+    items: &[Item],
+    show_errors: bool,
+) {
+    let figures = Figures::of(model, seg, items);
+    println!("== classification (baseline, {file}) ==");
+    figures.print_per_class();
+    println!();
+    figures.print_summary("baseline");
+    println!();
+    confusion(model, seg, items);
+    if show_errors {
+        println!();
+        for item in items {
+            let c = model.classify(seg, &item.text);
+            if c.category.label != item.category {
+                println!(
+                    "  {} -> {} ({:.2}, {:?}): {}",
+                    item.category,
+                    c.category.label,
+                    c.category.confidence,
+                    c.category.why,
+                    item.text
+                );
+            }
+        }
+    }
+    println!();
+    println!("== flags ({file}) ==");
+    flag_figures(items, words);
+    println!();
+    println!("== personal data ({file}) ==");
+    pii_figures(items);
+    println!();
+    println!("== same request ({file}) ==");
+    duplicate_figures(items);
+    theme_figures(seg, items);
+}
+
+/// Rows are the labels, columns what the model said, for category and for type.
+fn confusion(model: &Model, seg: &Segmenter, items: &[Item]) {
+    let said: Vec<_> = items.iter().map(|i| model.classify(seg, &i.text)).collect();
+    let table = |name: &str, labels: &[&str], pairs: Vec<(&str, &str)>| {
+        let short = |l: &str| l.chars().take(5).collect::<String>();
+        print!("{name:<14}");
+        for l in labels {
+            print!("{:>7}", short(l));
+        }
+        println!("   (rows: label, columns: said)");
+        for g in labels {
+            print!("{g:<14}");
+            for p in labels {
+                let n = pairs.iter().filter(|(a, b)| a == g && b == p).count();
+                print!("{n:>7}");
+            }
+            println!();
+        }
+    };
+    table(
+        "category",
+        &DEFAULT_CATEGORIES,
+        items
+            .iter()
+            .zip(&said)
+            .map(|(i, c)| (i.category.as_str(), c.category.label.as_str()))
+            .collect(),
+    );
+    table(
+        "type",
+        &KINDS,
+        items
+            .iter()
+            .zip(&said)
+            .map(|(i, c)| (i.kind.as_str(), c.kind.label.as_str()))
+            .collect(),
+    );
+}
+
+/// Whether items asking the same thing land in one theme, the way `culturedesk analyze`
+/// assigns themes (items in file order; a duplicate shown in its original's theme):
+/// precision over every pair of items sharing a theme, recall over every labelled pair.
+fn theme_figures(seg: &Segmenter, items: &[Item]) {
+    let mut index = similar::Index::new();
+    let mut themer = text::themes::Themer::new();
+    let mut themes: Vec<String> = Vec::with_capacity(items.len());
+    for (n, item) in items.iter().enumerate() {
+        let signature = similar::signature(&item.text);
+        let original = index
+            .nearest(&signature, 1, similar::DUPLICATE_AT)
+            .first()
+            .map(|(other, _)| *other as usize);
+        index.add(n as u64, signature);
+        let own = themer.assign(n as u64, &seg.meaningful_words(&item.text));
+        themes.push(original.map_or(own, |o| themes[o].clone()));
+    }
+    let (mut together, mut right, mut labelled, mut found) = (0usize, 0usize, 0usize, 0usize);
+    for a in 0..items.len() {
+        for b in a + 1..items.len() {
+            let same_theme = themes[a] == themes[b];
+            let same_group =
+                items[a].dup_group.is_some() && items[a].dup_group == items[b].dup_group;
+            together += usize::from(same_theme);
+            right += usize::from(same_theme && same_group);
+            labelled += usize::from(same_group);
+            found += usize::from(same_theme && same_group);
+        }
+    }
+    let distinct = themes
+        .iter()
+        .collect::<std::collections::HashSet<_>>()
+        .len();
+    println!(
+        "themes: {distinct} for {} items; pairs sharing a theme {together}, of them the same request {right}: \
+         precision {:.3}, recall {:.3} ({found} of {labelled} labelled pairs)",
+        items.len(),
+        right as f32 / together.max(1) as f32,
+        found as f32 / labelled.max(1) as f32
+    );
 }
 
 /// Classification figures for one model on one set.
@@ -424,6 +543,14 @@ fn flag_figures(eval: &[Item], words: &WordList) {
     precision_recall(
         "spam",
         verdicts.iter().zip(eval).map(|(v, i)| (v.spam, i.spam)),
+    );
+    // What staff see: an item held for review, whichever of the two held it.
+    precision_recall(
+        "held",
+        verdicts
+            .iter()
+            .zip(eval)
+            .map(|(v, i)| (v.abuse || v.spam, i.abuse || i.spam)),
     );
 }
 
