@@ -144,7 +144,10 @@ mod tests {
     fn the_nearer_pending_deadline_decides_and_a_met_one_no_longer_counts() {
         let now = at("2026-12-01", "10:00");
         let window = DueWindow::at(now, &WorkCalendar::china([]));
-        let late_reply = item(Some(Timestamp(now.0 - HOUR_MS)), Some(at("2026-12-08", "10:00")));
+        let late_reply = item(
+            Some(Timestamp(now.0 - HOUR_MS)),
+            Some(at("2026-12-08", "10:00")),
+        );
         assert_eq!(late_reply.state(&window), DueState::Overdue);
         let replied = ItemDeadlines {
             first_responded: true,

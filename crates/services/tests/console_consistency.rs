@@ -237,9 +237,21 @@ testkit::on_both_engines! {
 /// item's own page say the same.
 async fn public_category(o: &Office, id: i64) -> Option<String> {
     let (item, _) = o.s().feedback_item(&o.clerk, id).await.unwrap();
-    let board = o.s().board(&o.app.institution, &BoardQuery::default()).await.unwrap();
-    let card = board.items.iter().find(|i| i.tracking_no == item.tracking_no).expect("on the board");
-    let (page, _) = o.s().board_item(&o.app.institution, &item.tracking_no).await.unwrap();
+    let board = o
+        .s()
+        .board(&o.app.institution, &BoardQuery::default())
+        .await
+        .unwrap();
+    let card = board
+        .items
+        .iter()
+        .find(|i| i.tracking_no == item.tracking_no)
+        .expect("on the board");
+    let (page, _) = o
+        .s()
+        .board_item(&o.app.institution, &item.tracking_no)
+        .await
+        .unwrap();
     assert_eq!(card.category, page.category);
     page.category
 }

@@ -103,10 +103,7 @@ async fn a_clerk_works_through_a_long_inbox(d: Desk, screen: Screen) {
     assert_eq!(script(&b, order, vec![]).await, Value::Bool(true));
     // The category column shows the system's guess, worded as one.
     let guesses = b.texts("table.inbox td.guess").await;
-    assert!(
-        guesses.iter().any(|g| g.contains("猜测")),
-        "{guesses:?}"
-    );
+    assert!(guesses.iter().any(|g| g.contains("猜测")), "{guesses:?}");
 
     // Select all ticks every row of the page, and clears them again.
     b.click("#select-all").await;
@@ -119,7 +116,10 @@ async fn a_clerk_works_through_a_long_inbox(d: Desk, screen: Screen) {
     // Page 3 keeps the queue, and holds the last ten.
     b.click("nav.pager li:nth-child(3) a").await;
     let url = b.url().await;
-    assert!(url.contains("queue=triage") && url.contains("page=3"), "{url}");
+    assert!(
+        url.contains("queue=triage") && url.contains("page=3"),
+        "{url}"
+    );
     assert_eq!(b.texts("table.inbox tbody th[scope=row] a").await.len(), 10);
 
     // A new item: accepting it is within the first screen; the rest is folded.
@@ -137,7 +137,10 @@ async fn a_clerk_works_through_a_long_inbox(d: Desk, screen: Screen) {
         Screen::Desktop => 2_600.0,
         Screen::Phone => 3_200.0,
     };
-    assert!(height < bound, "the item page is {height}px tall on a {window}");
+    assert!(
+        height < bound,
+        "the item page is {height}px tall on a {window}"
+    );
     shot(&b, screen, "item").await;
     assert!(!b.horizontal_overflow().await);
 }

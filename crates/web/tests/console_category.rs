@@ -11,7 +11,10 @@ use desk::Desk;
 /// What the tracking page says under "分类".
 fn public_category(page: &str) -> String {
     let marker = "<dt>分类</dt><dd>";
-    let start = page.find(marker).expect("the category on the tracking page") + marker.len();
+    let start = page
+        .find(marker)
+        .expect("the category on the tracking page")
+        + marker.len();
     page[start..].split('<').next().unwrap().to_owned()
 }
 

@@ -59,11 +59,9 @@ pub const BOARD_PAGE: u64 = 20;
 /// confirmed it), else — only where the institution publishes confident guesses — the
 /// system's confident guess. A guess is never shown as fact by default.
 pub(crate) fn public_category(row: &FeedbackRow, publish_guesses: bool) -> Option<String> {
-    row.category.clone().or_else(|| {
-        row.suggested_category
-            .clone()
-            .filter(|_| publish_guesses)
-    })
+    row.category
+        .clone()
+        .or_else(|| row.suggested_category.clone().filter(|_| publish_guesses))
 }
 
 impl PublicItem {

@@ -166,7 +166,10 @@ impl Services {
         };
         let window = self.due_window(staff.actor.tenant_id).await?;
         Ok(InboxPage {
-            rows: rows.iter().map(|r| InboxRow::from_row(r, &window)).collect(),
+            rows: rows
+                .iter()
+                .map(|r| InboxRow::from_row(r, &window))
+                .collect(),
             next,
         })
     }
@@ -183,7 +186,10 @@ impl Services {
         q.after.clear();
         let stmt = self.inbox_query(staff, &q).await?;
         let mut counted = stmt.clone();
-        counted.clear_selects().clear_order_by().column((F::Table, F::Id));
+        counted
+            .clear_selects()
+            .clear_order_by()
+            .column((F::Table, F::Id));
         let total = self
             .db()
             .fetch_i64(
@@ -193,9 +199,7 @@ impl Services {
                     .to_owned(),
             )
             .await?;
-        let pages = u64::try_from(total)
-            .unwrap_or(0)
-            .div_ceil(CONSOLE_PAGE);
+        let pages = u64::try_from(total).unwrap_or(0).div_ceil(CONSOLE_PAGE);
         let pages = Ord::max(pages, 1);
         let page = Ord::clamp(page, 1, pages);
         let mut stmt = stmt;
@@ -203,7 +207,10 @@ impl Services {
         let rows = fb::list(self.db(), &stmt).await?;
         let window = self.due_window(staff.actor.tenant_id).await?;
         Ok(NumberedPage {
-            rows: rows.iter().map(|r| InboxRow::from_row(r, &window)).collect(),
+            rows: rows
+                .iter()
+                .map(|r| InboxRow::from_row(r, &window))
+                .collect(),
             total,
             page,
             pages,

@@ -18,9 +18,7 @@ use domain::Permission;
 use domain::feedback::Priority;
 use i18n::{Key, Tr};
 use serde::Deserialize;
-use services::feedback::{
-    BulkReport, COUNT_CAP, InboxCounts, InboxQuery, QUEUES, StaffAction,
-};
+use services::feedback::{BulkReport, COUNT_CAP, InboxCounts, InboxQuery, QUEUES, StaffAction};
 use services::{Services, Staff};
 
 #[derive(Template)]

@@ -542,8 +542,7 @@ async fn draw(
     let can = can(&item, &powers);
     let top = Top::of(item.status, &can);
     // A folded form that was just sent (refused, or an answer being previewed) shows open.
-    let open_more =
-        (problem.is_some() || answer_preview.is_some()) && !top.holds(&form.action);
+    let open_more = (problem.is_some() || answer_preview.is_some()) && !top.holds(&form.action);
     let category = item
         .category
         .as_deref()
