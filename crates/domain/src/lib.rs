@@ -6,6 +6,7 @@
 mod codes;
 
 pub mod calendar;
+pub mod deadlines;
 pub mod feedback;
 pub mod ids;
 pub mod notice;

@@ -734,7 +734,6 @@ crate::catalogue! {
     fitem_tracking_no => "编号", "Tracking no.";
     fitem_kind => "类型", "Type";
     fitem_category => "分类", "Category";
-    fitem_suggested => "系统建议：{category}", "Suggested: {category}";
     fitem_channel => "渠道", "Channel";
     fitem_unit => "所属单位", "Unit";
     fitem_department => "承办部门", "Department";
@@ -890,6 +889,20 @@ crate::catalogue! {
     fitem_answer_preview_masked => "其中与群众本人个人信息相同的内容已打码（*）。本单位公开联系方式照原样显示，可在“反馈设置”中维护。", "What repeats the submitter's own personal data is masked (*). The institution's public contact details show whole; keep them in the feedback settings.";
     fitem_answer_preview_same => "与您填写的内容相同，没有打码。", "Exactly as you wrote it: nothing is masked.";
     fitem_answer_preview_edit => "如需修改，请改好后再次预览。", "To change it, edit the text and preview again.";
+    // The staff console laid out as the work flows (issue 12: item page, inbox, category guesses).
+    fitem_next_step => "下一步", "Next step";
+    fitem_more_actions => "更多操作", "More actions";
+    fitem_all_facts => "全部信息", "All details";
+    fitem_guess => "系统猜测：{category}（把握 {confidence}%，未确认）", "Guess: {category} ({confidence}% sure, not confirmed)";
+    fitem_category_confirm => "分类（提交时一并确认）", "Category (confirmed when you submit)";
+    fitem_category_later => "暂不确定", "Decide later";
+    fitem_waiting_hint => "正在等待群众补充信息，时限暂停。", "Waiting for the submitter: the deadlines are paused.";
+    inbox_total => "共 {n} 条", "{n} items";
+    inbox_page_of => "第 {page} / {pages} 页", "Page {page} of {pages}";
+    inbox_pages => "翻页", "Pages";
+    inbox_select_all => "全选本页", "Select every item on this page";
+    inbox_guess => "{category}（猜测 {confidence}%）", "{category} (guess, {confidence}%)";
+    setup_publish_confident_guesses => "工作人员确认分类前，公开页面也显示系统把握较大的分类猜测", "Show the system's confident category guesses in public before staff confirm a category";
     fentry_title => "录入线下反馈", "Enter offline feedback";
     fentry_intro => "意见箱、意见簿、座谈会或电话收到的反馈，录入后与线上反馈一样分办、限时办理和公示。", "Feedback from the suggestion box, the comment book, a forum or a phone call: once entered, it is routed, handled on time and shown like feedback from the web.";
     fentry_channel => "来源", "Where it came from";

@@ -14,6 +14,91 @@ use std::sync::Arc;
 
 const ROWS: &str = include_str!("demo/feedback.tsv");
 
+/// Answer templates an office keeps, by category (the default categories' codes): what a
+/// clerk starts an answer from, with blanks in 【】 to fill in.
+const ANSWER_TEMPLATES: [(&str, &str, &str); 16] = [
+    (
+        "activity",
+        "活动安排说明",
+        "您好！感谢您对本馆活动的关注。您反映的【活动名称】安排问题，我们已与活动部门核实：【核实情况】。后续活动信息将在本馆公众号和一楼公告栏提前一周公布，欢迎继续参与。",
+    ),
+    (
+        "activity",
+        "活动名额已满",
+        "您好！【活动名称】报名人数已满，给您带来不便，敬请谅解。我们已将您的意见转给活动部，后续将视需求增开场次，开放报名时会在公众号通知。",
+    ),
+    (
+        "activity",
+        "演出时间调整",
+        "您好！因【原因】，【演出名称】调整至【新时间】在【地点】举行，原有入场凭证继续有效。如无法参加，可于【日期】前到服务台办理退票。",
+    ),
+    (
+        "training",
+        "培训班报名说明",
+        "您好！【培训班名称】为免费公益培训，每期招收【人数】人，报名时间为【日期】，可通过本馆公众号或到一楼服务台报名。名额按报名先后确定，额满即止。",
+    ),
+    (
+        "training",
+        "增开班次的答复",
+        "您好！感谢您的建议。我们已统计近期【课程名称】的报名需求，计划于【时间】增开一期，具体安排将在公众号发布，请留意。",
+    ),
+    (
+        "training",
+        "老师与课程调整",
+        "您好！您反映的【课程名称】教学问题，我们已与授课老师沟通并调整了【调整内容】。欢迎您继续参加，并随时向我们反馈上课感受。",
+    ),
+    (
+        "facility",
+        "设施报修已处理",
+        "您好！您反映的【位置】【设施】问题，我们已于【日期】安排维修，目前已恢复正常使用。感谢您的提醒，我们将加强日常巡查。",
+    ),
+    (
+        "facility",
+        "维修需要时间",
+        "您好！您反映的【设施】问题已登记报修。因需采购配件，预计【日期】前完成维修，期间请使用【替代设施】，给您带来不便，敬请谅解。",
+    ),
+    (
+        "facility",
+        "场地开放时间",
+        "您好！本馆【场地名称】开放时间为【开放时间】，节假日另行通知。团体使用需提前【天数】个工作日到服务台预约。",
+    ),
+    (
+        "service",
+        "服务态度致歉",
+        "您好！对您反映的工作人员服务问题，我们深表歉意。经了解，【核实情况】。我们已对相关人员进行批评教育，并将加强服务培训，欢迎您继续监督。",
+    ),
+    (
+        "service",
+        "办理流程说明",
+        "您好！您咨询的【事项】办理流程如下：【流程】。所需材料：【材料】。如有疑问，可拨打本馆服务电话咨询。",
+    ),
+    (
+        "information",
+        "信息更正",
+        "您好！感谢您指出【位置】发布的信息有误。我们已于【日期】更正为【正确信息】，并将加强信息发布前的审核。",
+    ),
+    (
+        "information",
+        "信息发布渠道",
+        "您好！本馆活动和培训信息通过公众号、官方网站和一楼公告栏同步发布，一般提前一周公布。您也可以到服务台登记手机号码，接收活动短信提醒。",
+    ),
+    (
+        "heritage",
+        "非遗项目咨询",
+        "您好！您咨询的【项目名称】为【级别】非物质文化遗产代表性项目。本馆每月【时间】在非遗展厅举办传承人展示活动，欢迎参观体验。",
+    ),
+    (
+        "heritage",
+        "非遗传承建议",
+        "您好！感谢您对非遗保护传承的关心。您提出的【建议内容】，我们已转交非遗保护中心研究，将结合年度工作计划统筹考虑，有进展将及时向社会公布。",
+    ),
+    (
+        "other",
+        "已转交相关单位",
+        "您好！您反映的问题不属于本馆职责范围，我们已转交【单位名称】处理，您也可拨打【电话】直接联系。感谢您的理解与支持。",
+    ),
+];
+
 struct Row<'a> {
     kind: &'a str,
     category: &'a str,
@@ -89,6 +174,17 @@ impl Services {
         let head = demo.sign_in_demo("zhou.min", password).await?;
         let units = self.public_units(institution).await?;
         let departments = self.org_tree(institution.id).await?;
+        for (category, title, body) in ANSWER_TEMPLATES {
+            store::feedback_setup::insert_template(
+                self.db(),
+                institution.id,
+                Some(category),
+                title,
+                body,
+                now,
+            )
+            .await?;
+        }
         let mut rows = rows();
         // Oldest first, so tracking numbers rise with time.
         rows.sort_by_key(|r| std::cmp::Reverse(r.days_ago));
@@ -248,5 +344,16 @@ mod tests {
     #[test]
     fn every_demo_row_parses() {
         assert_eq!(super::rows().len(), 160);
+    }
+
+    #[test]
+    fn every_default_category_has_answer_templates() {
+        for (code, _, _) in crate::feedback::DEFAULT_CATEGORIES {
+            let n = super::ANSWER_TEMPLATES
+                .iter()
+                .filter(|(c, _, _)| *c == code)
+                .count();
+            assert!(n >= 1, "{code}");
+        }
     }
 }

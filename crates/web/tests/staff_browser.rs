@@ -66,6 +66,9 @@ async fn answer_an_item(d: Desk, screen: Screen) {
         !b.horizontal_overflow().await,
         "the item scrolls sideways on {screen:?}"
     );
+    // A new item's next step is accepting or assigning it; answering on the spot is
+    // among the folded actions.
+    b.click("#more-actions > summary").await;
     b.fill("#answer-text", ANSWER).await;
     // First the preview of what the public will read, then the button that sends it.
     b.submit_form("#form-answer").await;

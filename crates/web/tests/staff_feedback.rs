@@ -384,7 +384,7 @@ testkit::on_both_engines! {
         assert!(filled.contains(">您好，报名请于每周一至周五到文化馆一楼服务台办理。</textarea>"), "{filled}");
     }
 
-    async fn the_inbox_pages_on_with_a_next_link(d: Desk) {
+    async fn the_inbox_pages_on_in_numbered_pages_keeping_the_filters(d: Desk) {
         for i in 0..51 {
             let entry = services::feedback::OfflineEntry {
                 intake: services::feedback::Intake { text: format!("意见箱第{i}条"), kind: "suggestion".into(), ..Default::default() },
@@ -395,14 +395,19 @@ testkit::on_both_engines! {
         }
         let clerk = d.signed_in("li.jing").await;
         let (_, first) = d.page(&clerk, "/console/feedback?channel=suggestion_box").await;
-        assert!(first.contains("意见箱第50条") && !first.contains("意见箱第0条"), "newest first");
-        let marker = "<nav class=\"pager\" aria-label=\"下一页\"><a href=\"";
-        let start = first.find(marker).expect("a next link") + marker.len();
+        assert!(first.contains("意见箱第50条") && !first.contains("意见箱第25条"), "newest first, 25 a page");
+        assert!(first.contains("共 51 条") && first.contains("第 1 / 3 页"));
+        let nav = &first[first.find("<nav class=\"pager\"").expect("page links")..];
+        let end = nav.find("\" rel=\"next\"").expect("a next link");
+        let start = nav[..end].rfind("href=\"").unwrap() + "href=\"".len();
         // As the browser reads the attribute: HTML escapes undone.
-        let next = first[start..].split('"').next().unwrap().replace("&#38;", "&").replace("&amp;", "&");
-        assert!(next.contains("channel=suggestion_box") && next.contains("after="), "{next}");
-        let (_, second) = d.page(&clerk, &next).await;
-        assert!(second.contains("意见箱第0条") && !second.contains("意见箱第50条"), "{next}");
-        assert!(!second.contains("class=\"pager\""), "the last page");
+        let next = nav[start..end].replace("&#38;", "&").replace("&amp;", "&");
+        assert!(next.contains("channel=suggestion_box") && next.contains("page=2"), "{next}");
+        let (_, last) = d.page(&clerk, "/console/feedback?channel=suggestion_box&page=3").await;
+        assert!(last.contains("意见箱第0条") && !last.contains("意见箱第1条"), "the last page holds the one left");
+        assert!(last.contains("第 3 / 3 页") && !last.contains("rel=\"next\""));
+        // A page past the end shows the last one.
+        let (_, beyond) = d.page(&clerk, "/console/feedback?channel=suggestion_box&page=99").await;
+        assert!(beyond.contains("意见箱第0条"));
     }
 }

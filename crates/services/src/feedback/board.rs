@@ -55,15 +55,23 @@ pub struct BoardPage {
 
 pub const BOARD_PAGE: u64 = 20;
 
+/// The category the public sees: the confirmed one (the submitter chose it, or staff set or
+/// confirmed it), else — only where the institution publishes confident guesses — the
+/// system's confident guess. A guess is never shown as fact by default.
+pub(crate) fn public_category(row: &FeedbackRow, publish_guesses: bool) -> Option<String> {
+    row.category
+        .clone()
+        .or_else(|| row.suggested_category.clone().filter(|_| publish_guesses))
+}
+
 impl PublicItem {
-    pub(crate) fn from_row(row: &FeedbackRow) -> PublicItem {
+    /// The item for the public; `publish_guesses` is the institution's
+    /// `publish_confident_guesses` setting (see [`public_category`]).
+    pub(crate) fn from_row(row: &FeedbackRow, publish_guesses: bool) -> PublicItem {
         PublicItem {
             tracking_no: row.tracking_no.clone(),
             kind: FeedbackKind::parse(&row.kind).unwrap_or(FeedbackKind::Request),
-            category: row
-                .category
-                .clone()
-                .or_else(|| row.suggested_category.clone()),
+            category: public_category(row, publish_guesses),
             unit: row.unit_id,
             station: row.station_id,
             status: status_of(row),
@@ -94,7 +102,16 @@ impl Services {
             stmt.and_where(Expr::col(F::Kind).eq(kind.as_str()));
         }
         if let Some(category) = q.category.as_deref().filter(|c| !c.is_empty()) {
-            stmt.and_where(Expr::col(F::Category).eq(category));
+            // The filter finds what the cards show.
+            let mut shown = sea_query::Cond::any().add(Expr::col(F::Category).eq(category));
+            if setup.settings.publish_confident_guesses {
+                shown = shown.add(
+                    Expr::col(F::Category)
+                        .is_null()
+                        .and(Expr::col(F::SuggestedCategory).eq(category)),
+                );
+            }
+            stmt.cond_where(shown);
         }
         if let Some(station) = q.station {
             stmt.and_where(Expr::col(F::StationId).eq(station));
@@ -155,7 +172,10 @@ impl Services {
             None
         };
         Ok(BoardPage {
-            items: rows.iter().map(PublicItem::from_row).collect(),
+            items: rows
+                .iter()
+                .map(|r| PublicItem::from_row(r, setup.settings.publish_confident_guesses))
+                .collect(),
             next,
         })
     }
@@ -175,8 +195,9 @@ impl Services {
         }
         let events = fb::events(self.db(), institution.id, row.id, true).await?;
         let texts = self.public_texts(&row, &events).await?;
+        let setup = self.feedback_setup(institution.id).await?;
         Ok((
-            PublicItem::from_row(&row),
+            PublicItem::from_row(&row, setup.settings.publish_confident_guesses),
             events.into_iter().map(|e| texts.entry(e)).collect(),
         ))
     }
@@ -214,7 +235,7 @@ impl Services {
                 None => None,
             },
         };
-        let mut item = PublicItem::from_row(&row);
+        let mut item = PublicItem::from_row(&row, setup.settings.publish_confident_guesses);
         // The submitter reads their own words as they wrote them.
         item.text = row.body.clone();
         let texts = PublicTexts::new(&row, &events, &setup.settings.public_contacts);

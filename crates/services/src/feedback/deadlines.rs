@@ -17,7 +17,6 @@ use domain::{Role, TenantId, Timestamp, UnitPath};
 use i18n::{Key, Lang, Tr};
 use jobs::{Handler, Job, JobError};
 use notify::Channel;
-use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use store::Conn;
 use store::feedback::FeedbackRow;
@@ -27,58 +26,67 @@ pub const SWEEP: &str = "feedback.deadline_sweep";
 /// Items checked per transaction of the sweep.
 const SWEEP_BATCH: u64 = 100;
 
-/// How an item stands against its deadlines, at a glance.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DueState {
-    OnTrack,
-    /// A deadline is within a day.
-    DueSoon,
-    Overdue,
-    /// Waiting on the submitter: the clock stands still.
-    Paused,
-    /// Nothing more is due.
-    Done,
+/// How an item stands against its deadlines: the domain's one rule (see
+/// [`domain::deadlines`]), read off a stored item.
+pub use domain::deadlines::{DueState, DueWindow};
+
+/// The item's deadlines as the domain's rule reads them.
+pub(crate) fn item_deadlines(row: &FeedbackRow) -> domain::deadlines::ItemDeadlines {
+    domain::deadlines::ItemDeadlines {
+        status: status_of(row),
+        first_responded: row.first_responded_at.is_some(),
+        first_response_due: row.first_response_due.map(Timestamp),
+        resolution_due: row.resolution_due.map(Timestamp),
+    }
 }
 
-const DUE_SOON_MS: i64 = domain::time::DAY_MS;
+/// How `row` stands at the instant of `window`.
+pub(crate) fn due_state(row: &FeedbackRow, window: &DueWindow) -> DueState {
+    item_deadlines(row).state(window)
+}
 
-impl DueState {
-    pub fn of(row: &FeedbackRow, now: Timestamp) -> DueState {
-        let status = status_of(row);
-        if status == Status::Waiting {
-            return DueState::Paused;
-        }
-        if !status.is_open() {
-            return DueState::Done;
-        }
-        let next = match (
-            row.first_responded_at,
-            row.first_response_due,
-            row.resolution_due,
-        ) {
-            (None, Some(first), Some(resolution)) => first.min(resolution),
-            (_, _, Some(resolution)) => resolution,
-            (_, Some(first), None) => first,
-            (_, None, None) => return DueState::OnTrack,
-        };
-        if now.0 > next {
-            DueState::Overdue
-        } else if next - now.0 <= DUE_SOON_MS {
-            DueState::DueSoon
-        } else {
-            DueState::OnTrack
-        }
-    }
-
-    pub fn label(self) -> Key {
-        match self {
-            DueState::OnTrack => Key::due_on_track,
-            DueState::DueSoon => Key::due_soon,
-            DueState::Overdue => Key::due_overdue,
-            DueState::Paused => Key::due_paused,
-            DueState::Done => Key::due_done,
-        }
+/// The queue conditions of the same rule over the two deadline columns, for the inbox's
+/// `overdue` and `due_soon` queues (and so their counts). `None` for other queues.
+pub(crate) fn due_queue(queue: &str, window: &DueWindow) -> Option<sea_query::Cond> {
+    use sea_query::{Cond, Expr, ExprTrait};
+    use store::schema::Feedback as F;
+    let now = window.now.0;
+    let until = window.until.0;
+    let first_pending = || Expr::col(F::FirstRespondedAt).is_null();
+    // Some pending deadline is before `at` (a NULL deadline is never before anything).
+    let some_before = |at: i64| {
+        Cond::any()
+            .add(first_pending().and(Expr::col(F::FirstResponseDue).lt(at)))
+            .add(Expr::col(F::ResolutionDue).lt(at))
+    };
+    // Some pending deadline is at or before `at`.
+    let some_by = |at: i64| {
+        Cond::any()
+            .add(first_pending().and(Expr::col(F::FirstResponseDue).lte(at)))
+            .add(Expr::col(F::ResolutionDue).lte(at))
+    };
+    // No pending deadline is before `at`, written without NOT so that NULLs stay harmless.
+    let none_before = |at: i64| {
+        Cond::all()
+            .add(
+                Cond::any()
+                    .add(Expr::col(F::FirstRespondedAt).is_not_null())
+                    .add(Expr::col(F::FirstResponseDue).is_null())
+                    .add(Expr::col(F::FirstResponseDue).gte(at)),
+            )
+            .add(
+                Cond::any()
+                    .add(Expr::col(F::ResolutionDue).is_null())
+                    .add(Expr::col(F::ResolutionDue).gte(at)),
+            )
+    };
+    let running = Cond::all()
+        .add(Expr::cust(store::feedback::OPEN_ITEMS))
+        .add(Expr::col(F::Status).ne(Status::Waiting.as_str()));
+    match queue {
+        "overdue" => Some(running.add(some_before(now))),
+        "due_soon" => Some(running.add(none_before(now)).add(some_by(until))),
+        _ => None,
     }
 }
 
@@ -210,6 +218,12 @@ pub(crate) fn deadlines_for(
 }
 
 impl Services {
+    /// The due-soon window of the institution now, on its working calendar.
+    pub(crate) async fn due_window(&self, tenant: TenantId) -> ServiceResult<DueWindow> {
+        let setup = self.feedback_setup(tenant).await?;
+        Ok(DueWindow::at(self.now(), &setup.calendar))
+    }
+
     /// Fires every reminder and escalation now due; gives how many fired.
     pub async fn sweep_deadlines(&self) -> ServiceResult<usize> {
         let mut fired = 0;

@@ -1,7 +1,7 @@
 //! The staff inbox: queues, filters, sorting, bulk work and export, each limited to what
 //! the staff member may see.
 
-use super::deadlines::DueState;
+use super::deadlines::{DueState, DueWindow, due_queue, due_state};
 use super::status_of;
 use super::workflow::StaffAction;
 use crate::{ServiceError, ServiceResult, Services, Staff};
@@ -9,6 +9,7 @@ use domain::feedback::{Channel, FeedbackKind, Priority, Status};
 use domain::{Permission, Timestamp};
 use sea_query::{Cond, Expr, ExprTrait, Order, SelectStatement};
 use serde::{Deserialize, Serialize};
+use store::Conn;
 use store::feedback::{self as fb, FeedbackRow};
 use store::schema::Feedback as F;
 
@@ -54,7 +55,10 @@ pub struct InboxRow {
     pub id: i64,
     pub tracking_no: String,
     pub kind: FeedbackKind,
+    /// The confirmed category (the submitter's choice, or staff's).
     pub category: Option<String>,
+    /// Without a confirmed category: what the system guesses, for staff only.
+    pub guess: Option<CategoryGuess>,
     pub channel: Channel,
     pub status: Status,
     pub priority: Priority,
@@ -70,6 +74,28 @@ pub struct InboxRow {
     pub excerpt: String,
 }
 
+/// The system's category guess for an item no one has classified yet.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct CategoryGuess {
+    pub category: String,
+    /// 0–100.
+    pub confidence: u8,
+}
+
+impl CategoryGuess {
+    /// The analysis's guess, for an item without a confirmed category.
+    pub(crate) fn of(row: &FeedbackRow) -> Option<CategoryGuess> {
+        if row.category.is_some() {
+            return None;
+        }
+        let guess = super::Analysis::parse(row.analysis.as_deref())?.category?;
+        Some(CategoryGuess {
+            category: guess.label,
+            confidence: (guess.confidence.clamp(0.0, 1.0) * 100.0).round() as u8,
+        })
+    }
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct InboxPage {
     pub rows: Vec<InboxRow>,
@@ -77,6 +103,19 @@ pub struct InboxPage {
 }
 
 pub const INBOX_PAGE: u64 = 50;
+/// Rows on a page of the console's inbox: short enough to read on a phone.
+pub const CONSOLE_PAGE: u64 = 25;
+
+/// One numbered page of the console's inbox.
+#[derive(Clone, Debug, Serialize)]
+pub struct NumberedPage {
+    pub rows: Vec<InboxRow>,
+    /// All the items the queue and filters match.
+    pub total: i64,
+    /// This page, from 1.
+    pub page: u64,
+    pub pages: u64,
+}
 /// An export holds at most this many rows.
 pub const EXPORT_LIMIT: u64 = 50_000;
 
@@ -89,16 +128,17 @@ pub struct BulkOutcome {
 }
 
 impl InboxRow {
-    fn from_row(row: &FeedbackRow, now: Timestamp) -> InboxRow {
+    fn from_row(row: &FeedbackRow, window: &DueWindow) -> InboxRow {
         InboxRow {
             id: row.id,
             tracking_no: row.tracking_no.clone(),
             kind: FeedbackKind::parse(&row.kind).unwrap_or(FeedbackKind::Request),
             category: row.category.clone(),
+            guess: CategoryGuess::of(row),
             channel: Channel::parse(&row.channel).unwrap_or(Channel::Web),
             status: status_of(row),
             priority: Priority::parse(&row.priority).unwrap_or(Priority::Normal),
-            due: DueState::of(row, now),
+            due: due_state(row, window),
             unit: row.unit_id,
             department: row.department_id,
             assignee: row.assignee_id,
@@ -124,10 +164,56 @@ impl Services {
         } else {
             None
         };
-        let now = self.now();
+        let window = self.due_window(staff.actor.tenant_id).await?;
         Ok(InboxPage {
-            rows: rows.iter().map(|r| InboxRow::from_row(r, now)).collect(),
+            rows: rows
+                .iter()
+                .map(|r| InboxRow::from_row(r, &window))
+                .collect(),
             next,
+        })
+    }
+
+    /// Page `page` (from 1) of the console's inbox, [`CONSOLE_PAGE`] rows a page, with the
+    /// count of all matches: numbered pages a clerk can jump between, filters kept.
+    pub async fn inbox_numbered(
+        &self,
+        staff: &Staff,
+        q: &InboxQuery,
+        page: u64,
+    ) -> ServiceResult<NumberedPage> {
+        let mut q = q.clone();
+        q.after.clear();
+        let stmt = self.inbox_query(staff, &q).await?;
+        let mut counted = stmt.clone();
+        counted
+            .clear_selects()
+            .clear_order_by()
+            .column((F::Table, F::Id));
+        let total = self
+            .db()
+            .fetch_i64(
+                &sea_query::Query::select()
+                    .expr(Expr::cust("COUNT(*)"))
+                    .from_subquery(counted, "q")
+                    .to_owned(),
+            )
+            .await?;
+        let pages = u64::try_from(total).unwrap_or(0).div_ceil(CONSOLE_PAGE);
+        let pages = Ord::max(pages, 1);
+        let page = Ord::clamp(page, 1, pages);
+        let mut stmt = stmt;
+        stmt.limit(CONSOLE_PAGE).offset((page - 1) * CONSOLE_PAGE);
+        let rows = fb::list(self.db(), &stmt).await?;
+        let window = self.due_window(staff.actor.tenant_id).await?;
+        Ok(NumberedPage {
+            rows: rows
+                .iter()
+                .map(|r| InboxRow::from_row(r, &window))
+                .collect(),
+            total,
+            page,
+            pages,
         })
     }
 
@@ -141,11 +227,11 @@ impl Services {
         q.after.clear();
         let mut stmt = self.inbox_query(staff, &q).await?;
         stmt.limit(EXPORT_LIMIT);
-        let now = self.now();
+        let window = self.due_window(staff.actor.tenant_id).await?;
         Ok(fb::list(self.db(), &stmt)
             .await?
             .into_iter()
-            .map(|r| super::ItemView::for_staff(r, staff, now))
+            .map(|r| super::ItemView::for_staff(r, staff, &window))
             .collect())
     }
 
@@ -197,7 +283,7 @@ impl Services {
             }
             stmt.cond_where(visible);
         }
-        let now = self.now();
+        let window = self.due_window(tenant).await?;
         // Written out, not bound, so the planners can match the partial index of open items.
         let open = || Expr::cust(fb::OPEN_ITEMS);
         match q.queue.as_str() {
@@ -211,16 +297,11 @@ impl Services {
             "mine" => {
                 stmt.and_where(Expr::col(F::AssigneeId).eq(staff.actor.user_id.0));
             }
-            "due_soon" => {
-                stmt.and_where(open())
-                    .and_where(Expr::col(F::Status).ne(Status::Waiting.as_str()))
-                    .and_where(Expr::col(F::ResolutionDue).gte(now.0))
-                    .and_where(Expr::col(F::ResolutionDue).lte(now.0 + domain::time::DAY_MS));
-            }
-            "overdue" => {
-                stmt.and_where(open())
-                    .and_where(Expr::col(F::Status).ne(Status::Waiting.as_str()))
-                    .and_where(Expr::col(F::ResolutionDue).lt(now.0));
+            // The domain's rule, the one the rows' labels use (see `domain::deadlines`).
+            "due_soon" | "overdue" => {
+                if let Some(cond) = due_queue(&q.queue, &window) {
+                    stmt.cond_where(cond);
+                }
             }
             "waiting" => {
                 stmt.and_where(Expr::col(F::Status).eq(Status::Waiting.as_str()));
@@ -228,9 +309,10 @@ impl Services {
             "held" => {
                 stmt.and_where(Expr::col(F::Moderation).eq("held"));
             }
-            // The analysis could not say which category: a person decides.
+            // No confirmed category yet (a guess, however confident, is not one): a person
+            // decides. The same rule as the public's (see `board::public_category`).
             "triage" => {
-                stmt.and_where(Expr::col(F::NeedsTriage).eq(true))
+                stmt.and_where(Expr::col(F::Category).is_null())
                     .and_where(open());
             }
             _ => {}

@@ -30,7 +30,7 @@ pub use board::{
     BoardFigures, BoardPage, BoardQuery, FIGURES, Figures, MIN_FOR_RATE, PublicItem, TrackingState,
 };
 pub(crate) use deadlines::{Directory, Sweep};
-pub use deadlines::{DueState, SWEEP};
+pub use deadlines::{DueState, DueWindow, SWEEP};
 pub(crate) use embeddings::EmbeddingsFill;
 pub use embeddings::{
     Bars, DUPLICATE_COSINE, EMBEDDINGS_FILL, EmbedError, EmbeddingsConfig, EmbeddingsEndpoint,
@@ -40,7 +40,10 @@ pub use import::{
     IMPORT_MAX_BYTES, IMPORT_MAX_ROWS, Imported, import_columns, import_problem_place,
     import_template_headers,
 };
-pub use inbox::{BulkOutcome, INBOX_PAGE, InboxPage, InboxQuery, InboxRow, QUEUES};
+pub use inbox::{
+    BulkOutcome, CONSOLE_PAGE, CategoryGuess, INBOX_PAGE, InboxPage, InboxQuery, InboxRow,
+    NumberedPage, QUEUES,
+};
 pub use intake::PhotoUpload;
 pub use intake::{Intake, OfflineEntry, Submitted};
 pub(crate) use privacy::Retention;

@@ -100,10 +100,15 @@ impl Services {
     /// The member's own items, newest first.
     pub async fn member_feedback(&self, member: &MemberSession) -> ServiceResult<Vec<MemberItem>> {
         let rows = fb::by_member(self.db(), member.tenant, member.member).await?;
+        let guesses = self
+            .feedback_setup(member.tenant)
+            .await?
+            .settings
+            .publish_confident_guesses;
         Ok(rows
             .iter()
             .map(|row| MemberItem {
-                item: own_item(row),
+                item: own_item(row, guesses),
                 tracking_path: self.tracking_path(member.tenant, &row.tracking_no),
             })
             .collect())
@@ -265,8 +270,8 @@ impl Services {
 }
 
 /// The item as its submitter sees it.
-fn own_item(row: &FeedbackRow) -> PublicItem {
-    let mut item = PublicItem::from_row(row);
+fn own_item(row: &FeedbackRow, publish_guesses: bool) -> PublicItem {
+    let mut item = PublicItem::from_row(row, publish_guesses);
     item.text = row.body.clone();
     item
 }

@@ -317,7 +317,7 @@ impl Services {
             let Some(row) = rows.remove(&m.id) else {
                 continue;
             };
-            let item = PublicItem::from_row(&row);
+            let item = PublicItem::from_row(&row, setup.settings.publish_confident_guesses);
             let found = Found::in_text(&item.text, &words);
             let theirs = answers.get(&row.id).map(Vec::as_slice).unwrap_or_default();
             // Every word in what the board shows, the text or an answer.

@@ -21,6 +21,9 @@ pub struct FeedbackSettings {
     pub accept_unverified: bool,
     /// Items appear on the public board unless staff say otherwise.
     pub publish_by_default: bool,
+    /// The public sees the system's confident category guess before staff confirm one.
+    /// Off by default: until then the public sees no category rather than a guess as fact.
+    pub publish_confident_guesses: bool,
     /// How long after an answer a dissatisfied submitter may reopen the item.
     pub reopen_days: i64,
     /// Closed items lose their personal data this long after closing.
@@ -50,6 +53,7 @@ impl Default for FeedbackSettings {
         FeedbackSettings {
             accept_unverified: true,
             publish_by_default: true,
+            publish_confident_guesses: false,
             reopen_days: 7,
             retention_days: 730,
             remind_before_minutes: 4 * 60,

@@ -283,11 +283,11 @@ impl Services {
         q.after.clear();
         let mut stmt = self.inbox_query(staff, &q).await?;
         stmt.limit(super::inbox::EXPORT_LIMIT);
-        let now = self.now();
+        let window = self.due_window(staff.actor.tenant_id).await?;
         Ok(store::feedback::list(self.db(), &stmt)
             .await?
             .into_iter()
-            .map(|row| ItemView::for_staff(row, staff, now))
+            .map(|row| ItemView::for_staff(row, staff, &window))
             .collect())
     }
 }

@@ -375,7 +375,8 @@ impl Services {
             self.learn_new_corrections(tenant, &reader).await?;
         }
         let fresh = self.visible_item(staff, id).await?;
-        Ok(super::ItemView::for_staff(fresh, staff, self.now()))
+        let window = self.due_window(tenant).await?;
+        Ok(super::ItemView::for_staff(fresh, staff, &window))
     }
 
     /// Counts one public lookup of similar items from `ip`; refuses past the allowance.
@@ -817,7 +818,8 @@ pub(crate) fn analyse_with(model: &Model, seg: &Segmenter, setup: &Setup, body: 
 }
 
 fn score_of(row: &FeedbackRow, theme_size: usize, now: Timestamp, setup: &Setup) -> PriorityScore {
-    let due = super::DueState::of(row, now);
+    let window = super::DueWindow::at(now, &setup.calendar);
+    let due = super::deadlines::due_state(row, &window);
     priority_score(
         PriorityInput {
             supporters: row.support_count,

@@ -1,6 +1,6 @@
 //! Items as staff and the public see them.
 
-use super::deadlines::DueState;
+use super::deadlines::{DueState, DueWindow, due_state};
 use super::{Moderation, Publish, can_on, status_of};
 use crate::{ServiceResult, Services, Staff};
 use domain::feedback::{Channel, FeedbackKind, Priority, Rating, Status};
@@ -118,7 +118,7 @@ pub struct ItemView {
     pub suggested_category: Option<String>,
     /// The type the analysis reads in the text (it may differ from the one chosen).
     pub suggested_kind: Option<String>,
-    /// No confident category guess: waiting for a person to classify it.
+    /// No confirmed category: waiting for a person to classify it (the triage queue).
     pub needs_triage: bool,
     /// What the analysis made of the text, with its reasons.
     pub analysis: Option<super::Analysis>,
@@ -187,14 +187,16 @@ impl TimelineEntry {
 }
 
 impl ItemView {
-    /// The view of `row` for `staff` at `now`; personal data masked unless they may see it.
-    pub(crate) fn for_staff(row: FeedbackRow, staff: &Staff, now: Timestamp) -> ItemView {
+    /// The view of `row` for `staff` at the instant of `window`; personal data masked
+    /// unless they may see it.
+    pub(crate) fn for_staff(row: FeedbackRow, staff: &Staff, window: &DueWindow) -> ItemView {
         let personal_data = PersonalData::for_staff(staff, &row);
-        ItemView::build(row, personal_data, now)
+        ItemView::build(row, personal_data, window)
     }
 
-    fn build(row: FeedbackRow, personal_data: PersonalData, now: Timestamp) -> ItemView {
-        let due = DueState::of(&row, now);
+    fn build(row: FeedbackRow, personal_data: PersonalData, window: &DueWindow) -> ItemView {
+        let due = due_state(&row, window);
+        let needs_triage = row.category.is_none() && status_of(&row).is_open();
         let contact = personal_data.contact(&row);
         let body = personal_data.item_text(&row);
         ItemView {
@@ -223,7 +225,7 @@ impl ItemView {
             category: row.category,
             suggested_category: row.suggested_category,
             suggested_kind: row.suggested_kind,
-            needs_triage: row.needs_triage,
+            needs_triage,
             analysis: personal_data.analysis(super::Analysis::parse(row.analysis.as_deref())),
             unit: row.unit_id,
             station: row.station_id,
@@ -252,7 +254,8 @@ impl Services {
         let row = self.visible_item(staff, id).await?;
         let events = store::feedback::events(self.db(), staff.actor.tenant_id, id, false).await?;
         let body = row.body.clone();
-        let mut item = ItemView::for_staff(row, staff, self.now());
+        let window = self.due_window(staff.actor.tenant_id).await?;
+        let mut item = ItemView::for_staff(row, staff, &window);
         if let Some(analysis) = &mut item.analysis {
             self.keep_meaningful_evidence(staff.actor.tenant_id, &body, analysis)
                 .await?;

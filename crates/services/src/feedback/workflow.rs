@@ -216,7 +216,8 @@ impl Services {
         tx.commit().await?;
         self.wake_worker();
         let fresh = self.visible_item(staff, id).await?;
-        Ok(ItemView::for_staff(fresh, staff, self.now()))
+        let window = self.due_window(staff.actor.tenant_id).await?;
+        Ok(ItemView::for_staff(fresh, staff, &window))
     }
 
     /// Works out what an action changes, checking its input: a department or item it names

@@ -167,6 +167,7 @@ fn field_label(field: &str) -> Option<Key> {
         "signed" => Key::audit_field_signed,
         "accept_unverified" => Key::setup_accept_unverified,
         "publish_by_default" => Key::setup_publish_by_default,
+        "publish_confident_guesses" => Key::setup_publish_confident_guesses,
         "reopen_days" => Key::setup_reopen_days,
         "retention_days" => Key::setup_retention_days,
         "remind_before_minutes" => Key::audit_field_remind_before,

@@ -1,5 +1,7 @@
-//! `/console/feedback`: the staff inbox — queues, filters, sorting, paging, and acting on
-//! many items at once.
+//! `/console/feedback`: the staff inbox — queues, filters, sorting, numbered pages of
+//! [`services::feedback::CONSOLE_PAGE`] rows with the count of all matches, and acting on many items at once
+//! (the bulk actions above the list; "select all" by `/static/console.js`, the per-row
+//! boxes working without it).
 
 use super::choices::Choice;
 use super::feedback_names::{self as names, Names};
@@ -15,6 +17,7 @@ use axum::response::{IntoResponse, Response};
 use domain::Permission;
 use domain::feedback::Priority;
 use i18n::{Key, Tr};
+use serde::Deserialize;
 use services::feedback::{BulkReport, COUNT_CAP, InboxCounts, InboxQuery, QUEUES, StaffAction};
 use services::{Services, Staff};
 
@@ -34,10 +37,17 @@ struct InboxPage {
     channels: Vec<Choice>,
     sorts: Vec<Choice>,
     rows: Vec<Row>,
-    /// The link to the next page, if there is one.
+    /// "共 N 条" and "第 n / m 页".
+    total: String,
+    page_of: String,
+    /// Links to the other pages, filters kept; only when there is more than one.
+    pager: Vec<PageLink>,
+    prev: Option<String>,
     next: Option<String>,
     /// The current view's filters as a query string, for the export links and the bulk form.
     view: String,
+    /// Sent back with the bulk form, to show the same page again.
+    current_page: u64,
     /// Bulk assign and close are triage.
     can_bulk: bool,
     can_enter: bool,
@@ -46,6 +56,38 @@ struct InboxPage {
     filtering: bool,
 }
 framed!(InboxPage);
+
+struct PageLink {
+    number: u64,
+    href: String,
+    current: bool,
+}
+
+/// Which page of the inbox, from 1.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct PageNo {
+    page: String,
+}
+
+const CONSOLE_JS: &str = include_str!("../../static/console.js");
+
+/// `/static/console.js`: "select all" for the inbox, and nothing a page needs to work.
+pub async fn js() -> impl IntoResponse {
+    (
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/javascript; charset=utf-8",
+            ),
+            (
+                axum::http::header::CACHE_CONTROL,
+                "public, max-age=31536000, immutable",
+            ),
+        ],
+        CONSOLE_JS,
+    )
+}
 
 struct QueueTab {
     code: &'static str,
@@ -61,7 +103,9 @@ struct Row {
     /// "Select CD-2026-000001", for the checkbox.
     pick_label: String,
     kind: &'static str,
+    /// The confirmed category, or the system's guess marked as one.
     category: String,
+    guessed: bool,
     unit: String,
     status: &'static str,
     due: &'static str,
@@ -86,8 +130,10 @@ pub async fn show(
     State(state): State<AppState>,
     StaffCtx { ctx, staff }: StaffCtx,
     Query(q): Query<InboxQuery>,
+    Query(n): Query<PageNo>,
 ) -> Result<Response, AppError> {
-    page(&state.services, &ctx, &staff, q, None).await
+    let number = n.page.trim().parse().unwrap_or(1);
+    page(&state.services, &ctx, &staff, q, number, None).await
 }
 
 /// The bulk form: `id` once per ticked item, `bulk` = `assign` | `close`, `department`,
@@ -102,6 +148,7 @@ pub async fn bulk(
     let mut ids = Vec::new();
     let (mut bulk, mut department, mut reason, mut view) =
         (String::new(), String::new(), String::new(), String::new());
+    let mut number = 1;
     for (key, value) in form_urlencoded::parse(&body) {
         match key.as_ref() {
             "id" => ids.extend(value.parse::<i64>().ok()),
@@ -109,6 +156,7 @@ pub async fn bulk(
             "department" => department = value.into_owned(),
             "reason" => reason = value.into_owned(),
             "view" => view = value.into_owned(),
+            "page" => number = value.parse().unwrap_or(1),
             _ => {}
         }
     }
@@ -123,7 +171,7 @@ pub async fn bulk(
             refused_title: Some(t.inbox_bulk_none().to_owned()),
             refused: Vec::new(),
         };
-        return page(&state.services, &ctx, &staff, q, Some(outcome)).await;
+        return page(&state.services, &ctx, &staff, q, number, Some(outcome)).await;
     }
     let action = match bulk.as_str() {
         "assign" => StaffAction::Assign {
@@ -142,7 +190,7 @@ pub async fn bulk(
     };
     let report = state.services.bulk_act(&staff, &ids, &action).await?;
     let outcome = outcome(report, &t);
-    page(&state.services, &ctx, &staff, q, Some(outcome)).await
+    page(&state.services, &ctx, &staff, q, number, Some(outcome)).await
 }
 
 fn outcome(report: BulkReport, t: &Tr) -> Outcome {
@@ -183,10 +231,11 @@ async fn page(
     ctx: &Ctx,
     staff: &Staff,
     q: InboxQuery,
+    number: u64,
     outcome: Option<Outcome>,
 ) -> Result<Response, AppError> {
     let t = ctx.t();
-    let inbox = services.inbox(staff, &q).await?;
+    let inbox = services.inbox_numbered(staff, &q, number).await?;
     let counts = services.inbox_counts(staff).await?;
     let names = Names::load(services, staff, &t).await?;
     let routable = services.routable_departments(staff).await?;
@@ -199,7 +248,8 @@ async fn page(
             tracking_no: r.tracking_no.clone(),
             pick_label: t.fill(Key::inbox_select, &[("tracking", &r.tracking_no)]),
             kind: t.get(r.kind.label()),
-            category: names.category(r.category.as_deref()),
+            category: category_cell(r, &names, &t),
+            guessed: r.category.is_none() && r.guess.is_some(),
             unit: names.unit(r.unit),
             status: t.get(r.status.label()),
             due: t.get(r.due.label()),
@@ -213,11 +263,24 @@ async fn page(
             held: r.held,
         })
         .collect();
-    let next = inbox.next.as_ref().map(|after| {
+    let link = |n: u64| {
         let mut link = form_urlencoded::Serializer::new(view.clone());
-        link.append_pair("after", after);
+        link.append_pair("page", &n.to_string());
         format!("/console/feedback?{}", link.finish())
-    });
+    };
+    let pager = if inbox.pages > 1 {
+        (1..=inbox.pages)
+            .map(|n| PageLink {
+                number: n,
+                href: link(n),
+                current: n == inbox.page,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let prev = (inbox.page > 1).then(|| link(inbox.page - 1));
+    let next = (inbox.page < inbox.pages).then(|| link(inbox.page + 1));
     let html = render(&InboxPage {
         page: Page::new(ctx, t.inbox_title()),
         queues: queue_tabs(staff, &q, &counts, &t),
@@ -239,7 +302,15 @@ async fn page(
             choice("priority", t.inbox_sort_priority()),
         ],
         rows,
+        total: t.fill(Key::inbox_total, &[("n", &inbox.total)]),
+        page_of: t.fill(
+            Key::inbox_page_of,
+            &[("page", &inbox.page), ("pages", &inbox.pages)],
+        ),
+        pager,
+        prev,
         next,
+        current_page: inbox.page,
         view,
         can_bulk: staff.actor.can_somewhere(Permission::TriageFeedback),
         can_enter: staff.actor.can_somewhere(Permission::TriageFeedback),
@@ -338,6 +409,22 @@ pub fn query_string(q: &InboxQuery, queue: Option<&str>) -> String {
                 .filter(|(k, v)| !(v.is_empty() || (*k == "queue" && *v == "all"))),
         )
         .finish()
+}
+
+/// The category column: the confirmed category, else the system's guess with its confidence,
+/// worded as a guess (staff see it; the public does not).
+fn category_cell(r: &services::feedback::InboxRow, names: &Names, t: &Tr) -> String {
+    match (&r.category, &r.guess) {
+        (Some(c), _) => names.category(Some(c)),
+        (None, Some(g)) => t.fill(
+            Key::inbox_guess,
+            &[
+                ("category", &names.category(Some(&g.category))),
+                ("confidence", &g.confidence),
+            ],
+        ),
+        (None, None) => String::new(),
+    }
 }
 
 fn choice(value: &str, label: &str) -> Choice {

@@ -1,5 +1,7 @@
-//! `/console/feedback/{id}`: one item — what was said, where it stands, its whole history,
-//! and a form for each thing the staff member may do to it now.
+//! `/console/feedback/{id}`: one item, laid out as the work flows — the step its state asks
+//! for next at the top (new: accept or assign; with a department: answer; answered: close),
+//! then what was said, what the system read and the history; every other thing the staff
+//! member may do is folded under "更多操作", and the full facts under "全部信息".
 
 use super::choices::{self, Choice, PeopleGroup};
 use super::feedback_inbox::why;
@@ -53,8 +55,60 @@ struct ItemPage {
     kinds: Vec<Choice>,
     /// The answer as the public will read it, after "预览" and before "确认发送".
     answer_preview: Option<AnswerPreview>,
+    /// Which forms stand at the top as the next step; the rest are folded.
+    top: Top,
+    /// The folded actions open: the form sent from there was refused.
+    open_more: bool,
 }
 framed!(ItemPage);
+
+/// The next step of the work, by the item's state, as far as the staff member may take it.
+#[derive(Default)]
+struct Top {
+    accept: bool,
+    assign: bool,
+    answer: bool,
+    close: bool,
+    /// Waiting on the submitter: answering is still the next step, with the clock paused.
+    waiting: bool,
+}
+
+impl Top {
+    fn of(status: Status, can: &Can) -> Top {
+        match status {
+            Status::New | Status::Accepted => Top {
+                accept: can.accept,
+                assign: can.assign,
+                ..Top::default()
+            },
+            Status::Assigned | Status::InProgress | Status::Waiting => Top {
+                answer: can.answer,
+                waiting: status == Status::Waiting,
+                ..Top::default()
+            },
+            Status::Answered => Top {
+                close: can.close,
+                ..Top::default()
+            },
+            _ => Top::default(),
+        }
+    }
+
+    fn any(&self) -> bool {
+        self.accept || self.assign || self.answer || self.close
+    }
+
+    /// Whether the form of `action` stands at the top.
+    fn holds(&self, action: &str) -> bool {
+        match action {
+            "accept" => self.accept,
+            "assign" => self.assign,
+            "answer" | "preview_answer" => self.answer,
+            "close" => self.close,
+            _ => false,
+        }
+    }
+}
 
 /// What the public will see of an answer staff are about to send.
 struct AnswerPreview {
@@ -67,7 +121,8 @@ struct AnswerPreview {
 struct Facts {
     kind: &'static str,
     category: String,
-    suggested: Option<String>,
+    /// Without a confirmed category: the system's guess with its confidence, marked as such.
+    guess: Option<String>,
     channel: &'static str,
     unit: String,
     department: String,
@@ -197,10 +252,13 @@ pub async fn act(
         // Every form carries the version it was drawn from; one that does not cannot show
         // it acts on the item as it is. It is sent as a version no item has, so the service
         // refuses it as stale — after its own checks of who may see and do what.
-        Some(action) => services
+        Some(action) => match services
             .act_on_feedback(&staff, id, Some(version.unwrap_or(-1)), action)
             .await
-            .map(|_| ()),
+        {
+            Ok(item) => confirm_category(services, &staff, &item, &form).await,
+            Err(e) => Err(e),
+        },
         None => other_action(services, &staff, id, version, &form).await,
     };
     match outcome {
@@ -322,6 +380,31 @@ fn staff_action(form: &ActionForm) -> Option<StaffAction> {
         },
         _ => return None,
     })
+}
+
+/// The category chosen on the assign or answer form, confirmed with the step just taken
+/// (on the item's new version): the item leaves triage and the public sees the category.
+async fn confirm_category(
+    services: &Services,
+    staff: &Staff,
+    item: &ItemView,
+    form: &ActionForm,
+) -> Result<(), ServiceError> {
+    let chosen = form.category.trim();
+    let with_category = matches!(form.action.as_str(), "assign" | "answer");
+    if !with_category || chosen.is_empty() || item.category.as_deref() == Some(chosen) {
+        return Ok(());
+    }
+    services
+        .classify_feedback(
+            staff,
+            item.id,
+            Some(item.version),
+            chosen,
+            item.kind.as_str(),
+        )
+        .await
+        .map(|_| ())
 }
 
 /// Notes, priority, moderation and the board override: not steps of the workflow.
@@ -459,6 +542,9 @@ async fn draw(
     let photos = services.feedback_photos(staff, id).await?;
     let names = Names::load(services, staff, &t).await?;
     let can = can(&item, &powers);
+    let top = Top::of(item.status, &can);
+    // A folded form that was just sent (refused, or an answer being previewed) shows open.
+    let open_more = (problem.is_some() || answer_preview.is_some()) && !top.holds(&form.action);
     let category = item
         .category
         .as_deref()
@@ -570,6 +656,8 @@ async fn draw(
         publish_choices: names::publish_choices(&t),
         templates,
         facts,
+        top,
+        open_more,
         can,
         form,
         errors,
@@ -609,14 +697,18 @@ fn facts(item: &ItemView, names: &Names, t: &Tr) -> Facts {
     Facts {
         kind: t.get(item.kind.label()),
         category: names.category(item.category.as_deref()),
-        suggested: item
-            .suggested_category
-            .as_deref()
+        guess: item
+            .analysis
+            .as_ref()
+            .and_then(|a| a.category.as_ref())
             .filter(|_| item.category.is_none())
-            .map(|c| {
+            .map(|g| {
                 t.fill(
-                    Key::fitem_suggested,
-                    &[("category", &names.category(Some(c)))],
+                    Key::fitem_guess,
+                    &[
+                        ("category", &names.category(Some(&g.label))),
+                        ("confidence", &format!("{:.0}", g.confidence * 100.0)),
+                    ],
                 )
             }),
         channel: t.get(item.channel.label()),

@@ -123,6 +123,7 @@ fn notice_receipts_and_board() -> Router<AppState> {
         )
         .route(notices_live::EVENTS_PATH, get(notices_live::events))
         .route("/static/notices.js", get(notices_live::js))
+        .route("/static/console.js", get(feedback_inbox::js))
         .route("/static/notices.css", get(notices_live::css))
         .route("/console/notices/report", get(notices_report::show))
         .route("/console/notices/report.xlsx", get(notices_report::xlsx))

@@ -38,6 +38,7 @@ framed!(SettingsPage);
 pub struct SettingsForm {
     accept_unverified: Option<String>,
     publish_by_default: Option<String>,
+    publish_confident_guesses: Option<String>,
     reopen_days: String,
     retention_days: String,
     remind_before_hours: String,
@@ -54,6 +55,7 @@ impl SettingsForm {
         SettingsForm {
             accept_unverified: on(s.accept_unverified),
             publish_by_default: on(s.publish_by_default),
+            publish_confident_guesses: on(s.publish_confident_guesses),
             reopen_days: s.reopen_days.to_string(),
             retention_days: s.retention_days.to_string(),
             // Stored in minutes; whole hours are what people set.
@@ -73,6 +75,7 @@ impl SettingsForm {
         FeedbackSettings {
             accept_unverified: self.accept_unverified.is_some(),
             publish_by_default: self.publish_by_default.is_some(),
+            publish_confident_guesses: self.publish_confident_guesses.is_some(),
             reopen_days: number(&self.reopen_days),
             retention_days: number(&self.retention_days),
             remind_before_minutes: minutes(&self.remind_before_hours),
