@@ -32,7 +32,8 @@ fn form_action(html: &str) -> String {
         .expect("the feedback form");
     let tag = &html[tag_start..];
     let start = tag.find("action=\"").unwrap() + "action=\"".len();
-    unescape(tag[start..].split('"').next().unwrap())
+    let token = common::csrf_field_after(tag, "action=").expect("the form's CSRF field");
+    format!("{}?_csrf={token}", unescape(tag[start..].split('"').next().unwrap()))
 }
 
 /// The "others have raised something similar" section of a page, if it has one.
@@ -148,6 +149,38 @@ testkit::on_both_engines! {
         assert!(page.contains("照片总大小超过"), "{page}");
         assert!(page.contains(">很大的请求</textarea>"), "what was typed before the photos is kept");
         assert!(p.app.services.board(&p.institution, &BoardQuery::default()).await.unwrap().items.is_empty());
+    }
+
+    async fn a_submission_answers_with_its_receipts_address_and_no_address_holds_the_csrf_token(p: Public) {
+        let client = p.app.client();
+        let form = text(client.get(p.at("/feedback/new")).send().await.unwrap()).await;
+        assert!(!form.contains("_csrf="), "no token in an address");
+        assert!(form.contains("<form method=\"post\" action=\"/feedback/new\" enctype=\"multipart/form-data\""));
+        let (action, key) = p.open_form(&client).await;
+        let (path, token) = common::multipart_target(&action);
+        let body = |token: Option<&str>| {
+            let mut body = Multipart::new();
+            if let Some(token) = token {
+                body = body.text("_csrf", token);
+            }
+            body.text("submission_key", &key).text("kind", "request").text("text", "希望增加周末书法班").finish()
+        };
+        // The token only in the address, as the form used to send it: refused.
+        let (content_type, bytes) = body(None);
+        let old_way = client.post(p.at(&action)).header("content-type", content_type).body(bytes).send().await.unwrap();
+        assert_eq!(old_way.status(), 403);
+        // The token as the form's first field: in, and answered with the receipt's address.
+        let (content_type, bytes) = body(token.as_deref());
+        let sent = client.post(p.at(&path)).header("content-type", content_type).body(bytes).send().await.unwrap();
+        assert_eq!(sent.status(), 303);
+        assert_eq!(location_of(&sent), "/feedback/sent");
+        let receipt = client.get(p.at("/feedback/sent")).send().await.unwrap();
+        assert_eq!(receipt.headers()["cache-control"], "no-store");
+        let receipt = text(receipt).await;
+        assert!(tracking_no_in(&receipt).starts_with("CD-2026-"));
+        // Another browser has no receipt to see: it is sent to the form.
+        let stranger = p.app.client().get(p.at("/feedback/sent")).send().await.unwrap();
+        assert_eq!((stranger.status().as_u16(), location_of(&stranger)), (303, "/feedback/new".to_owned()));
     }
 
     async fn a_double_submitted_form_makes_one_item_and_the_same_receipt(p: Public) {

@@ -42,7 +42,7 @@ pub use import::{
 };
 pub use inbox::{BulkOutcome, INBOX_PAGE, InboxPage, InboxQuery, InboxRow, QUEUES};
 pub use intake::PhotoUpload;
-pub use intake::{Intake, OfflineEntry, Submitted};
+pub use intake::{Intake, OfflineEntry, Receipt, Submitted};
 pub(crate) use privacy::Retention;
 pub use privacy::{
     ExportedItem, ExportedMember, ExportedPhoto, ExportedSupport, MemberExport, MemberItem,

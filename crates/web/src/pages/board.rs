@@ -33,6 +33,8 @@ struct BoardPage {
     /// Back to the first page, when this is not it.
     first: Option<String>,
     figures: Vec<FigureRow>,
+    /// "Under 10 items, only the counts": said once under the figures, not in every cell.
+    counts_note: Option<String>,
     computed: Option<String>,
 }
 framed!(BoardPage);
@@ -98,6 +100,8 @@ struct FigureRow {
     first_response: String,
     resolution_time: String,
     satisfaction_rate: String,
+    /// Some rate of the line is shown as counts (too few items for a rate).
+    counts: bool,
 }
 
 pub async fn show(
@@ -175,6 +179,9 @@ pub async fn show(
             .collect(),
         next: board.next.as_deref().map(|n| filters.link(Some(n))),
         first: (!filters.after.is_empty()).then(|| filters.link(None)),
+        counts_note: table.iter().any(|r| r.counts).then(|| {
+            t.fill(Key::board_figures_counts_note, &[("min", &MIN_FOR_RATE)])
+        }),
         figures: table,
         computed,
         filters,
@@ -189,7 +196,15 @@ fn choice(value: &str, label: &str) -> Choice {
 }
 
 fn figure_row(name: String, f: &Figures, t: &Tr) -> FigureRow {
+    let counts = [
+        (f.resolution_rate(), f.received),
+        (f.on_time_rate(), f.with_deadline),
+        (f.satisfaction_rate(), f.rated),
+    ]
+    .iter()
+    .any(|(rate, whole)| rate.is_none() && *whole > 0);
     FigureRow {
+        counts,
         name,
         received: f.received,
         answered: f.answered,
@@ -207,10 +222,7 @@ fn rate_cell(rate: Option<f64>, part: i64, whole: i64, t: &Tr) -> String {
     match rate {
         Some(r) => format!("{}%", (r * 100.0).round()),
         None if whole == 0 => t.board_figures_none().to_owned(),
-        None => t.fill(
-            Key::board_figures_counts,
-            &[("part", &part), ("whole", &whole), ("min", &MIN_FOR_RATE)],
-        ),
+        None => t.fill(Key::board_figures_counts, &[("part", &part), ("whole", &whole)]),
     }
 }
 
@@ -223,7 +235,7 @@ mod tests {
         let zh = Tr::new(i18n::Lang::ZhCn);
         assert_eq!(
             rate_cell(None, 2, 3, &zh),
-            "2/3 件（不足 10 件，不计算比率）"
+            "2/3 件"
         );
         assert_eq!(rate_cell(Some(0.875), 35, 40, &zh), "88%");
         assert_eq!(rate_cell(Some(1.0), 10, 10, &zh), "100%");

@@ -37,6 +37,7 @@ framed!(SettingsPage);
 #[serde(default)]
 pub struct SettingsForm {
     accept_unverified: Option<String>,
+    confirm_unverified: Option<String>,
     publish_by_default: Option<String>,
     reopen_days: String,
     retention_days: String,
@@ -53,6 +54,7 @@ impl SettingsForm {
         let on = |b: bool| b.then(|| "on".to_owned());
         SettingsForm {
             accept_unverified: on(s.accept_unverified),
+            confirm_unverified: on(s.confirm_unverified),
             publish_by_default: on(s.publish_by_default),
             reopen_days: s.reopen_days.to_string(),
             retention_days: s.retention_days.to_string(),
@@ -72,6 +74,7 @@ impl SettingsForm {
         let minutes = |v: &str| number(v).saturating_mul(60);
         FeedbackSettings {
             accept_unverified: self.accept_unverified.is_some(),
+            confirm_unverified: self.confirm_unverified.is_some(),
             publish_by_default: self.publish_by_default.is_some(),
             reopen_days: number(&self.reopen_days),
             retention_days: number(&self.retention_days),
