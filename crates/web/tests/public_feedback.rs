@@ -493,7 +493,8 @@ testkit::on_both_engines! {
         let client = p.app.client();
         let board = text(client.get(p.at("/board")).send().await.unwrap()).await;
         let figures = board.split("<table class=\"figures\">").nth(1).unwrap().split("</table>").next().unwrap();
-        assert!(figures.contains("0/3 件（不足 10 件，不计算比率）"), "{figures}");
+        assert!(figures.contains("<td data-label=\"办结率\">0/3 件</td>"), "{figures}");
+        assert!(board.contains("id=\"figures-note\">不足 10 件的，只列件数，不计算比率。</p>"), "said once, under the figures");
         assert!(!figures.contains('%'), "no percentages over three items");
         assert!(figures.contains("全馆合计") && figures.contains("文化馆（馆本部）"), "the rows say what they count");
         assert!(board.contains("id=\"figures-at\">统计于 09:00"));
@@ -507,8 +508,8 @@ testkit::on_both_engines! {
         p.app.services.compute_figures(p.institution.id).await.unwrap();
         let board = text(client.get(p.at("/board")).send().await.unwrap()).await;
         let figures = board.split("<table class=\"figures\">").nth(1).unwrap().split("</table>").next().unwrap();
-        assert!(figures.contains("<td>100%</td>"), "ten answered items make a rate: {figures}");
-        assert!(figures.contains("<td>2 小时</td>"), "the median time in words: {figures}");
+        assert!(figures.contains("<td data-label=\"办结率\">100%</td>"), "ten answered items make a rate: {figures}");
+        assert!(figures.contains("<td data-label=\"办结用时（中位数）\">2 小时</td>"), "the median time in words: {figures}");
         assert!(board.contains("id=\"figures-at\">统计于 11:00"));
     }
 

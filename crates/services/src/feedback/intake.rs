@@ -147,6 +147,26 @@ impl Services {
         self.take_in(institution, intake, photos, source).await
     }
 
+    /// Checks a public submission as [`Services::submit_feedback`] would, writing nothing:
+    /// a form with mistakes of its own (a photo, a missing nickname) lists them all at once.
+    pub async fn check_feedback(
+        &self,
+        institution: &Institution,
+        intake: &Intake,
+        member: Option<&MemberSession>,
+    ) -> ServiceResult<()> {
+        let setup = self.feedback_setup(institution.id).await?;
+        let source = Source {
+            channel: Channel::Web,
+            member,
+            staff: None,
+            ip: None,
+            lang: Lang::ZhCn,
+            received_at: None,
+        };
+        check_fields(&setup, &setup.units, intake, &source).map(|_| ())
+    }
+
     /// Staff enter feedback received offline.
     pub async fn enter_offline_feedback(
         &self,
@@ -490,16 +510,19 @@ impl Services {
             return;
         }
         let t = Tr::new(lang);
-        let words = [
-            ("institution", institution.name.as_str()),
-            ("tracking", submitted.tracking_no.as_str()),
-        ];
         let link = self.tracking_link(institution.id, &submitted.tracking_no);
-        let text = t.fill(
-            Key::fbnew_link_sms,
-            &[words[0], words[1], ("link", link.as_str())],
-        );
-        let subject = t.fill(Key::fbnew_link_subject, &words);
+        // Filled before any await: the arguments are not `Send`.
+        let (text, subject) = {
+            let words: [(&str, &dyn std::fmt::Display); 3] = [
+                ("institution", &institution.name),
+                ("tracking", &submitted.tracking_no),
+                ("link", &link),
+            ];
+            (
+                t.fill(Key::fbnew_link_sms, &words),
+                t.fill(Key::fbnew_link_subject, &words[..2]),
+            )
+        };
         let queued = async {
             let tx = self.db().begin().await?;
             for (channel, recipient) in &to {

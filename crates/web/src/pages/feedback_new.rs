@@ -242,6 +242,14 @@ pub async fn submit(
         problems.push(FieldError::new("display_name", Key::err_required));
     }
     if !problems.is_empty() {
+        // Every mistake at once, not the page's first and the service's on the next try.
+        if let Err(ServiceError::Invalid(more)) = state
+            .services
+            .check_feedback(&ctx.institution, &intake(&form, nickname), ctx.member())
+            .await
+        {
+            problems.extend(more.0);
+        }
         let mut view = FormView::ok(form);
         view.photos_lost = photos_chosen;
         view.errors = messages(&Invalid(problems), &t);

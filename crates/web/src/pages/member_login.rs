@@ -226,7 +226,6 @@ fn page(
     error: Option<String>,
     status: StatusCode,
 ) -> Result<Response, AppError> {
-    let t = ctx.t();
     let html = render(&MemberLoginPage {
         page: Page::new(ctx, title(ctx, &form)),
         recover: form.recovering(),
