@@ -679,7 +679,6 @@ crate::catalogue! {
     recover_not_again => "您的反馈都在下面。今天已经发过查询链接短信，不再重复发送。", "Your feedback is listed below. The links were texted already today, so they are not sent again.";
     setup_confirm_unverified => "提交后也向未验证的手机号和邮箱发送查询链接", "After a submission, also send the tracking link to numbers and addresses nobody has verified";
     setup_confirm_unverified_hint => "每条短信都要付费，表单上填的号码也可能是别人的（填错或恶作剧）。不勾选时，已验证的手机号照样收到链接；其他人用“找回我的反馈”验证号码后，就能看到自己的反馈。", "Every text costs money, and a number typed on a form may be someone else's (a slip or a prank). Unticked, verified numbers still get the link; everyone else sees their feedback again once they verify their number under “Find my feedback”.";
-    board_figures_counts_note => "不足 {min} 件的，只列件数，不计算比率。", "Under {min} items, only the counts are shown, not a rate.";
     board_figures_total => "全馆合计", "The whole institution";
     board_centre_itself => "{centre}（馆本部）", "{centre} (the centre itself)";
 

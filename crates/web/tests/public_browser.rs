@@ -91,9 +91,9 @@ testkit::on_both_engines! {
         assert_eq!(header_shown, serde_json::Value::Bool(false), "a card per station, not a header row");
         let label = b.client().execute("return getComputedStyle(document.querySelector('table.figures td'), '::before').content;", vec![]).await.unwrap();
         assert_eq!(label, serde_json::Value::String("\"收到\"".into()));
-        assert_eq!(b.text("#figures-note").await, "不足 10 件的，只列件数，不计算比率。");
-        assert_eq!(b.text("main").await.matches("不足 10 件").count(), 1, "said once");
-        assert!(b.text("table.figures").await.contains("3/3 件"));
+        assert!(b.text("#figures-explain").await.contains("不足 10 件时只列件数"));
+        assert_eq!(b.text("main").await.matches("不足 10 件").count(), 1, "said once, not in every cell");
+        assert!(b.text("table.figures").await.contains("0/3 件"), "counts, not a rate");
         assert!(!b.text("main").await.contains("13907312233"), "masked");
         assert!(b.tab_to("#f-kind", 15).await, "the filters can be reached with Tab");
         assert!(b.tab_to(&format!("a[href='/board/{last}']"), 15).await, "so can the items");

@@ -15,7 +15,7 @@ use axum::response::Html;
 use domain::feedback::FeedbackKind;
 use i18n::{Key, Tr};
 use serde::Deserialize;
-use services::feedback::{BoardQuery, Figures, MIN_FOR_RATE};
+use services::feedback::{BoardQuery, Figures};
 
 #[derive(Template)]
 #[template(path = "public/board.html")]
@@ -32,9 +32,9 @@ struct BoardPage {
     next: Option<String>,
     /// Back to the first page, when this is not it.
     first: Option<String>,
+    /// Rates over fewer than ten items are counts; the explanation above the table says so
+    /// once, not every cell.
     figures: Vec<FigureRow>,
-    /// "Under 10 items, only the counts": said once under the figures, not in every cell.
-    counts_note: Option<String>,
     computed: Option<String>,
 }
 framed!(BoardPage);
@@ -100,8 +100,6 @@ struct FigureRow {
     first_response: String,
     resolution_time: String,
     satisfaction_rate: String,
-    /// Some rate of the line is shown as counts (too few items for a rate).
-    counts: bool,
 }
 
 pub async fn show(
@@ -179,9 +177,6 @@ pub async fn show(
             .collect(),
         next: board.next.as_deref().map(|n| filters.link(Some(n))),
         first: (!filters.after.is_empty()).then(|| filters.link(None)),
-        counts_note: table.iter().any(|r| r.counts).then(|| {
-            t.fill(Key::board_figures_counts_note, &[("min", &MIN_FOR_RATE)])
-        }),
         figures: table,
         computed,
         filters,
@@ -196,15 +191,7 @@ fn choice(value: &str, label: &str) -> Choice {
 }
 
 fn figure_row(name: String, f: &Figures, t: &Tr) -> FigureRow {
-    let counts = [
-        (f.resolution_rate(), f.received),
-        (f.on_time_rate(), f.with_deadline),
-        (f.satisfaction_rate(), f.rated),
-    ]
-    .iter()
-    .any(|(rate, whole)| rate.is_none() && *whole > 0);
     FigureRow {
-        counts,
         name,
         received: f.received,
         answered: f.answered,
@@ -216,7 +203,7 @@ fn figure_row(name: String, f: &Figures, t: &Tr) -> FigureRow {
     }
 }
 
-/// A percentage, or — over fewer than [`MIN_FOR_RATE`] items, where a percentage would
+/// A percentage, or — over fewer than [`services::feedback::MIN_FOR_RATE`] items, where a percentage would
 /// mislead — the counts themselves.
 fn rate_cell(rate: Option<f64>, part: i64, whole: i64, t: &Tr) -> String {
     match rate {
