@@ -112,9 +112,10 @@ async fn first_part(req: Request, boundary: &str) -> Result<(Request, Option<Str
             break;
         }
     }
-    let head = futures_util::stream::once(async move {
-        Ok::<_, axum::Error>(axum::body::Bytes::from(prefix))
-    });
+    let head =
+        futures_util::stream::once(
+            async move { Ok::<_, axum::Error>(axum::body::Bytes::from(prefix)) },
+        );
     let body = Body::from_stream(head.chain(stream));
     Ok((Request::from_parts(parts, body), found))
 }
@@ -132,8 +133,7 @@ fn token_in_first_part(prefix: &[u8], boundary: &str) -> Option<Option<String>> 
     let value_len = rest[value_start..].find(&format!("\r\n{delimiter}"))?;
     let named_csrf = headers.lines().any(|line| {
         let line = line.to_ascii_lowercase();
-        line.starts_with("content-disposition:")
-            && line.contains(&format!("name=\"{FORM_FIELD}\""))
+        line.starts_with("content-disposition:") && line.contains(&format!("name=\"{FORM_FIELD}\""))
     });
     Some(named_csrf.then(|| rest[value_start..value_start + value_len].trim().to_owned()))
 }

@@ -33,7 +33,10 @@ fn form_action(html: &str) -> String {
     let tag = &html[tag_start..];
     let start = tag.find("action=\"").unwrap() + "action=\"".len();
     let token = common::csrf_field_after(tag, "action=").expect("the form's CSRF field");
-    format!("{}?_csrf={token}", unescape(tag[start..].split('"').next().unwrap()))
+    format!(
+        "{}?_csrf={token}",
+        unescape(tag[start..].split('"').next().unwrap())
+    )
 }
 
 /// The "others have raised something similar" section of a page, if it has one.

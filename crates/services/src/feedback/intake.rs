@@ -274,7 +274,10 @@ impl Services {
             Ok(submitted) => {
                 if source.staff.is_none() {
                     let verified = source.member.is_some();
-                    let mobile = source.member.map(|m| m.mobile.clone()).or(checked.mobile.clone());
+                    let mobile = source
+                        .member
+                        .map(|m| m.mobile.clone())
+                        .or(checked.mobile.clone());
                     let to = link_recipients(&setup, verified, mobile, checked.email.clone());
                     self.send_tracking_link(institution, &submitted, to, source.lang)
                         .await;
@@ -527,8 +530,15 @@ impl Services {
             let tx = self.db().begin().await?;
             for (channel, recipient) in &to {
                 let subject = (*channel == Sending::Email).then_some(subject.as_str());
-                self.queue_message(&tx, Some(institution.id), *channel, recipient, subject, &text)
-                    .await?;
+                self.queue_message(
+                    &tx,
+                    Some(institution.id),
+                    *channel,
+                    recipient,
+                    subject,
+                    &text,
+                )
+                .await?;
             }
             tx.commit().await?;
             ServiceResult::Ok(())

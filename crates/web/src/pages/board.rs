@@ -209,7 +209,10 @@ fn rate_cell(rate: Option<f64>, part: i64, whole: i64, t: &Tr) -> String {
     match rate {
         Some(r) => format!("{}%", (r * 100.0).round()),
         None if whole == 0 => t.board_figures_none().to_owned(),
-        None => t.fill(Key::board_figures_counts, &[("part", &part), ("whole", &whole)]),
+        None => t.fill(
+            Key::board_figures_counts,
+            &[("part", &part), ("whole", &whole)],
+        ),
     }
 }
 
@@ -220,10 +223,7 @@ mod tests {
     #[test]
     fn rates_under_ten_items_are_counts() {
         let zh = Tr::new(i18n::Lang::ZhCn);
-        assert_eq!(
-            rate_cell(None, 2, 3, &zh),
-            "2/3 件"
-        );
+        assert_eq!(rate_cell(None, 2, 3, &zh), "2/3 件");
         assert_eq!(rate_cell(Some(0.875), 35, 40, &zh), "88%");
         assert_eq!(rate_cell(Some(1.0), 10, 10, &zh), "100%");
         assert_eq!(rate_cell(None, 0, 0, &zh), "暂无");

@@ -157,7 +157,8 @@ impl Staffroom {
             .rfind("action=\"")
             .expect("the form's action");
         let action = page[form + "action=\"".len()..].split('"').next().unwrap();
-        let token = crate::common::csrf_field_after(&page[form..], "action=").expect("the form's CSRF field");
+        let token = crate::common::csrf_field_after(&page[form..], "action=")
+            .expect("the form's CSRF field");
         format!("{}?_csrf={token}", action.replace("&amp;", "&"))
     }
 

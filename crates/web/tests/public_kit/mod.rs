@@ -211,8 +211,8 @@ impl Public {
             .text()
             .await
             .unwrap();
-        let action = attribute_after(&html, "id=\"feedback-form\"", "action")
-            .expect("the form's action");
+        let action =
+            attribute_after(&html, "id=\"feedback-form\"", "action").expect("the form's action");
         let token = crate::common::csrf_field_after(&html, "id=\"feedback-form\"")
             .expect("the form's CSRF field");
         let key = value_of(&html, "submission_key").expect("a submission key");
