@@ -595,7 +595,7 @@ crate::catalogue! {
     board_figures_title => "近 12 个月办理情况", "The last 12 months";
     board_figures_at => "统计于 {time}", "Figures as of {time}";
     board_figures_explain => "办结率：已答复、已办结或说明理由不予受理的比例；按时率：在时限内办结的比例；满意率：评价为满意或基本满意的比例。不足 10 件时只列件数。", "Resolved: answered, closed, or declined with a reason; on time: resolved within the deadline; satisfied: rated satisfied or mostly satisfied. Under 10 items, only counts are shown.";
-    board_figures_counts => "{part}/{whole} 件（不足 {min} 件，不计算比率）", "{part} of {whole} (under {min}, so no rate)";
+    board_figures_counts => "{part}/{whole} 件", "{part} of {whole}";
     board_figures_none => "暂无", "None yet";
     board_col_unit => "单位", "Unit";
     board_col_received => "收到", "Received";
@@ -654,7 +654,7 @@ crate::catalogue! {
     public_duration_none => "暂无", "None yet";
     me_title => "我的", "My page";
     me_items => "我的反馈", "My feedback";
-    me_no_items => "您还没有以登录身份提交过反馈。", "You have not sent feedback while signed in.";
+    me_no_items => "用这个手机号提交的反馈会显示在这里。目前还没有。", "Feedback sent with this mobile number shows here. There is none yet.";
     me_data_title => "我的个人信息", "My personal data";
     me_data_intro => "您可以下载我们保存的关于您的全部信息，或要求删除。", "You can download everything we hold about you, or have it erased.";
     me_export => "下载我的数据", "Download my data";
@@ -668,6 +668,22 @@ crate::catalogue! {
     me_delete_confirm_needed => "请勾选确认后再删除", "Tick the box to confirm";
     me_delete_submit => "确认删除", "Erase";
     me_deleted => "您的个人信息已删除，您已退出登录。", "Your personal data has been erased and you are signed out.";
+
+    // ---- Getting a lost tracking link back (ux-public) --------------------------------
+    fbnew_link_sms => "【{institution}】已收到您的反馈，编号 {tracking}。查看进度、补充信息、评价答复请打开：{link}", "[{institution}] We have received your feedback {tracking}. Follow it, add information or rate the answer at: {link}";
+    fbnew_link_subject => "【{institution}】已收到您的反馈 {tracking}", "[{institution}] We have received your feedback {tracking}";
+    fbnew_sent_texted => "这个链接也已发到 {contact}。", "The link was also sent to {contact}.";
+    fbnew_sent_lost => "链接丢了也不要紧：用提交时留下的手机号验证后，就能找回这条反馈。", "Lost the link? Verify the mobile number you left and you will find this feedback again.";
+    fbnew_error_item => "{field}：{message}", "{field}: {message}";
+    recover_title => "找回我的反馈", "Find my feedback";
+    recover_ask => "找不到反馈的查询链接了？", "Cannot find the link to your feedback?";
+    recover_later => "以后找不到这个链接时，用提交时留下的手机号就能找回：", "If you cannot find this link later, the mobile number you left gets it back:";
+    recover_intro => "请输入提交反馈时留下的手机号。验证后，用这个号码提交的反馈都会列出来，查询链接也会用短信再发给您。", "Enter the mobile number you left with your feedback. Once it is verified, everything sent with that number is listed, and the links are texted to you again.";
+    recover_sms => "【{institution}】您的反馈查询链接：{links}", "[{institution}] The links to your feedback: {links}";
+    recover_sent => "您的反馈都在下面，查询链接也已用短信发到 {mobile}。", "Your feedback is listed below; the links were also texted to {mobile}.";
+    recover_not_again => "您的反馈都在下面。今天已经发过查询链接短信，不再重复发送。", "Your feedback is listed below. The links were texted already today, so they are not sent again.";
+    setup_confirm_unverified => "提交后也向未验证的手机号和邮箱发送查询链接", "After a submission, also send the tracking link to numbers and addresses nobody has verified";
+    setup_confirm_unverified_hint => "每条短信都要付费，表单上填的号码也可能是别人的（填错或恶作剧）。不勾选时，已验证的手机号照样收到链接；其他人用“找回我的反馈”验证号码后，就能看到自己的反馈。", "Every text costs money, and a number typed on a form may be someone else's (a slip or a prank). Unticked, verified numbers still get the link; everyone else sees their feedback again once they verify their number under “Find my feedback”.";
     board_figures_total => "全馆合计", "The whole institution";
     board_centre_itself => "{centre}（馆本部）", "{centre} (the centre itself)";
 

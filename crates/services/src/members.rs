@@ -47,6 +47,15 @@ const CODES_PER_NUMBER_DAY: Limit = Limit {
 };
 /// A high ceiling only: a station's Wi-Fi or a carrier's NAT puts many people behind one
 /// address, and the limits per number above are what stop a flood of texts.
+/// Texts of all of a member's tracking links: a few a day is plenty for someone who lost
+/// theirs, and keeps a signed-in session from running up the institution's bill.
+const LINKS_PER_NUMBER_DAY: Limit = Limit {
+    name: "links-number-day",
+    max: 2,
+    window_ms: DAY_MS,
+};
+/// The newest items whose links one text carries; the rest are on the member's page.
+const LINKS_PER_TEXT: usize = 5;
 const CODES_PER_IP_HOUR: Limit = Limit {
     name: "sms-ip-hour",
     max: 200,
@@ -152,6 +161,7 @@ impl Services {
             return Err(ServiceError::invalid("code", Key::err_code_expired));
         }
         let member = members::upsert_by_mobile(&tx, institution.id, &mobile, now).await?;
+        store::feedback::claim_for_member(&tx, institution.id, &mobile, member).await?;
         sessions::insert(
             &tx,
             sessions::NewSession {
@@ -176,6 +186,55 @@ impl Services {
                 session: hash,
             },
         ))
+    }
+
+    /// Texts the signed-in member the links of their newest items again (someone who lost
+    /// theirs, or never kept them). The links are the items' own, derived from their
+    /// numbers, so the old ones keep working. Gives the masked number texted, or `None`
+    /// when there was nothing to send; refused past [`LINKS_PER_NUMBER_DAY`].
+    pub async fn resend_tracking_links(
+        &self,
+        institution: &Institution,
+        member: &MemberSession,
+        lang: Lang,
+    ) -> ServiceResult<Option<String>> {
+        let items = store::feedback::by_member(self.db(), member.tenant, member.member).await?;
+        if items.is_empty() {
+            return Ok(None);
+        }
+        self.spend(
+            LINKS_PER_NUMBER_DAY,
+            &format!("{}:{}", member.tenant, member.mobile),
+        )
+        .await?;
+        let links: Vec<String> = items
+            .iter()
+            .take(LINKS_PER_TEXT)
+            .map(|row| {
+                let link = self.tracking_link(member.tenant, &row.tracking_no);
+                format!("{} {link}", row.tracking_no)
+            })
+            .collect();
+        let text = Tr::new(lang).fill(
+            Key::recover_sms,
+            &[
+                ("institution", &institution.name),
+                ("links", &links.join("；")),
+            ],
+        );
+        let tx = self.db().begin().await?;
+        self.queue_message(
+            &tx,
+            Some(member.tenant),
+            Channel::Sms,
+            &member.mobile,
+            None,
+            &text,
+        )
+        .await?;
+        tx.commit().await?;
+        self.wake_worker();
+        Ok(Some(mask_mobile(&member.mobile)))
     }
 
     fn code_mac(&self, tenant: TenantId, mobile: &str, code: &str) -> String {

@@ -242,6 +242,28 @@ pub async fn by_member(
     .await
 }
 
+/// Gives the member the items sent with their number by someone not signed in: the number
+/// is theirs (they just proved it with a texted code), so the items are too. Gives how
+/// many were claimed.
+pub async fn claim_for_member(
+    c: &impl Conn,
+    tenant: TenantId,
+    mobile: &str,
+    member: MemberId,
+) -> Result<u64> {
+    c.execute(
+        &Query::update()
+            .table(F::Table)
+            .value(F::MemberId, member.0)
+            .value(F::ContactVerified, true)
+            .and_where(Expr::col(F::TenantId).eq(tenant.0))
+            .and_where(Expr::col(F::MemberId).is_null())
+            .and_where(Expr::col(F::ContactMobile).eq(mobile))
+            .to_owned(),
+    )
+    .await
+}
+
 /// Runs a list query built by the caller from [`select`] (the inbox and the board
 /// compose their filters in the services crate).
 pub async fn list(c: &impl Conn, stmt: &SelectStatement) -> Result<Vec<FeedbackRow>> {

@@ -46,26 +46,25 @@ pub fn required(headers: &HeaderMap, path: &str, has_session_cookie: bool) -> bo
     has_session_cookie || !(is_json || path.starts_with("/api/"))
 }
 
-/// The token the request offers: the header, the `_csrf` query parameter (multipart
-/// forms put it in their action), or the `_csrf` field of a URL-encoded form body.
+/// The token the request offers: the header, the `_csrf` field of a URL-encoded form
+/// body, or the `_csrf` field a multipart form sends first. Never the query string: a
+/// token in an address ends up in the history, in logs and on screenshots.
 /// Gives the request back with its body intact.
 pub async fn given(req: Request) -> Result<(Request, Option<String>), AppError> {
     if let Some(h) = req.headers().get(HEADER).and_then(|v| v.to_str().ok()) {
         let h = h.to_owned();
         return Ok((req, Some(h)));
     }
-    if let Some(q) = req.uri().query()
-        && let Some((_, v)) = form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == FORM_FIELD)
-    {
-        let v = v.into_owned();
-        return Ok((req, Some(v)));
-    }
-    let is_form = req
+    let content_type = req
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+        .unwrap_or_default()
+        .to_owned();
+    if let Some(boundary) = multipart_boundary(&content_type) {
+        return first_part(req, &boundary).await;
+    }
+    if !content_type.starts_with("application/x-www-form-urlencoded") {
         return Ok((req, None));
     }
     let (parts, body) = req.into_parts();
@@ -78,9 +77,88 @@ pub async fn given(req: Request) -> Result<(Request, Option<String>), AppError> 
     Ok((Request::from_parts(parts, Body::from(bytes)), found))
 }
 
+/// The most of a multipart body read ahead for the token: the `_csrf` field comes first
+/// (browsers send fields in the form's order), so it lies well within this.
+const MAX_PREFIX_BYTES: usize = 8 * 1024;
+
+fn multipart_boundary(content_type: &str) -> Option<String> {
+    if !content_type.starts_with("multipart/form-data") {
+        return None;
+    }
+    content_type
+        .split(';')
+        .filter_map(|p| p.trim().strip_prefix("boundary="))
+        .map(|b| b.trim_matches('"').to_owned())
+        .find(|b| !b.is_empty())
+}
+
+/// The token a multipart form carries as its first field. Reads only the first few
+/// kilobytes (photos and spreadsheets stream on to the page, under the route's own body
+/// limit), then gives the request back with what was read put in front of the rest.
+async fn first_part(req: Request, boundary: &str) -> Result<(Request, Option<String>), AppError> {
+    use futures_util::StreamExt;
+    let (parts, body) = req.into_parts();
+    let mut stream = body.into_data_stream();
+    let mut prefix: Vec<u8> = Vec::new();
+    let mut found = None;
+    while prefix.len() < MAX_PREFIX_BYTES {
+        match stream.next().await {
+            Some(Ok(chunk)) => prefix.extend_from_slice(&chunk),
+            // The page's own reading reports a broken body.
+            Some(Err(_)) | None => break,
+        }
+        if let Some(token) = token_in_first_part(&prefix, boundary) {
+            found = token;
+            break;
+        }
+    }
+    let head =
+        futures_util::stream::once(
+            async move { Ok::<_, axum::Error>(axum::body::Bytes::from(prefix)) },
+        );
+    let body = Body::from_stream(head.chain(stream));
+    Ok((Request::from_parts(parts, body), found))
+}
+
+/// `Some(token)` once the first part is complete and is the `_csrf` field, `Some(None)`
+/// once it is complete and is something else, `None` while more is needed.
+fn token_in_first_part(prefix: &[u8], boundary: &str) -> Option<Option<String>> {
+    let delimiter = format!("--{boundary}");
+    let text = String::from_utf8_lossy(prefix);
+    let start = text.find(&delimiter)? + delimiter.len();
+    let rest = &text[start..];
+    let headers_end = rest.find("\r\n\r\n")?;
+    let headers = &rest[..headers_end];
+    let value_start = headers_end + 4;
+    let value_len = rest[value_start..].find(&format!("\r\n{delimiter}"))?;
+    let named_csrf = headers.lines().any(|line| {
+        let line = line.to_ascii_lowercase();
+        line.starts_with("content-disposition:") && line.contains(&format!("name=\"{FORM_FIELD}\""))
+    });
+    Some(named_csrf.then(|| rest[value_start..value_start + value_len].trim().to_owned()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_multipart_form_gives_its_first_field_as_the_token() {
+        let body = "--XyZ\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\nabc-123\r\n--XyZ\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\nhi\r\n--XyZ--\r\n";
+        assert_eq!(
+            token_in_first_part(body.as_bytes(), "XyZ"),
+            Some(Some("abc-123".into()))
+        );
+        // Not yet complete: read on.
+        assert_eq!(token_in_first_part(&body.as_bytes()[..60], "XyZ"), None);
+        let other = body.replace("_csrf", "text");
+        assert_eq!(token_in_first_part(other.as_bytes(), "XyZ"), Some(None));
+        assert_eq!(
+            multipart_boundary("multipart/form-data; boundary=\"XyZ\""),
+            Some("XyZ".into())
+        );
+        assert_eq!(multipart_boundary("text/plain"), None);
+    }
 
     #[test]
     fn a_token_verifies_only_for_its_nonce_and_key() {

@@ -128,6 +128,17 @@ impl Page {
         env!("CARGO_PKG_VERSION")
     }
 
+    /// "群众登录", coming back here afterwards: someone who signs in from the form lands
+    /// on the form again, not on `/me`.
+    pub fn member_login_link(&self) -> String {
+        let path = self.chrome.path.as_str();
+        if path == "/" || path.starts_with("/me") {
+            return "/me/login".to_owned();
+        }
+        let next: String = form_urlencoded::byte_serialize(path.as_bytes()).collect();
+        format!("/me/login?next={next}")
+    }
+
     /// The badge's number (0 hides it).
     pub fn pending_notices(&self) -> i64 {
         self.chrome.pending_notices.unwrap_or(0)

@@ -46,10 +46,13 @@ async fn clerk(app: &TestApp) -> (Staff, &'static str) {
 
 /// A `multipart/form-data` body with one file, written out by hand (the test client has no
 /// multipart support of its own).
-fn upload(file_name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
+fn upload(token: Option<&str>, file_name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
     let boundary = "----culturedesk-import-test-3f9a1c";
+    let token = token.map_or(String::new(), |t| {
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{t}\r\n")
+    });
     let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: text/csv\r\n\r\n"
+        "{token}--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: text/csv\r\n\r\n"
     )
     .into_bytes();
     body.extend_from_slice(bytes);
@@ -67,9 +70,9 @@ async fn import_action(app: &TestApp, client: &reqwest::Client) -> String {
         .text()
         .await
         .unwrap();
-    let marker = "action=\"/console/feedback/import?_csrf=";
-    let start = page.find(marker).expect("the upload form") + "action=\"".len();
-    page[start..].split('"').next().unwrap().to_owned()
+    let marker = "action=\"/console/feedback/import\"";
+    let token = common::csrf_field_after(&page, marker).expect("the upload form");
+    format!("/console/feedback/import?_csrf={token}")
 }
 
 async fn post_file(
@@ -79,9 +82,10 @@ async fn post_file(
     file_name: &str,
     bytes: &[u8],
 ) -> reqwest::Response {
-    let (content_type, body) = upload(file_name, bytes);
+    let (action, token) = common::multipart_target(action);
+    let (content_type, body) = upload(token.as_deref(), file_name, bytes);
     client
-        .post(app.at(action))
+        .post(app.at(&action))
         .header("content-type", content_type)
         .body(body)
         .send()

@@ -32,7 +32,11 @@ fn form_action(html: &str) -> String {
         .expect("the feedback form");
     let tag = &html[tag_start..];
     let start = tag.find("action=\"").unwrap() + "action=\"".len();
-    unescape(tag[start..].split('"').next().unwrap())
+    let token = common::csrf_field_after(tag, "action=").expect("the form's CSRF field");
+    format!(
+        "{}?_csrf={token}",
+        unescape(tag[start..].split('"').next().unwrap())
+    )
 }
 
 /// The "others have raised something similar" section of a page, if it has one.
@@ -148,6 +152,38 @@ testkit::on_both_engines! {
         assert!(page.contains("照片总大小超过"), "{page}");
         assert!(page.contains(">很大的请求</textarea>"), "what was typed before the photos is kept");
         assert!(p.app.services.board(&p.institution, &BoardQuery::default()).await.unwrap().items.is_empty());
+    }
+
+    async fn a_submission_answers_with_its_receipts_address_and_no_address_holds_the_csrf_token(p: Public) {
+        let client = p.app.client();
+        let form = text(client.get(p.at("/feedback/new")).send().await.unwrap()).await;
+        assert!(!form.contains("_csrf="), "no token in an address");
+        assert!(form.contains("<form method=\"post\" action=\"/feedback/new\" enctype=\"multipart/form-data\""));
+        let (action, key) = p.open_form(&client).await;
+        let (path, token) = common::multipart_target(&action);
+        let body = |token: Option<&str>| {
+            let mut body = Multipart::new();
+            if let Some(token) = token {
+                body = body.text("_csrf", token);
+            }
+            body.text("submission_key", &key).text("kind", "request").text("text", "希望增加周末书法班").finish()
+        };
+        // The token only in the address, as the form used to send it: refused.
+        let (content_type, bytes) = body(None);
+        let old_way = client.post(p.at(&action)).header("content-type", content_type).body(bytes).send().await.unwrap();
+        assert_eq!(old_way.status(), 403);
+        // The token as the form's first field: in, and answered with the receipt's address.
+        let (content_type, bytes) = body(token.as_deref());
+        let sent = client.post(p.at(&path)).header("content-type", content_type).body(bytes).send().await.unwrap();
+        assert_eq!(sent.status(), 303);
+        assert_eq!(location_of(&sent), "/feedback/sent");
+        let receipt = client.get(p.at("/feedback/sent")).send().await.unwrap();
+        assert_eq!(receipt.headers()["cache-control"], "no-store");
+        let receipt = text(receipt).await;
+        assert!(tracking_no_in(&receipt).starts_with("CD-2026-"));
+        // Another browser has no receipt to see: it is sent to the form.
+        let stranger = p.app.client().get(p.at("/feedback/sent")).send().await.unwrap();
+        assert_eq!((stranger.status().as_u16(), location_of(&stranger)), (303, "/feedback/new".to_owned()));
     }
 
     async fn a_double_submitted_form_makes_one_item_and_the_same_receipt(p: Public) {
@@ -460,7 +496,8 @@ testkit::on_both_engines! {
         let client = p.app.client();
         let board = text(client.get(p.at("/board")).send().await.unwrap()).await;
         let figures = board.split("<table class=\"figures\">").nth(1).unwrap().split("</table>").next().unwrap();
-        assert!(figures.contains("0/3 件（不足 10 件，不计算比率）"), "{figures}");
+        assert!(figures.contains("<td data-label=\"办结率\">0/3 件</td>"), "{figures}");
+        assert_eq!(board.matches("不足 10 件").count(), 1, "said once, above the figures, not in every cell");
         assert!(!figures.contains('%'), "no percentages over three items");
         assert!(figures.contains("全馆合计") && figures.contains("文化馆（馆本部）"), "the rows say what they count");
         assert!(board.contains("id=\"figures-at\">统计于 09:00"));
@@ -474,8 +511,8 @@ testkit::on_both_engines! {
         p.app.services.compute_figures(p.institution.id).await.unwrap();
         let board = text(client.get(p.at("/board")).send().await.unwrap()).await;
         let figures = board.split("<table class=\"figures\">").nth(1).unwrap().split("</table>").next().unwrap();
-        assert!(figures.contains("<td>100%</td>"), "ten answered items make a rate: {figures}");
-        assert!(figures.contains("<td>2 小时</td>"), "the median time in words: {figures}");
+        assert!(figures.contains("<td data-label=\"办结率\">100%</td>"), "ten answered items make a rate: {figures}");
+        assert!(figures.contains("<td data-label=\"办结用时（中位数）\">2 小时</td>"), "the median time in words: {figures}");
         assert!(board.contains("id=\"figures-at\">统计于 11:00"));
     }
 
@@ -624,7 +661,7 @@ testkit::on_both_engines! {
         let client = p.app.client();
         let board = text(client.get(p.at("/board?lang=en")).send().await.unwrap()).await;
         assert!(board.contains("<html lang=\"en\">") && board.contains("Public board") && board.contains("Suggestion"));
-        assert!(board.contains("0 of 1 (under 10, so no rate)"), "figures in English");
+        assert!(board.contains(">0 of 1</td>") && board.contains("Under 10 items, only counts are shown."), "figures in English");
         let form = text(client.get(p.at("/feedback/new")).send().await.unwrap()).await;
         assert!(form.contains("Anonymous means the public never sees your name or contact details; staff handling your feedback still see them."));
         assert!(form.contains("Not sure: let us suggest one"));

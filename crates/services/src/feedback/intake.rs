@@ -9,7 +9,8 @@ use crate::{Institution, MemberSession, ServiceError, ServiceResult, Services, S
 use domain::feedback::{Channel, FeedbackKind, Priority, Status};
 use domain::validate::Checks;
 use domain::{FieldError, Permission, TenantId, Timestamp, UnitId, UnitPath};
-use i18n::{Key, Lang};
+use i18n::{Key, Lang, Tr};
+use notify::Channel as Sending;
 use serde::{Deserialize, Serialize};
 use store::Conn;
 use store::feedback as fb;
@@ -64,6 +65,45 @@ pub struct Submitted {
     pub repeated: bool,
 }
 
+/// A submission's receipt as shown again later, with what it said (to know the same form
+/// sent twice) and where its link was sent, masked.
+#[derive(Clone, Debug)]
+pub struct Receipt {
+    pub submitted: Submitted,
+    pub text: String,
+    pub kind: String,
+    /// `139****0077`, `w***@example.com`.
+    pub link_sent_to: Vec<String>,
+}
+
+/// Where a new item's tracking link goes: the contacts given, when verified (a signed-in
+/// member's number) or when the institution chose to send to unverified ones as well.
+fn link_recipients(
+    setup: &Setup,
+    verified: bool,
+    mobile: Option<String>,
+    email: Option<String>,
+) -> Vec<(Sending, String)> {
+    if !verified && !setup.settings.confirm_unverified {
+        return Vec::new();
+    }
+    let mut to = Vec::new();
+    to.extend(mobile.map(|m| (Sending::Sms, m)));
+    to.extend(email.map(|e| (Sending::Email, e)));
+    to
+}
+
+/// `w***@example.com`: enough for its owner to know it, not for others to read it.
+fn mask_email(email: &str) -> String {
+    match email.split_once('@') {
+        Some((name, domain)) => {
+            let first: String = name.chars().take(1).collect();
+            format!("{first}***@{domain}")
+        }
+        None => "***".to_owned(),
+    }
+}
+
 /// An accepted photo, ready to store.
 pub struct PhotoUpload {
     pub content_type: &'static str,
@@ -105,6 +145,26 @@ impl Services {
             received_at: None,
         };
         self.take_in(institution, intake, photos, source).await
+    }
+
+    /// Checks a public submission as [`Services::submit_feedback`] would, writing nothing:
+    /// a form with mistakes of its own (a photo, a missing nickname) lists them all at once.
+    pub async fn check_feedback(
+        &self,
+        institution: &Institution,
+        intake: &Intake,
+        member: Option<&MemberSession>,
+    ) -> ServiceResult<()> {
+        let setup = self.feedback_setup(institution.id).await?;
+        let source = Source {
+            channel: Channel::Web,
+            member,
+            staff: None,
+            ip: None,
+            lang: Lang::ZhCn,
+            received_at: None,
+        };
+        check_fields(&setup, &setup.units, intake, &source).map(|_| ())
     }
 
     /// Staff enter feedback received offline.
@@ -211,7 +271,19 @@ impl Services {
             }
         };
         match written {
-            Ok(submitted) => Ok(submitted),
+            Ok(submitted) => {
+                if source.staff.is_none() {
+                    let verified = source.member.is_some();
+                    let mobile = source
+                        .member
+                        .map(|m| m.mobile.clone())
+                        .or(checked.mobile.clone());
+                    let to = link_recipients(&setup, verified, mobile, checked.email.clone());
+                    self.send_tracking_link(institution, &submitted, to, source.lang)
+                        .await;
+                }
+                Ok(submitted)
+            }
             // The same submission key arrived twice at once: the other one won.
             Err(ServiceError::Conflict) if key.is_some() => {
                 let existing =
@@ -426,6 +498,90 @@ impl Services {
                 repeated: false,
             },
         }
+    }
+
+    /// Texts (or e-mails) the new item's tracking link to `to`. The item is already in: a
+    /// failure here is logged, not shown, as the receipt page has the link too.
+    async fn send_tracking_link(
+        &self,
+        institution: &Institution,
+        submitted: &Submitted,
+        to: Vec<(Sending, String)>,
+        lang: Lang,
+    ) {
+        if to.is_empty() {
+            return;
+        }
+        let t = Tr::new(lang);
+        let link = self.tracking_link(institution.id, &submitted.tracking_no);
+        // Filled before any await: the arguments are not `Send`.
+        let (text, subject) = {
+            let words: [(&str, &dyn std::fmt::Display); 3] = [
+                ("institution", &institution.name),
+                ("tracking", &submitted.tracking_no),
+                ("link", &link),
+            ];
+            (
+                t.fill(Key::fbnew_link_sms, &words),
+                t.fill(Key::fbnew_link_subject, &words[..2]),
+            )
+        };
+        let queued = async {
+            let tx = self.db().begin().await?;
+            for (channel, recipient) in &to {
+                let subject = (*channel == Sending::Email).then_some(subject.as_str());
+                self.queue_message(
+                    &tx,
+                    Some(institution.id),
+                    *channel,
+                    recipient,
+                    subject,
+                    &text,
+                )
+                .await?;
+            }
+            tx.commit().await?;
+            ServiceResult::Ok(())
+        };
+        match queued.await {
+            Ok(()) => self.wake_worker(),
+            Err(e) => tracing::warn!(
+                "could not send the tracking link of {}: {e}",
+                submitted.tracking_no
+            ),
+        }
+    }
+
+    /// The receipt of the submission made with `key`, to show it again: the receipt page
+    /// after the form's redirect, or a form sent a second time. `None` for a key never
+    /// used (or an item since erased).
+    pub async fn receipt_for_key(
+        &self,
+        institution: &Institution,
+        key: &str,
+    ) -> ServiceResult<Option<Receipt>> {
+        let Some(row) = fb::find_by_submission_key(self.db(), institution.id, key).await? else {
+            return Ok(None);
+        };
+        let setup = self.feedback_setup(institution.id).await?;
+        let link_sent_to = link_recipients(
+            &setup,
+            row.contact_verified,
+            row.contact_mobile.clone(),
+            row.contact_email.clone(),
+        )
+        .into_iter()
+        .map(|(channel, to)| match channel {
+            Sending::Sms => domain::validate::mask_mobile(&to),
+            Sending::Email => mask_email(&to),
+        })
+        .collect();
+        Ok(Some(Receipt {
+            submitted: self.receipt(&row, true),
+            text: row.body.clone(),
+            kind: row.kind.clone(),
+            link_sent_to,
+        }))
     }
 
     fn receipt(&self, row: &fb::FeedbackRow, repeated: bool) -> Submitted {

@@ -45,7 +45,7 @@ pub use inbox::{
     NumberedPage, QUEUES,
 };
 pub use intake::PhotoUpload;
-pub use intake::{Intake, OfflineEntry, Submitted};
+pub use intake::{Intake, OfflineEntry, Receipt, Submitted};
 pub(crate) use privacy::Retention;
 pub use privacy::{
     ExportedItem, ExportedMember, ExportedPhoto, ExportedSupport, MemberExport, MemberItem,

@@ -19,6 +19,11 @@ use store::feedback_setup as fs;
 pub struct FeedbackSettings {
     /// Accept feedback from people who have not verified a mobile number.
     pub accept_unverified: bool,
+    /// Text (or e-mail) the tracking link at submission to a number or address nobody has
+    /// verified. Off unless chosen: each text costs money, and a number typed on a form may
+    /// be someone else's (a slip of the finger, or a prank). Verified numbers always get
+    /// the link; the others find their items again by verifying the number later.
+    pub confirm_unverified: bool,
     /// Items appear on the public board unless staff say otherwise.
     pub publish_by_default: bool,
     /// The public sees the system's confident category guess before staff confirm one.
@@ -52,6 +57,7 @@ impl Default for FeedbackSettings {
     fn default() -> Self {
         FeedbackSettings {
             accept_unverified: true,
+            confirm_unverified: false,
             publish_by_default: true,
             publish_confident_guesses: false,
             reopen_days: 7,

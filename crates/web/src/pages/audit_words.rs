@@ -166,6 +166,7 @@ fn field_label(field: &str) -> Option<Key> {
         "note" | "comment" | "reason" => Key::audit_field_comment,
         "signed" => Key::audit_field_signed,
         "accept_unverified" => Key::setup_accept_unverified,
+        "confirm_unverified" => Key::setup_confirm_unverified,
         "publish_by_default" => Key::setup_publish_by_default,
         "publish_confident_guesses" => Key::setup_publish_confident_guesses,
         "reopen_days" => Key::setup_reopen_days,

@@ -15,7 +15,7 @@ use axum::response::Html;
 use domain::feedback::FeedbackKind;
 use i18n::{Key, Tr};
 use serde::Deserialize;
-use services::feedback::{BoardQuery, Figures, MIN_FOR_RATE};
+use services::feedback::{BoardQuery, Figures};
 
 #[derive(Template)]
 #[template(path = "public/board.html")]
@@ -32,6 +32,8 @@ struct BoardPage {
     next: Option<String>,
     /// Back to the first page, when this is not it.
     first: Option<String>,
+    /// Rates over fewer than ten items are counts; the explanation above the table says so
+    /// once, not every cell.
     figures: Vec<FigureRow>,
     computed: Option<String>,
 }
@@ -201,7 +203,7 @@ fn figure_row(name: String, f: &Figures, t: &Tr) -> FigureRow {
     }
 }
 
-/// A percentage, or — over fewer than [`MIN_FOR_RATE`] items, where a percentage would
+/// A percentage, or — over fewer than [`services::feedback::MIN_FOR_RATE`] items, where a percentage would
 /// mislead — the counts themselves.
 fn rate_cell(rate: Option<f64>, part: i64, whole: i64, t: &Tr) -> String {
     match rate {
@@ -209,7 +211,7 @@ fn rate_cell(rate: Option<f64>, part: i64, whole: i64, t: &Tr) -> String {
         None if whole == 0 => t.board_figures_none().to_owned(),
         None => t.fill(
             Key::board_figures_counts,
-            &[("part", &part), ("whole", &whole), ("min", &MIN_FOR_RATE)],
+            &[("part", &part), ("whole", &whole)],
         ),
     }
 }
@@ -221,10 +223,7 @@ mod tests {
     #[test]
     fn rates_under_ten_items_are_counts() {
         let zh = Tr::new(i18n::Lang::ZhCn);
-        assert_eq!(
-            rate_cell(None, 2, 3, &zh),
-            "2/3 件（不足 10 件，不计算比率）"
-        );
+        assert_eq!(rate_cell(None, 2, 3, &zh), "2/3 件");
         assert_eq!(rate_cell(Some(0.875), 35, 40, &zh), "88%");
         assert_eq!(rate_cell(Some(1.0), 10, 10, &zh), "100%");
         assert_eq!(rate_cell(None, 0, 0, &zh), "暂无");

@@ -1,7 +1,7 @@
 //! `/console/feedback/import`: a spreadsheet of offline feedback in, all or nothing. A file
 //! with any problem is refused with a table of them by row and column; a clean one is
-//! imported and counted, with a link to the inbox. The upload is multipart, so its CSRF
-//! token travels in the form's action URL (`?_csrf=`), where the middleware can read it.
+//! imported and counted, with a link to the inbox. The upload is multipart; its CSRF
+//! token is the form's first field, where the middleware reads it before the file.
 
 use super::settings_tabs::{Tab, tabs};
 use crate::AppState;
@@ -31,7 +31,7 @@ pub const BODY_LIMIT: usize = IMPORT_MAX_BYTES + 256 * 1024;
 struct ImportPage {
     page: Page,
     tabs: Vec<Tab>,
-    /// The form's action, with the CSRF token in it.
+    /// Where the form goes (its CSRF token is its first field).
     action: String,
     file_hint: String,
     /// Header (Chinese, English) and what goes in the column.
@@ -215,11 +215,10 @@ fn page(
     status: StatusCode,
 ) -> Result<Response, AppError> {
     let t = ctx.t();
-    let csrf: String = form_urlencoded::byte_serialize(ctx.csrf.as_bytes()).collect();
     let html = render(&ImportPage {
         page: Page::new(ctx, t.import_title()),
         tabs: tabs(&t, staff, PATH),
-        action: format!("{PATH}?_csrf={csrf}"),
+        action: PATH.to_owned(),
         file_hint: t.fill(
             Key::import_file_hint,
             &[

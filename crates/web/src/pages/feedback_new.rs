@@ -1,14 +1,19 @@
 //! `/feedback/new`: a member of the public tells the institution what they need, suggest,
 //! complain about, praise or ask — on a phone, often inside WeChat, without JavaScript.
 //!
-//! The form is `multipart/form-data` (it carries photos), so its CSRF token travels in the
-//! action's query string: the CSRF middleware cannot read multipart bodies.
+//! The form is `multipart/form-data` (it carries photos); its CSRF token is its first
+//! field, where the CSRF middleware reads it — never the address, which people share.
 //!
-//! Success answers the POST with the confirmation page itself rather than redirecting: the
-//! page shows the private tracking link, and sending the same form again (a refresh, a
-//! double tap) carries the same `submission_key`, which the service turns into the same
-//! item, so the usual reason for redirect-after-post does not apply. The response is
-//! `no-store` so the link does not linger in shared caches.
+//! Success redirects to the receipt, `/feedback/sent` (POST, redirect, GET), so a reload or
+//! the back button never sends the form again. The receipt is found by the submission key,
+//! which an HttpOnly cookie of this browser holds (the address holds nothing secret); the
+//! page is `no-store` so the private link does not linger in shared caches. The same form
+//! sent twice (a double tap) carries the same `submission_key`, which the service turns into
+//! the same item; and a form sent again after going back — a fresh page, so a fresh key —
+//! with the same words as this browser's last item gets that item's receipt too.
+//!
+//! A form with mistakes lists them at the top, each naming its field and linking to it;
+//! a small script (`static/form_errors.js`, only on such a page) moves focus to the list.
 //!
 //! Before taking an item in, the form asks whether others have raised something similar:
 //! when published items are like the text, the form comes back with them above it (each
@@ -29,25 +34,37 @@ use askama::Template;
 use axum::extract::multipart::{Multipart, MultipartError, MultipartRejection};
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
-use base64::Engine as _;
 use domain::feedback::{Channel, FeedbackKind};
 use domain::{FieldError, Invalid};
 use i18n::Key;
 use serde::Deserialize;
 use services::feedback::photos::{self, MAX_PHOTO_BYTES, MAX_PHOTOS, PhotoError};
-use services::feedback::{Intake, PhotoUpload, Submitted};
+use services::feedback::{Intake, PhotoUpload};
 use services::{ServiceError, UnitNode};
-use sha2::{Digest, Sha256};
 
 /// The longest text accepted (the service checks it too).
 pub const MAX_TEXT: usize = 4000;
 /// The most a submission may weigh: three full-size photos and the text around them.
 pub const BODY_LIMIT: usize = MAX_PHOTOS * MAX_PHOTO_BYTES + 1024 * 1024;
-/// Remembers, in the browser that sent it, which submission went through (a digest of its
-/// key, not the key: the key gives back the receipt).
+/// Remembers, in the browser that sent it, the key of the submission that went through
+/// last: the receipt page finds the item by it. HttpOnly, and only sent to `/feedback`.
 const SENT_COOKIE: &str = "cd_sent";
+const SENT_PATH: &str = "/feedback/sent";
+/// The form's fields in the order the page shows them, with where the summary's link to
+/// each lands and the words that name it.
+const FIELDS: [(&str, &str, Key); 9] = [
+    ("kind", "f-kind-request", Key::fbnew_kind),
+    ("text", "f-text", Key::fbnew_text),
+    ("category", "f-category", Key::fbnew_category),
+    ("unit", "f-unit", Key::fbnew_unit),
+    ("photos", "f-photos", Key::fbnew_photos),
+    ("mobile", "f-mobile", Key::member_mobile),
+    ("email", "f-email", Key::user_email),
+    ("contact_name", "f-contact_name", Key::fbnew_contact_name),
+    ("display_name", "f-display_name", Key::fbnew_nickname),
+];
 /// How much of a similar item's text the form shows; its page has the rest.
 const SIMILAR_EXCERPT: usize = 120;
 
@@ -57,6 +74,8 @@ struct NewFeedbackPage {
     page: Page,
     form: Typed,
     errors: FieldMessages,
+    /// Each mistake, naming its field, linking to it: the summary at the top.
+    error_links: Vec<ErrorLink>,
     /// A problem with the whole submission (too many at once, too large).
     error: Option<String>,
     kinds: Vec<KindChoice>,
@@ -67,7 +86,6 @@ struct NewFeedbackPage {
     verified: Option<String>,
     /// The institution takes feedback only from verified numbers and nobody is signed in.
     must_sign_in: bool,
-    action: String,
     max_text: usize,
     /// Photos were chosen but the form came back: browsers do not keep chosen files.
     photos_lost: bool,
@@ -77,6 +95,14 @@ struct NewFeedbackPage {
     member: bool,
 }
 framed!(NewFeedbackPage);
+
+/// One line of the error summary.
+struct ErrorLink {
+    /// The id of the field's input.
+    anchor: &'static str,
+    /// "内容：请填写此项".
+    text: String,
+}
 
 /// A published item like the text, as the form offers it.
 struct SimilarCard {
@@ -98,6 +124,8 @@ struct SentPage {
     tracking_url: String,
     held: bool,
     member: bool,
+    /// "The link was also sent to 139****0077", when it was.
+    sent_to: Option<String>,
 }
 framed!(SentPage);
 
@@ -199,6 +227,14 @@ pub async fn submit(
     if form.submission_key.len() < 32 {
         form.submission_key = services::new_token();
     }
+    let last_sent = jar.get(SENT_COOKIE).map(|c| c.value().to_owned());
+    let resent = last_sent.as_deref() == Some(form.submission_key.as_str());
+    if !resent
+        && let Some(last) = last_sent.as_deref()
+        && sent_already(&state, &ctx, last, &form).await?
+    {
+        return Ok(Redirect::to(SENT_PATH).into_response());
+    }
     let photos_chosen = !uploads.is_empty();
     let (photos, mut problems) = check_photos(uploads, form.keep_location);
     let nickname = form.public_as == "nickname";
@@ -206,14 +242,19 @@ pub async fn submit(
         problems.push(FieldError::new("display_name", Key::err_required));
     }
     if !problems.is_empty() {
+        // Every mistake at once, not the page's first and the service's on the next try.
+        if let Err(ServiceError::Invalid(more)) = state
+            .services
+            .check_feedback(&ctx.institution, &intake(&form, nickname), ctx.member())
+            .await
+        {
+            problems.extend(more.0);
+        }
         let mut view = FormView::ok(form);
         view.photos_lost = photos_chosen;
         view.errors = messages(&Invalid(problems), &t);
         return page(&state, &ctx, view, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
-    let resent = jar
-        .get(SENT_COOKIE)
-        .is_some_and(|c| c.value() == sent_mark(&form.submission_key));
     if !photos_chosen && !form.send_anyway && !resent {
         let similar = similar_items(&state, &ctx, &form.text).await?;
         if !similar.is_empty() {
@@ -235,11 +276,15 @@ pub async fn submit(
             ctx.lang,
         )
         .await;
-    let mark = sent_mark(&form.submission_key);
+    let key = form.submission_key.clone();
     let mut view = FormView::ok(form);
     view.photos_lost = photos_chosen;
     match outcome {
-        Ok(submitted) => sent(&state, &ctx, submitted, jar, mark),
+        Ok(_) => {
+            let mut cookie = crate::ctx::cookie(SENT_COOKIE, key, &state.config, 0);
+            cookie.set_path("/feedback");
+            Ok((jar.add(cookie), Redirect::to(SENT_PATH)).into_response())
+        }
         Err(ServiceError::Invalid(invalid)) => {
             view.errors = messages(&invalid, &t);
             page(&state, &ctx, view, StatusCode::UNPROCESSABLE_ENTITY).await
@@ -282,9 +327,21 @@ async fn similar_items(state: &AppState, ctx: &Ctx, text: &str) -> Result<Vec<Si
     }
 }
 
-/// What the sent-submission cookie holds for `key`.
-fn sent_mark(key: &str) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(key.as_bytes()))
+/// Whether this browser's last item (sent with the key `last`) said what `form` says: the
+/// same form sent again after going back, which opened a fresh form with a fresh key.
+async fn sent_already(
+    state: &AppState,
+    ctx: &Ctx,
+    last: &str,
+    form: &Typed,
+) -> Result<bool, AppError> {
+    let receipt = state
+        .services
+        .receipt_for_key(&ctx.institution, last)
+        .await?;
+    Ok(receipt.is_some_and(|r| {
+        r.kind == form.kind.trim() && r.text.trim() == form.text.trim() && !r.text.is_empty()
+    }))
 }
 
 fn intake(form: &Typed, nickname: bool) -> Intake {
@@ -493,10 +550,6 @@ async fn page(
             t.fill(Key::fbnew_contact_verified, &[("mobile", &masked)])
         }),
         must_sign_in: member.is_none() && !setup.settings.accept_unverified,
-        action: format!(
-            "/feedback/new?_csrf={}",
-            form_urlencoded::byte_serialize(ctx.csrf.as_bytes()).collect::<String>()
-        ),
         max_text: MAX_TEXT,
         photos_lost: view.photos_lost,
         similar: view
@@ -512,32 +565,68 @@ async fn page(
             .collect(),
         member: member.is_some(),
         form: view.form,
+        error_links: error_links(&view.errors, &t),
         errors: view.errors,
         error: view.error,
     })?;
     Ok((status, no_store(), html).into_response())
 }
 
-fn sent(
-    state: &AppState,
-    ctx: &Ctx,
-    submitted: Submitted,
+/// Each field with a mistake, in the order of the form, then any other (none expected).
+fn error_links(errors: &FieldMessages, t: &i18n::Tr) -> Vec<ErrorLink> {
+    FIELDS
+        .iter()
+        .filter_map(|(field, anchor, label)| {
+            let message = errors.get(field)?;
+            Some(ErrorLink {
+                anchor,
+                text: t.fill(
+                    Key::fbnew_error_item,
+                    &[("field", &t.get(*label)), ("message", message)],
+                ),
+            })
+        })
+        .collect()
+}
+
+/// `/feedback/sent`: the receipt of this browser's last submission, with its private link.
+/// Nothing sent from here yet (or the item since erased): the form.
+pub async fn show_sent(
+    State(state): State<AppState>,
+    ctx: Ctx,
     jar: CookieJar,
-    mark: String,
 ) -> Result<Response, AppError> {
+    let receipt = match jar.get(SENT_COOKIE) {
+        Some(key) => {
+            state
+                .services
+                .receipt_for_key(&ctx.institution, key.value())
+                .await?
+        }
+        None => None,
+    };
+    let Some(receipt) = receipt else {
+        return Ok(Redirect::to("/feedback/new").into_response());
+    };
     let t = ctx.t();
+    let submitted = receipt.submitted;
     let public_url = state.services.settings().public_url.trim_end_matches('/');
+    let sent_to = (!receipt.link_sent_to.is_empty()).then(|| {
+        t.fill(
+            Key::fbnew_sent_texted,
+            &[("contact", &receipt.link_sent_to.join("、"))],
+        )
+    });
     let html = render(&SentPage {
-        page: Page::new(ctx, t.fbnew_sent_title()),
+        page: Page::new(&ctx, t.fbnew_sent_title()),
         tracking_url: format!("{public_url}{}", submitted.tracking_path),
         tracking_no: submitted.tracking_no,
         tracking_path: submitted.tracking_path,
         held: submitted.held,
         member: ctx.member().is_some(),
+        sent_to,
     })?;
-    let mut cookie = crate::ctx::cookie(SENT_COOKIE, mark, &state.config, 0);
-    cookie.set_path("/feedback/new");
-    Ok((jar.add(cookie), no_store(), html).into_response())
+    Ok((no_store(), html).into_response())
 }
 
 fn no_store() -> [(header::HeaderName, &'static str); 1] {

@@ -7,9 +7,17 @@ use crate::ctx::MemberCtx;
 use crate::error::AppError;
 use crate::page::{Page, framed, render};
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::Html;
 use i18n::Key;
+use serde::Deserialize;
+
+/// `?recovered=sent|again`: the member came through "找回我的反馈".
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct HomeQuery {
+    recovered: String,
+}
 
 #[derive(Template)]
 #[template(path = "member/home.html")]
@@ -23,6 +31,7 @@ framed!(MemberHomePage);
 pub async fn show(
     State(state): State<AppState>,
     MemberCtx { ctx, member }: MemberCtx,
+    Query(q): Query<HomeQuery>,
 ) -> Result<Html<String>, AppError> {
     let t = ctx.t();
     let masked = domain::validate::mask_mobile(&member.mobile);
@@ -34,8 +43,13 @@ pub async fn show(
         .into_iter()
         .map(|mine| (ItemCard::new(&mine.item, &names, &t), mine.tracking_path))
         .collect();
+    let notice = match q.recovered.as_str() {
+        "sent" => Some(t.fill(Key::recover_sent, &[("mobile", &masked)])),
+        "again" => Some(t.recover_not_again().to_owned()),
+        _ => None,
+    };
     render(&MemberHomePage {
-        page: Page::new(&ctx, t.me_title()),
+        page: Page::new(&ctx, t.me_title()).with_notice(notice),
         signed_in_as: t.fill(Key::member_signed_in, &[("mobile", &masked)]),
         items,
     })

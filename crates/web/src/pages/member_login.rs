@@ -1,4 +1,10 @@
 //! `/me/login`, `/me/verify`, `/me/logout`: members of the public sign in with a texted code.
+//!
+//! `/me/recover` ("找回我的反馈") is the same sign-in for someone who lost a tracking link:
+//! once the number is verified, everything sent with it is theirs under `/me`, and the
+//! links are texted to them again (a few times a day at most).
+//!
+//! Where the person was going (`next`, a local path only) is kept through both steps.
 
 use crate::AppState;
 use crate::ctx::{Ctx, SESSION_COOKIE, cookie};
@@ -22,6 +28,8 @@ struct MemberLoginPage {
     next: String,
     /// After a code was sent: ask for it.
     code_sent: bool,
+    /// Signing in to find lost feedback (`/me/recover`).
+    recover: bool,
     errors: FieldMessages,
     error: Option<String>,
 }
@@ -33,6 +41,8 @@ pub struct LoginForm {
     mobile: String,
     code: String,
     next: String,
+    /// Set by the `/me/recover` page: text the links again once verified.
+    recover: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -46,6 +56,24 @@ pub async fn show(ctx: Ctx, Query(q): Query<NextQuery>) -> Result<Response, AppE
         &ctx,
         LoginForm {
             next: q.next,
+            ..Default::default()
+        },
+        false,
+        FieldMessages::new(),
+        None,
+        StatusCode::OK,
+    )
+}
+
+/// `/me/recover`: a member who is signed in already finds their items on their page.
+pub async fn show_recover(ctx: Ctx) -> Result<Response, AppError> {
+    if ctx.member().is_some() {
+        return Ok(Redirect::to("/me").into_response());
+    }
+    page(
+        &ctx,
+        LoginForm {
+            recover: "1".into(),
             ..Default::default()
         },
         false,
@@ -69,7 +97,8 @@ pub async fn send_code(
         Ok(sent) => {
             let notice = t.fill(Key::member_code_sent, &[("mobile", &sent.sent_to)]);
             let html = render(&MemberLoginPage {
-                page: Page::new(&ctx, t.member_login_title()).with_notice(Some(notice)),
+                page: Page::new(&ctx, title(&ctx, &form)).with_notice(Some(notice)),
+                recover: form.recovering(),
                 mobile: form.mobile,
                 next: form.next,
                 code_sent: true,
@@ -119,9 +148,14 @@ pub async fn verify(
         )
         .await
     {
-        Ok((token, _)) => {
+        Ok((token, member)) => {
             let jar = jar.add(cookie(SESSION_COOKIE, token, &state.config, 30));
-            Ok((jar, Redirect::to(&local_path(Some(&form.next), "/me"))).into_response())
+            let to = if form.recovering() {
+                recovered(&state, &ctx, &member).await?
+            } else {
+                local_path(Some(&form.next), "/me")
+            };
+            Ok((jar, Redirect::to(&to)).into_response())
         }
         Err(ServiceError::Invalid(invalid)) => page(
             &ctx,
@@ -150,6 +184,40 @@ pub async fn logout(
         .into_response())
 }
 
+impl LoginForm {
+    fn recovering(&self) -> bool {
+        !self.recover.is_empty()
+    }
+}
+
+fn title(ctx: &Ctx, form: &LoginForm) -> String {
+    let t = ctx.t();
+    if form.recovering() {
+        t.recover_title().to_owned()
+    } else {
+        t.member_login_title().to_owned()
+    }
+}
+
+/// Texts the newly verified member their links again; gives their page, saying so.
+async fn recovered(
+    state: &AppState,
+    ctx: &Ctx,
+    member: &services::MemberSession,
+) -> Result<String, AppError> {
+    match state
+        .services
+        .resend_tracking_links(&ctx.institution, member, ctx.lang)
+        .await
+    {
+        Ok(Some(_)) => Ok("/me?recovered=sent".into()),
+        Ok(None) => Ok("/me".into()),
+        // Texted enough today: the items are on the page all the same.
+        Err(ServiceError::RateLimited { .. }) => Ok("/me?recovered=again".into()),
+        Err(e) => Err(e.into()),
+    }
+}
+
 fn page(
     ctx: &Ctx,
     form: LoginForm,
@@ -158,9 +226,9 @@ fn page(
     error: Option<String>,
     status: StatusCode,
 ) -> Result<Response, AppError> {
-    let t = ctx.t();
     let html = render(&MemberLoginPage {
-        page: Page::new(ctx, t.member_login_title()),
+        page: Page::new(ctx, title(ctx, &form)),
+        recover: form.recovering(),
         mobile: form.mobile,
         next: form.next,
         code_sent,

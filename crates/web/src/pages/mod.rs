@@ -79,6 +79,7 @@ pub fn router() -> Router<AppState> {
         .route("/static/app.css", get(static_files::css))
         .route("/static/people.js", get(static_files::people_js))
         .route("/static/reload.js", get(static_files::reload_js))
+        .route("/static/form_errors.js", get(static_files::form_errors_js))
         .route("/login", get(login::show).post(login::submit))
         .route("/logout", post(login::logout))
         .route("/console", get(console::show))
@@ -96,6 +97,7 @@ pub fn router() -> Router<AppState> {
             get(member_login::show).post(member_login::send_code),
         )
         .route("/me/verify", post(member_login::verify))
+        .route("/me/recover", get(member_login::show_recover))
         .route("/me/logout", post(member_login::logout))
         .route("/me", get(member_home::show))
         .merge(staff_feedback())
@@ -142,6 +144,7 @@ fn public_feedback() -> Router<AppState> {
                 // Photos: the only route that takes more than the global limit.
                 .layer(DefaultBodyLimit::max(feedback_new::BODY_LIMIT)),
         )
+        .route("/feedback/sent", get(feedback_new::show_sent))
         .route("/t/{tracking_no}/{secret}", get(tracking::show))
         .route("/t/{tracking_no}/{secret}/reply", post(tracking::reply))
         .route("/t/{tracking_no}/{secret}/rate", post(tracking::rate))

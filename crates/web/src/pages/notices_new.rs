@@ -2,8 +2,8 @@
 //! plain-text body, category, priority, whether "已知悉" is asked, the audience, the dates,
 //! the reviewer and attachments.
 //!
-//! The form is `multipart/form-data` (it carries files), so its CSRF token travels in the
-//! action's query string: the CSRF middleware cannot read multipart bodies. A hidden
+//! The form is `multipart/form-data` (it carries files); its CSRF token is the form's first
+//! field, where the CSRF middleware reads it without reading the files. A hidden
 //! `submission_key` makes a double click or a resent form give back the first draft, and an
 //! identical file already attached is not attached again.
 //!
@@ -751,10 +751,9 @@ async fn page(
             .await?,
         &picked,
     );
-    let csrf = form_urlencoded::byte_serialize(ctx.csrf.as_bytes()).collect::<String>();
     let action = match editing {
-        Some(id) => format!("/console/notices/{id}/edit?_csrf={csrf}"),
-        None => format!("/console/notices/new?_csrf={csrf}"),
+        Some(id) => format!("/console/notices/{id}/edit"),
+        None => "/console/notices/new".to_owned(),
     };
     let html = render(&FormPage {
         page: Page::new(ctx, title).with_notice(view.notice),

@@ -37,6 +37,7 @@ framed!(SettingsPage);
 #[serde(default)]
 pub struct SettingsForm {
     accept_unverified: Option<String>,
+    confirm_unverified: Option<String>,
     publish_by_default: Option<String>,
     publish_confident_guesses: Option<String>,
     reopen_days: String,
@@ -54,6 +55,7 @@ impl SettingsForm {
         let on = |b: bool| b.then(|| "on".to_owned());
         SettingsForm {
             accept_unverified: on(s.accept_unverified),
+            confirm_unverified: on(s.confirm_unverified),
             publish_by_default: on(s.publish_by_default),
             publish_confident_guesses: on(s.publish_confident_guesses),
             reopen_days: s.reopen_days.to_string(),
@@ -74,6 +76,7 @@ impl SettingsForm {
         let minutes = |v: &str| number(v).saturating_mul(60);
         FeedbackSettings {
             accept_unverified: self.accept_unverified.is_some(),
+            confirm_unverified: self.confirm_unverified.is_some(),
             publish_by_default: self.publish_by_default.is_some(),
             publish_confident_guesses: self.publish_confident_guesses.is_some(),
             reopen_days: number(&self.reopen_days),

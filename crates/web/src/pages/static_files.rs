@@ -7,6 +7,7 @@ use axum::response::IntoResponse;
 const APP_CSS: &str = include_str!("../../static/app.css");
 const PEOPLE_JS: &str = include_str!("../../static/people.js");
 const RELOAD_JS: &str = include_str!("../../static/reload.js");
+const FORM_ERRORS_JS: &str = include_str!("../../static/form_errors.js");
 
 pub async fn css() -> impl IntoResponse {
     (
@@ -27,6 +28,11 @@ pub async fn people_js() -> impl IntoResponse {
 /// Reloads a screen that stays up all day (the hall screen).
 pub async fn reload_js() -> impl IntoResponse {
     script(RELOAD_JS)
+}
+
+/// Moves focus to a form's list of mistakes (progressive: the list works without it).
+pub async fn form_errors_js() -> impl IntoResponse {
+    script(FORM_ERRORS_JS)
 }
 
 fn script(body: &'static str) -> impl IntoResponse {

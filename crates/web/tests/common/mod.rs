@@ -219,3 +219,21 @@ pub fn location(response: &reqwest::Response) -> String {
         .map(|v| v.to_str().unwrap().to_owned())
         .unwrap_or_default()
 }
+
+/// The test kits hand a multipart form's target around as `path?_csrf=token`; the page
+/// itself sends the token as the form's first field, never in the address. Gives the path
+/// and the token to put first in the body.
+pub fn multipart_target(action: &str) -> (String, Option<String>) {
+    match action.split_once("?_csrf=") {
+        Some((path, token)) => (path.to_owned(), Some(token.to_owned())),
+        None => (action.to_owned(), None),
+    }
+}
+
+/// The `_csrf` field of the form whose opening tag holds `marker`.
+pub fn csrf_field_after(html: &str, marker: &str) -> Option<String> {
+    let at = html.find(marker)?;
+    let field = "name=\"_csrf\" value=\"";
+    let start = at + html[at..].find(field)? + field.len();
+    Some(html[start..].split('"').next()?.to_owned())
+}

@@ -157,7 +157,9 @@ impl Staffroom {
             .rfind("action=\"")
             .expect("the form's action");
         let action = page[form + "action=\"".len()..].split('"').next().unwrap();
-        action.replace("&amp;", "&")
+        let token = crate::common::csrf_field_after(&page[form..], "action=")
+            .expect("the form's CSRF field");
+        format!("{}?_csrf={token}", action.replace("&amp;", "&"))
     }
 
     /// Posts the notice form as a browser does: text fields, then files.
@@ -168,7 +170,11 @@ impl Staffroom {
         fields: &[(String, String)],
         files: &[(&str, &str, &[u8])],
     ) -> reqwest::Response {
+        let (action, token) = crate::common::multipart_target(action);
         let mut body = Multipart::new();
+        if let Some(token) = token {
+            body = body.text("_csrf", &token);
+        }
         for (name, value) in fields {
             body = body.text(name, value);
         }
@@ -181,7 +187,7 @@ impl Staffroom {
         }
         let (content_type, bytes) = body.finish();
         client
-            .post(self.app.at(action))
+            .post(self.app.at(&action))
             .header("content-type", content_type)
             .body(bytes)
             .send()

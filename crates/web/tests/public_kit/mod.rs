@@ -211,20 +211,12 @@ impl Public {
             .text()
             .await
             .unwrap();
-        let action = attribute_after(&html, "id=\"feedback-form\"", "action")
-            .or_else(|| attribute_after(&html, "enctype=\"multipart/form-data\"", "action"))
-            .or_else(|| {
-                html.find("action=\"/feedback/new").map(|i| {
-                    html[i + 8..]
-                        .split('"')
-                        .next()
-                        .unwrap_or_default()
-                        .to_owned()
-                })
-            })
-            .expect("the form's action");
+        let action =
+            attribute_after(&html, "id=\"feedback-form\"", "action").expect("the form's action");
+        let token = crate::common::csrf_field_after(&html, "id=\"feedback-form\"")
+            .expect("the form's CSRF field");
         let key = value_of(&html, "submission_key").expect("a submission key");
-        (unescape(&action), key)
+        (format!("{}?_csrf={token}", unescape(&action)), key)
     }
 
     pub async fn post_multipart(
@@ -235,7 +227,12 @@ impl Public {
         fields: &[(&str, &str)],
         files: &[(&str, &[u8])],
     ) -> reqwest::Response {
-        let mut body = Multipart::new().text("submission_key", key);
+        let (action, token) = crate::common::multipart_target(action);
+        let mut body = Multipart::new();
+        if let Some(token) = token {
+            body = body.text("_csrf", &token);
+        }
+        body = body.text("submission_key", key);
         for (name, value) in fields {
             body = body.text(name, value);
         }
@@ -247,13 +244,19 @@ impl Public {
             body = body.file("photos", "", &[]);
         }
         let (content_type, bytes) = body.finish();
-        client
-            .post(self.at(action))
+        let response = client
+            .post(self.at(&action))
             .header("content-type", content_type)
             .body(bytes)
             .send()
             .await
-            .unwrap()
+            .unwrap();
+        // A submission that went through is answered with its receipt's address (POST,
+        // redirect, GET), which a browser opens at once.
+        if response.status() == 303 && location(&response) == "/feedback/sent" {
+            return client.get(self.at("/feedback/sent")).send().await.unwrap();
+        }
+        response
     }
 }
 
