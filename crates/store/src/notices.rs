@@ -3,7 +3,8 @@
 //! was posted to them are in [`crate::notice_robots`].
 
 use crate::{Conn, Result};
-use domain::{TenantId, Timestamp, UserId};
+use domain::notice::NoticeStatus;
+use domain::{TenantId, Timestamp, UnitPath, UserId};
 use sea_query::{Cond, Expr, ExprTrait, Iden, Order, Query, SelectStatement};
 
 #[derive(Iden, Clone, Copy)]
@@ -192,7 +193,7 @@ pub async fn insert(c: &impl Conn, row: Vec<Set>) -> Result<i64> {
     .await
 }
 
-pub fn select() -> SelectStatement {
+fn select() -> SelectStatement {
     Query::select()
         .columns(COLUMNS.map(|c| (N::Table, c)))
         .from(N::Table)
@@ -248,16 +249,83 @@ pub async fn update_if(
     c.execute(&stmt).await
 }
 
-/// Runs a list query built by the caller from [`select`].
-pub async fn list(c: &impl Conn, stmt: &SelectStatement) -> Result<Vec<NoticeRow>> {
-    c.fetch_all(stmt).await
+/// Which units' notices a list holds.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Units {
+    /// Every unit of the institution.
+    #[default]
+    All,
+    /// The units in these subtrees (none, when there are none).
+    Within(Vec<UnitPath>),
 }
 
-/// `unit_path` lies in one of `paths`' subtrees (paths hold only digits and slashes).
-pub fn within(paths: &[String]) -> Cond {
-    paths.iter().fold(Cond::any(), |cond, p| {
-        cond.add(Expr::col((N::Table, N::UnitPath)).like(format!("{p}%")))
-    })
+/// Which notices [`list`] gives. Each field narrows the list; the default is every notice
+/// of the institution.
+#[derive(Debug, Clone, Default)]
+pub struct NoticeFilter {
+    pub units: Units,
+    pub status: Option<NoticeStatus>,
+    pub author: Option<UserId>,
+    /// Published in `[from, to)`.
+    pub published_between: Option<(Timestamp, Timestamp)>,
+    /// Its author chose the hall screen, and it is in force at this instant: effective (or
+    /// without an effective date) and not expired.
+    pub on_hall_screen_at: Option<Timestamp>,
+    /// At most this many; `None` gives them all.
+    pub limit: Option<u64>,
+}
+
+/// The institution's notices that `filter` lets through, newest first.
+pub async fn list(
+    c: &impl Conn,
+    tenant: TenantId,
+    filter: &NoticeFilter,
+) -> Result<Vec<NoticeRow>> {
+    let mut stmt = select()
+        .and_where(Expr::col((N::Table, N::TenantId)).eq(tenant.0))
+        .cond_where(within(&filter.units))
+        .order_by((N::Table, N::Id), Order::Desc)
+        .to_owned();
+    if let Some(status) = filter.status {
+        stmt.and_where(Expr::col((N::Table, N::Status)).eq(status.as_str()));
+    }
+    if let Some(author) = filter.author {
+        stmt.and_where(Expr::col((N::Table, N::AuthorId)).eq(author.0));
+    }
+    if let Some((from, to)) = filter.published_between {
+        stmt.and_where(Expr::col((N::Table, N::PublishedAt)).gte(from.0))
+            .and_where(Expr::col((N::Table, N::PublishedAt)).lt(to.0));
+    }
+    if let Some(now) = filter.on_hall_screen_at {
+        stmt.and_where(Expr::col((N::Table, N::OnHallScreen)).eq(true))
+            .cond_where(
+                Cond::any()
+                    .add(Expr::col((N::Table, N::EffectiveAt)).is_null())
+                    .add(Expr::col((N::Table, N::EffectiveAt)).lte(now.0)),
+            )
+            .cond_where(
+                Cond::any()
+                    .add(Expr::col((N::Table, N::ExpiresAt)).is_null())
+                    .add(Expr::col((N::Table, N::ExpiresAt)).gt(now.0)),
+            );
+    }
+    if let Some(limit) = filter.limit {
+        stmt.limit(limit);
+    }
+    c.fetch_all(&stmt).await
+}
+
+/// `unit_path` lies in one of the subtrees (paths hold only digits and slashes, so a prefix
+/// test is exact).
+fn within(units: &Units) -> Cond {
+    match units {
+        Units::All => Cond::all(),
+        // An empty `Cond::any()` would be no condition at all: say "nothing" outright.
+        Units::Within(paths) if paths.is_empty() => Cond::all().add(Expr::val(1).eq(0)),
+        Units::Within(paths) => paths.iter().fold(Cond::any(), |cond, p| {
+            cond.add(Expr::col((N::Table, N::UnitPath)).like(format!("{}%", p.as_str())))
+        }),
+    }
 }
 
 /// Notices whose publishing, reminder or escalation is due, oldest first.
@@ -1017,11 +1085,11 @@ pub struct TimingRow {
     pub sms_status: Option<String>,
 }
 
-/// Every recipient of the notices published in `[from, to)` within `paths`.
+/// Every recipient of the notices published in `[from, to)` in `units`.
 pub async fn timings(
     c: &impl Conn,
     tenant: TenantId,
-    paths: &[String],
+    units: &Units,
     from: Timestamp,
     to: Timestamp,
 ) -> Result<Vec<TimingRow>> {
@@ -1063,7 +1131,7 @@ pub async fn timings(
             .and_where(Expr::col((N::Table, N::TenantId)).eq(tenant.0))
             .and_where(Expr::col((N::Table, N::PublishedAt)).gte(from.0))
             .and_where(Expr::col((N::Table, N::PublishedAt)).lt(to.0))
-            .cond_where(within(paths))
+            .cond_where(within(units))
             .to_owned(),
     )
     .await

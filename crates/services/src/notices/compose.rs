@@ -5,8 +5,7 @@ use crate::{ServiceError, ServiceResult, Services, Staff};
 use domain::notice::{AudienceRule, NoticeCategory, NoticePriority, NoticeStatus};
 use domain::{Checks, FieldError, Permission, Timestamp, UnitId, UnitPath, UserId};
 use i18n::Key;
-use sea_query::{Expr, ExprTrait, Order};
-use store::notices::{NoticeRow, Notices as N};
+use store::notices::{NoticeFilter, NoticeRow, Notices as N, Units};
 
 pub const TITLE_MAX: usize = 100;
 pub const BODY_MAX: usize = 20_000;
@@ -455,36 +454,22 @@ impl Services {
         filter: NoticeListFilter,
         limit: u64,
     ) -> ServiceResult<Vec<NoticeView>> {
-        let tenant = staff.actor.tenant_id;
-        let me = staff.actor.user_id.0;
-        let mut stmt = store::notices::select()
-            .and_where(Expr::col((N::Table, N::TenantId)).eq(tenant.0))
-            .order_by((N::Table, N::Id), Order::Desc)
-            .limit(std::cmp::min(limit, 500))
-            .to_owned();
+        let mut query = NoticeFilter {
+            limit: Some(std::cmp::min(limit, 500)),
+            ..NoticeFilter::default()
+        };
         match filter {
-            NoticeListFilter::Mine => {
-                stmt.and_where(Expr::col((N::Table, N::AuthorId)).eq(me));
-            }
-            NoticeListFilter::ToReview => {
-                stmt.and_where(
-                    Expr::col((N::Table, N::Status)).eq(NoticeStatus::InReview.as_str()),
-                );
-            }
+            NoticeListFilter::Mine => query.author = Some(staff.actor.user_id),
+            NoticeListFilter::ToReview => query.status = Some(NoticeStatus::InReview),
             NoticeListFilter::Office => {
-                let scopes: Vec<String> = staff
-                    .actor
-                    .scopes(Permission::ManageNotices)
-                    .into_iter()
-                    .map(|p| p.as_str().to_owned())
-                    .collect();
+                let scopes = staff.actor.scopes(Permission::ManageNotices);
                 if scopes.is_empty() {
                     return Err(ServiceError::Forbidden);
                 }
-                stmt.cond_where(store::notices::within(&scopes));
+                query.units = Units::Within(scopes.into_iter().cloned().collect());
             }
         }
-        let rows = store::notices::list(self.db(), &stmt).await?;
+        let rows = store::notices::list(self.db(), staff.actor.tenant_id, &query).await?;
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
             if filter == NoticeListFilter::ToReview && !super::may_review(staff, &row) {
