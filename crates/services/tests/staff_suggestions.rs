@@ -71,7 +71,18 @@ async fn table(db: &store::Db) -> (Vec<String>, Vec<StoredRow>) {
     let rows = store::staff_suggestions::stored(db).await.unwrap();
     let rows = rows
         .into_iter()
-        .map(|r| (r.id, r.tenant_id, r.body, r.received_day, r.answer, r.answered_by, r.answered_at, r.created_at))
+        .map(|r| {
+            (
+                r.id,
+                r.tenant_id,
+                r.body,
+                r.received_day,
+                r.answer,
+                r.answered_by,
+                r.answered_at,
+                r.created_at,
+            )
+        })
         .collect();
     (columns, rows)
 }

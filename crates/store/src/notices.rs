@@ -245,7 +245,10 @@ pub async fn insert(
 /// One field of a notice and its new value, for [`update_if`].
 #[derive(Debug, Clone)]
 pub enum NoticeChange {
-    Unit { id: i64, path: UnitPath },
+    Unit {
+        id: i64,
+        path: UnitPath,
+    },
     Reviewer(Option<i64>),
     Title(String),
     Body(String),
@@ -281,10 +284,9 @@ impl NoticeChange {
     fn columns(self) -> Vec<(N, Expr)> {
         let at = |t: Option<Timestamp>| Expr::from(t.map(|t| t.0));
         match self {
-            NoticeChange::Unit { id, path } => vec![
-                (N::UnitId, id.into()),
-                (N::UnitPath, path.as_str().into()),
-            ],
+            NoticeChange::Unit { id, path } => {
+                vec![(N::UnitId, id.into()), (N::UnitPath, path.as_str().into())]
+            }
             NoticeChange::Reviewer(r) => vec![(N::ReviewerId, r.into())],
             NoticeChange::Title(t) => vec![(N::Title, t.into())],
             NoticeChange::Body(b) => vec![(N::Body, b.into())],

@@ -253,7 +253,14 @@ async fn columns(db: &Db) -> Vec<(String, String, &'static str)> {
 }
 
 /// A notice at `unit` by `author`, moved on to `changes` (a new notice is a draft).
-async fn notice(db: &Db, t: TenantId, unit: &org::UnitRow, author: UserId, title: &str, changes: Vec<NoticeChange>) -> i64 {
+async fn notice(
+    db: &Db,
+    t: TenantId,
+    unit: &org::UnitRow,
+    author: UserId,
+    title: &str,
+    changes: Vec<NoticeChange>,
+) -> i64 {
     let new = NewNotice {
         unit_id: unit.id,
         unit_path: unit.unit_path(),
@@ -274,13 +281,23 @@ async fn notice(db: &Db, t: TenantId, unit: &org::UnitRow, author: UserId, title
     };
     let id = notices::insert(db, t, new, NOW).await.unwrap();
     if !changes.is_empty() {
-        assert_eq!(notices::update_if(db, t, id, "draft", NOW.0, changes, NOW).await.unwrap(), 1);
+        assert_eq!(
+            notices::update_if(db, t, id, "draft", NOW.0, changes, NOW)
+                .await
+                .unwrap(),
+            1
+        );
     }
     id
 }
 
 async fn titles(db: &Db, t: TenantId, filter: NoticeFilter) -> Vec<String> {
-    notices::list(db, t, &filter).await.unwrap().into_iter().map(|n| n.title).collect()
+    notices::list(db, t, &filter)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|n| n.title)
+        .collect()
 }
 
 testkit::on_both_engines! {
