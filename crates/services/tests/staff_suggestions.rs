@@ -6,10 +6,8 @@ mod common;
 use common::{App, staff};
 use domain::time::{HOUR_MS, MINUTE_MS};
 use domain::{Clock, Timestamp};
-use sea_query::{Order, Query, Values};
 use services::notices::Quarter;
 use services::{NewStaff, ServiceError, Services, Staff};
-use store::Conn;
 
 /// The office director at the centre, a clerk of 城关镇文化站 (the office of her station
 /// only), and Wang of 活动部.
@@ -69,48 +67,29 @@ impl Office {
 
 /// The box's table as it is on disk: its columns, and every row in full.
 async fn table(db: &store::Db) -> (Vec<String>, Vec<StoredRow>) {
-    let columns: Vec<(String,)> = db
-        .fetch_all(&store::engine_sql::Raw {
-            sqlite: "SELECT name FROM pragma_table_info('staff_suggestions') ORDER BY cid",
-            postgres: "SELECT column_name::text FROM information_schema.columns \
-                       WHERE table_schema = current_schema() AND table_name = 'staff_suggestions' \
-                       ORDER BY ordinal_position",
-            values: Values(Vec::new()),
+    let columns = store::staff_suggestions::stored_columns(db).await.unwrap();
+    let rows = store::staff_suggestions::stored(db).await.unwrap();
+    let rows = rows
+        .into_iter()
+        .map(|r| {
+            (
+                r.id,
+                r.tenant_id,
+                r.body,
+                r.received_day,
+                r.answer,
+                r.answered_by,
+                r.answered_at,
+                r.created_at,
+            )
         })
-        .await
-        .unwrap();
-    let rows: Vec<StoredRow> = db
-        .fetch_all(
-            &Query::select()
-                .columns([
-                    "id",
-                    "tenant_id",
-                    "body",
-                    "received_day",
-                    "answer",
-                    "answered_by",
-                    "answered_at",
-                    "created_at",
-                ])
-                .from("staff_suggestions")
-                .order_by("body", Order::Asc)
-                .to_owned(),
-        )
-        .await
-        .unwrap();
-    (columns.into_iter().map(|(c,)| c).collect(), rows)
+        .collect();
+    (columns, rows)
 }
 
 /// Rows of the database's rate limit counters.
 async fn limit_rows(db: &store::Db) -> i64 {
-    db.fetch_i64(
-        &Query::select()
-            .expr(sea_query::Expr::cust("COUNT(*)"))
-            .from("rate_limits")
-            .to_owned(),
-    )
-    .await
-    .unwrap()
+    store::rate_limits::count(db).await.unwrap()
 }
 
 type StoredRow = (

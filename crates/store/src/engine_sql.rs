@@ -22,6 +22,17 @@ impl Statement for Raw {
     }
 }
 
+/// The names of `table`'s columns in their order, in the schema this connection works in.
+pub fn table_columns(table: &str) -> Raw {
+    Raw {
+        sqlite: "SELECT name FROM pragma_table_info(?1) ORDER BY cid",
+        postgres: "SELECT column_name::text FROM information_schema.columns \
+                   WHERE table_schema = current_schema() AND table_name = $1 \
+                   ORDER BY ordinal_position",
+        values: Values(vec![table.into()]),
+    }
+}
+
 /// Claims due jobs for one worker. PostgreSQL skips rows other workers have locked, so
 /// nodes never wait on each other; SQLite has one writer, so the statement alone is atomic.
 /// A job whose lease ran out (its worker died) is due again.

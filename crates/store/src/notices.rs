@@ -3,7 +3,8 @@
 //! was posted to them are in [`crate::notice_robots`].
 
 use crate::{Conn, Result};
-use domain::{TenantId, Timestamp, UserId};
+use domain::notice::{NoticeCategory, NoticePriority, NoticeStatus};
+use domain::{TenantId, Timestamp, UnitPath, UserId};
 use sea_query::{Cond, Expr, ExprTrait, Iden, Order, Query, SelectStatement};
 
 #[derive(Iden, Clone, Copy)]
@@ -180,10 +181,59 @@ const COLUMNS: [N; 33] = [
     N::OnHallScreen,
 ];
 
-/// A column of `notices` and its new value.
-pub type Set = (N, sea_query::Expr);
+/// A new draft, its fields already checked.
+#[derive(Debug, Clone)]
+pub struct NewNotice {
+    pub unit_id: i64,
+    pub unit_path: UnitPath,
+    pub author: UserId,
+    pub reviewer: Option<i64>,
+    pub title: String,
+    pub body: String,
+    pub category: NoticeCategory,
+    pub priority: NoticePriority,
+    pub requires_ack: bool,
+    /// JSON list of `domain::notice::AudienceRule`.
+    pub audience: String,
+    pub effective_at: Option<Timestamp>,
+    pub expires_at: Option<Timestamp>,
+    pub publish_at: Option<Timestamp>,
+    pub lead_override_reason: Option<String>,
+    pub on_hall_screen: bool,
+    /// The form's key against double submission ([`find_by_submission_key`]).
+    pub submission_key: Option<String>,
+}
 
-pub async fn insert(c: &impl Conn, row: Vec<Set>) -> Result<i64> {
+/// Stores `notice` as a draft created at `at`; gives its id.
+pub async fn insert(
+    c: &impl Conn,
+    tenant: TenantId,
+    notice: NewNotice,
+    at: Timestamp,
+) -> Result<i64> {
+    let n = notice;
+    let row = vec![
+        (N::TenantId, tenant.0.into()),
+        (N::UnitId, n.unit_id.into()),
+        (N::UnitPath, n.unit_path.as_str().into()),
+        (N::AuthorId, n.author.0.into()),
+        (N::ReviewerId, n.reviewer.into()),
+        (N::Title, n.title.into()),
+        (N::Body, n.body.into()),
+        (N::Category, n.category.as_str().into()),
+        (N::Priority, n.priority.as_str().into()),
+        (N::RequiresAck, n.requires_ack.into()),
+        (N::Audience, n.audience.into()),
+        (N::EffectiveAt, n.effective_at.map(|t| t.0).into()),
+        (N::ExpiresAt, n.expires_at.map(|t| t.0).into()),
+        (N::PublishAt, n.publish_at.map(|t| t.0).into()),
+        (N::Status, NoticeStatus::Draft.as_str().into()),
+        (N::LeadOverrideReason, n.lead_override_reason.into()),
+        (N::OnHallScreen, n.on_hall_screen.into()),
+        (N::SubmissionKey, n.submission_key.into()),
+        (N::CreatedAt, at.0.into()),
+        (N::UpdatedAt, at.0.into()),
+    ];
     c.fetch_i64(
         &crate::insert_into(N::Table, row)
             .returning_col(N::Id)
@@ -192,7 +242,82 @@ pub async fn insert(c: &impl Conn, row: Vec<Set>) -> Result<i64> {
     .await
 }
 
-pub fn select() -> SelectStatement {
+/// One field of a notice and its new value, for [`update_if`].
+#[derive(Debug, Clone)]
+pub enum NoticeChange {
+    Unit {
+        id: i64,
+        path: UnitPath,
+    },
+    Reviewer(Option<i64>),
+    Title(String),
+    Body(String),
+    Category(NoticeCategory),
+    Priority(NoticePriority),
+    RequiresAck(bool),
+    /// JSON list of `domain::notice::AudienceRule`.
+    Audience(String),
+    EffectiveAt(Option<Timestamp>),
+    ExpiresAt(Option<Timestamp>),
+    PublishAt(Option<Timestamp>),
+    Status(NoticeStatus),
+    LeadOverrideReason(Option<String>),
+    /// The office director who approved the late publishing.
+    LeadOverrideBy(UserId),
+    OnHallScreen(bool),
+    SubmittedAt(Timestamp),
+    PublishedAt(Timestamp),
+    DueAt(Timestamp),
+    NextCheckAt(Option<Timestamp>),
+    RecipientCount(i64),
+    ReminderSteps(i64),
+    EscalatedAt(Timestamp),
+    ManualReminderAt(Timestamp),
+    Version(i64),
+    CorrectionCount(i64),
+    RetractedAt(Timestamp),
+    RetractReason(String),
+}
+
+impl NoticeChange {
+    /// The columns it sets, with their values.
+    fn columns(self) -> Vec<(N, Expr)> {
+        let at = |t: Option<Timestamp>| Expr::from(t.map(|t| t.0));
+        match self {
+            NoticeChange::Unit { id, path } => {
+                vec![(N::UnitId, id.into()), (N::UnitPath, path.as_str().into())]
+            }
+            NoticeChange::Reviewer(r) => vec![(N::ReviewerId, r.into())],
+            NoticeChange::Title(t) => vec![(N::Title, t.into())],
+            NoticeChange::Body(b) => vec![(N::Body, b.into())],
+            NoticeChange::Category(c) => vec![(N::Category, c.as_str().into())],
+            NoticeChange::Priority(p) => vec![(N::Priority, p.as_str().into())],
+            NoticeChange::RequiresAck(b) => vec![(N::RequiresAck, b.into())],
+            NoticeChange::Audience(a) => vec![(N::Audience, a.into())],
+            NoticeChange::EffectiveAt(t) => vec![(N::EffectiveAt, at(t))],
+            NoticeChange::ExpiresAt(t) => vec![(N::ExpiresAt, at(t))],
+            NoticeChange::PublishAt(t) => vec![(N::PublishAt, at(t))],
+            NoticeChange::Status(s) => vec![(N::Status, s.as_str().into())],
+            NoticeChange::LeadOverrideReason(r) => vec![(N::LeadOverrideReason, r.into())],
+            NoticeChange::LeadOverrideBy(u) => vec![(N::LeadOverrideBy, u.0.into())],
+            NoticeChange::OnHallScreen(b) => vec![(N::OnHallScreen, b.into())],
+            NoticeChange::SubmittedAt(t) => vec![(N::SubmittedAt, at(Some(t)))],
+            NoticeChange::PublishedAt(t) => vec![(N::PublishedAt, at(Some(t)))],
+            NoticeChange::DueAt(t) => vec![(N::DueAt, at(Some(t)))],
+            NoticeChange::NextCheckAt(t) => vec![(N::NextCheckAt, at(t))],
+            NoticeChange::RecipientCount(n) => vec![(N::RecipientCount, n.into())],
+            NoticeChange::ReminderSteps(n) => vec![(N::ReminderSteps, n.into())],
+            NoticeChange::EscalatedAt(t) => vec![(N::EscalatedAt, at(Some(t)))],
+            NoticeChange::ManualReminderAt(t) => vec![(N::ManualReminderAt, at(Some(t)))],
+            NoticeChange::Version(v) => vec![(N::Version, v.into())],
+            NoticeChange::CorrectionCount(n) => vec![(N::CorrectionCount, n.into())],
+            NoticeChange::RetractedAt(t) => vec![(N::RetractedAt, at(Some(t)))],
+            NoticeChange::RetractReason(r) => vec![(N::RetractReason, r.into())],
+        }
+    }
+}
+
+fn select() -> SelectStatement {
     Query::select()
         .columns(COLUMNS.map(|c| (N::Table, c)))
         .from(N::Table)
@@ -231,7 +356,7 @@ pub async fn update_if(
     id: i64,
     status: &str,
     updated_at: i64,
-    changes: Vec<Set>,
+    changes: Vec<NoticeChange>,
     now: Timestamp,
 ) -> Result<u64> {
     let mut stmt = Query::update()
@@ -242,22 +367,89 @@ pub async fn update_if(
         .and_where(Expr::col(N::Status).eq(status))
         .and_where(Expr::col(N::UpdatedAt).eq(updated_at))
         .to_owned();
-    for (column, value) in changes {
+    for (column, value) in changes.into_iter().flat_map(NoticeChange::columns) {
         stmt.value(column, value);
     }
     c.execute(&stmt).await
 }
 
-/// Runs a list query built by the caller from [`select`].
-pub async fn list(c: &impl Conn, stmt: &SelectStatement) -> Result<Vec<NoticeRow>> {
-    c.fetch_all(stmt).await
+/// Which units' notices a list holds.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Units {
+    /// Every unit of the institution.
+    #[default]
+    All,
+    /// The units in these subtrees (none, when there are none).
+    Within(Vec<UnitPath>),
 }
 
-/// `unit_path` lies in one of `paths`' subtrees (paths hold only digits and slashes).
-pub fn within(paths: &[String]) -> Cond {
-    paths.iter().fold(Cond::any(), |cond, p| {
-        cond.add(Expr::col((N::Table, N::UnitPath)).like(format!("{p}%")))
-    })
+/// Which notices [`list`] gives. Each field narrows the list; the default is every notice
+/// of the institution.
+#[derive(Debug, Clone, Default)]
+pub struct NoticeFilter {
+    pub units: Units,
+    pub status: Option<NoticeStatus>,
+    pub author: Option<UserId>,
+    /// Published in `[from, to)`.
+    pub published_between: Option<(Timestamp, Timestamp)>,
+    /// Its author chose the hall screen, and it is in force at this instant: effective (or
+    /// without an effective date) and not expired.
+    pub on_hall_screen_at: Option<Timestamp>,
+    /// At most this many; `None` gives them all.
+    pub limit: Option<u64>,
+}
+
+/// The institution's notices that `filter` lets through, newest first.
+pub async fn list(
+    c: &impl Conn,
+    tenant: TenantId,
+    filter: &NoticeFilter,
+) -> Result<Vec<NoticeRow>> {
+    let mut stmt = select()
+        .and_where(Expr::col((N::Table, N::TenantId)).eq(tenant.0))
+        .cond_where(within(&filter.units))
+        .order_by((N::Table, N::Id), Order::Desc)
+        .to_owned();
+    if let Some(status) = filter.status {
+        stmt.and_where(Expr::col((N::Table, N::Status)).eq(status.as_str()));
+    }
+    if let Some(author) = filter.author {
+        stmt.and_where(Expr::col((N::Table, N::AuthorId)).eq(author.0));
+    }
+    if let Some((from, to)) = filter.published_between {
+        stmt.and_where(Expr::col((N::Table, N::PublishedAt)).gte(from.0))
+            .and_where(Expr::col((N::Table, N::PublishedAt)).lt(to.0));
+    }
+    if let Some(now) = filter.on_hall_screen_at {
+        stmt.and_where(Expr::col((N::Table, N::OnHallScreen)).eq(true))
+            .cond_where(
+                Cond::any()
+                    .add(Expr::col((N::Table, N::EffectiveAt)).is_null())
+                    .add(Expr::col((N::Table, N::EffectiveAt)).lte(now.0)),
+            )
+            .cond_where(
+                Cond::any()
+                    .add(Expr::col((N::Table, N::ExpiresAt)).is_null())
+                    .add(Expr::col((N::Table, N::ExpiresAt)).gt(now.0)),
+            );
+    }
+    if let Some(limit) = filter.limit {
+        stmt.limit(limit);
+    }
+    c.fetch_all(&stmt).await
+}
+
+/// `unit_path` lies in one of the subtrees (paths hold only digits and slashes, so a prefix
+/// test is exact).
+fn within(units: &Units) -> Cond {
+    match units {
+        Units::All => Cond::all(),
+        // An empty `Cond::any()` would be no condition at all: say "nothing" outright.
+        Units::Within(paths) if paths.is_empty() => Cond::all().add(Expr::val(1).eq(0)),
+        Units::Within(paths) => paths.iter().fold(Cond::any(), |cond, p| {
+            cond.add(Expr::col((N::Table, N::UnitPath)).like(format!("{}%", p.as_str())))
+        }),
+    }
 }
 
 /// Notices whose publishing, reminder or escalation is due, oldest first.
@@ -1017,11 +1209,11 @@ pub struct TimingRow {
     pub sms_status: Option<String>,
 }
 
-/// Every recipient of the notices published in `[from, to)` within `paths`.
+/// Every recipient of the notices published in `[from, to)` in `units`.
 pub async fn timings(
     c: &impl Conn,
     tenant: TenantId,
-    paths: &[String],
+    units: &Units,
     from: Timestamp,
     to: Timestamp,
 ) -> Result<Vec<TimingRow>> {
@@ -1063,7 +1255,7 @@ pub async fn timings(
             .and_where(Expr::col((N::Table, N::TenantId)).eq(tenant.0))
             .and_where(Expr::col((N::Table, N::PublishedAt)).gte(from.0))
             .and_where(Expr::col((N::Table, N::PublishedAt)).lt(to.0))
-            .cond_where(within(paths))
+            .cond_where(within(units))
             .to_owned(),
     )
     .await

@@ -49,3 +49,14 @@ pub async fn delete_before(c: &impl Conn, before: Timestamp) -> Result<u64> {
     )
     .await
 }
+
+/// How many counters the database holds, of every bucket and window.
+pub async fn count(c: &impl Conn) -> Result<i64> {
+    c.fetch_i64(
+        &Query::select()
+            .expr(Expr::col(R::Bucket).count())
+            .from(R::Table)
+            .to_owned(),
+    )
+    .await
+}

@@ -159,6 +159,18 @@ pub async fn pending(c: &impl Conn, limit: u64) -> Result<Vec<Pending>> {
     .await
 }
 
+/// Forgets every item's words, as a database from before the index (0004) has them; the
+/// background fill ([`pending`], [`fill`]) writes them again.
+pub async fn forget_words(c: &impl Conn) -> Result<u64> {
+    c.execute(
+        &Query::update()
+            .table(F::Table)
+            .value(F::SearchText, Option::<String>::None)
+            .to_owned(),
+    )
+    .await
+}
+
 /// How many items still have no words.
 pub async fn pending_count(c: &impl Conn) -> Result<i64> {
     c.fetch_i64(

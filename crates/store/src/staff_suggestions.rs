@@ -128,3 +128,46 @@ pub async fn find(c: &impl Conn, tenant: TenantId, id: i64) -> Result<Option<Sug
     )
     .await
 }
+
+/// A row in full, as it lies on disk, for checking that nothing in it points to a sender.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct StoredSuggestion {
+    pub id: i64,
+    pub tenant_id: i64,
+    pub body: String,
+    pub received_day: i64,
+    pub answer: Option<String>,
+    pub answered_by: Option<i64>,
+    pub answered_at: Option<i64>,
+    pub created_at: i64,
+}
+
+/// Every row of every institution in full, in the order of their text.
+pub async fn stored(c: &impl Conn) -> Result<Vec<StoredSuggestion>> {
+    c.fetch_all(
+        &Query::select()
+            .columns([
+                S::Id,
+                S::TenantId,
+                S::Body,
+                S::ReceivedDay,
+                S::Answer,
+                S::AnsweredBy,
+                S::AnsweredAt,
+                S::CreatedAt,
+            ])
+            .from(S::Table)
+            .order_by(S::Body, Order::Asc)
+            .to_owned(),
+    )
+    .await
+}
+
+/// The table's columns as the database has them, in their order: whatever a migration
+/// added shows here, whether or not the code reads it.
+pub async fn stored_columns(c: &impl Conn) -> Result<Vec<String>> {
+    let names: Vec<(String,)> = c
+        .fetch_all(&crate::engine_sql::table_columns("staff_suggestions"))
+        .await?;
+    Ok(names.into_iter().map(|(n,)| n).collect())
+}

@@ -1,6 +1,8 @@
 //! The store's behaviour, told once and run on SQLite and PostgreSQL.
 
-use domain::{Role, TenantId, Timestamp, UnitId};
+use domain::notice::{NoticeCategory, NoticePriority, NoticeStatus};
+use domain::{Role, TenantId, Timestamp, UnitId, UserId};
+use store::notices::{self, NewNotice, NoticeChange, NoticeFilter, Units};
 use store::{Conn, Db, Engine, StoreError, jobs, org, rate_limits, tenants, users};
 
 const NOW: Timestamp = Timestamp(1_795_327_380_000);
@@ -248,4 +250,97 @@ async fn columns(db: &Db) -> Vec<(String, String, &'static str)> {
         .collect();
     out.sort();
     out
+}
+
+/// A notice at `unit` by `author`, moved on to `changes` (a new notice is a draft).
+async fn notice(
+    db: &Db,
+    t: TenantId,
+    unit: &org::UnitRow,
+    author: UserId,
+    title: &str,
+    changes: Vec<NoticeChange>,
+) -> i64 {
+    let new = NewNotice {
+        unit_id: unit.id,
+        unit_path: unit.unit_path(),
+        author,
+        reviewer: None,
+        title: title.into(),
+        body: "正文".into(),
+        category: NoticeCategory::ALL[0],
+        priority: NoticePriority::ALL[0],
+        requires_ack: false,
+        audience: "[]".into(),
+        effective_at: None,
+        expires_at: None,
+        publish_at: None,
+        lead_override_reason: None,
+        on_hall_screen: false,
+        submission_key: None,
+    };
+    let id = notices::insert(db, t, new, NOW).await.unwrap();
+    if !changes.is_empty() {
+        assert_eq!(
+            notices::update_if(db, t, id, "draft", NOW.0, changes, NOW)
+                .await
+                .unwrap(),
+            1
+        );
+    }
+    id
+}
+
+async fn titles(db: &Db, t: TenantId, filter: NoticeFilter) -> Vec<String> {
+    notices::list(db, t, &filter)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|n| n.title)
+        .collect()
+}
+
+testkit::on_both_engines! {
+    async fn a_notice_list_holds_only_what_its_filter_asks_for(db: Db) {
+        let t = tenant(&db).await;
+        let centre = org::insert_unit(&db, t, None, "centre", "文化馆", 0, NOW).await.unwrap();
+        let chengguan = org::insert_unit(&db, t, Some(&centre), "station", "城关镇文化站", 1, NOW).await.unwrap();
+        let east = org::insert_unit(&db, t, Some(&chengguan), "service_point", "东街社区文化室", 1, NOW).await.unwrap();
+        let qingshan = org::insert_unit(&db, t, Some(&centre), "station", "青山镇文化站", 2, NOW).await.unwrap();
+        let li = users::insert(&db, new_user(t, "li"), NOW).await.unwrap();
+        let wang = users::insert(&db, new_user(t, "wang"), NOW).await.unwrap();
+        let tomorrow = Timestamp(NOW.0 + 24 * 3_600_000);
+        let published = |on_hall_screen: bool| vec![
+            NoticeChange::Status(NoticeStatus::Published),
+            NoticeChange::PublishedAt(NOW),
+            NoticeChange::OnHallScreen(on_hall_screen),
+            NoticeChange::ExpiresAt(Some(tomorrow)),
+        ];
+        notice(&db, t, &centre, li, "全馆消防演练", published(true)).await;
+        notice(&db, t, &chengguan, wang, "城关镇站例会", vec![NoticeChange::Status(NoticeStatus::InReview)]).await;
+        notice(&db, t, &east, wang, "东街文化室开放时间调整", published(false)).await;
+        notice(&db, t, &qingshan, li, "青山镇站排练安排", vec![]).await;
+        // Another institution's notice never shows through this one.
+        let other = tenants::insert(&db, "QS", "青山县文化馆", NOW).await.unwrap();
+        let their_centre = org::insert_unit(&db, other, None, "centre", "青山县文化馆", 0, NOW).await.unwrap();
+        let their_clerk = users::insert(&db, new_user(other, "zhao"), NOW).await.unwrap();
+        notice(&db, other, &their_centre, their_clerk, "别馆的通知", published(true)).await;
+
+        assert_eq!(titles(&db, t, NoticeFilter::default()).await, ["青山镇站排练安排", "东街文化室开放时间调整", "城关镇站例会", "全馆消防演练"], "newest first");
+        // The station's clerk sees the station and the rooms under it, not the centre's nor another station's.
+        let station = || Units::Within(vec![chengguan.unit_path()]);
+        assert_eq!(titles(&db, t, NoticeFilter { units: station(), ..Default::default() }).await, ["东街文化室开放时间调整", "城关镇站例会"]);
+        assert_eq!(titles(&db, t, NoticeFilter { units: Units::Within(vec![east.unit_path(), qingshan.unit_path()]), ..Default::default() }).await, ["青山镇站排练安排", "东街文化室开放时间调整"]);
+        assert!(titles(&db, t, NoticeFilter { units: Units::Within(vec![]), ..Default::default() }).await.is_empty(), "no subtree, no notices");
+        assert_eq!(titles(&db, t, NoticeFilter { status: Some(NoticeStatus::Published), ..Default::default() }).await, ["东街文化室开放时间调整", "全馆消防演练"]);
+        assert_eq!(titles(&db, t, NoticeFilter { units: station(), status: Some(NoticeStatus::InReview), ..Default::default() }).await, ["城关镇站例会"]);
+        assert_eq!(titles(&db, t, NoticeFilter { author: Some(li), ..Default::default() }).await, ["青山镇站排练安排", "全馆消防演练"]);
+        let month = Some((NOW, tomorrow));
+        assert_eq!(titles(&db, t, NoticeFilter { published_between: month, ..Default::default() }).await, ["东街文化室开放时间调整", "全馆消防演练"]);
+        assert!(titles(&db, t, NoticeFilter { published_between: Some((tomorrow, Timestamp(tomorrow.0 + 1))), ..Default::default() }).await.is_empty());
+        // The hall screen: chosen for it and in force; gone once expired.
+        assert_eq!(titles(&db, t, NoticeFilter { on_hall_screen_at: Some(NOW), ..Default::default() }).await, ["全馆消防演练"]);
+        assert!(titles(&db, t, NoticeFilter { on_hall_screen_at: Some(tomorrow), ..Default::default() }).await.is_empty());
+        assert_eq!(titles(&db, t, NoticeFilter { limit: Some(1), ..Default::default() }).await, ["青山镇站排练安排"]);
+    }
 }

@@ -13,9 +13,8 @@ use super::parse_row;
 use crate::{ServiceResult, Services};
 use domain::notice::{NoticeCategory, NoticePriority, NoticeStatus, may_show_on_hall_screen};
 use domain::{TenantId, Timestamp};
-use sea_query::{Cond, Expr, ExprTrait, Order};
 use serde::Serialize;
-use store::notices::Notices as N;
+use store::notices::NoticeFilter;
 
 /// Notices on the screen at most: more would not be read from across the hall.
 pub const BOARD_MAX: usize = 30;
@@ -40,26 +39,15 @@ pub struct BoardNotice {
 impl Services {
     /// The notices in force now, urgent first, then newest first.
     pub async fn notice_board(&self, tenant: TenantId) -> ServiceResult<Vec<BoardNotice>> {
-        let now = self.now().0;
         let rows = store::notices::list(
             self.db(),
-            &store::notices::select()
-                .and_where(Expr::col((N::Table, N::TenantId)).eq(tenant.0))
-                .and_where(Expr::col((N::Table, N::Status)).eq(NoticeStatus::Published.as_str()))
-                .and_where(Expr::col((N::Table, N::OnHallScreen)).eq(true))
-                .cond_where(
-                    Cond::any()
-                        .add(Expr::col((N::Table, N::EffectiveAt)).is_null())
-                        .add(Expr::col((N::Table, N::EffectiveAt)).lte(now)),
-                )
-                .cond_where(
-                    Cond::any()
-                        .add(Expr::col((N::Table, N::ExpiresAt)).is_null())
-                        .add(Expr::col((N::Table, N::ExpiresAt)).gt(now)),
-                )
-                .order_by((N::Table, N::Id), Order::Desc)
-                .limit(BOARD_SCAN)
-                .to_owned(),
+            tenant,
+            &NoticeFilter {
+                status: Some(NoticeStatus::Published),
+                on_hall_screen_at: Some(self.now()),
+                limit: Some(BOARD_SCAN),
+                ..NoticeFilter::default()
+            },
         )
         .await?;
         let mut board = Vec::new();

@@ -5,8 +5,7 @@ use crate::{ServiceError, ServiceResult, Services, Staff};
 use domain::notice::{AudienceRule, NoticeCategory, NoticePriority, NoticeStatus};
 use domain::{Checks, FieldError, Permission, Timestamp, UnitId, UnitPath, UserId};
 use i18n::Key;
-use sea_query::{Expr, ExprTrait, Order};
-use store::notices::{NoticeRow, Notices as N};
+use store::notices::{NewNotice, NoticeChange, NoticeFilter, NoticeRow, Units};
 
 pub const TITLE_MAX: usize = 100;
 pub const BODY_MAX: usize = 20_000;
@@ -85,28 +84,26 @@ impl Services {
         let tx = self.db().begin().await?;
         let id = store::notices::insert(
             &tx,
-            vec![
-                (N::TenantId, tenant.0.into()),
-                (N::UnitId, checked.unit.id.into()),
-                (N::UnitPath, checked.unit.path.clone().into()),
-                (N::AuthorId, staff.actor.user_id.0.into()),
-                (N::ReviewerId, checked.reviewer.into()),
-                (N::Title, checked.title.clone().into()),
-                (N::Body, checked.body.into()),
-                (N::Category, checked.category.as_str().into()),
-                (N::Priority, checked.priority.as_str().into()),
-                (N::RequiresAck, draft.requires_ack.into()),
-                (N::Audience, checked.audience.into()),
-                (N::EffectiveAt, draft.effective_at.map(|t| t.0).into()),
-                (N::ExpiresAt, draft.expires_at.map(|t| t.0).into()),
-                (N::PublishAt, draft.publish_at.map(|t| t.0).into()),
-                (N::Status, NoticeStatus::Draft.as_str().into()),
-                (N::LeadOverrideReason, checked.lead_override_reason.into()),
-                (N::OnHallScreen, draft.on_hall_screen.into()),
-                (N::SubmissionKey, submission_key.into()),
-                (N::CreatedAt, now.0.into()),
-                (N::UpdatedAt, now.0.into()),
-            ],
+            tenant,
+            NewNotice {
+                unit_id: checked.unit.id,
+                unit_path: checked.unit.unit_path(),
+                author: staff.actor.user_id,
+                reviewer: checked.reviewer,
+                title: checked.title.clone(),
+                body: checked.body,
+                category: checked.category,
+                priority: checked.priority,
+                requires_ack: draft.requires_ack,
+                audience: checked.audience,
+                effective_at: draft.effective_at,
+                expires_at: draft.expires_at,
+                publish_at: draft.publish_at,
+                lead_override_reason: checked.lead_override_reason,
+                on_hall_screen: draft.on_hall_screen,
+                submission_key: submission_key.map(str::to_owned),
+            },
+            now,
         )
         .await?;
         store::notices::insert_event(
@@ -161,20 +158,22 @@ impl Services {
             status.as_str(),
             seen_updated_at,
             vec![
-                (N::UnitId, checked.unit.id.into()),
-                (N::UnitPath, checked.unit.path.clone().into()),
-                (N::ReviewerId, checked.reviewer.into()),
-                (N::Title, checked.title.clone().into()),
-                (N::Body, checked.body.into()),
-                (N::Category, checked.category.as_str().into()),
-                (N::Priority, checked.priority.as_str().into()),
-                (N::RequiresAck, draft.requires_ack.into()),
-                (N::Audience, checked.audience.into()),
-                (N::EffectiveAt, draft.effective_at.map(|t| t.0).into()),
-                (N::ExpiresAt, draft.expires_at.map(|t| t.0).into()),
-                (N::PublishAt, draft.publish_at.map(|t| t.0).into()),
-                (N::LeadOverrideReason, checked.lead_override_reason.into()),
-                (N::OnHallScreen, draft.on_hall_screen.into()),
+                NoticeChange::Unit {
+                    id: checked.unit.id,
+                    path: checked.unit.unit_path(),
+                },
+                NoticeChange::Reviewer(checked.reviewer),
+                NoticeChange::Title(checked.title.clone()),
+                NoticeChange::Body(checked.body),
+                NoticeChange::Category(checked.category),
+                NoticeChange::Priority(checked.priority),
+                NoticeChange::RequiresAck(draft.requires_ack),
+                NoticeChange::Audience(checked.audience),
+                NoticeChange::EffectiveAt(draft.effective_at),
+                NoticeChange::ExpiresAt(draft.expires_at),
+                NoticeChange::PublishAt(draft.publish_at),
+                NoticeChange::LeadOverrideReason(checked.lead_override_reason),
+                NoticeChange::OnHallScreen(draft.on_hall_screen),
             ],
             now,
         )
@@ -455,36 +454,22 @@ impl Services {
         filter: NoticeListFilter,
         limit: u64,
     ) -> ServiceResult<Vec<NoticeView>> {
-        let tenant = staff.actor.tenant_id;
-        let me = staff.actor.user_id.0;
-        let mut stmt = store::notices::select()
-            .and_where(Expr::col((N::Table, N::TenantId)).eq(tenant.0))
-            .order_by((N::Table, N::Id), Order::Desc)
-            .limit(std::cmp::min(limit, 500))
-            .to_owned();
+        let mut query = NoticeFilter {
+            limit: Some(std::cmp::min(limit, 500)),
+            ..NoticeFilter::default()
+        };
         match filter {
-            NoticeListFilter::Mine => {
-                stmt.and_where(Expr::col((N::Table, N::AuthorId)).eq(me));
-            }
-            NoticeListFilter::ToReview => {
-                stmt.and_where(
-                    Expr::col((N::Table, N::Status)).eq(NoticeStatus::InReview.as_str()),
-                );
-            }
+            NoticeListFilter::Mine => query.author = Some(staff.actor.user_id),
+            NoticeListFilter::ToReview => query.status = Some(NoticeStatus::InReview),
             NoticeListFilter::Office => {
-                let scopes: Vec<String> = staff
-                    .actor
-                    .scopes(Permission::ManageNotices)
-                    .into_iter()
-                    .map(|p| p.as_str().to_owned())
-                    .collect();
+                let scopes = staff.actor.scopes(Permission::ManageNotices);
                 if scopes.is_empty() {
                     return Err(ServiceError::Forbidden);
                 }
-                stmt.cond_where(store::notices::within(&scopes));
+                query.units = Units::Within(scopes.into_iter().cloned().collect());
             }
         }
-        let rows = store::notices::list(self.db(), &stmt).await?;
+        let rows = store::notices::list(self.db(), staff.actor.tenant_id, &query).await?;
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
             if filter == NoticeListFilter::ToReview && !super::may_review(staff, &row) {

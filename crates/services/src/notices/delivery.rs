@@ -15,7 +15,7 @@ use i18n::{Key, Lang, Tr};
 use jobs::{Handler, Job, JobError};
 use notify::Channel;
 use std::collections::BTreeMap;
-use store::notices::{NoticeRow, Notices as N, RecipientFilter, RecipientRow};
+use store::notices::{NoticeChange, NoticeRow, RecipientFilter, RecipientRow};
 
 pub const DELIVERY_SWEEP: &str = "notice.delivery_sweep";
 
@@ -76,9 +76,9 @@ impl Services {
                     parsed.status.as_str(),
                     row.updated_at,
                     vec![
-                        (N::ReminderSteps, i64::from(step.step).into()),
+                        NoticeChange::ReminderSteps(i64::from(step.step)),
                         // Look again at once: the next step may be due too.
-                        (N::NextCheckAt, now.0.into()),
+                        NoticeChange::NextCheckAt(Some(now)),
                     ],
                     now,
                 )
@@ -102,8 +102,8 @@ impl Services {
                     parsed.status.as_str(),
                     row.updated_at,
                     vec![
-                        (N::EscalatedAt, now.0.into()),
-                        (N::NextCheckAt, Option::<i64>::None.into()),
+                        NoticeChange::EscalatedAt(now),
+                        NoticeChange::NextCheckAt(None),
                     ],
                     now,
                 )
@@ -134,7 +134,7 @@ impl Services {
             row.id,
             &row.status,
             row.updated_at,
-            vec![(N::NextCheckAt, next.map(|t| t.0).into())],
+            vec![NoticeChange::NextCheckAt(next)],
             now,
         )
         .await?;
@@ -299,7 +299,7 @@ impl Services {
             id,
             parsed.status.as_str(),
             row.updated_at,
-            vec![(N::ManualReminderAt, now.0.into())],
+            vec![NoticeChange::ManualReminderAt(now)],
             now,
         )
         .await?;

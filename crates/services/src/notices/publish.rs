@@ -11,7 +11,7 @@ use i18n::{Key, Lang, Tr};
 use jobs::{Handler, Job, JobError, NewJob};
 use notify::Channel;
 use std::collections::{BTreeMap, HashMap};
-use store::notices::{NewRecipient, NoticeRow, Notices as N};
+use store::notices::{NewRecipient, NoticeChange, NoticeRow};
 
 pub const NOTICE_FANOUT: &str = "notice.fanout";
 
@@ -41,11 +41,11 @@ impl Services {
             NoticeStatus::Scheduled.as_str(),
             row.updated_at,
             vec![
-                (N::Status, NoticeStatus::Published.as_str().into()),
-                (N::PublishedAt, now.0.into()),
-                (N::DueAt, due_at.0.into()),
-                (N::NextCheckAt, first_check.map(|t| t.0).into()),
-                (N::RecipientCount, (recipients.len() as i64).into()),
+                NoticeChange::Status(NoticeStatus::Published),
+                NoticeChange::PublishedAt(now),
+                NoticeChange::DueAt(due_at),
+                NoticeChange::NextCheckAt(first_check),
+                NoticeChange::RecipientCount(recipients.len() as i64),
             ],
             now,
         )

@@ -12,10 +12,9 @@ use crate::{ServiceError, ServiceResult, Services, Staff};
 use domain::notice::{NoticePriority, NoticeStatus, percentile};
 use domain::{Checks, FieldError, Permission, Timestamp, UnitId, UnitPath};
 use i18n::Key;
-use sea_query::{Expr, ExprTrait};
 use serde::Serialize;
 use std::collections::HashMap;
-use store::notices::{Notices as N, TimingRow};
+use store::notices::{NoticeFilter, TimingRow, Units};
 
 /// The plan's ceiling on the error rate, in percent: corrections and retractions stay
 /// under 5% of the notices sent.
@@ -192,7 +191,7 @@ impl Services {
             .filter(|u| scopes.iter().any(|s| u.unit_path().is_within(s)))
             .map(|u| (u.unit_id(), u.name.clone(), u.unit_path().depth()))
             .collect();
-        let paths: Vec<String> = match unit {
+        let subtrees = Units::Within(match unit {
             Some(id) => {
                 let Some(row) = all_units.iter().find(|u| u.id == id.0) else {
                     return Err(invalid_unit());
@@ -200,19 +199,19 @@ impl Services {
                 if !staff.actor.can(Permission::ManageNotices, &row.unit_path()) {
                     return Err(invalid_unit());
                 }
-                vec![row.path.clone()]
+                vec![row.unit_path()]
             }
-            None => scopes.iter().map(|s| s.as_str().to_owned()).collect(),
-        };
+            None => scopes,
+        });
         let (from, to) = month.bounds(&tz)?;
         let rows = store::notices::list(
             self.db(),
-            &store::notices::select()
-                .and_where(Expr::col((N::Table, N::TenantId)).eq(tenant.0))
-                .and_where(Expr::col((N::Table, N::PublishedAt)).gte(from.0))
-                .and_where(Expr::col((N::Table, N::PublishedAt)).lt(to.0))
-                .cond_where(store::notices::within(&paths))
-                .to_owned(),
+            tenant,
+            &NoticeFilter {
+                units: subtrees.clone(),
+                published_between: Some((from, to)),
+                ..NoticeFilter::default()
+            },
         )
         .await?;
         let mut sent = HashMap::new();
@@ -232,7 +231,7 @@ impl Services {
                 },
             );
         }
-        let timings = store::notices::timings(self.db(), tenant, &paths, from, to).await?;
+        let timings = store::notices::timings(self.db(), tenant, &subtrees, from, to).await?;
         let now = self.now();
         let mut tally: HashMap<Option<NoticePriority>, Tally> = HashMap::new();
         for notice in sent.values() {

@@ -6,7 +6,7 @@ use crate::{ServiceError, ServiceResult, Services, Staff};
 use domain::notice::{NoticeAction, NoticePriority, NoticeStatus, transition};
 use domain::{Checks, FieldError, Permission, Timestamp, UnitPath, UserId};
 use i18n::Key;
-use store::notices::{NoticeRow, Notices as N};
+use store::notices::{NoticeChange, NoticeRow};
 
 /// The reviewer's decision.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,8 +47,8 @@ impl Services {
             parsed.status,
             to,
             vec![
-                (N::ReviewerId, reviewer.into()),
-                (N::SubmittedAt, now.0.into()),
+                NoticeChange::Reviewer(Some(reviewer)),
+                NoticeChange::SubmittedAt(now),
             ],
             "submitted",
             None,
@@ -128,7 +128,7 @@ impl Services {
             super::compose::REASON_MAX,
         );
         checks.finish()?;
-        let mut changes = vec![(N::ReviewerId, staff.actor.user_id.0.into())];
+        let mut changes = vec![NoticeChange::Reviewer(Some(staff.actor.user_id.0))];
         let now = self.now();
         if decision == ReviewDecision::Approve {
             let policy = self.delivery_policy(staff.actor.tenant_id).await?;
@@ -137,8 +137,8 @@ impl Services {
             if !lead_ok(&policy, parsed.priority, publish_at, &row) {
                 match &reason {
                     Some(reason) if staff.actor.can(Permission::OverrideNoticeLead, &path) => {
-                        changes.push((N::LeadOverrideReason, reason.clone().into()));
-                        changes.push((N::LeadOverrideBy, staff.actor.user_id.0.into()));
+                        changes.push(NoticeChange::LeadOverrideReason(Some(reason.clone())));
+                        changes.push(NoticeChange::LeadOverrideBy(staff.actor.user_id));
                     }
                     Some(_) => {
                         return Err(ServiceError::invalid(
@@ -149,8 +149,8 @@ impl Services {
                     None => return Err(lead_error(&policy)),
                 }
             }
-            changes.push((N::PublishAt, publish_at.0.into()));
-            changes.push((N::NextCheckAt, publish_at.0.into()));
+            changes.push(NoticeChange::PublishAt(Some(publish_at)));
+            changes.push(NoticeChange::NextCheckAt(Some(publish_at)));
         }
         let event = match decision {
             ReviewDecision::Approve => "approved",
@@ -276,10 +276,10 @@ impl Services {
             from.as_str(),
             row.updated_at,
             vec![
-                (N::Title, title.clone().into()),
-                (N::Body, body.into()),
-                (N::Version, (row.version + 1).into()),
-                (N::CorrectionCount, (row.correction_count + 1).into()),
+                NoticeChange::Title(title.clone()),
+                NoticeChange::Body(body),
+                NoticeChange::Version(row.version + 1),
+                NoticeChange::CorrectionCount(row.correction_count + 1),
             ],
             now,
         )
@@ -336,10 +336,10 @@ impl Services {
             from.as_str(),
             row.updated_at,
             vec![
-                (N::Status, to.as_str().into()),
-                (N::RetractedAt, now.0.into()),
-                (N::RetractReason, reason.clone().into()),
-                (N::NextCheckAt, Option::<i64>::None.into()),
+                NoticeChange::Status(to),
+                NoticeChange::RetractedAt(now),
+                NoticeChange::RetractReason(reason.clone()),
+                NoticeChange::NextCheckAt(None),
             ],
             now,
         )
@@ -386,13 +386,13 @@ impl Services {
         row: &NoticeRow,
         from: NoticeStatus,
         to: NoticeStatus,
-        mut changes: Vec<store::notices::Set>,
+        mut changes: Vec<NoticeChange>,
         event: &str,
         comment: Option<&str>,
     ) -> ServiceResult<()> {
         let tenant = staff.actor.tenant_id;
         let now = self.now();
-        changes.push((N::Status, to.as_str().into()));
+        changes.push(NoticeChange::Status(to));
         let tx = self.db().begin().await?;
         let changed = store::notices::update_if(
             &tx,
