@@ -4,6 +4,11 @@
 use i18n::Key;
 use serde::{Deserialize, Serialize};
 
+/// The longest text, in characters, of anything written about a piece of feedback: the
+/// submission itself, a reply, an answer, a public text, a note. Every channel (page, API,
+/// import) and the services check against this one number.
+pub const MAX_TEXT: usize = 4000;
+
 codes! {
     /// What the person wants: 需求, 建议, 投诉, 表扬, 咨询.
     FeedbackKind {

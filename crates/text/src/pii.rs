@@ -125,6 +125,12 @@ pub fn mask(text: &str) -> String {
     apply(text, &detect(text))
 }
 
+/// A name given as a name (a contact field, not found in free text), as the public sees it:
+/// `王*`, `欧阳**` — the surname, compound or not, stays.
+pub fn mask_name(name: &str) -> String {
+    names::mask(name)
+}
+
 /// The start of `text` for a list or a preview: at most `chars` characters, trimmed, with
 /// `…` where it was cut, and its personal data masked. Masked first and cut after, never
 /// the other way round: a number cut short at the end is no longer found, and would show

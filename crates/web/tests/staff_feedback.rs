@@ -199,7 +199,7 @@ testkit::on_both_engines! {
     }
 
     async fn photos_are_served_only_to_staff_who_may_see_the_item(d: Desk) {
-        let photo = PhotoUpload { content_type: "image/png", bytes: PNG.to_vec(), size: (1, 1) };
+        let photo = PhotoUpload::clean(PNG, false).unwrap();
         let sent = d.submit_with("活动室墙面开裂，见照片", "complaint", vec![photo]).await;
         d.s().act_on_feedback(&d.clerk, sent.id, None, services::feedback::StaffAction::Assign { department: d.activity, assignee: None, reason: None }).await.unwrap();
         let clerk = d.signed_in("li.jing").await;

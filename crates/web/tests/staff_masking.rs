@@ -119,7 +119,7 @@ testkit::on_both_engines! {
 testkit::on_both_engines! {
     async fn a_photo_whose_location_was_kept_reaches_the_evaluator_without_it(d: Desk) {
         // The submitter chose to keep the location, for those who handle the item.
-        let photo = PhotoUpload { content_type: "image/jpeg", bytes: jpeg_with_gps(), size: (1, 1) };
+        let photo = PhotoUpload::clean(&jpeg_with_gps(), true).unwrap();
         let sent = d.submit_with("西门台阶的石板碎了，照片里是位置", "complaint", vec![photo]).await;
         let id = d.s().feedback_photos(&d.clerk, sent.id).await.unwrap()[0].id;
         let (_, for_clerk) = d.s().feedback_photo(&d.clerk, sent.id, id).await.unwrap();

@@ -278,7 +278,7 @@ impl Services {
             return Err(ServiceError::Forbidden);
         }
         let mut checks = domain::Checks::new();
-        let text = checks.text("text", text, super::workflow::MAX_ANSWER);
+        let text = checks.text("text", text, domain::feedback::MAX_TEXT);
         checks.finish()?;
         let events = fb::events(self.db(), tenant_of(&row), row.id, true).await?;
         Ok(self.public_texts(&row, &events).await?.staff_text(&text))

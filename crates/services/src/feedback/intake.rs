@@ -2,6 +2,7 @@
 //! suggestion box, the comment book, a forum or a phone call.
 
 use super::deadlines::{Dues, deadlines_for, next_check};
+use super::photos::{self, PhotoError};
 use super::setup::Setup;
 use super::understanding::Analysis;
 use crate::rate_limit::Limit;
@@ -93,25 +94,27 @@ fn link_recipients(
     to
 }
 
-/// `w***@example.com`: enough for its owner to know it, not for others to read it.
-fn mask_email(email: &str) -> String {
-    match email.split_once('@') {
-        Some((name, domain)) => {
-            let first: String = name.chars().take(1).collect();
-            format!("{first}***@{domain}")
-        }
-        None => "***".to_owned(),
+/// An accepted photo, ready to store. The only way to make one is [`PhotoUpload::clean`], so
+/// whatever channel a photo comes in by (page, API, Open311), it is checked and its location
+/// removed (unless the submitter asked to keep it) before the services see it.
+pub struct PhotoUpload {
+    content_type: &'static str,
+    bytes: Vec<u8>,
+    size: (u32, u32),
+}
+
+impl PhotoUpload {
+    /// Checks the photo (type by content, size, structure, dimensions) and removes its
+    /// location unless `keep_location`; see [`photos::sanitize`] for exactly what is kept.
+    pub fn clean(bytes: &[u8], keep_location: bool) -> Result<PhotoUpload, PhotoError> {
+        let photo = photos::sanitize(bytes, keep_location)?;
+        Ok(PhotoUpload {
+            content_type: photo.content_type,
+            size: (photo.width, photo.height),
+            bytes: photo.bytes,
+        })
     }
 }
-
-/// An accepted photo, ready to store.
-pub struct PhotoUpload {
-    pub content_type: &'static str,
-    pub bytes: Vec<u8>,
-    pub size: (u32, u32),
-}
-
-const MAX_TEXT: usize = 4000;
 
 /// Who sent it and how.
 pub struct Source<'a> {
@@ -573,7 +576,7 @@ impl Services {
         .into_iter()
         .map(|(channel, to)| match channel {
             Sending::Sms => domain::validate::mask_mobile(&to),
-            Sending::Email => mask_email(&to),
+            Sending::Email => super::views::mask_email(&to),
         })
         .collect();
         Ok(Some(Receipt {
@@ -643,7 +646,7 @@ pub(crate) fn check_fields(
     source: &Source<'_>,
 ) -> ServiceResult<Checked> {
     let mut checks = Checks::new();
-    let text = checks.text("text", &intake.text, MAX_TEXT);
+    let text = checks.text("text", &intake.text, domain::feedback::MAX_TEXT);
     let kind = checks.present(
         "kind",
         FeedbackKind::parse(intake.kind.trim()),

@@ -61,7 +61,9 @@ pub use setup::{
     CategoryView, DEFAULT_CATEGORIES, DeadlinePolicy, FeedbackSettings, RoutingRule, Setup,
     default_policies,
 };
-pub use staff_extras::{Assignable, BulkReport, COUNT_CAP, InboxCounts, ItemPowers, PhotoInfo};
+pub use staff_extras::{
+    Actions, Assignable, BulkReport, COUNT_CAP, InboxCounts, InboxPowers, ItemPowers, PhotoInfo,
+};
 pub(crate) use tracking::TrackingNumbers;
 pub(crate) use understanding::Readers;
 pub use understanding::{

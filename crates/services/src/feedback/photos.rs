@@ -85,7 +85,7 @@ const MAX_PIXELS: u64 = 50_000_000;
 /// Checks type (by content, never by file name or declared type), size, structure and
 /// dimensions (1..=12000 each side, at most 50 megapixels), and removes location data
 /// unless `keep_location`. See the module documentation for exactly what is kept.
-pub fn sanitize(bytes: &[u8], keep_location: bool) -> Result<CleanPhoto, PhotoError> {
+pub(crate) fn sanitize(bytes: &[u8], keep_location: bool) -> Result<CleanPhoto, PhotoError> {
     if bytes.len() > MAX_PHOTO_BYTES {
         return Err(PhotoError::TooLarge {
             max_bytes: MAX_PHOTO_BYTES,

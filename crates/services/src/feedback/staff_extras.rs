@@ -7,7 +7,7 @@ use super::inbox::InboxQuery;
 use super::views::{ItemView, PersonalData};
 use super::workflow::StaffAction;
 use crate::{ServiceError, ServiceResult, Services, Staff};
-use domain::feedback::Action;
+use domain::feedback::{Action, FeedbackKind, Status};
 use domain::{Permission, Role};
 use sea_query::{Expr, Query};
 use serde::Serialize;
@@ -88,6 +88,103 @@ impl ItemPowers {
     pub fn works_on(&self) -> bool {
         self.triage || self.handle
     }
+
+    /// What to offer on `item` (which these are the powers over): each action the state
+    /// machine allows now and this staff member may do, and the tools around them.
+    pub fn offered(&self, item: &ItemView) -> Actions {
+        let actions = self.actions(item.status);
+        let has = |a: Action| actions.contains(&a);
+        let mut offered = Actions {
+            accept: has(Action::Accept),
+            assign: has(Action::Assign),
+            reassign: item.department.is_some(),
+            start: has(Action::Start),
+            ask: has(Action::AskSubmitter),
+            answer: has(Action::Answer),
+            adopt: item.kind == FeedbackKind::Suggestion,
+            close: has(Action::Close),
+            decline: has(Action::Decline),
+            mark_spam: has(Action::MarkSpam),
+            not_spam: has(Action::NotSpam),
+            merge: has(Action::Merge),
+            classify: self.triage && item.status.is_open(),
+            // A merged or spam item is finished with: nothing to note or reprioritise.
+            work: self.works_on() && !matches!(item.status, Status::Merged | Status::Spam),
+            moderate: self.moderate,
+            any: false,
+        };
+        offered.any = !actions.is_empty() || offered.work || offered.moderate;
+        offered
+    }
+}
+
+/// What the item's page offers a staff member; decided here so that every channel offers
+/// the same, the page only shows it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Actions {
+    pub accept: bool,
+    pub assign: bool,
+    /// The item already has a department: assigning is reassigning, with a reason.
+    pub reassign: bool,
+    pub start: bool,
+    pub ask: bool,
+    pub answer: bool,
+    /// Only a suggestion can be adopted.
+    pub adopt: bool,
+    pub close: bool,
+    pub decline: bool,
+    pub mark_spam: bool,
+    pub not_spam: bool,
+    pub merge: bool,
+    /// Set the category and type (teaches the classifier).
+    pub classify: bool,
+    /// Notes and priority.
+    pub work: bool,
+    pub moderate: bool,
+    /// Anything at all in the "act on it" section.
+    pub any: bool,
+}
+
+/// What the inbox offers a staff member: the queues they have use for and the tools for
+/// many items at once.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct InboxPowers {
+    /// Sees feedback at all (the inbox, the start page's card).
+    pub view: bool,
+    /// Of [`QUEUES`](super::QUEUES), in its order, those this staff member has use for.
+    pub queues: Vec<&'static str>,
+    /// Act on many items at once, and enter feedback received offline: triage's tools.
+    pub bulk: bool,
+    pub enter: bool,
+}
+
+impl InboxPowers {
+    /// What the inbox offers `staff`, from their roles alone.
+    pub fn of(staff: &Staff) -> InboxPowers {
+        let triage = staff.actor.can_somewhere(Permission::TriageFeedback);
+        InboxPowers {
+            view: staff.actor.can_somewhere(Permission::ViewFeedback),
+            queues: super::QUEUES
+                .into_iter()
+                .filter(|queue| has_use_for(staff, queue))
+                .collect(),
+            bulk: triage,
+            enter: triage,
+        }
+    }
+}
+
+/// Whether the staff member has use for a queue: triage for the unassigned, a department
+/// for "my department", handling for "mine", moderation for the held.
+fn has_use_for(staff: &Staff, queue: &str) -> bool {
+    let actor = &staff.actor;
+    match queue {
+        "unassigned" | "triage" => actor.can_somewhere(Permission::TriageFeedback),
+        "department" => !actor.departments(Permission::ViewFeedback).is_empty(),
+        "mine" => actor.can_somewhere(Permission::HandleFeedback),
+        "held" => actor.can_somewhere(Permission::ModerateFeedback),
+        _ => true,
+    }
 }
 
 /// A photo attached to an item (the bytes come from [`Services::feedback_photo`]).
@@ -117,6 +214,12 @@ pub struct BulkReport {
 }
 
 impl Services {
+    /// What the item's page offers the staff member on `item` (which they must be able to
+    /// see).
+    pub async fn actions_for(&self, staff: &Staff, item: &ItemView) -> ServiceResult<Actions> {
+        Ok(self.feedback_powers(staff, item.id).await?.offered(item))
+    }
+
     /// What the staff member may do to the item (which they must be able to see).
     pub async fn feedback_powers(&self, staff: &Staff, id: i64) -> ServiceResult<ItemPowers> {
         let row = self.visible_item(staff, id).await?;

@@ -65,7 +65,7 @@ impl PersonalData {
                 verified: row.contact_verified,
             },
             PersonalData::Masked => Contact {
-                name: row.contact_name.as_deref().map(mask_name),
+                name: row.contact_name.as_deref().map(text::pii::mask_name),
                 mobile: row
                     .contact_mobile
                     .as_deref()
@@ -271,15 +271,7 @@ impl Services {
     }
 }
 
-/// `张*`, `欧阳**`: the surname stays.
-pub(crate) fn mask_name(name: &str) -> String {
-    let mut chars = name.chars();
-    match chars.next() {
-        Some(first) => std::iter::once(first).chain(chars.map(|_| '*')).collect(),
-        None => String::new(),
-    }
-}
-
+/// `w***@example.com`: enough for its owner to know it, not for others to read it.
 pub(crate) fn mask_email(email: &str) -> String {
     match email.split_once('@') {
         Some((local, domain)) => format!("{}***@{domain}", local.chars().next().unwrap_or('*')),

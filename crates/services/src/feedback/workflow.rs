@@ -5,7 +5,7 @@ use super::deadlines::{Alert, deadlines_for, next_check};
 use super::views::ItemView;
 use super::{can_on, status_of, tenant_of};
 use crate::{Arg, Institution, MemberSession, ServiceError, ServiceResult, Services, Staff};
-use domain::feedback::{Action, FeedbackKind, Priority, Rating, Status, transition};
+use domain::feedback::{Action, FeedbackKind, MAX_TEXT, Priority, Rating, Status, transition};
 use domain::validate::Checks;
 use domain::{DepartmentId, FieldError, Permission, Timestamp, UserId};
 use i18n::{Key, Lang, Tr};
@@ -142,8 +142,6 @@ struct Step {
     /// What the submitter is told, if anything.
     tell_submitter: Option<Key>,
 }
-
-pub(crate) const MAX_ANSWER: usize = 4000;
 
 impl Services {
     /// Does `action` to the item, if the staff member may and its status allows.
@@ -309,7 +307,7 @@ impl Services {
                 step.tell_submitter = Some(Key::submitter_asked_text);
             }
             StaffAction::Answer { text, adopted } => {
-                let text = checks.text("text", text, MAX_ANSWER);
+                let text = checks.text("text", text, MAX_TEXT);
                 let is_suggestion =
                     FeedbackKind::parse(&row.kind) == Some(FeedbackKind::Suggestion);
                 if *adopted && !is_suggestion {
@@ -565,7 +563,7 @@ impl Services {
             return Err(ServiceError::Forbidden);
         }
         let mut checks = Checks::new();
-        let note = checks.text("note", note, 4000);
+        let note = checks.text("note", note, MAX_TEXT);
         checks.finish()?;
         let tx = self.db().begin().await?;
         self.event(
@@ -657,7 +655,7 @@ impl Services {
         let mut sets: Vec<Set> = vec![(F::Moderation, verdict.as_str().into())];
         if let Some(text) = public_text {
             let mut checks = Checks::new();
-            let text = checks.text("public_text", text, MAX_ANSWER);
+            let text = checks.text("public_text", text, MAX_TEXT);
             checks.finish()?;
             sets.push((F::PublicBody, text.into()));
         }
@@ -768,7 +766,7 @@ impl Services {
         )
         .map_err(|e| illegal(e.from, e.action))?;
         let mut checks = Checks::new();
-        let text = checks.text("text", text, MAX_ANSWER);
+        let text = checks.text("text", text, MAX_TEXT);
         checks.finish()?;
         let mut sets = self.resume_sets(&row).await?;
         sets.push((F::Status, to.as_str().into()));

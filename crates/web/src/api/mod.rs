@@ -234,3 +234,30 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(public_figures::show))
         .routes(routes!(public_similar::similar))
 }
+
+#[cfg(test)]
+mod tests {
+    use domain::feedback::MAX_TEXT;
+
+    /// utoipa takes only a literal for `max_length`, so the document repeats the number;
+    /// this keeps it the domain's.
+    #[test]
+    fn the_documented_feedback_text_limits_are_the_domains() {
+        let (_, doc) = super::router().split_for_parts();
+        let doc = serde_json::to_value(&doc).expect("the document is JSON");
+        let schemas = &doc["components"]["schemas"];
+        for (schema, field) in [("FeedbackSubmission", "text"), ("NoteRequest", "note")] {
+            let max = &schemas[schema]["properties"][field]["maxLength"];
+            assert_eq!(max.as_u64(), Some(MAX_TEXT as u64), "{schema}.{field}");
+        }
+        let similar = doc["paths"]["/feedback/similar"]["get"]["parameters"]
+            .as_array()
+            .and_then(|ps| ps.iter().find(|p| p["name"] == "text"))
+            .map(|p| p["schema"]["maxLength"].as_u64());
+        assert_eq!(
+            similar,
+            Some(Some(MAX_TEXT as u64)),
+            "GET /feedback/similar text"
+        );
+    }
+}

@@ -13,6 +13,7 @@ use crate::ctx::Ctx;
 use crate::error::{ApiError, AppError};
 use axum::extract::{Query, State};
 use domain::Checks;
+use domain::feedback::MAX_TEXT;
 use serde::{Deserialize, Serialize};
 use services::feedback::PublicItem;
 use services::{Institution, ServiceError, ServiceResult, Services};
@@ -20,8 +21,6 @@ use utoipa::{IntoParams, ToSchema};
 
 /// Items offered at most: what fits above the form on a phone.
 pub(crate) const SHOWN: usize = 3;
-/// The longest text asked about: the longest the form and `POST /feedback` accept.
-pub(crate) const MAX_TEXT: usize = crate::pages::MAX_FEEDBACK_TEXT;
 
 /// A published item like the text, with how alike they are.
 pub(crate) struct Similar {
@@ -60,6 +59,7 @@ pub(crate) async fn on_board(
 #[into_params(parameter_in = Query)]
 pub struct SimilarParams {
     /// What the person is about to send (at most 4000 characters).
+    // 4000 is `MAX_TEXT` (utoipa takes a literal; `api::tests` checks it).
     #[param(required = true, min_length = 1, max_length = 4000, pattern = r"\S")]
     pub text: String,
 }

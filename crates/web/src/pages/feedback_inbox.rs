@@ -14,11 +14,12 @@ use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use domain::Permission;
 use domain::feedback::Priority;
 use i18n::{Key, Tr};
 use serde::Deserialize;
-use services::feedback::{BulkReport, COUNT_CAP, InboxCounts, InboxQuery, QUEUES, StaffAction};
+use services::feedback::{
+    BulkReport, COUNT_CAP, InboxCounts, InboxPowers, InboxQuery, QUEUES, StaffAction,
+};
 use services::{Services, Staff};
 
 #[derive(Template)]
@@ -237,6 +238,7 @@ async fn page(
     let t = ctx.t();
     let inbox = services.inbox_numbered(staff, &q, number).await?;
     let counts = services.inbox_counts(staff).await?;
+    let powers = InboxPowers::of(staff);
     let names = Names::load(services, staff, &t).await?;
     let routable = services.routable_departments(staff).await?;
     let view = query_string(&q, None);
@@ -283,7 +285,7 @@ async fn page(
     let next = (inbox.page < inbox.pages).then(|| link(inbox.page + 1));
     let html = render(&InboxPage {
         page: Page::new(ctx, t.inbox_title()),
-        queues: queue_tabs(staff, &q, &counts, &t),
+        queues: queue_tabs(&powers.queues, &q, &counts, &t),
         statuses: names::statuses(&t),
         kinds: names::kinds(&t),
         categories: names.categories.clone(),
@@ -312,8 +314,8 @@ async fn page(
         next,
         current_page: inbox.page,
         view,
-        can_bulk: staff.actor.can_somewhere(Permission::TriageFeedback),
-        can_enter: staff.actor.can_somewhere(Permission::TriageFeedback),
+        can_bulk: powers.bulk,
+        can_enter: powers.enter,
         outcome,
         filtering: [
             &q.status,
@@ -332,29 +334,20 @@ async fn page(
     Ok((StatusCode::OK, html).into_response())
 }
 
-/// Whether the staff member has use for a queue: triage for the unassigned, a department
-/// for "my department", handling for "mine", moderation for the held.
-fn tab_shown(staff: &Staff, queue: &str) -> bool {
-    let actor = &staff.actor;
-    match queue {
-        "unassigned" | "triage" => actor.can_somewhere(Permission::TriageFeedback),
-        "department" => !actor.departments(Permission::ViewFeedback).is_empty(),
-        "mine" => actor.can_somewhere(Permission::HandleFeedback),
-        "held" => actor.can_somewhere(Permission::ModerateFeedback),
-        _ => true,
-    }
-}
-
-/// The queues this staff member has use for, each with its count.
-fn queue_tabs(staff: &Staff, q: &InboxQuery, counts: &InboxCounts, t: &Tr) -> Vec<QueueTab> {
+/// The `queues` the staff member has use for ([`InboxPowers`]), each with its count.
+fn queue_tabs(
+    queues: &[&'static str],
+    q: &InboxQuery,
+    counts: &InboxCounts,
+    t: &Tr,
+) -> Vec<QueueTab> {
     let current = if QUEUES.contains(&q.queue.as_str()) {
         q.queue.as_str()
     } else {
         "all"
     };
-    QUEUES
+    queues
         .iter()
-        .filter(|queue| tab_shown(staff, queue))
         .map(|queue| QueueTab {
             code: queue,
             label: t.get(queue_label(queue)),
@@ -447,11 +440,12 @@ pub async fn glance(
     staff: &Staff,
     t: &Tr,
 ) -> Result<Option<Glance>, AppError> {
-    if !staff.actor.can_somewhere(Permission::ViewFeedback) {
+    let powers = InboxPowers::of(staff);
+    if !powers.view {
         return Ok(None);
     }
     let counts = services.inbox_counts(staff).await?;
-    let tabs = queue_tabs(staff, &InboxQuery::default(), &counts, t);
+    let tabs = queue_tabs(&powers.queues, &InboxQuery::default(), &counts, t);
     // What is late first, then what is about to be, then the staff member's own piles.
     let queues = ["overdue", "due_soon", "unassigned", "department", "mine"]
         .iter()
@@ -524,7 +518,8 @@ mod tests {
             queue: "overdue".into(),
             ..Default::default()
         };
-        let tabs = queue_tabs(&clerk(), &q, &counts, &Tr::new(i18n::Lang::ZhCn));
+        let queues = InboxPowers::of(&clerk()).queues;
+        let tabs = queue_tabs(&queues, &q, &counts, &Tr::new(i18n::Lang::ZhCn));
         let overdue = tabs.iter().find(|t| t.code == "overdue").unwrap();
         assert_eq!(overdue.count.as_deref(), Some("999+"));
         assert!(overdue.current);

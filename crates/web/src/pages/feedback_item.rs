@@ -15,11 +15,12 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use domain::feedback::{Action, FeedbackKind, Priority, Status};
+use domain::feedback::{FeedbackKind, Priority, Status};
 use i18n::{Key, Tr};
 use serde::Deserialize;
 use services::feedback::{
-    GuessView, ItemPowers, ItemView, Moderation, Publish, SimilarItem, StaffAction, TimelineEntry,
+    Actions, GuessView, ItemPowers, ItemView, Moderation, Publish, SimilarItem, StaffAction,
+    TimelineEntry,
 };
 use services::{PickFor, ServiceError, Services, Staff};
 
@@ -34,7 +35,7 @@ struct ItemPage {
     text_masked: bool,
     photos: Vec<(i64, String)>,
     timeline: Vec<Entry>,
-    can: Can,
+    can: Actions,
     departments: Vec<Choice>,
     people: Vec<PeopleGroup>,
     /// The assignee select's aria-describedby: its error, when the assignment was refused.
@@ -74,7 +75,7 @@ struct Top {
 }
 
 impl Top {
-    fn of(status: Status, can: &Can) -> Top {
+    fn of(status: Status, can: &Actions) -> Top {
         match status {
             Status::New | Status::Accepted => Top {
                 accept: can.accept,
@@ -142,32 +143,6 @@ struct Facts {
     moderation: &'static str,
     publish: &'static str,
     rating: Option<&'static str>,
-}
-
-/// Which forms to show.
-#[derive(Default)]
-struct Can {
-    accept: bool,
-    assign: bool,
-    /// The item already has a department: assigning is reassigning, with a reason.
-    reassign: bool,
-    start: bool,
-    ask: bool,
-    answer: bool,
-    /// Only a suggestion can be adopted.
-    adopt: bool,
-    close: bool,
-    decline: bool,
-    mark_spam: bool,
-    not_spam: bool,
-    merge: bool,
-    /// Set the category and type (teaches the classifier).
-    classify: bool,
-    /// Notes and priority.
-    work: bool,
-    moderate: bool,
-    /// Anything at all in the "act on it" section.
-    any: bool,
 }
 
 struct Entry {
@@ -538,10 +513,9 @@ async fn draw(
         }
         None => None,
     };
-    let powers = services.feedback_powers(staff, id).await?;
+    let can = services.actions_for(staff, &item).await?;
     let photos = services.feedback_photos(staff, id).await?;
     let names = Names::load(services, staff, &t).await?;
-    let can = can(&item, &powers);
     let top = Top::of(item.status, &can);
     // A folded form that was just sent (refused, or an answer being previewed) shows open.
     let open_more = (problem.is_some() || answer_preview.is_some()) && !top.holds(&form.action);
@@ -665,32 +639,6 @@ async fn draw(
         item,
     })?;
     Ok((status, html).into_response())
-}
-
-fn can(item: &ItemView, powers: &ItemPowers) -> Can {
-    let actions = powers.actions(item.status);
-    let has = |a: Action| actions.contains(&a);
-    let mut can = Can {
-        accept: has(Action::Accept),
-        assign: has(Action::Assign),
-        reassign: item.department.is_some(),
-        start: has(Action::Start),
-        ask: has(Action::AskSubmitter),
-        answer: has(Action::Answer),
-        adopt: item.kind == FeedbackKind::Suggestion,
-        close: has(Action::Close),
-        decline: has(Action::Decline),
-        mark_spam: has(Action::MarkSpam),
-        not_spam: has(Action::NotSpam),
-        merge: has(Action::Merge),
-        classify: powers.triage && item.status.is_open(),
-        // A merged or spam item is finished with: nothing to note or reprioritise.
-        work: powers.works_on() && !matches!(item.status, Status::Merged | Status::Spam),
-        moderate: powers.moderate,
-        any: false,
-    };
-    can.any = !actions.is_empty() || can.work || can.moderate;
-    can
 }
 
 fn facts(item: &ItemView, names: &Names, t: &Tr) -> Facts {

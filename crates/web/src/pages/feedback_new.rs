@@ -36,16 +36,14 @@ use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
-use domain::feedback::{Channel, FeedbackKind};
+use domain::feedback::{Channel, FeedbackKind, MAX_TEXT};
 use domain::{FieldError, Invalid};
 use i18n::Key;
 use serde::Deserialize;
-use services::feedback::photos::{self, MAX_PHOTO_BYTES, MAX_PHOTOS, PhotoError};
+use services::feedback::photos::{MAX_PHOTO_BYTES, MAX_PHOTOS, PhotoError};
 use services::feedback::{Intake, PhotoUpload};
 use services::{ServiceError, UnitNode};
 
-/// The longest text accepted (the service checks it too).
-pub const MAX_TEXT: usize = 4000;
 /// The most a submission may weigh: three full-size photos and the text around them.
 pub const BODY_LIMIT: usize = MAX_PHOTOS * MAX_PHOTO_BYTES + 1024 * 1024;
 /// Remembers, in the browser that sent it, the key of the submission that went through
@@ -379,14 +377,10 @@ fn check_photos(uploads: Vec<Upload>, keep_location: bool) -> (Vec<PhotoUpload>,
                 max_bytes: MAX_PHOTO_BYTES,
             })
         } else {
-            photos::sanitize(&upload.bytes, keep_location)
+            PhotoUpload::clean(&upload.bytes, keep_location)
         };
         match checked {
-            Ok(photo) => clean.push(PhotoUpload {
-                content_type: photo.content_type,
-                size: (photo.width, photo.height),
-                bytes: photo.bytes,
-            }),
+            Ok(photo) => clean.push(photo),
             Err(e) => {
                 let key = match e {
                     PhotoError::TooLarge { .. } => Key::fbnew_photo_too_large,

@@ -26,7 +26,6 @@ mod public_view;
 mod tracking;
 
 pub(crate) use board::BoardParams;
-pub(crate) use feedback_new::MAX_TEXT as MAX_FEEDBACK_TEXT;
 
 // The staff side of the feedback loop.
 mod feedback_entry;
