@@ -15,7 +15,7 @@
 use std::sync::LazyLock;
 
 use crate::moderation::{Category, Hit, SEED_ABUSE, WordList};
-use crate::normalize::{fold_char, skeleton_with_breaks};
+use crate::normalize::{BREAK, fold_char, skeleton_with_breaks};
 
 /// Insults and threats that are abuse wherever they stand; matched like a word list (through
 /// spacing, traditional characters and punctuation put inside them).
@@ -139,7 +139,37 @@ pub(super) fn abuse(text: &str) -> Vec<Hit> {
         .filter(|h| !SPACED.contains(&h.word.as_str()) || text[h.range.clone()].chars().count() > 2)
         .collect();
     hits.extend(trouble_at_the_office(text));
+    hits.extend(smashing_yours(text));
     hits
+}
+
+/// The writer saying they will smash the office's things: `我把你们的招牌砸了`, `拿锤子来把你们
+/// 那个锁砸了`. A report of damage names someone else (`有人把你们的玻璃砸了`) and a hazard is
+/// `砸到` or `砸伤` someone (`灯掉下来砸到人`).
+fn smashing_yours(text: &str) -> Option<Hit> {
+    let view = skeleton_with_breaks(text, true);
+    let s = view.as_str();
+    for (at, _) in s.match_indices('砸') {
+        let after = &s[at + '砸'.len_utf8()..];
+        if after.starts_with(['到', '伤', '中', '死']) {
+            continue;
+        }
+        let before = sentence_before(s, at);
+        let yours = before.contains("你们");
+        let mine = before.contains('我') || before.contains("老子");
+        let reported = ["有人", "小孩", "孩子", "谁", "被", "别人"]
+            .iter()
+            .any(|w| before.contains(w));
+        if yours && mine && !reported {
+            let range = view.original_range(at - before.len()..at + '砸'.len_utf8());
+            return Some(Hit {
+                word: "砸了你们".to_owned(),
+                category: Category::Abuse,
+                range,
+            });
+        }
+    }
+    None
 }
 
 /// People brought along to make trouble: `带人来馆里闹`, `带几个兄弟去你们那里闹`,
@@ -151,20 +181,14 @@ fn trouble_at_the_office(text: &str) -> Option<Hit> {
     let s = view.as_str();
     for (at, _) in s.match_indices('闹') {
         let after = &s[at + '闹'.len_utf8()..];
-        if after.starts_with(['钟', '心', '肚', '事', '腾']) || s[..at].ends_with(['热', '吵', '胡']) {
+        if after.starts_with(['钟', '心', '肚', '事', '腾', '着']) || s[..at].ends_with(['热', '吵', '胡']) {
             continue;
         }
-        // The sentence up to `闹`, at most 16 characters back.
-        let sentence = s[..at]
-            .rsplit(crate::normalize::BREAK)
-            .next()
-            .unwrap_or_default();
-        let from = sentence
-            .char_indices()
-            .rev()
-            .nth(15)
-            .map_or(0, |(i, _)| i);
-        let before = &sentence[from..];
+        let before = sentence_before(s, at);
+        // Children pestering (`孩子们到馆里闹着要看`) are no threat.
+        if ["孩", "娃"].iter().any(|w| before.contains(w)) {
+            continue;
+        }
         let coming = ["来", "去", "到", "上门"].iter().any(|w| before.contains(w));
         let brought = ["带", "叫上", "喊上", "喊几", "叫几", "兄弟", "一帮", "一伙"]
             .iter()
@@ -182,6 +206,18 @@ fn trouble_at_the_office(text: &str) -> Option<Hit> {
         }
     }
     None
+}
+
+/// The part of `s`'s sentence right before byte `at`, at most 16 characters: far enough for
+/// `明天我就带几个兄弟去你们馆里` and never across a sentence end.
+fn sentence_before(s: &str, at: usize) -> &str {
+    let sentence = s[..at].rsplit(BREAK).next().unwrap_or_default();
+    let from = sentence
+        .char_indices()
+        .rev()
+        .nth(15)
+        .map_or(0, |(i, _)| i);
+    &sentence[from..]
 }
 
 /// The word a flood's hit carries.
