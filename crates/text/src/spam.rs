@@ -11,8 +11,13 @@
 //!   written out), and [`spam_signals`]' contact handles and links;
 //! - which categories of the institution's [`WordList`] hit.
 //!
-//! Positives are rare (about 3% each), so they weigh more in training, and the flag is raised
-//! at a posterior chosen by five-fold cross-validation on `data/train.jsonl` (not on eval).
+//! Positives are rare (about 3% each), so they weigh more in training. The examples were all
+//! written in one hand, and on text written in others (`data/dev.jsonl`, issue 15) the
+//! regressions both missed what they never saw and raised civil messages to low scores, so:
+//! - rules in `spam/rules.rs` hold floods (`spam`), disguised and ordinary-word insults, and
+//!   threats to come and make trouble (`abuse`), each with its evidence among the hits;
+//! - a regression alone raises its flag only when fairly sure ([`ABUSE_AT`], [`SPAM_AT`],
+//!   chosen on `dev.jsonl`, never on `eval.jsonl` or `holdout.jsonl`).
 
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock};

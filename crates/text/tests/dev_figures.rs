@@ -45,21 +45,35 @@ fn figures(file: &str) {
             (true, true) => {
                 tp += 1;
                 let why: Vec<&str> = v.hits.iter().map(|h| h.word.as_str()).collect();
-                println!("TP {:.2}/{:.2} {why:?}: {}", v.abuse_score, v.spam_score, r.text.chars().take(30).collect::<String>());
+                println!(
+                    "TP {:.2}/{:.2} {why:?}: {}",
+                    v.abuse_score,
+                    v.spam_score,
+                    r.text.chars().take(30).collect::<String>()
+                );
             }
             (true, false) => {
                 fp += 1;
-                println!("FP held a{} s{} {:.2}/{:.2}: {}", v.abuse, v.spam, v.abuse_score, v.spam_score, r.text);
+                println!(
+                    "FP held a{} s{} {:.2}/{:.2}: {}",
+                    v.abuse, v.spam, v.abuse_score, v.spam_score, r.text
+                );
             }
             (false, true) => {
                 fneg += 1;
-                println!("FN held a{} s{} {:.2}/{:.2}: {}", r.abuse, r.spam, v.abuse_score, v.spam_score, r.text);
+                println!(
+                    "FN held a{} s{} {:.2}/{:.2}: {}",
+                    r.abuse, r.spam, v.abuse_score, v.spam_score, r.text
+                );
             }
             _ => {}
         }
     }
     let pr = |tp: usize, fp: usize, fneg: usize| {
-        (tp as f32 / (tp + fp).max(1) as f32, tp as f32 / (tp + fneg).max(1) as f32)
+        (
+            tp as f32 / (tp + fp).max(1) as f32,
+            tp as f32 / (tp + fneg).max(1) as f32,
+        )
     };
     let (mut lab, mut found, mut fpii) = (0, 0, 0);
     for r in &rows {
@@ -79,8 +93,16 @@ fn figures(file: &str) {
             }
         }
     }
-    println!("{file}: held P {:.3} R {:.3}", pr(tp, fp, fneg).0, pr(tp, fp, fneg).1);
-    println!("{file}: abuse {:?} spam {:?}", pr(ab[0], ab[1], ab[2]), pr(sp[0], sp[1], sp[2]));
+    println!(
+        "{file}: held P {:.3} R {:.3}",
+        pr(tp, fp, fneg).0,
+        pr(tp, fp, fneg).1
+    );
+    println!(
+        "{file}: abuse {:?} spam {:?}",
+        pr(ab[0], ab[1], ab[2]),
+        pr(sp[0], sp[1], sp[2])
+    );
     println!("{file}: pii recall {found}/{lab} fp {fpii}");
 }
 

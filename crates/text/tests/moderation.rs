@@ -28,7 +28,9 @@ fn floods_are_held_as_spam_and_say_so() {
     ] {
         let v = verdict(flood);
         assert!(v.spam && !v.abuse, "{flood}: {v:?}");
-        assert!(v.hits.iter().any(|h| h.word == FLOOD && h.category == Category::Spam && h.range == (0..flood.len())));
+        assert!(v.hits.iter().any(|h| h.word == FLOOD
+            && h.category == Category::Spam
+            && h.range == (0..flood.len())));
     }
 }
 
@@ -65,7 +67,11 @@ fn disguised_insults_are_held_as_abuse_with_the_words_shown() {
     ] {
         let v = verdict(text);
         assert!(v.abuse, "{text}: {v:?}");
-        assert!(evidence(text).iter().any(|w| w == word), "{text}: {:?}", evidence(text));
+        assert!(
+            evidence(text).iter().any(|w| w == word),
+            "{text}: {:?}",
+            evidence(text)
+        );
     }
 }
 

@@ -645,7 +645,11 @@ fn after_cue(f: &str, from: usize, cue: Cue) -> Option<Range<usize>> {
         start = skip_gap(f, start + link.len());
     }
     // `名字“李建平”误写为`, `写成了‘张建囯’`: a quoted name ends at its closing quote.
-    if let Some(quote) = f[start..].chars().next().filter(|c| OPENING_QUOTES.contains(*c)) {
+    if let Some(quote) = f[start..]
+        .chars()
+        .next()
+        .filter(|c| OPENING_QUOTES.contains(*c))
+    {
         start += quote.len_utf8();
     }
     read_name(f, start, cue)

@@ -137,16 +137,15 @@ fn labelled_resident_id(f: &str, groups: &[Group]) -> Option<std::ops::Range<usi
         *sizes.last_mut()? += 1;
     }
     let shaped = digits.len() == 18 && id_grouping(&sizes) && resident_id_shape(&digits);
-    let plausible = shaped
-        && !labelled_reference(&f[..first.start])
-        && province_and_recent_birth(&digits);
+    let plausible =
+        shaped && !labelled_reference(&f[..first.start]) && province_and_recent_birth(&digits);
     ((shaped && labelled) || plausible).then(|| first.start..last.end + usize::from(x))
 }
 
 /// Province codes of mainland resident ids (11 Beijing … 65 Xinjiang).
 const PROVINCES: &[u8] = &[
-    11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51,
-    52, 53, 54, 61, 62, 63, 64, 65,
+    11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52,
+    53, 54, 61, 62, 63, 64, 65,
 ];
 
 fn province_and_recent_birth(d: &[u8]) -> bool {

@@ -181,7 +181,9 @@ fn trouble_at_the_office(text: &str) -> Option<Hit> {
     let s = view.as_str();
     for (at, _) in s.match_indices('闹') {
         let after = &s[at + '闹'.len_utf8()..];
-        if after.starts_with(['钟', '心', '肚', '事', '腾', '着']) || s[..at].ends_with(['热', '吵', '胡']) {
+        if after.starts_with(['钟', '心', '肚', '事', '腾', '着'])
+            || s[..at].ends_with(['热', '吵', '胡'])
+        {
             continue;
         }
         let before = sentence_before(s, at);
@@ -189,7 +191,9 @@ fn trouble_at_the_office(text: &str) -> Option<Hit> {
         if ["孩", "娃"].iter().any(|w| before.contains(w)) {
             continue;
         }
-        let coming = ["来", "去", "到", "上门"].iter().any(|w| before.contains(w));
+        let coming = ["来", "去", "到", "上门"]
+            .iter()
+            .any(|w| before.contains(w));
         let brought = ["带", "叫上", "喊上", "喊几", "叫几", "兄弟", "一帮", "一伙"]
             .iter()
             .any(|w| before.contains(w));
@@ -212,11 +216,7 @@ fn trouble_at_the_office(text: &str) -> Option<Hit> {
 /// `明天我就带几个兄弟去你们馆里` and never across a sentence end.
 fn sentence_before(s: &str, at: usize) -> &str {
     let sentence = s[..at].rsplit(BREAK).next().unwrap_or_default();
-    let from = sentence
-        .char_indices()
-        .rev()
-        .nth(15)
-        .map_or(0, |(i, _)| i);
+    let from = sentence.char_indices().rev().nth(15).map_or(0, |(i, _)| i);
     &sentence[from..]
 }
 
@@ -289,10 +289,20 @@ mod tests {
 
     #[test]
     fn floods_are_whole_texts_of_one_character_or_mashing() {
-        for t in ["嘿嘿嘿嘿嘿嘿嘿嘿嘿嘿", "2222222222", "！！！！！！！！！！", "qwertyuiopqwerty"] {
+        for t in [
+            "嘿嘿嘿嘿嘿嘿嘿嘿嘿嘿",
+            "2222222222",
+            "！！！！！！！！！！",
+            "qwertyuiopqwerty",
+        ] {
             assert!(flood(t).is_some(), "{t}");
         }
-        for t in ["灯坏了！！！！！！！！", "ni hao wo xiang wen yi xia", "好好好", "哈哈哈哈哈哈 谢谢老师们辛苦了"] {
+        for t in [
+            "灯坏了！！！！！！！！",
+            "ni hao wo xiang wen yi xia",
+            "好好好",
+            "哈哈哈哈哈哈 谢谢老师们辛苦了",
+        ] {
             assert!(flood(t).is_none(), "{t}");
         }
     }
