@@ -15,7 +15,7 @@
 use std::sync::LazyLock;
 
 use crate::moderation::{Category, Hit, SEED_ABUSE, WordList};
-use crate::normalize::{BREAK, fold_char, skeleton_with_breaks};
+use crate::normalize::{BREAK, Folded, fold_char, skeleton_with_breaks};
 
 /// Insults and threats that are abuse wherever they stand; matched like a word list (through
 /// spacing, traditional characters and punctuation put inside them).
@@ -36,6 +36,8 @@ const ABUSE: &[&str] = &[
     "caonima",
     "tamade",
     "naocan",
+    "feiwu",
+    "fantong",
     "wangbadan",
     "gundan",
     "zhunaozi",
@@ -52,6 +54,7 @@ const ABUSE: &[&str] = &[
     "傻缺",
     "傻帽",
     "傻冒",
+    "二逼",
     "草泥马",
     "特么的",
     "他喵的",
@@ -74,6 +77,12 @@ const ABUSE: &[&str] = &[
     "白吃饭的",
     "酒囊饭袋",
     "窝囊废",
+    "败类",
+    "狗腿子",
+    "走狗",
+    "白眼狼",
+    "老不死",
+    "势利眼",
     "废物一个",
     "一群废物",
     "一帮废物",
@@ -117,6 +126,8 @@ const ABUSE: &[&str] = &[
     "砸你们",
     "砸烂你们",
     "烧了你们",
+    "一把火烧了",
+    "找人收拾",
 ];
 
 /// Everyday words that are a slur only when written spaced out on purpose (`垃 圾 单位`).
@@ -138,16 +149,19 @@ pub(super) fn abuse(text: &str) -> Vec<Hit> {
         // A spaced-only word counts when something stands between its characters.
         .filter(|h| !SPACED.contains(&h.word.as_str()) || text[h.range.clone()].chars().count() > 2)
         .collect();
-    hits.extend(trouble_at_the_office(text));
-    hits.extend(smashing_yours(text));
+    // Most texts have neither verb: skip folding them again.
+    if text.contains(['闹', '鬧', '砸']) {
+        let view = skeleton_with_breaks(text, true);
+        hits.extend(trouble_at_the_office(&view));
+        hits.extend(smashing_yours(&view));
+    }
     hits
 }
 
 /// The writer saying they will smash the office's things: `我把你们的招牌砸了`, `拿锤子来把你们
 /// 那个锁砸了`. A report of damage names someone else (`有人把你们的玻璃砸了`) and a hazard is
 /// `砸到` or `砸伤` someone (`灯掉下来砸到人`).
-fn smashing_yours(text: &str) -> Option<Hit> {
-    let view = skeleton_with_breaks(text, true);
+fn smashing_yours(view: &Folded) -> Option<Hit> {
     let s = view.as_str();
     for (at, _) in s.match_indices('砸') {
         let after = &s[at + '砸'.len_utf8()..];
@@ -176,8 +190,7 @@ fn smashing_yours(text: &str) -> Option<Hit> {
 /// `明天到你们馆里来闹`, `闹到你们开不成门`. `闹` alone is common (`热闹`, `吵闹`, `闹钟`), so
 /// it must follow a coming (`来`, `去`, `到`, `上门`) and someone brought or the office named
 /// in the same sentence.
-fn trouble_at_the_office(text: &str) -> Option<Hit> {
-    let view = skeleton_with_breaks(text, true);
+fn trouble_at_the_office(view: &Folded) -> Option<Hit> {
     let s = view.as_str();
     for (at, _) in s.match_indices('闹') {
         let after = &s[at + '闹'.len_utf8()..];
