@@ -25,6 +25,8 @@ fn floods_are_held_as_spam_and_say_so() {
         "qwertyqwertyqwerty",
         "jkl;jkl;jkljkl jkl;",
         "zxcvbnmzxcvbnm",
+        "前排前排前排前排前排",
+        "😂🤣😂🤣😂🤣😂🤣😂🤣",
     ] {
         let v = verdict(flood);
         assert!(v.spam && !v.abuse, "{flood}: {v:?}");
@@ -43,6 +45,7 @@ fn a_message_with_a_burst_of_marks_is_not_a_flood() {
         "wo xiang bao ming shu fa ban",
         "好好好好",
         "2027年元旦晚会几点开始？",
+        "13907312233",
     ] {
         let v = verdict(text);
         assert!(!v.spam && !v.abuse, "{text}: {v:?}");
@@ -64,6 +67,8 @@ fn disguised_insults_are_held_as_abuse_with_the_words_shown() {
         ("文化站 垃 圾 员工 全是摆设", "垃圾员工"),
         ("接电话的态度真是 垃 圾", "垃圾"),
         ("你们站里就是一群废物", "一群废物"),
+        ("那个登记的是没脑子吧，表格丢了三回", "没脑子"),
+        ("你给我滚，别在这装", "给我滚"),
     ] {
         let v = verdict(text);
         assert!(v.abuse, "{text}: {v:?}");
@@ -82,6 +87,7 @@ fn threats_to_come_and_make_trouble_are_abuse() {
         "等着吧，下回我要你们好看",
         "哪天我气不过，把你们的招牌砸了",
         "說了不聽，明天我帶一幫親戚去館裡鬧",
+        "管事的那个，你出门小心点",
     ] {
         let v = verdict(text);
         assert!(v.abuse, "{text}: {v:?}");

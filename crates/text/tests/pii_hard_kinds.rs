@@ -17,6 +17,8 @@ fn a_name_after_a_family_word_is_found_whatever_follows_it() {
         ("我外婆龚春花会剪窗花", "龚春花"),
         ("我屋里老倌子蒋福田编竹篮编了四十年", "蒋福田"),
         ("家父譚松林是渔鼓艺人", "譚松林"),
+        ("我婆婆罗翠兰八十多了还在跳舞", "罗翠兰"),
+        ("我外甥女覃小雨想学古筝", "覃小雨"),
     ] {
         assert_eq!(found(text), [name], "{text}");
     }
@@ -46,6 +48,7 @@ fn both_names_of_a_correction_are_found() {
         ["陆振华", "陆振中"]
     );
     assert_eq!(found("证书上写成了钱桂香 麻烦改一下"), ["钱桂香"]);
+    assert_eq!(found("系统里把孩子名字打成了“黎子墨”"), ["黎子墨"]);
 }
 
 #[test]

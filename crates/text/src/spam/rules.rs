@@ -55,6 +55,11 @@ const ABUSE: &[&str] = &[
     "傻帽",
     "傻冒",
     "二逼",
+    "傻bi",
+    "sha比",
+    "煞b",
+    "沙b",
+    "杀币",
     "草泥马",
     "特么的",
     "他喵的",
@@ -74,6 +79,20 @@ const ABUSE: &[&str] = &[
     "脑瘫",
     "吃干饭的",
     "吃白饭的",
+    "吃闲饭的",
+    "是个废物",
+    "废物东西",
+    "一群饭桶",
+    "草包",
+    "蠢驴",
+    "脑子被驴踢",
+    "脑子被门夹",
+    "脑子有坑",
+    "没脑子",
+    "智商欠费",
+    "给我滚",
+    "滚出去",
+    "滚犊子",
     "白吃饭的",
     "酒囊饭袋",
     "窝囊废",
@@ -128,6 +147,12 @@ const ABUSE: &[&str] = &[
     "烧了你们",
     "一把火烧了",
     "找人收拾",
+    "等你下班",
+    "出门小心",
+    "别让我碰到",
+    "打断你的腿",
+    "拆了你们",
+    "掀了你们",
 ];
 
 /// Everyday words that are a slur only when written spaced out on purpose (`垃 圾 单位`).
@@ -261,7 +286,8 @@ pub(super) fn flood(text: &str) -> Option<Hit> {
     let most = counts.iter().map(|&(_, n)| n).max().unwrap_or(0);
     // `哈哈哈哈哈哈哈哈` or `啊啊啊啊啊啊啊啊！`: nearly everything is one character, and what is
     // left is too little to say anything (`灯坏了！！！！！！！！` says something).
-    let repeated = most * 10 >= chars.len() * 8 && counts.len() <= 3;
+    // `前排前排前排…`, `😂🤣😂🤣…`: two characters taking turns say nothing either.
+    let repeated = (most * 10 >= chars.len() * 8 && counts.len() <= 3) || counts.len() <= 2;
     (repeated || mashing(&chars)).then(|| whole(text))
 }
 
