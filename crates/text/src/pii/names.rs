@@ -88,7 +88,7 @@ const NOT_NAMES: &str = "马上 马路 高中 高一 高二 高三 高兴 高龄
 农民 农村 连续 单独 宫殿 封面 曲子 吉祥 冷清 池塘 凤凰 麦子 向来 \
 向上 陶艺 田径 向导 欧洲 司机 单位 周一 周二 周三 周四 周五 周六 \
 周日 周天 单身 单亲 任课 曲艺 吉他 关系 麻烦 麻将 麻木 麻花 麻雀 麻辣 符合 符号 隆重 \
-储存 储物 扶贫 扶手 晋级 植物 茹素 孙女 于本 于今 于上 于昨 于前 于近";
+储存 储物 扶贫 扶手 晋级 植物 茹素 孙女 于本 于今 于上 于昨 于前 于近 申报 关注 包括";
 
 /// Words that usually come right after a name, each with how much it tells: a field of a form
 /// (`电话`, `今年`) or a relation (`的妈妈`) tells more than a verb (`想`, `在`).
@@ -792,6 +792,11 @@ fn read_name(f: &str, start: usize, cue: Cue) -> Option<Range<usize>> {
         let Some(score) = end_score(&rest[end..], cue) else {
             continue;
         };
+        // After a family word anything may follow a full name, but a two-character reading
+        // with nothing telling after it is more often a verb (`帮我爷爷申报了`).
+        if cue == Cue::Kin && score == 0 && n == 1 {
+            continue;
+        }
         if best.is_none_or(|(s, _)| score > s) {
             best = Some((score, end));
         }
