@@ -188,7 +188,7 @@ static SEED: LazyLock<WordList> = LazyLock::new(|| {
 });
 
 /// Insults and obscenity with no everyday use in feedback.
-const SEED_ABUSE: &[&str] = &[
+pub(crate) const SEED_ABUSE: &[&str] = &[
     "傻逼",
     "傻b",
     "煞笔",

@@ -11,8 +11,13 @@
 //!   written out), and [`spam_signals`]' contact handles and links;
 //! - which categories of the institution's [`WordList`] hit.
 //!
-//! Positives are rare (about 3% each), so they weigh more in training, and the flag is raised
-//! at a posterior chosen by five-fold cross-validation on `data/train.jsonl` (not on eval).
+//! Positives are rare (about 3% each), so they weigh more in training. The examples were all
+//! written in one hand, and on text written in others (`data/dev.jsonl`, issue 15) the
+//! regressions both missed what they never saw and raised civil messages to low scores, so:
+//! - rules in `spam/rules.rs` hold floods (`spam`), disguised and ordinary-word insults, and
+//!   threats to come and make trouble (`abuse`), each with its evidence among the hits;
+//! - a regression alone raises its flag only when fairly sure ([`ABUSE_AT`], [`SPAM_AT`],
+//!   chosen on `dev.jsonl`, never on `eval.jsonl` or `holdout.jsonl`).
 
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock};
@@ -23,6 +28,10 @@ use crate::classify::{softmax_in_place, train_softmax_weighted, unit};
 use crate::moderation::{Category, Hit, WordList, spam_signals};
 use crate::normalize::{is_han, skeleton};
 use crate::segment::Segmenter;
+
+mod rules;
+
+pub use rules::FLOOD;
 
 /// The verdict on one text.
 #[derive(Clone, Debug, PartialEq)]
@@ -35,16 +44,24 @@ pub struct Verdict {
     pub abuse_score: f32,
     /// Posterior that the text is advertising or fraud, 0..=1.
     pub spam_score: f32,
-    /// The listed words found, as [`WordList::find`] reports them.
+    /// The listed words found, as [`WordList::find`] reports them, then what the built-in
+    /// rules found: a disguised insult or a threat (`Category::Abuse`, the words as written in
+    /// the rule, such as `饭桶` or `要你们好看`), or a flood ([`FLOOD`], the whole text).
     pub hits: Vec<Hit>,
 }
 
-/// Score from which a text is flagged as abuse. Cross-validated on train (5 folds, twice): at
-/// 0.2 precision and recall are both 0.90; at 0.5 precision is 0.98 but a quarter is missed.
-pub const ABUSE_AT: f32 = 0.2;
-/// Score from which a text is flagged as spam; at 0.2 cross-validated precision 0.97, recall
-/// 0.81.
-pub const SPAM_AT: f32 = 0.2;
+/// Score from which a text is flagged as abuse. Cross-validated on train (5 folds, twice), 0.2
+/// gave precision and recall 0.90; on `dev.jsonl`, text written in other hands (issue 15), the
+/// regression alone raised civil messages to 0.2–0.66 (an old villager's `脑壳疼`, a wrong
+/// name on a certificate) while the insults it alone caught scored 0.73 and more. The rules in
+/// `spam/rules.rs` now catch the disguised and mild-word insults the examples never showed,
+/// so the regression is trusted only when fairly sure.
+pub const ABUSE_AT: f32 = 0.7;
+/// Score from which a text is flagged as spam; 0.2 cross-validated to precision 0.97, recall
+/// 0.81 on train, but on `dev.jsonl` it held a refund complaint with an order number (0.54),
+/// an e-mail address asked for slides (0.35) and a form with an id (0.21), while the adverts
+/// the regression alone caught scored 0.58 and more.
+pub const SPAM_AT: f32 = 0.55;
 
 /// How much more a positive example weighs in training than a negative one: positives are one
 /// in thirty; 4 left recall at 0.4, 20 and 40 cost precision for no more recall.
@@ -142,16 +159,31 @@ impl Scorer {
         }
     }
 
-    /// The verdict on `text` with `words`' hits.
+    /// The verdict on `text` with `words`' hits. A rule's finding (a flood, a disguised insult,
+    /// a threat) raises its flag's score to at least [`RULE_SCORE`]: the examples never showed
+    /// such texts, so the regressions cannot weigh them.
     pub fn verdict(&self, words: &WordList, text: &str) -> Verdict {
-        let hits = words.find(text);
+        let mut hits = words.find(text);
         let seg = Segmenter::default();
         let ids: Vec<u32> = features(&seg, text, &hits)
             .iter()
             .filter_map(|f| self.vocab.get(f.as_str()).copied())
             .collect();
-        let abuse_score = posterior(&self.abuse, &ids);
-        let spam_score = posterior(&self.spam, &ids);
+        let mut abuse_score = posterior(&self.abuse, &ids);
+        let mut spam_score = posterior(&self.spam, &ids);
+        let insults = rules::abuse(text);
+        if !insults.is_empty() {
+            abuse_score = abuse_score.max(RULE_SCORE);
+        }
+        for hit in insults {
+            if !hits.iter().any(|h| overlaps(&h.range, &hit.range)) {
+                hits.push(hit);
+            }
+        }
+        if let Some(flood) = rules::flood(text) {
+            spam_score = spam_score.max(RULE_SCORE);
+            hits.push(flood);
+        }
         Verdict {
             abuse: abuse_score >= ABUSE_AT,
             spam: spam_score >= SPAM_AT,
@@ -160,6 +192,13 @@ impl Scorer {
             hits,
         }
     }
+}
+
+/// The score a rule's finding gives its flag: held for review, shown as fairly sure.
+pub const RULE_SCORE: f32 = 0.9;
+
+fn overlaps(a: &std::ops::Range<usize>, b: &std::ops::Range<usize>) -> bool {
+    a.start < b.end && b.start < a.end
 }
 
 /// P(flag) from a two-class regression, over features scaled as in training.

@@ -260,7 +260,10 @@ fn abuse_is_scored_beyond_the_word_list() {
         "管书屋的那个老东西就是个饭桶，废物一个",
     );
     assert!(v.abuse, "{v:?}");
-    assert!(v.hits.is_empty());
+    // Nothing from the institution's (empty) list; the evidence is the built-in rules' words
+    // for ordinary words used as slurs.
+    let words: Vec<&str> = v.hits.iter().map(|h| h.word.as_str()).collect();
+    assert_eq!(words, ["饭桶", "废物一个"]);
     let v = moderate(
         &WordList::default_abuse_and_spam(),
         "书屋的书太旧了，希望换一批",

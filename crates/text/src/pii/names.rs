@@ -44,7 +44,7 @@ const SURNAMES: &str = "张王李赵刘陈杨黄周吴徐孙胡朱高林何郭�
 祝左涂谷祁舒耿詹苗凌费纪靳盛童欧甄项裴卫鲍霍翁甘包柏宁柯阮桂柴华冉房戚滕臧褚娄穆燕郎冀姬屠栾郁蒙喻\
 窦迟卓艾蓝巩仲虞卞佟匡鞠岑胥蔺阳简饶付向关闫覃尚邝谌冷晏吉荣景官凤麦农池单宫封曲缪牟闵佘苟粟廉揭靖瞿钮阚栗巫邰邸逯亓蒲\
 戈伏芦隋邬鄢湛漆寇逄糜丛雍衣\
-麻符隆禹敖储扶晋植竺茹";
+麻符隆禹敖储扶晋植竺茹肖";
 
 const COMPOUND_SURNAMES: &[&str] = &[
     "欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "慕容", "令狐", "司徒", "夏侯", "尉迟", "长孙",
@@ -88,7 +88,7 @@ const NOT_NAMES: &str = "马上 马路 高中 高一 高二 高三 高兴 高龄
 农民 农村 连续 单独 宫殿 封面 曲子 吉祥 冷清 池塘 凤凰 麦子 向来 \
 向上 陶艺 田径 向导 欧洲 司机 单位 周一 周二 周三 周四 周五 周六 \
 周日 周天 单身 单亲 任课 曲艺 吉他 关系 麻烦 麻将 麻木 麻花 麻雀 麻辣 符合 符号 隆重 \
-储存 储物 扶贫 扶手 晋级 植物 茹素 孙女";
+储存 储物 扶贫 扶手 晋级 植物 茹素 孙女 于本 于今 于上 于昨 于前 于近 申报 关注 包括";
 
 /// Words that usually come right after a name, each with how much it tells: a field of a form
 /// (`电话`, `今年`) or a relation (`的妈妈`) tells more than a verb (`想`, `在`).
@@ -278,6 +278,13 @@ const AFTER_NAME: &[(&str, u8)] = &[
 enum Cue {
     /// `我叫`, `联系人`: the name follows, maybe after `：`, `是` or `叫`.
     Intro,
+    /// `我老伴`, `家父`, `我外公`, `闺女`: a family word right before the name. The writer names
+    /// their own family, so the name may be followed by anything (`我老伴彭秀英瘫在床上`); the
+    /// longer reading wins, as most names have three characters.
+    Kin,
+    /// `写成了`, `应为`: a name written wrong and right; only a whole word, quoted or followed by
+    /// a break (`应为清中期` is not one).
+    Correction,
     /// `叫`, `名叫`, `名字`: a name follows only if a person is being named.
     Called,
     /// `家长`, `学员`, `讲解员`, `老伴`: a role or a relative written right before the name.
@@ -325,13 +332,47 @@ const CUES: &[(&str, Cue)] = &[
     ("监护人", Cue::Intro),
     ("寄件人", Cue::Intro),
     ("持卡人", Cue::Intro),
+    ("借书人", Cue::Intro),
+    ("填的", Cue::Intro),
+    ("登记的", Cue::Intro),
+    ("借阅人", Cue::Intro),
+    ("领队", Cue::Intro),
+    ("代表", Cue::Intro),
+    ("叫我", Cue::Intro),
+    // A name quoted for correction: `写成了“王淑芬”，应为“汪淑芬”`, `写成了罗凤英 我叫…`.
+    ("写成了", Cue::Correction),
+    ("写成", Cue::Correction),
+    ("误写为", Cue::Correction),
+    ("误写成", Cue::Correction),
+    ("错写成", Cue::Correction),
+    ("写为", Cue::Correction),
+    ("应为", Cue::Correction),
+    ("应该是", Cue::Correction),
+    ("改为", Cue::Correction),
+    ("改成", Cue::Correction),
+    ("更正为", Cue::Correction),
+    ("打成了", Cue::Correction),
+    ("打成", Cue::Correction),
+    ("印成了", Cue::Correction),
+    ("印成", Cue::Correction),
+    ("错成", Cue::Correction),
+    ("录成了", Cue::Correction),
+    ("登记成了", Cue::Correction),
+    ("登记成", Cue::Correction),
+    ("弄成了", Cue::Correction),
+    ("误作", Cue::Correction),
+    ("误为", Cue::Correction),
+    ("正确的是", Cue::Correction),
+    ("应改为", Cue::Correction),
+    ("实为", Cue::Correction),
+    ("其实是", Cue::Correction),
     ("失主", Cue::Role),
     ("读者", Cue::Role),
     // Longer first: `我妈妈蒋桂芝`, `我妈龙秀英`.
-    ("我妈妈", Cue::Role),
-    ("我妈", Cue::Role),
-    ("我爸爸", Cue::Role),
-    ("我爸", Cue::Role),
+    ("我妈妈", Cue::Kin),
+    ("我妈", Cue::Kin),
+    ("我爸爸", Cue::Kin),
+    ("我爸", Cue::Kin),
     ("文书", Cue::Role),
     ("会计", Cue::TitleOrRole),
     ("组长", Cue::TitleOrRole),
@@ -362,17 +403,58 @@ const CUES: &[(&str, Cue)] = &[
     ("市民", Cue::Role),
     ("居民", Cue::Role),
     ("孩子", Cue::Role),
-    ("女儿", Cue::Role),
-    ("儿子", Cue::Role),
-    ("孙子", Cue::Role),
-    ("孙女", Cue::Role),
-    ("外孙", Cue::Role),
-    ("老伴", Cue::Role),
-    ("爱人", Cue::Role),
-    ("母亲", Cue::Role),
-    ("父亲", Cue::Role),
-    ("丈夫", Cue::Role),
-    ("妻子", Cue::Role),
+    ("女儿", Cue::Kin),
+    ("儿子", Cue::Kin),
+    ("孙子", Cue::Kin),
+    ("孙女", Cue::Kin),
+    ("外孙女", Cue::Kin),
+    ("外孙", Cue::Kin),
+    ("外公", Cue::Kin),
+    ("外婆", Cue::Kin),
+    ("家父", Cue::Kin),
+    ("家母", Cue::Kin),
+    ("老娘", Cue::Kin),
+    ("老倌子", Cue::Kin),
+    ("老头子", Cue::Kin),
+    ("闺女", Cue::Kin),
+    ("大宝", Cue::Kin),
+    ("二宝", Cue::Kin),
+    ("老公", Cue::Kin),
+    ("媳妇", Cue::Kin),
+    ("女婿", Cue::Kin),
+    ("公公", Cue::Kin),
+    ("婆婆", Cue::Kin),
+    ("老爷子", Cue::Kin),
+    ("老太太", Cue::Kin),
+    ("侄子", Cue::Kin),
+    ("侄女", Cue::Kin),
+    ("外甥女", Cue::Kin),
+    ("外甥", Cue::Kin),
+    ("孙儿", Cue::Kin),
+    ("儿媳", Cue::Kin),
+    ("岳父", Cue::Kin),
+    ("岳母", Cue::Kin),
+    ("丈母娘", Cue::Kin),
+    ("老丈人", Cue::Kin),
+    ("舅舅", Cue::Kin),
+    ("姑姑", Cue::Kin),
+    ("姨妈", Cue::Kin),
+    ("小姨", Cue::Kin),
+    ("大伯", Cue::Kin),
+    ("堂哥", Cue::Kin),
+    ("表哥", Cue::Kin),
+    ("表姐", Cue::Kin),
+    ("表妹", Cue::Kin),
+    ("堂妹", Cue::Kin),
+    ("我奶奶", Cue::Kin),
+    ("我爷爷", Cue::Kin),
+    ("我婆婆", Cue::Kin),
+    ("老伴", Cue::Kin),
+    ("爱人", Cue::Kin),
+    ("母亲", Cue::Kin),
+    ("父亲", Cue::Kin),
+    ("丈夫", Cue::Kin),
+    ("妻子", Cue::Kin),
     ("管理员", Cue::Role),
     ("讲解员", Cue::Role),
     ("辅导员", Cue::Role),
@@ -386,10 +468,10 @@ const CUES: &[(&str, Cue)] = &[
     ("朋友", Cue::Role),
     ("同事", Cue::Role),
     ("邻居", Cue::Role),
-    ("姐姐", Cue::Role),
-    ("妹妹", Cue::Role),
-    ("哥哥", Cue::Role),
-    ("弟弟", Cue::Role),
+    ("姐姐", Cue::Kin),
+    ("妹妹", Cue::Kin),
+    ("哥哥", Cue::Kin),
+    ("弟弟", Cue::Kin),
     ("-", Cue::Signature),
     ("老师", Cue::Title),
     ("先生", Cue::Title),
@@ -423,7 +505,7 @@ const CUES: &[(&str, Cue)] = &[
 /// The last character of a word for a person, before `叫` or `名字` (`孩子叫`, `我叫`, `老人叫`,
 /// `一个叫`, `女儿名字叫`): a team or a thing may be called something too (`舞蹈队叫金凤凰`).
 const PERSON_END: &str =
-    "我他她子儿孙伴人爸妈公婆爷奶姥娘员师姨叔伯哥姐弟妹友学长生个位头太孩女上家";
+    "我他她子儿孙伴人爸妈公婆爷奶姥娘员师姨叔伯哥姐弟妹友学长生个位头太孩女上家娃";
 
 /// Words between a cue and the name: `联系人是许诺`, `本人叫彭淑华`, `名字叫`.
 const LINKS: &[&str] = &["名叫", "叫做", "是我,", "是", "叫", "为"];
@@ -510,13 +592,28 @@ pub(super) fn scan(f: &str, out: &mut Vec<Found>) {
             Cue::Intro => (None, after_cue(f, m.end(), cue)),
             Cue::Called if names_a_person(&f[..m.start()]) => (None, after_cue(f, m.end(), cue)),
             Cue::Called | Cue::Described => (None, None),
-            Cue::Role => (None, after_cue(f, m.end(), cue)),
+            Cue::Role | Cue::Kin => (None, after_cue(f, m.end(), cue)),
+            Cue::Correction => (None, after_cue(f, m.end(), Cue::Signature)),
             Cue::Signature => (None, signature(f, m.end())),
             Cue::Sex => (clause_before(f, m.start()), None),
             Cue::Title => (before_title(f, m.start()), None),
             Cue::TitleOrRole => (before_title(f, m.start()), after_cue(f, m.end(), Cue::Role)),
         };
         for range in before.into_iter().chain(after) {
+            out.push(Found {
+                kind: PiiKind::Name,
+                range,
+            });
+        }
+    }
+    // `联系人：柳溪乡老年协会 曾宪文，电话…`, `退休教师 王德明，`: who the writer is, a space, and
+    // the name standing alone.
+    for (at, _) in f.match_indices(' ') {
+        let described = f[..at]
+            .chars()
+            .next_back()
+            .is_some_and(|c| DESCRIPTION_END.contains(c) || c == '会');
+        if described && let Some(range) = read_name(f, skip_gap(f, at), Cue::Signature) {
             out.push(Found {
                 kind: PiiKind::Name,
                 range,
@@ -589,8 +686,18 @@ fn after_cue(f: &str, from: usize, cue: Cue) -> Option<Range<usize>> {
     {
         start = skip_gap(f, start + link.len());
     }
+    // `名字“李建平”误写为`, `写成了‘张建囯’`: a quoted name ends at its closing quote.
+    if let Some(quote) = f[start..]
+        .chars()
+        .next()
+        .filter(|c| OPENING_QUOTES.contains(*c))
+    {
+        start += quote.len_utf8();
+    }
     read_name(f, start, cue)
 }
+
+const OPENING_QUOTES: &str = "“‘\"'「『";
 
 /// Characters that end a description of the writer right before their name: `我是城关镇的王秀英`,
 /// `我是退休教师孟繁荣`, `我是书屋管理员蓝小燕`, `我是三年级学生付佳怡`.
@@ -685,6 +792,11 @@ fn read_name(f: &str, start: usize, cue: Cue) -> Option<Range<usize>> {
         let Some(score) = end_score(&rest[end..], cue) else {
             continue;
         };
+        // After a family word anything may follow a full name, but a two-character reading
+        // with nothing telling after it is more often a verb (`帮我爷爷申报了`).
+        if cue == Cue::Kin && score == 0 && n == 1 {
+            continue;
+        }
         if best.is_none_or(|(s, _)| score > s) {
             best = Some((score, end));
         }
@@ -722,11 +834,15 @@ fn end_score(rest: &str, cue: Cue) -> Option<u8> {
     if cue == Cue::Role && rest.starts_with('的') {
         return Some(1);
     }
-    AFTER_NAME
+    let told = AFTER_NAME
         .iter()
         .filter(|(w, score)| *score >= least && rest.starts_with(w))
         .map(|&(_, score)| score)
-        .max()
+        .max();
+    if cue == Cue::Kin {
+        return told.or(Some(0));
+    }
+    told
 }
 
 /// `，李明先生` → `李明`, `张三丰老师` → `张三丰`, `感谢李梅老师` → `李梅`; never a surname

@@ -102,18 +102,27 @@ const ID_LABELS: &[&str] = &[
     "身份号码",
 ];
 
-/// `身份证430721195603127826`: an id the writer labels as one, with a plausible birth date but
-/// a check character that does not fit — a typing slip, still someone's id, so still masked.
+/// How far back in its sentence a label may stand from the id it names (`身份证我当时登记的是
+/// 4305…`).
+const LABEL_REACH_CHARS: usize = 20;
+
+/// `身份证430721195603127826`, `身份证号我填的是4301…`: an id the writer labels as one, with a
+/// plausible birth date but a check character that does not fit — a typing slip, still someone's
+/// id, so still masked. Unlabelled, 18 digits in one run are one too where they start with a
+/// province's code and hold a birth date no later than this decade: order and booking numbers
+/// start with a year (`2026…`), which is no province.
 fn labelled_resident_id(f: &str, groups: &[Group]) -> Option<std::ops::Range<usize>> {
-    let gap: &[char] = &[' ', ':', '\t'];
-    let before = f[..groups.first()?.start].trim_end_matches(gap);
-    let before = before
-        .strip_suffix('是')
-        .unwrap_or(before)
-        .trim_end_matches(gap);
-    if !ID_LABELS.iter().any(|w| before.ends_with(w)) {
-        return None;
-    }
+    let first = groups.first()?;
+    let clause = f[..first.start]
+        .rsplit(['。', '!', '?', '\n', ';'])
+        .next()
+        .unwrap_or_default();
+    let from = clause
+        .char_indices()
+        .rev()
+        .nth(LABEL_REACH_CHARS - 1)
+        .map_or(0, |(i, _)| i);
+    let labelled = ID_LABELS.iter().any(|w| clause[from..].contains(w));
     let b = f.as_bytes();
     let mut digits: Vec<u8> = groups
         .iter()
@@ -127,8 +136,24 @@ fn labelled_resident_id(f: &str, groups: &[Group]) -> Option<std::ops::Range<usi
         digits.push(b'x');
         *sizes.last_mut()? += 1;
     }
-    (digits.len() == 18 && id_grouping(&sizes) && resident_id_shape(&digits))
-        .then(|| groups[0].start..last.end + usize::from(x))
+    let shaped = digits.len() == 18 && id_grouping(&sizes) && resident_id_shape(&digits);
+    let plausible =
+        shaped && !labelled_reference(&f[..first.start]) && province_and_recent_birth(&digits);
+    ((shaped && labelled) || plausible).then(|| first.start..last.end + usize::from(x))
+}
+
+/// Province codes of mainland resident ids (11 Beijing … 65 Xinjiang).
+const PROVINCES: &[u8] = &[
+    11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52,
+    53, 54, 61, 62, 63, 64, 65,
+];
+
+fn province_and_recent_birth(d: &[u8]) -> bool {
+    let province = (d[0] - b'0') * 10 + (d[1] - b'0');
+    let year = d[6..10]
+        .iter()
+        .fold(0u32, |acc, &c| acc * 10 + u32::from(c - b'0'));
+    PROVINCES.contains(&province) && (1900..=2029).contains(&year)
 }
 
 /// Words after which a number of seven or eight digits is a landline without its area code
