@@ -3,13 +3,13 @@
 
 mod common;
 
-use common::{App, MONDAY_9AM, staff};
+use common::{App, MONDAY_9AM, person};
 use domain::feedback::{Channel, Status};
 use domain::time::{DAY_MS, HOUR_MS};
 use domain::{FieldError, Timestamp, UnitId};
 use i18n::{Key, Lang, Tr};
 use services::feedback::{InboxQuery, ItemView, RoutingRuleInput, import_problem_place};
-use services::{NewStaff, ServiceError, Services, Staff};
+use services::{ServiceError, Services, Staff};
 
 /// 2026-11-20 00:00 in Beijing: the Friday before `MONDAY_9AM`.
 const FRIDAY_MIDNIGHT: Timestamp = Timestamp(MONDAY_9AM.0 - 3 * DAY_MS - 9 * HOUR_MS);
@@ -26,30 +26,15 @@ struct Office {
 impl testkit::Fixture for Office {
     async fn setup(db: &testkit::TestDb) -> Office {
         let app = App::setup(db).await;
-        let s = &app.services;
-        let admin = &app.admin;
-        let root = s.org_tree(app.institution.id).await.unwrap().units[0].id;
-        let station = s
-            .add_unit(admin, root, "station", "城关镇文化站")
-            .await
-            .unwrap();
-        let mut signed_in = Vec::new();
-        for (username, role, unit) in [
-            ("clerk", "office_clerk", root),
-            ("station.clerk", "office_clerk", station),
-            ("evaluator", "evaluator", root),
-        ] {
-            let person = NewStaff {
-                username: username.into(),
-                display_name: username.into(),
-                role: role.into(),
-                unit: unit.to_string(),
-                ..Default::default()
-            };
-            let (_, pw) = s.create_staff(admin, person).await.unwrap();
-            signed_in.push(staff(s, username, &pw).await);
-        }
-        let [clerk, station_clerk, evaluator] = <[Staff; 3]>::try_from(signed_in).unwrap();
+        let root = app.root().await;
+        let station = app.add_station("城关镇文化站").await;
+        let [clerk, station_clerk, evaluator] = app
+            .hire_all([
+                person("clerk", "clerk", "office_clerk", root),
+                person("station.clerk", "station.clerk", "office_clerk", station),
+                person("evaluator", "evaluator", "evaluator", root),
+            ])
+            .await;
         Office {
             app,
             station,

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{App, MONDAY_9AM, staff};
+use common::{App, MONDAY_9AM, person};
 use domain::feedback::{Channel, Priority, Status};
 use domain::time::{DAY_MS, HOUR_MS};
 use domain::{FieldError, Timestamp, UnitId};
@@ -13,7 +13,7 @@ use services::feedback::{
     AnswerTemplateInput, CategoryInput, DeadlinePolicyInput, Intake, Move, RoutingRuleInput,
     Submitted,
 };
-use services::{NewStaff, ServiceError, Services, Staff};
+use services::{ServiceError, Services, Staff};
 
 /// The institution of `App` with a station, an activities department, an office clerk and
 /// an office director.
@@ -28,33 +28,15 @@ struct Office {
 impl testkit::Fixture for Office {
     async fn setup(db: &testkit::TestDb) -> Office {
         let app = App::setup(db).await;
-        let s = &app.services;
-        let admin = &app.admin;
-        let root = s.org_tree(app.institution.id).await.unwrap().units[0].id;
-        let station = s
-            .add_unit(admin, root, "station", "城关镇文化站")
-            .await
-            .unwrap();
-        let activity = s
-            .add_department(admin, root, "activity", "活动部")
-            .await
-            .unwrap();
-        let mut signed_in = Vec::new();
-        for (username, name, role) in [
-            ("clerk", "李文员", "office_clerk"),
-            ("director", "周主任", "office_director"),
-        ] {
-            let person = NewStaff {
-                username: username.into(),
-                display_name: name.into(),
-                role: role.into(),
-                unit: root.to_string(),
-                ..Default::default()
-            };
-            let (_, pw) = s.create_staff(admin, person).await.unwrap();
-            signed_in.push(staff(s, username, &pw).await);
-        }
-        let [clerk, director] = <[Staff; 2]>::try_from(signed_in).unwrap();
+        let root = app.root().await;
+        let station = app.add_station("城关镇文化站").await;
+        let activity = app.add_department(root, "活动部").await;
+        let [clerk, director] = app
+            .hire_all([
+                person("clerk", "李文员", "office_clerk", root),
+                person("director", "周主任", "office_director", root),
+            ])
+            .await;
         Office {
             app,
             station,

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{App, staff};
+use common::{App, PersonExt, person};
 use domain::notice::{AudienceRule, ReceiptState};
 use domain::time::{DAY_MS, MINUTE_MS};
 use domain::{Clock, DepartmentId, UnitId};
@@ -28,45 +28,26 @@ struct Staffroom {
 impl testkit::Fixture for Staffroom {
     async fn setup(db: &testkit::TestDb) -> Staffroom {
         let app = App::setup(db).await;
-        let s = &app.services;
-        let admin = &app.admin;
-        let root = s.org_tree(app.institution.id).await.unwrap().units[0].id;
-        let station = s
-            .add_unit(admin, root, "station", "城关镇文化站")
-            .await
-            .unwrap();
-        let activity = s
-            .add_department(admin, root, "activity", "活动部")
-            .await
-            .unwrap();
-        let mut signed_in = Vec::new();
-        for (username, name, role, unit, dept) in [
-            ("director", "周主任", "office_director", root, None),
-            ("clerk", "李文员", "office_clerk", root, None),
-            ("head", "陈部长", "department_head", root, Some(activity.0)),
-            ("wang", "王芳", "department_staff", root, Some(activity.0)),
-            ("zhao", "赵丽", "department_staff", root, Some(activity.0)),
-            ("tang", "唐莉", "office_clerk", station, None),
-        ] {
-            let new = NewStaff {
-                username: username.into(),
-                display_name: name.into(),
-                email: Some(format!("{username}@example.org")),
-                mobile: Some(format!("1390731{:04}", signed_in.len())),
-                role: role.into(),
-                unit: unit.to_string(),
-                department: dept.map(|d: i64| d.to_string()),
-            };
-            let (id, pw) = s.create_staff(admin, new).await.unwrap();
-            if username == "head" {
-                s.set_department_head(admin, activity, Some(id))
-                    .await
-                    .unwrap();
-            }
-            signed_in.push(staff(s, username, &pw).await);
-        }
-        let [director, clerk, head, wang, zhao, station_clerk] =
-            <[Staff; 6]>::try_from(signed_in).unwrap();
+        let root = app.root().await;
+        let station = app.add_station("城关镇文化站").await;
+        let activity = app.add_department(root, "活动部").await;
+        let people = [
+            person("director", "周主任", "office_director", root),
+            person("clerk", "李文员", "office_clerk", root),
+            person("head", "陈部长", "department_head", root).in_department(activity),
+            person("wang", "王芳", "department_staff", root).in_department(activity),
+            person("zhao", "赵丽", "department_staff", root).in_department(activity),
+            person("tang", "唐莉", "office_clerk", station),
+        ];
+        let mut i = 0;
+        let [director, clerk, head, wang, zhao, station_clerk] = app
+            .hire_all(people.map(|p| {
+                // Each has a mobile number of their own.
+                let mobile = Some(format!("1390731{i:04}"));
+                i += 1;
+                NewStaff { mobile, ..p }.with_email()
+            }))
+            .await;
         Staffroom {
             app,
             activity: activity.0,
@@ -211,7 +192,8 @@ testkit::on_both_engines! {
         let id = s.create_notice(&r.wang, &r.draft("周末加班安排", "important"), None).await.unwrap();
         s.submit_notice(&r.wang, id).await.unwrap();
         // Editing is closed while in review.
-        assert!(s.update_notice(&r.wang, id, &r.draft("改", "important"), 0).await.is_err());
+        let e = s.update_notice(&r.wang, id, &r.draft("改", "important"), 0).await.unwrap_err();
+        assert!(matches!(e, ServiceError::Refused { key: i18n::Key::notice_err_not_editable, .. }), "{e:?}");
         let no_comment = s
             .review_notice(&r.head, id, ReviewDecision::RequestChanges, Some("  "), None)
             .await
@@ -240,7 +222,8 @@ testkit::on_both_engines! {
         let view = s.notice(&r.wang, id).await.unwrap();
         assert_eq!(view.status.as_str(), "rejected");
         assert_eq!(view.recipient_count, 0);
-        assert!(s.submit_notice(&r.wang, id).await.is_err());
+        let e = s.submit_notice(&r.wang, id).await.unwrap_err();
+        assert!(matches!(e, ServiceError::Refused { key: i18n::Key::notice_err_transition, .. }), "{e:?}");
     }
 
     async fn bad_drafts_name_their_fields_and_save_nothing(r: Staffroom) {
@@ -261,7 +244,8 @@ testkit::on_both_engines! {
         let mut outside = r.draft("给城关镇", "routine");
         outside.audience = vec![AudienceRule::Unit { unit: r.station }];
         outside.unit = Some(r.station);
-        assert!(s.create_notice(&r.wang, &outside, None).await.is_err());
+        let e = s.create_notice(&r.wang, &outside, None).await.unwrap_err();
+        assert_eq!(field_errors(e), ["unit"]);
         assert!(s.notices(&r.wang, NoticeListFilter::Mine, 50).await.unwrap().is_empty());
     }
 

@@ -4,12 +4,12 @@
 
 mod common;
 
-use common::{App, staff};
+use common::{App, PersonExt, person};
 use domain::notice::{AudienceRule, NoticePriority};
 use domain::time::{DAY_MS, HOUR_MS, MINUTE_MS};
 use domain::{DepartmentId, UnitId};
 use services::notices::{NoticeDraft, ReportLine, ReviewDecision};
-use services::{NewStaff, ServiceError, Services, Staff};
+use services::{ServiceError, Services, Staff};
 
 /// The centre's 活动部 (a head and three staff), the office (a director and a clerk) and
 /// 城关镇文化站 with its own clerk.
@@ -29,46 +29,23 @@ struct Office {
 impl testkit::Fixture for Office {
     async fn setup(db: &testkit::TestDb) -> Office {
         let app = App::setup(db).await;
-        let s = &app.services;
-        let admin = &app.admin;
-        let root = s.org_tree(app.institution.id).await.unwrap().units[0].id;
-        let station = s
-            .add_unit(admin, root, "station", "城关镇文化站")
-            .await
-            .unwrap();
-        let activity = s
-            .add_department(admin, root, "activity", "活动部")
-            .await
-            .unwrap();
-        let mut people = Vec::new();
-        for (username, name, role, unit, dept) in [
-            ("director", "周主任", "office_director", root, None),
-            ("clerk", "李文员", "office_clerk", root, None),
-            ("head", "陈部长", "department_head", root, Some(activity.0)),
-            ("wang", "王芳", "department_staff", root, Some(activity.0)),
-            ("zhao", "赵丽", "department_staff", root, Some(activity.0)),
-            ("qian", "钱进", "department_staff", root, Some(activity.0)),
-            ("tang", "唐莉", "office_clerk", station, None),
-        ] {
-            let new = NewStaff {
-                username: username.into(),
-                display_name: name.into(),
-                email: Some(format!("{username}@example.org")),
-                role: role.into(),
-                unit: unit.to_string(),
-                department: dept.map(|d: i64| d.to_string()),
-                ..Default::default()
-            };
-            let (id, pw) = s.create_staff(admin, new).await.unwrap();
-            if username == "head" {
-                s.set_department_head(admin, activity, Some(id))
-                    .await
-                    .unwrap();
-            }
-            people.push(staff(s, username, &pw).await);
-        }
-        let [director, clerk, head, wang, zhao, qian, station_clerk] =
-            <[Staff; 7]>::try_from(people).unwrap();
+        let root = app.root().await;
+        let station = app.add_station("城关镇文化站").await;
+        let activity = app.add_department(root, "活动部").await;
+        let [director, clerk, head, wang, zhao, qian, station_clerk] = app
+            .hire_all(
+                [
+                    person("director", "周主任", "office_director", root),
+                    person("clerk", "李文员", "office_clerk", root),
+                    person("head", "陈部长", "department_head", root).in_department(activity),
+                    person("wang", "王芳", "department_staff", root).in_department(activity),
+                    person("zhao", "赵丽", "department_staff", root).in_department(activity),
+                    person("qian", "钱进", "department_staff", root).in_department(activity),
+                    person("tang", "唐莉", "office_clerk", station),
+                ]
+                .map(PersonExt::with_email),
+            )
+            .await;
         Office {
             app,
             activity: activity.0,

@@ -10,14 +10,14 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use base64::Engine as _;
-use common::{App, staff};
+use common::{App, PersonExt, person};
 use domain::notice::AudienceRule;
 use domain::time::MINUTE_MS;
-use domain::{Clock, DepartmentId, ManualClock, UnitId};
+use domain::{Clock, ManualClock, UnitId};
 use hmac::{Hmac, KeyInit, Mac};
 use serde_json::{Value, json};
 use services::notices::{NewRobot, NoticeDraft, ReviewDecision, RobotPostState};
-use services::{NewStaff, ServiceError, Services, Staff};
+use services::{ServiceError, Services, Staff};
 use sha2::Sha256;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU16, Ordering};
@@ -141,42 +141,21 @@ impl testkit::Fixture for Groups {
     async fn setup(db: &testkit::TestDb) -> Groups {
         let app = App::setup(db).await;
         let s = &app.services;
-        let admin = &app.admin;
-        let root = s.org_tree(app.institution.id).await.unwrap().units[0].id;
-        let station = s
-            .add_unit(admin, root, "station", "城关镇文化站")
-            .await
-            .unwrap();
-        let activity = s
-            .add_department(admin, root, "activity", "活动部")
-            .await
-            .unwrap();
-        let mut people = Vec::new();
-        for (username, name, role, unit, dept) in [
-            ("director", "周主任", "office_director", root, None),
-            ("head", "陈部长", "department_head", root, Some(activity)),
-            ("wang", "王芳", "department_staff", root, Some(activity)),
-            ("tang", "唐莉", "office_clerk", station, None),
-            ("lin", "林晓", "office_clerk", station, None),
-        ] {
-            let new = NewStaff {
-                username: username.into(),
-                display_name: name.into(),
-                email: Some(format!("{username}@example.org")),
-                role: role.into(),
-                unit: unit.to_string(),
-                department: dept.map(|d: DepartmentId| d.0.to_string()),
-                ..Default::default()
-            };
-            let (id, pw) = s.create_staff(admin, new).await.unwrap();
-            if username == "head" {
-                s.set_department_head(admin, activity, Some(id))
-                    .await
-                    .unwrap();
-            }
-            people.push(staff(s, username, &pw).await);
-        }
-        let [director, head, wang, tang, _lin] = <[Staff; 5]>::try_from(people).unwrap();
+        let root = app.root().await;
+        let station = app.add_station("城关镇文化站").await;
+        let activity = app.add_department(root, "活动部").await;
+        let [director, head, wang, tang, _lin] = app
+            .hire_all(
+                [
+                    person("director", "周主任", "office_director", root),
+                    person("head", "陈部长", "department_head", root).in_department(activity),
+                    person("wang", "王芳", "department_staff", root).in_department(activity),
+                    person("tang", "唐莉", "office_clerk", station),
+                    person("lin", "林晓", "office_clerk", station),
+                ]
+                .map(PersonExt::with_email),
+            )
+            .await;
 
         let (dingtalk, dingtalk_webhook) = start_dingtalk(app.clock.clone()).await;
         let dingtalk_robot = s

@@ -3,14 +3,14 @@
 
 mod common;
 
-use common::{App, staff};
+use common::{App, PersonExt, person, staff};
 use domain::feedback::{Channel, Status};
 use domain::notice::AudienceRule;
-use domain::{DepartmentId, UnitId, UserId};
+use domain::{UnitId, UserId};
 use i18n::{Key, Lang};
 use services::feedback::{Intake, StaffAction, Submitted};
 use services::notices::NoticeDraft;
-use services::{NewStaff, ServiceError, Services, Staff};
+use services::{ServiceError, Services, Staff};
 
 /// The centre (with 活动部 and its head), 东山镇文化站 (with its own 文体部 and head) and
 /// 西岭乡文化站 (with 综合部). The office director also holds a role at 东山: the county-wide
@@ -38,59 +38,23 @@ impl testkit::Fixture for County {
         let app = App::setup(db).await;
         let s = &app.services;
         let admin = &app.admin;
-        let root = s.org_tree(app.institution.id).await.unwrap().units[0].id;
-        let east = s
-            .add_unit(admin, root, "station", "东山镇文化站")
-            .await
-            .unwrap();
-        let west = s
-            .add_unit(admin, root, "station", "西岭乡文化站")
-            .await
-            .unwrap();
-        let centre_dept = s
-            .add_department(admin, root, "activity", "活动部")
-            .await
-            .unwrap();
-        let east_dept = s
-            .add_department(admin, east, "activity", "东山文体部")
-            .await
-            .unwrap();
-        let west_dept = s
-            .add_department(admin, west, "activity", "西岭综合部")
-            .await
-            .unwrap();
+        let root = app.root().await;
+        let east = app.add_station("东山镇文化站").await;
+        let west = app.add_station("西岭乡文化站").await;
+        let centre_dept = app.add_department(root, "活动部").await;
+        let east_dept = app.add_department(east, "东山文体部").await;
+        let west_dept = app.add_department(west, "西岭综合部").await;
         let mut ids = Vec::new();
         let mut passwords = Vec::new();
-        for (username, name, role, unit, dept) in [
-            ("director", "周主任", "office_director", root, None),
-            ("clerk", "李文员", "office_clerk", root, None),
-            ("east.clerk", "唐莉", "office_clerk", east, None),
-            ("east.admin", "东山管理员", "system_admin", east, None),
-            (
-                "centre.head",
-                "陈部长",
-                "department_head",
-                root,
-                Some(centre_dept),
-            ),
-            (
-                "east.head",
-                "钱站长",
-                "department_head",
-                east,
-                Some(east_dept),
-            ),
+        for new in [
+            person("director", "周主任", "office_director", root),
+            person("clerk", "李文员", "office_clerk", root),
+            person("east.clerk", "唐莉", "office_clerk", east),
+            person("east.admin", "东山管理员", "system_admin", east),
+            person("centre.head", "陈部长", "department_head", root).in_department(centre_dept),
+            person("east.head", "钱站长", "department_head", east).in_department(east_dept),
         ] {
-            let new = NewStaff {
-                username: username.into(),
-                display_name: name.into(),
-                email: Some(format!("{username}@example.org")),
-                role: role.into(),
-                unit: unit.to_string(),
-                department: dept.map(|d: DepartmentId| d.0.to_string()),
-                ..Default::default()
-            };
-            let (id, pw) = s.create_staff(admin, new).await.unwrap();
+            let (id, pw) = app.create(new.with_email()).await;
             ids.push(id);
             passwords.push(pw);
         }

@@ -3,11 +3,11 @@
 
 mod common;
 
-use common::{App, staff};
+use common::{App, PersonExt, person};
 use domain::time::{HOUR_MS, MINUTE_MS};
 use domain::{Clock, Timestamp};
 use services::notices::Quarter;
-use services::{NewStaff, ServiceError, Services, Staff};
+use services::{ServiceError, Services, Staff};
 
 /// The office director at the centre, a clerk of 城关镇文化站 (the office of her station
 /// only), and Wang of 活动部.
@@ -21,35 +21,16 @@ struct Office {
 impl testkit::Fixture for Office {
     async fn setup(db: &testkit::TestDb) -> Office {
         let app = App::setup(db).await;
-        let s = &app.services;
-        let admin = &app.admin;
-        let root = s.org_tree(app.institution.id).await.unwrap().units[0].id;
-        let station = s
-            .add_unit(admin, root, "station", "城关镇文化站")
-            .await
-            .unwrap();
-        let activity = s
-            .add_department(admin, root, "activity", "活动部")
-            .await
-            .unwrap();
-        let mut people = Vec::new();
-        for (username, role, unit, dept) in [
-            ("director", "office_director", root, None),
-            ("tang", "office_clerk", station, None),
-            ("wang", "department_staff", root, Some(activity.0)),
-        ] {
-            let new = NewStaff {
-                username: username.into(),
-                display_name: username.into(),
-                role: role.into(),
-                unit: unit.to_string(),
-                department: dept.map(|d: i64| d.to_string()),
-                ..Default::default()
-            };
-            let (_, pw) = s.create_staff(admin, new).await.unwrap();
-            people.push(staff(s, username, &pw).await);
-        }
-        let [director, tang, wang] = <[Staff; 3]>::try_from(people).unwrap();
+        let root = app.root().await;
+        let station = app.add_station("城关镇文化站").await;
+        let activity = app.add_department(root, "活动部").await;
+        let [director, tang, wang] = app
+            .hire_all([
+                person("director", "director", "office_director", root),
+                person("tang", "tang", "office_clerk", station),
+                person("wang", "wang", "department_staff", root).in_department(activity),
+            ])
+            .await;
         Office {
             app,
             director,

@@ -212,6 +212,15 @@ impl Browser {
         }
     }
 
+    /// Keeps a PNG of the viewport as `<name>.png` in the folder `CULTUREDESK_SCREENSHOTS`
+    /// names, for looking at the pages by eye; does nothing when it names none.
+    pub async fn keep_screenshot(&self, name: &str) {
+        if let Ok(dir) = std::env::var("CULTUREDESK_SCREENSHOTS") {
+            self.screenshot(&Path::new(&dir).join(format!("{name}.png")))
+                .await;
+        }
+    }
+
     /// Saves a PNG of the viewport to `path` (its folder is made if need be).
     pub async fn screenshot(&self, path: &Path) {
         let png = match self.client.screenshot().await {

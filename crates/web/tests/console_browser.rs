@@ -95,7 +95,8 @@ async fn a_clerk_works_through_a_long_inbox(d: Desk, screen: Screen) {
     };
     let height = page_height(&b).await;
     assert!(height < bound, "the inbox is {height}px tall on a {window}");
-    shot(&b, screen, "inbox").await;
+    b.keep_screenshot(&format!("console-inbox-{screen:?}"))
+        .await;
     assert!(!b.horizontal_overflow().await);
     // The bulk actions come before the list.
     let order = "return document.querySelector('fieldset.bulk').getBoundingClientRect().top \
@@ -141,16 +142,8 @@ async fn a_clerk_works_through_a_long_inbox(d: Desk, screen: Screen) {
         height < bound,
         "the item page is {height}px tall on a {window}"
     );
-    shot(&b, screen, "item").await;
+    b.keep_screenshot(&format!("console-item-{screen:?}")).await;
     assert!(!b.horizontal_overflow().await);
-}
-
-/// With `CULTUREDESK_SCREENSHOTS=dir`, keeps a picture of the page for a person to look at.
-async fn shot(b: &Browser, screen: Screen, name: &str) {
-    if let Ok(dir) = std::env::var("CULTUREDESK_SCREENSHOTS") {
-        let path = std::path::Path::new(&dir).join(format!("console-{name}-{screen:?}.png"));
-        b.screenshot(&path).await;
-    }
 }
 
 testkit::on_both_engines! {

@@ -20,14 +20,6 @@ async fn sign_in(b: &Browser, r: &Staffroom, username: &str) {
     assert!(b.url().await.ends_with("/console"), "{}", b.url().await);
 }
 
-/// With `CULTUREDESK_SCREENSHOTS=dir`, keeps a picture of the page for a person to look at.
-async fn shot(b: &Browser, name: &str) {
-    if let Ok(dir) = std::env::var("CULTUREDESK_SCREENSHOTS") {
-        let path = std::path::Path::new(&dir).join(format!("notices-{name}.png"));
-        b.screenshot(&path).await;
-    }
-}
-
 testkit::on_both_engines! {
     async fn an_author_a_reviewer_and_a_recipient_in_separate_browsers(r: Staffroom) {
         // The author writes on a phone.
@@ -50,7 +42,7 @@ testkit::on_both_engines! {
             .click(&format!("#f-audience_department-{}", r.activity))
             .await;
         assert!(!author.horizontal_overflow().await, "the form scrolls sideways on a phone");
-        shot(&author, "form-phone").await;
+        author.keep_screenshot("notices-form-phone").await;
         author.submit_form("#notice-form").await;
         let url = author.url().await;
         assert!(url.contains("?done=created"), "{url}");
@@ -84,7 +76,7 @@ testkit::on_both_engines! {
         reviewer.click("#form-review button[value='approve']").await;
         assert_eq!(reviewer.text(".notice").await, "已审核通过");
         assert!(reviewer.text(".badges").await.contains("已发布"));
-        shot(&reviewer, "reviewed-desktop").await;
+        reviewer.keep_screenshot("notices-reviewed-desktop").await;
 
         // 赵丽 finds it waiting in her list on her phone, opens it and acknowledges it.
         let Some(recipient) = Browser::start(Screen::Phone).await else {
@@ -104,7 +96,7 @@ testkit::on_both_engines! {
         assert!(!recipient.exists("#form-review").await && !recipient.exists("#form-remind").await);
         assert!(!recipient.exists("#audience").await, "a recipient does not see who else got it");
         assert!(!recipient.horizontal_overflow().await, "the notice scrolls sideways on a phone");
-        shot(&recipient, "notice-phone").await;
+        recipient.keep_screenshot("notices-notice-phone").await;
         recipient.submit_form("#form-acknowledge").await;
         assert_eq!(recipient.text(".notice").await, "已确认知悉，谢谢");
         assert!(recipient.text(".own-receipt").await.contains("已知悉"));
@@ -149,7 +141,7 @@ testkit::on_both_engines! {
                 "lines starting with \"- \" are a list"
             );
             assert!(!b.text(".hall-notice .hall-body").await.contains("- 周"), "no list markers as text");
-            shot(&b, name).await;
+            b.keep_screenshot(&format!("notices-{name}")).await;
         }
     }
 }

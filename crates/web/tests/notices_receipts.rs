@@ -5,12 +5,12 @@
 mod common;
 
 use calamine::{Data, Reader, Xlsx};
-use common::{ADMIN_PASSWORD, TestApp};
+use common::{ADMIN_PASSWORD, TestApp, staff};
 use domain::notice::AudienceRule;
 use domain::time::{DAY_MS, HOUR_MS, MINUTE_MS};
 use domain::{Clock, DepartmentId, UnitId};
 use services::notices::{NoticeDraft, ReviewDecision};
-use services::{NewStaff, Principal, Services, Staff};
+use services::{NewStaff, Services, Staff};
 use std::time::Duration;
 
 const PASSWORD: &str = "青山文化馆-工作人员-2026";
@@ -88,21 +88,6 @@ impl testkit::Fixture for Staffroom {
             qian,
             clerk,
         }
-    }
-}
-
-async fn staff(services: &Services, username: &str, password: &str) -> Staff {
-    let login = services
-        .login(username, password, Some("10.0.0.1"), None)
-        .await
-        .unwrap();
-    match services
-        .principal(&login.token, Some("10.0.0.1"))
-        .await
-        .unwrap()
-    {
-        Some(Principal::Staff(staff)) => *staff,
-        other => panic!("expected staff, got {other:?}"),
     }
 }
 

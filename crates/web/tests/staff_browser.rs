@@ -49,7 +49,7 @@ async fn answer_an_item(d: Desk, screen: Screen) {
         !b.horizontal_overflow().await,
         "the inbox scrolls sideways on {screen:?}"
     );
-    shot(&b, screen, "inbox").await;
+    b.keep_screenshot(&format!("staff-inbox-{screen:?}")).await;
 
     b.click("nav.tabs a[href='/console/feedback?queue=unassigned']")
         .await;
@@ -74,14 +74,15 @@ async fn answer_an_item(d: Desk, screen: Screen) {
     b.submit_form("#form-answer").await;
     assert_eq!(b.text(".answer-preview .preview-text").await, ANSWER);
     assert!(!b.horizontal_overflow().await);
-    shot(&b, screen, "answer-preview").await;
+    b.keep_screenshot(&format!("staff-answer-preview-{screen:?}"))
+        .await;
     b.submit_form("#form-answer").await;
     assert_eq!(b.text(".notice").await, "已完成：答复");
     let bodies = b.texts(".item-timeline li.public .entry-body").await;
     assert!(bodies.iter().any(|t| t == ANSWER), "{bodies:?}");
     assert!(b.text(".badges").await.contains("已答复"));
     assert!(!b.horizontal_overflow().await);
-    shot(&b, screen, "item").await;
+    b.keep_screenshot(&format!("staff-item-{screen:?}")).await;
 
     // The other item is untouched, and its answer box says it is required.
     b.goto(&d.app.at(&format!("/console/feedback/{}", other.id)))
@@ -93,14 +94,6 @@ async fn answer_an_item(d: Desk, screen: Screen) {
     assert!(b.exists("label[for='answer-text']").await);
     let (item, _) = d.s().feedback_item(&d.clerk, other.id).await.unwrap();
     assert_eq!(item.status, domain::feedback::Status::New);
-}
-
-/// With `CULTUREDESK_SCREENSHOTS=dir`, keeps a picture of the page for a person to look at.
-async fn shot(b: &Browser, screen: Screen, name: &str) {
-    if let Ok(dir) = std::env::var("CULTUREDESK_SCREENSHOTS") {
-        let path = std::path::Path::new(&dir).join(format!("staff-{name}-{screen:?}.png"));
-        b.screenshot(&path).await;
-    }
 }
 
 testkit::on_both_engines! {

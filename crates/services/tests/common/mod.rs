@@ -2,8 +2,8 @@
 
 #![allow(dead_code)]
 
-use domain::{ManualClock, Timestamp};
-use services::{Gateways, Institution, Principal, Services, Settings, Staff};
+use domain::{DepartmentId, ManualClock, Timestamp, UnitId};
+use services::{Gateways, Institution, NewStaff, Principal, Services, Settings, Staff};
 use std::sync::Arc;
 
 /// 2026-11-23 09:00 in Beijing, a Monday.
@@ -38,6 +38,99 @@ impl testkit::Fixture for App {
             institution,
             admin,
             admin_password: password,
+        }
+    }
+}
+
+impl App {
+    /// The centre: the institution's root unit.
+    pub async fn root(&self) -> UnitId {
+        self.services
+            .org_tree(self.institution.id)
+            .await
+            .unwrap()
+            .units[0]
+            .id
+    }
+
+    /// A station under the centre.
+    pub async fn add_station(&self, name: &str) -> UnitId {
+        let root = self.root().await;
+        self.services
+            .add_unit(&self.admin, root, "station", name)
+            .await
+            .unwrap()
+    }
+
+    /// An activities department of `unit`.
+    pub async fn add_department(&self, unit: UnitId, name: &str) -> DepartmentId {
+        self.services
+            .add_department(&self.admin, unit, "activity", name)
+            .await
+            .unwrap()
+    }
+
+    /// The administrator takes each person on, makes each department head the head of their
+    /// department, and each signs in; the staff come back in the order given.
+    pub async fn hire_all<const N: usize>(&self, people: [NewStaff; N]) -> [Staff; N] {
+        let mut signed_in = Vec::with_capacity(N);
+        for new in people {
+            signed_in.push(self.hire(new).await);
+        }
+        <[Staff; N]>::try_from(signed_in).unwrap_or_else(|_| unreachable!())
+    }
+
+    /// The administrator takes one person on (a department head becomes the head of their
+    /// department) and they sign in.
+    pub async fn hire(&self, new: NewStaff) -> Staff {
+        let (id, password) = self.create(new.clone()).await;
+        if let (true, Some(department)) = (new.role == "department_head", &new.department) {
+            let department = DepartmentId(department.parse().unwrap());
+            self.services
+                .set_department_head(&self.admin, department, Some(id))
+                .await
+                .unwrap();
+        }
+        staff(&self.services, &new.username, &password).await
+    }
+
+    /// The administrator takes one person on; their id and first password.
+    pub async fn create(&self, new: NewStaff) -> (domain::UserId, String) {
+        self.services.create_staff(&self.admin, new).await.unwrap()
+    }
+}
+
+/// Someone to take on, in `unit`, with no department and no way to reach them.
+pub fn person(username: &str, name: &str, role: &str, unit: UnitId) -> NewStaff {
+    NewStaff {
+        username: username.into(),
+        display_name: name.into(),
+        role: role.into(),
+        unit: unit.to_string(),
+        ..Default::default()
+    }
+}
+
+/// What a story adds to a `person`.
+pub trait PersonExt {
+    /// A member of `department`.
+    fn in_department(self, department: DepartmentId) -> Self;
+    /// With an e-mail address, `username@example.org`.
+    fn with_email(self) -> Self;
+}
+
+impl PersonExt for NewStaff {
+    fn in_department(self, department: DepartmentId) -> Self {
+        NewStaff {
+            department: Some(department.0.to_string()),
+            ..self
+        }
+    }
+
+    fn with_email(self) -> Self {
+        NewStaff {
+            email: Some(format!("{}@example.org", self.username)),
+            ..self
         }
     }
 }

@@ -4,7 +4,7 @@
 #![allow(dead_code)]
 
 use domain::{ManualClock, Timestamp};
-use services::{Gateways, Services, Settings};
+use services::{Gateways, Principal, Services, Settings, Staff};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use testkit::HttpRecorder;
@@ -236,4 +236,20 @@ pub fn csrf_field_after(html: &str, marker: &str) -> Option<String> {
     let field = "name=\"_csrf\" value=\"";
     let start = at + html[at..].find(field)? + field.len();
     Some(html[start..].split('"').next()?.to_owned())
+}
+
+/// Signs in on the services and gives the staff member behind the session.
+pub async fn staff(services: &Services, username: &str, password: &str) -> Staff {
+    let login = services
+        .login(username, password, Some("10.0.0.1"), None)
+        .await
+        .unwrap();
+    match services
+        .principal(&login.token, Some("10.0.0.1"))
+        .await
+        .unwrap()
+    {
+        Some(Principal::Staff(staff)) => *staff,
+        other => panic!("expected staff, got {other:?}"),
+    }
 }

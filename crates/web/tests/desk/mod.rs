@@ -9,7 +9,7 @@ use domain::UnitId;
 use domain::feedback::Channel;
 use i18n::Lang;
 use services::feedback::{Intake, PhotoUpload, Submitted};
-use services::{Institution, NewStaff, Principal, Services, Staff};
+use services::{Institution, NewStaff, Services, Staff};
 
 pub const PASSWORD: &str = "青山文化馆-工作人员-2026";
 /// The submitter's mobile number in every story.
@@ -93,20 +93,7 @@ impl testkit::Fixture for Desk {
     }
 }
 
-pub async fn staff(services: &Services, username: &str, password: &str) -> Staff {
-    let login = services
-        .login(username, password, Some("10.0.0.1"), None)
-        .await
-        .unwrap();
-    match services
-        .principal(&login.token, Some("10.0.0.1"))
-        .await
-        .unwrap()
-    {
-        Some(Principal::Staff(staff)) => *staff,
-        other => panic!("expected staff, got {other:?}"),
-    }
-}
+pub use super::common::staff;
 
 impl Desk {
     pub fn s(&self) -> &Services {

@@ -9,7 +9,7 @@ use crate::common::{ADMIN_PASSWORD, TestApp, location};
 use domain::UnitId;
 use domain::notice::AudienceRule;
 use services::notices::{NoticeDraft, NoticeListFilter, NoticeView, ReviewDecision};
-use services::{NewStaff, Principal, Services, Staff};
+use services::{NewStaff, Services, Staff};
 
 pub const PASSWORD: &str = "青山文化馆-工作人员-2026";
 pub const TITLE: &str = "关于十一月活动台账报送的通知";
@@ -114,20 +114,7 @@ impl testkit::Fixture for Staffroom {
     }
 }
 
-pub async fn staff(services: &Services, username: &str, password: &str) -> Staff {
-    let login = services
-        .login(username, password, Some("10.0.0.1"), None)
-        .await
-        .unwrap();
-    match services
-        .principal(&login.token, Some("10.0.0.1"))
-        .await
-        .unwrap()
-    {
-        Some(Principal::Staff(staff)) => *staff,
-        other => panic!("expected staff, got {other:?}"),
-    }
-}
+pub use super::common::staff;
 
 impl Staffroom {
     pub fn s(&self) -> &Services {
