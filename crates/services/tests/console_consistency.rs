@@ -6,13 +6,11 @@
 
 mod common;
 
-use common::{App, MONDAY_9AM, staff};
+use common::{App, MONDAY_9AM, PersonExt, person};
 use domain::Timestamp;
-use domain::feedback::Channel;
 use domain::time::{DAY_MS, HOUR_MS};
-use i18n::Lang;
 use services::feedback::{BoardQuery, DueState, InboxQuery, Intake, StaffAction};
-use services::{NewStaff, Services, Staff};
+use services::{Services, Staff};
 
 struct Office {
     app: App,
@@ -23,22 +21,11 @@ struct Office {
 impl testkit::Fixture for Office {
     async fn setup(db: &testkit::TestDb) -> Office {
         let app = App::setup(db).await;
-        let s = &app.services;
-        let root = s.org_tree(app.institution.id).await.unwrap().units[0].id;
-        let activity = s
-            .add_department(&app.admin, root, "activity", "活动部")
-            .await
-            .unwrap();
-        let new = NewStaff {
-            username: "clerk".into(),
-            display_name: "李文员".into(),
-            email: Some("clerk@example.org".into()),
-            role: "office_clerk".into(),
-            unit: root.to_string(),
-            ..Default::default()
-        };
-        let (_, pw) = s.create_staff(&app.admin, new).await.unwrap();
-        let clerk = staff(s, "clerk", &pw).await;
+        let root = app.root().await;
+        let activity = app.add_department(root, "活动部").await;
+        let clerk = app
+            .hire(person("clerk", "李文员", "office_clerk", root).with_email())
+            .await;
         Office {
             app,
             clerk,
@@ -59,19 +46,7 @@ impl Office {
             category: category.map(str::to_owned),
             ..Default::default()
         };
-        self.s()
-            .submit_feedback(
-                &self.app.institution,
-                intake,
-                Vec::new(),
-                None,
-                None,
-                Channel::Web,
-                Lang::ZhCn,
-            )
-            .await
-            .unwrap()
-            .id
+        self.app.send(intake).await.id
     }
 
     async fn act(&self, id: i64, action: StaffAction) {

@@ -3,11 +3,9 @@
 
 mod common;
 
-use common::{App, staff};
-use domain::feedback::Channel;
-use i18n::Lang;
+use common::{App, PersonExt, person};
+use services::Staff;
 use services::feedback::Intake;
-use services::{NewStaff, Staff};
 
 struct Evaluating {
     app: App,
@@ -17,18 +15,10 @@ struct Evaluating {
 impl testkit::Fixture for Evaluating {
     async fn setup(db: &testkit::TestDb) -> Evaluating {
         let app = App::setup(db).await;
-        let s = &app.services;
-        let root = s.org_tree(app.institution.id).await.unwrap().units[0].id;
-        let new = NewStaff {
-            username: "evaluator".into(),
-            display_name: "孙评估".into(),
-            email: Some("evaluator@example.org".into()),
-            role: "evaluator".into(),
-            unit: root.to_string(),
-            ..Default::default()
-        };
-        let (_, password) = s.create_staff(&app.admin, new).await.unwrap();
-        let evaluator = staff(s, "evaluator", &password).await;
+        let root = app.root().await;
+        let evaluator = app
+            .hire(person("evaluator", "孙评估", "evaluator", root).with_email())
+            .await;
         Evaluating { app, evaluator }
     }
 }
@@ -44,18 +34,7 @@ impl Evaluating {
             mobile: Some("13907312233".into()),
             ..Default::default()
         };
-        let sent = s
-            .submit_feedback(
-                &self.app.institution,
-                intake,
-                Vec::new(),
-                None,
-                None,
-                Channel::Web,
-                Lang::ZhCn,
-            )
-            .await
-            .unwrap();
+        let sent = self.app.send(intake).await;
         let (item, _) = s.feedback_item(&self.evaluator, sent.id).await.unwrap();
         assert!(
             item.personal_data.is_masked(),

@@ -94,6 +94,22 @@ impl App {
         staff(&self.services, &new.username, &password).await
     }
 
+    /// A member of the public sends `intake` by the web form, not signed in, in Chinese.
+    pub async fn send(&self, intake: services::feedback::Intake) -> services::feedback::Submitted {
+        self.services
+            .submit_feedback(
+                &self.institution,
+                intake,
+                Vec::new(),
+                None,
+                None,
+                domain::feedback::Channel::Web,
+                i18n::Lang::ZhCn,
+            )
+            .await
+            .unwrap()
+    }
+
     /// The administrator takes one person on; their id and first password.
     pub async fn create(&self, new: NewStaff) -> (domain::UserId, String) {
         self.services.create_staff(&self.admin, new).await.unwrap()
