@@ -140,6 +140,27 @@ const MEMBERS: [&str; 12] = [
 ];
 
 impl Services {
+    /// A second `Services` over the same database on a clock the demo sets to when each
+    /// step of its stories happened, known to other nodes as `node_name`.
+    pub(crate) async fn on_demo_clock(
+        &self,
+        gateways: crate::Gateways,
+        node_name: &str,
+    ) -> ServiceResult<(Services, domain::ManualClock)> {
+        let clock = domain::ManualClock::new(self.now());
+        let demo = Services::new(
+            self.db().clone(),
+            std::sync::Arc::new(clock.clone()),
+            gateways,
+            crate::Settings {
+                node_name: node_name.into(),
+                ..self.settings().clone()
+            },
+        )
+        .await?;
+        Ok((demo, clock))
+    }
+
     /// Fills an empty deployment with the demo institution. Refuses when any institution
     /// already has staff, so it never mixes into real data.
     pub async fn seed_demo(&self) -> ServiceResult<DemoAccounts> {

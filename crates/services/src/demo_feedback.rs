@@ -3,14 +3,11 @@
 //! the deadlines and the figures all look lived-in.
 
 use crate::feedback::{Intake, OfflineEntry, Publish, StaffAction};
-use crate::{
-    Gateways, Institution, Principal, ServiceError, ServiceResult, Services, Settings, Staff,
-};
+use crate::{Gateways, Institution, Principal, ServiceError, ServiceResult, Services, Staff};
+use domain::Timestamp;
 use domain::feedback::Channel;
 use domain::time::{DAY_MS, HOUR_MS};
-use domain::{ManualClock, Timestamp};
 use i18n::Lang;
-use std::sync::Arc;
 
 const ROWS: &str = include_str!("demo/feedback.tsv");
 
@@ -158,17 +155,7 @@ impl Services {
         password: &str,
     ) -> ServiceResult<usize> {
         let now = self.now();
-        let clock = ManualClock::new(now);
-        let demo = Services::new(
-            self.db().clone(),
-            Arc::new(clock.clone()),
-            gateways,
-            Settings {
-                node_name: "demo-seed".into(),
-                ..self.settings().clone()
-            },
-        )
-        .await?;
+        let (demo, clock) = self.on_demo_clock(gateways, "demo-seed").await?;
         let clerk = demo.sign_in_demo("li.jing", password).await?;
         // The office director may work on every department's items.
         let head = demo.sign_in_demo("zhou.min", password).await?;

@@ -9,11 +9,10 @@
 //! People act as themselves without signing in (no password hashing), which keeps it quick.
 
 use crate::notices::{NoticeDraft, ReviewDecision};
-use crate::{Gateways, Institution, ServiceError, ServiceResult, Services, Settings, Staff};
+use crate::{Gateways, Institution, ServiceError, ServiceResult, Services, Staff};
 use domain::notice::AudienceRule;
 use domain::time::{DAY_MS, HOUR_MS, MINUTE_MS};
 use domain::{DepartmentId, ManualClock, Role, TenantId, Timestamp, UnitId, UserId};
-use std::sync::Arc;
 
 /// How far a notice got.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -293,17 +292,7 @@ impl Services {
         gateways: Gateways,
     ) -> ServiceResult<usize> {
         let now = self.now();
-        let clock = ManualClock::new(now);
-        let demo = Services::new(
-            self.db().clone(),
-            Arc::new(clock.clone()),
-            gateways,
-            Settings {
-                node_name: "demo-notices".into(),
-                ..self.settings().clone()
-            },
-        )
-        .await?;
+        let (demo, clock) = self.on_demo_clock(gateways, "demo-notices").await?;
         let tenant = institution.id;
         let units = store::org::units(self.db(), tenant).await?;
         let org = Org {
