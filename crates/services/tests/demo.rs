@@ -2,40 +2,12 @@
 
 mod common;
 
+use common::Demo;
+use domain::Role;
 use domain::notice::AudienceRule;
-use domain::{ManualClock, Role};
+use services::ServiceError;
 use services::notices::{NoticeDraft, NoticeListFilter};
-use services::{DemoAccounts, ServiceError, Services, Settings, Staff};
 use std::collections::BTreeSet;
-use std::sync::Arc;
-
-/// An empty deployment filled with the demo.
-struct Demo {
-    services: Services,
-    accounts: DemoAccounts,
-}
-
-impl testkit::Fixture for Demo {
-    async fn setup(db: &testkit::TestDb) -> Demo {
-        let clock = ManualClock::new(common::MONDAY_9AM);
-        let services = Services::new(
-            db.db.clone(),
-            Arc::new(clock),
-            common::gateways(),
-            Settings::default(),
-        )
-        .await
-        .unwrap();
-        let accounts = services.seed_demo().await.unwrap();
-        Demo { services, accounts }
-    }
-}
-
-impl Demo {
-    async fn staff(&self, username: &str) -> Staff {
-        common::staff(&self.services, username, &self.accounts.password).await
-    }
-}
 
 fn field_errors(e: ServiceError) -> Vec<String> {
     match e {

@@ -3,36 +3,9 @@
 
 mod common;
 
-use domain::ManualClock;
-use services::{DemoAccounts, PickFor, Services, Settings, Staff};
+use common::Demo;
+use services::PickFor;
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::sync::Arc;
-
-struct Demo {
-    services: Services,
-    accounts: DemoAccounts,
-}
-
-impl testkit::Fixture for Demo {
-    async fn setup(db: &testkit::TestDb) -> Demo {
-        let services = Services::new(
-            db.db.clone(),
-            Arc::new(ManualClock::new(common::MONDAY_9AM)),
-            common::gateways(),
-            Settings::default(),
-        )
-        .await
-        .unwrap();
-        let accounts = services.seed_demo().await.unwrap();
-        Demo { services, accounts }
-    }
-}
-
-impl Demo {
-    async fn staff(&self, username: &str) -> Staff {
-        common::staff(&self.services, username, &self.accounts.password).await
-    }
-}
 
 const UNITS_IN_ORDER: [&str; 9] = [
     "青山县文化馆",

@@ -174,3 +174,31 @@ pub async fn staff(services: &Services, username: &str, password: &str) -> Staff
         other => panic!("expected staff, got {other:?}"),
     }
 }
+
+/// An empty deployment filled with the demo (`serve --demo`).
+pub struct Demo {
+    pub services: Services,
+    pub accounts: services::DemoAccounts,
+}
+
+impl testkit::Fixture for Demo {
+    async fn setup(db: &testkit::TestDb) -> Demo {
+        let services = Services::new(
+            db.db.clone(),
+            Arc::new(ManualClock::new(MONDAY_9AM)),
+            gateways(),
+            Settings::default(),
+        )
+        .await
+        .unwrap();
+        let accounts = services.seed_demo().await.unwrap();
+        Demo { services, accounts }
+    }
+}
+
+impl Demo {
+    /// One of the demo staff, signed in with the demo's shared password.
+    pub async fn staff(&self, username: &str) -> Staff {
+        staff(&self.services, username, &self.accounts.password).await
+    }
+}
