@@ -138,11 +138,17 @@ impl Services {
     pub async fn org_tree(&self, tenant: TenantId) -> ServiceResult<OrgTree> {
         let units = org::units(self.db(), tenant).await?;
         let departments = org::departments(self.db(), tenant).await?;
-        let names: HashMap<i64, String> = store::users::list(self.db(), tenant)
-            .await?
-            .into_iter()
-            .map(|u| (u.id, u.display_name))
-            .collect();
+        // Only the heads are named in the tree: read those few, not every person of the
+        // institution (ten thousand at a provincial centre, on every page that shows units).
+        let mut names: HashMap<i64, String> = HashMap::new();
+        for head in departments.iter().filter_map(|d| d.head_user_id) {
+            if names.contains_key(&head) {
+                continue;
+            }
+            if let Some(u) = store::users::find(self.db(), domain::UserId(head)).await? {
+                names.insert(u.id, u.display_name);
+            }
+        }
         Ok(build_tree(units, departments, &names))
     }
 
