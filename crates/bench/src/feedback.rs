@@ -4,6 +4,7 @@
 
 use crate::measure::{latency, peak_memory_mib, percentiles};
 use anyhow::Context;
+use domain::feedback::{FeedbackKind, Rating, Status};
 use domain::time::DAY_MS;
 use domain::{ManualClock, Timestamp};
 use services::{Gateways, Principal, Services, Settings, Staff};
@@ -13,8 +14,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 use store::Db;
-use store::feedback::Set;
-use store::schema::Feedback as F;
+use store::feedback::NewFeedback;
 
 #[derive(clap::Args)]
 pub struct Options {
@@ -286,7 +286,7 @@ async fn seed(
 pub(crate) async fn load(
     db: &Db,
     count: usize,
-    mut rows: impl FnMut(std::ops::Range<usize>) -> Vec<Vec<Set>>,
+    mut rows: impl FnMut(std::ops::Range<usize>) -> Vec<NewFeedback>,
 ) -> anyhow::Result<usize> {
     let batch = 400;
     let mut seeded = 0;
@@ -327,7 +327,7 @@ pub(crate) fn item(
     units: &[(i64, i64, String)],
     departments: &[i64],
     texts: &[(String, String, String, String)],
-) -> Vec<Set> {
+) -> NewFeedback {
     let received = now.0 - span + (span / count as i64) * i as i64;
     let age_days = (now.0 - received) / DAY_MS;
     let roll = (i * 7919) % 100;
@@ -365,45 +365,31 @@ pub(crate) fn item(
         }
     });
     let year = Timestamp(received).in_zone(&domain::time::china()).year();
-    vec![
-        (F::TenantId, tenant.0.into()),
-        (F::TrackingNo, format!("BM-{year}-S{i:07}").into()),
-        (F::Channel, "web".into()),
-        (F::Kind, kind.as_str().into()),
-        (F::Category, category.as_str().into()),
-        (F::UnitId, (*unit).into()),
-        (F::StationId, (*station).into()),
-        (F::UnitPath, path.as_str().into()),
-        (F::DepartmentId, department.into()),
-        (F::Status, status.into()),
-        (F::Priority, "normal".into()),
-        (F::Lang, "zh-CN".into()),
-        (F::Body, body.as_str().into()),
-        (F::PublicBody, public.as_str().into()),
-        (F::Publish, "default".into()),
-        (F::Moderation, "clear".into()),
-        (F::SupportCount, (((i * 31) % 7) as i64).into()),
-        (F::ReceivedAt, received.into()),
-        (F::FirstResponseDue, first_due.into()),
-        (F::ResolutionDue, resolution_due.into()),
-        (F::FirstRespondedAt, responded.into()),
-        (F::AnsweredAt, answered.into()),
-        (
-            F::ClosedAt,
-            (status == "closed")
-                .then_some(received + 12 * DAY_MS)
-                .into(),
-        ),
-        (F::NextCheckAt, next_check.into()),
-        (
-            F::Rating,
-            (status == "closed" && roll.is_multiple_of(3))
-                .then_some("satisfied")
-                .into(),
-        ),
-        (F::CreatedAt, received.into()),
-        (F::UpdatedAt, received.into()),
-    ]
+    let parse_status = |code: &str| Status::parse(code).unwrap_or(Status::New);
+    NewFeedback {
+        kind: FeedbackKind::parse(kind).unwrap_or(FeedbackKind::Request),
+        category: Some(category.clone()),
+        unit_id: *unit,
+        station_id: *station,
+        unit_path: path.clone(),
+        department_id: department,
+        status: parse_status(status),
+        public_body: Some(public.clone()),
+        support_count: ((i * 31) % 7) as i64,
+        first_response_due: Some(Timestamp(first_due)),
+        resolution_due: Some(Timestamp(resolution_due)),
+        first_responded_at: responded.map(Timestamp),
+        answered_at: answered.map(Timestamp),
+        closed_at: (status == "closed").then_some(Timestamp(received + 12 * DAY_MS)),
+        next_check_at: next_check.map(Timestamp),
+        rating: (status == "closed" && roll.is_multiple_of(3)).then_some(Rating::Satisfied),
+        ..NewFeedback::new(
+            tenant,
+            format!("BM-{year}-S{i:07}"),
+            body.clone(),
+            Timestamp(received),
+        )
+    }
 }
 
 /// Submissions through the public JSON API from concurrent clients.
@@ -469,21 +455,7 @@ async fn submissions(
         o.clients,
         numbers.len() - distinct.len(),
     );
-    let duplicates_in_db: Vec<(String, i64)> = {
-        use sea_query::{Expr, ExprTrait, Query};
-        use store::Conn;
-        db.fetch_all(
-            &Query::select()
-                .column(F::TrackingNo)
-                .expr(Expr::col(F::Id).count())
-                .from(F::Table)
-                .and_where(Expr::col(F::TenantId).eq(tenant.0))
-                .group_by_col(F::TrackingNo)
-                .and_having(Expr::col(F::Id).count().gt(1))
-                .to_owned(),
-        )
-        .await?
-    };
+    let duplicates_in_db = store::feedback::repeated_tracking_numbers(db, tenant).await?;
     println!(
         "duplicate tracking numbers in the database: {}",
         duplicates_in_db.len()

@@ -19,8 +19,6 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use store::Db;
-use store::feedback::Set;
-use store::schema::Feedback as F;
 
 #[derive(clap::Args)]
 pub struct Options {
@@ -149,13 +147,6 @@ async fn run_on(db: &Db, o: &Options, corpus: &Corpus) -> anyhow::Result<Stats> 
         })
         .map(|(id, _, _)| *id)
         .collect();
-    let tenant = domain::TenantId(
-        store::tenants::list(db)
-            .await?
-            .first()
-            .context("the institution")?
-            .id,
-    );
     let clerk = "station.clerk";
     if !reused {
         let admin = sign_in(&services, "admin", PASSWORD).await?;
@@ -249,7 +240,7 @@ async fn run_on(db: &Db, o: &Options, corpus: &Corpus) -> anyhow::Result<Stats> 
             results.unwrap_or_default()
         );
     }
-    fill(db, &services, tenant).await?;
+    fill(db, &services).await?;
     Ok(stats)
 }
 
@@ -287,10 +278,10 @@ async fn seed(
                     &departments,
                     std::slice::from_ref(&text),
                 );
-                row.push((F::SearchText, made.words.into()));
+                row.search_text = Some(made.words);
                 row
             })
-            .collect::<Vec<Vec<Set>>>()
+            .collect::<Vec<_>>()
     })
     .await?;
     let seconds = started.elapsed().as_secs_f64();
@@ -366,25 +357,7 @@ async fn get(client: &reqwest::Client, base: &str, token: &str, s: &Search) -> a
 
 /// The sizes a DBA would look at: the database, and the search index.
 async fn sizes(db: &Db) -> anyhow::Result<()> {
-    use store::Conn;
-    use store::engine_sql::Raw;
-    let raw = |sqlite: &'static str, postgres: &'static str| Raw {
-        sqlite,
-        postgres,
-        values: sea_query::Values(Vec::new()),
-    };
-    let total = db
-        .fetch_i64(&raw(
-            "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()",
-            "SELECT pg_total_relation_size('feedback')::bigint",
-        ))
-        .await?;
-    let index = db
-        .fetch_i64(&raw(
-            "SELECT (SELECT COALESCE(SUM(length(block)), 0) FROM feedback_search_data) + (SELECT COUNT(*) * 16 FROM feedback_search_idx)",
-            "SELECT pg_relation_size('feedback_search')::bigint",
-        ))
-        .await?;
+    let (total, index) = store::search::sizes(db).await?;
     let mib = |b: i64| b as f64 / 1024.0 / 1024.0;
     println!(
         "sizes: {} {:.0} MiB, of which the search index {:.0} MiB",
@@ -401,27 +374,9 @@ async fn sizes(db: &Db) -> anyhow::Result<()> {
 
 /// The background fill on the newest 20,000 items, their words taken away first (as a
 /// database from before the index has them).
-async fn fill(db: &Db, services: &Services, tenant: domain::TenantId) -> anyhow::Result<()> {
-    use sea_query::{Expr, ExprTrait, Query};
-    use store::Conn;
-    let newest = db
-        .fetch_i64(
-            &Query::select()
-                .expr(Expr::col(F::Id).max())
-                .from(F::Table)
-                .and_where(Expr::col(F::TenantId).eq(tenant.0))
-                .to_owned(),
-        )
-        .await?;
-    let cleared = db
-        .execute(
-            &Query::update()
-                .table(F::Table)
-                .value(F::SearchText, Option::<String>::None)
-                .and_where(Expr::col(F::Id).gt(newest - 20_000))
-                .to_owned(),
-        )
-        .await?;
+async fn fill(db: &Db, services: &Services) -> anyhow::Result<()> {
+    let newest = store::search::newest_id(db).await?.unwrap_or(0);
+    let cleared = store::search::forget_words(db, Some(newest - 20_000)).await?;
     let started = Instant::now();
     let filled = services.fill_search_index(Duration::from_secs(600)).await?;
     let seconds = started.elapsed().as_secs_f64();

@@ -81,6 +81,58 @@ codes! {
     }
 }
 
+/// Whether an item shows on the public board: the institution's default, or staff's choice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Publish {
+    Default,
+    Yes,
+    No,
+}
+
+impl Publish {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Publish::Default => "default",
+            Publish::Yes => "yes",
+            Publish::No => "no",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Publish> {
+        [Publish::Default, Publish::Yes, Publish::No]
+            .into_iter()
+            .find(|p| p.as_str() == s)
+    }
+}
+
+/// Where an item stands with moderation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Moderation {
+    Clear,
+    /// A sensitive word: nothing is public until staff look at it.
+    Held,
+    /// Staff hid it from the public.
+    Hidden,
+}
+
+impl Moderation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Moderation::Clear => "clear",
+            Moderation::Held => "held",
+            Moderation::Hidden => "hidden",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Moderation> {
+        [Moderation::Clear, Moderation::Held, Moderation::Hidden]
+            .into_iter()
+            .find(|m| m.as_str() == s)
+    }
+}
+
 impl Status {
     /// Still to be dealt with: counts for deadlines and the backlog.
     pub fn is_open(self) -> bool {

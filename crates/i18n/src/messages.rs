@@ -941,6 +941,7 @@ crate::catalogue! {
     err_username_taken => "该用户名已被使用", "This username is taken";
     err_username_format => "用户名只能包含字母、数字、点、横线和下划线，3 到 32 个字符", "A username has 3 to 32 letters, digits, dots, dashes or underscores";
     err_choice => "请从列表中选择", "Choose one of the options";
+    err_filter_value => "无法识别这个筛选条件，请从页面上的选项中选择", "This filter value is not one of the options; choose one on the page";
     err_word_shape => "词语至少两个字，不能有空格", "A word has at least two characters and no spaces";
     err_invalid => "提交的内容有误，请检查标出的项目", "Something in the form is not right; see the marked fields";
     err_not_found => "找不到您要的页面或内容", "We could not find what you asked for";

@@ -9,7 +9,6 @@ use i18n::{Key, Lang, Tr};
 use services::feedback::{Intake, SearchPage, SearchQuery, StaffAction, Submitted};
 use services::{NewStaff, ServiceError, Services, Settings, Staff};
 use std::sync::Arc;
-use store::schema::Feedback as F;
 
 /// An institution with two stations; an office clerk over everything, a clerk of 城关镇
 /// only, and an evaluator who may not see personal data.
@@ -243,7 +242,7 @@ testkit::on_both_engines! {
         d.s().act_on_feedback(&d.clerk, aircon.id, None, answer).await.unwrap();
         // As a database from before migration 0004 has them: no words.
         let db = d.s().db();
-        store::search::forget_words(db).await.unwrap();
+        store::search::forget_words(db, None).await.unwrap();
         assert!(d.found(&d.clerk, "广场舞").await.is_empty());
         assert_eq!(store::search::pending_count(db).await.unwrap(), 2);
         let version = store::feedback::find(db, d.app.institution.id, aircon.id).await.unwrap().unwrap().version;
@@ -304,7 +303,7 @@ testkit::on_both_engines! {
 testkit::on_both_engines! {
     async fn among_thousands_the_newest_matches_are_found_however_common_the_words(d: Desk) {
         use domain::TenantId;
-        use store::feedback::Set;
+        use store::feedback::NewFeedback;
         let tenant: TenantId = d.app.institution.id;
         let unit = store::org::find_unit(d.s().db(), tenant, d.chengguan).await.unwrap().unwrap();
         // 12,000 items: 广场舞 in every third, 书法 in every 150th, 剪纸 in five.
@@ -317,27 +316,16 @@ testkit::on_both_engines! {
         };
         let mut ids = Vec::new();
         for chunk in (0..12_000).collect::<Vec<usize>>().chunks(400) {
-            let rows: Vec<Vec<Set>> = chunk.iter().map(|&n| {
+            let rows: Vec<NewFeedback> = chunk.iter().map(|&n| {
                 let body = text(n);
-                vec![
-                    (F::TenantId, tenant.0.into()),
-                    (F::TrackingNo, format!("BULK-{n:06}").into()),
-                    (F::Channel, "web".into()),
-                    (F::Kind, "complaint".into()),
-                    (F::UnitId, unit.id.into()),
-                    (F::StationId, unit.id.into()),
-                    (F::UnitPath, unit.path.as_str().into()),
-                    (F::Status, "new".into()),
-                    (F::Priority, "normal".into()),
-                    (F::Lang, "zh-CN".into()),
-                    (F::SearchText, services::feedback::index_words(&body).into()),
-                    (F::Body, body.into()),
-                    (F::Publish, "default".into()),
-                    (F::Moderation, "clear".into()),
-                    (F::ReceivedAt, common::MONDAY_9AM.0.into()),
-                    (F::CreatedAt, common::MONDAY_9AM.0.into()),
-                    (F::UpdatedAt, common::MONDAY_9AM.0.into()),
-                ]
+                NewFeedback {
+                    kind: domain::feedback::FeedbackKind::Complaint,
+                    unit_id: unit.id,
+                    station_id: unit.id,
+                    unit_path: unit.path.clone(),
+                    search_text: Some(services::feedback::index_words(&body)),
+                    ..NewFeedback::new(tenant, format!("BULK-{n:06}"), body, common::MONDAY_9AM)
+                }
             }).collect();
             for (id, tracking_no) in store::feedback::insert_many_returning(d.s().db(), rows).await.unwrap() {
                 let n: usize = tracking_no["BULK-".len()..].parse().unwrap();

@@ -54,6 +54,24 @@ pub const SQLITE_OPTIMIZE: &str = "PRAGMA analysis_limit = 1000; PRAGMA optimize
 pub const POSTGRES_OWN_TABLES: &str =
     "SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema()";
 
+/// The sizes a DBA looks at: the whole database (SQLite) or the feedback table with its
+/// indexes (PostgreSQL), and the search index.
+pub fn storage_size() -> Raw {
+    Raw {
+        sqlite: "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()",
+        postgres: "SELECT pg_total_relation_size('feedback')::bigint",
+        values: Values(Vec::new()),
+    }
+}
+
+pub fn search_index_size() -> Raw {
+    Raw {
+        sqlite: "SELECT (SELECT COALESCE(SUM(length(block)), 0) FROM feedback_search_data) + (SELECT COUNT(*) * 16 FROM feedback_search_idx)",
+        postgres: "SELECT pg_relation_size('feedback_search')::bigint",
+        values: Values(Vec::new()),
+    }
+}
+
 /// Full-text search over feedback (0004_search): how each engine finds the items that hold
 /// every word, ranks them, and goes through them newest first. Each placeholder (`?` on
 /// SQLite, `$1` on PostgreSQL, as sea-query writes them) takes the terms of

@@ -7,10 +7,11 @@
 //! existed are filled in by a background job through [`pending`] and [`fill`].
 
 use crate::engine_sql::{search_sql, search_terms, search_word};
+use crate::feedback::FeedbackFilter;
 use crate::schema::{Feedback as F, FeedbackEvents as E};
 use crate::{Conn, Engine, Result};
 use domain::TenantId;
-use sea_query::{Alias, BinOper, Expr, ExprTrait, Order, Query, SelectStatement};
+use sea_query::{Alias, Expr, ExprTrait, Order, Query, SelectStatement};
 
 /// One match: the item and how well it matches (higher is better; only comparable within
 /// one search).
@@ -29,21 +30,24 @@ pub enum Scan {
     Index,
 }
 
-/// Items `(above, at_most]` by id, newest first, whose words include every one of `words`,
-/// with their relevance; at most `limit`. `stmt` carries the caller's conditions on
-/// `feedback` (institution, permissions, filters; columns of `feedback` may be named
-/// unqualified); this adds the rest. `words` must not be empty.
-pub fn matching(
-    mut stmt: SelectStatement,
-    engine: Engine,
+/// Items `(above, at_most]` by id, newest first, that `filter` lets through and whose words
+/// include every one of `words`, with their relevance; at most `limit`. `words` must not
+/// be empty.
+pub async fn matching(
+    c: &impl Conn,
+    tenant: TenantId,
+    filter: &FeedbackFilter,
     words: &[String],
     scan: Scan,
     range: (Option<i64>, i64),
     limit: u64,
-) -> SelectStatement {
+) -> Result<Vec<Scored>> {
+    let engine = c.engine();
     let sql = search_sql(engine);
     let terms = search_terms(engine, words);
     let placeholders = sql.score.matches(['?', '$']).count();
+    let mut stmt = Query::select();
+    filter.apply(tenant, &mut stmt);
     stmt.column((F::Table, F::Id)).expr_as(
         Expr::cust_with_values(sql.score, vec![terms; placeholders]),
         "score",
@@ -55,7 +59,7 @@ pub fn matching(
     };
     stmt.order_by_expr(Expr::cust(order), Order::Desc)
         .limit(limit);
-    stmt
+    c.fetch_all(&stmt).await
 }
 
 /// How many items `(above, at_most]` hold every one of `words`, whoever may see them: how
@@ -110,11 +114,6 @@ fn holding(
     }
 }
 
-/// Runs a [`matching`] statement.
-pub async fn scored(c: &impl Conn, stmt: &SelectStatement) -> Result<Vec<Scored>> {
-    c.fetch_all(stmt).await
-}
-
 /// The highest item id there is (of any institution): where going back newest first starts.
 pub async fn newest_id(c: &impl Conn) -> Result<Option<i64>> {
     let row: (Option<i64>,) = c
@@ -126,13 +125,6 @@ pub async fn newest_id(c: &impl Conn) -> Result<Option<i64>> {
         )
         .await?;
     Ok(row.0)
-}
-
-/// `search_text` with `words` appended, for an update that adds words (a public answer).
-/// A NULL stays NULL: that item has not been filled yet, and the fill will read the answer
-/// with everything else.
-pub fn append(words: &str) -> Expr {
-    Expr::col(F::SearchText).binary(BinOper::Custom("||"), format!(" {words}"))
 }
 
 /// An item whose words are not known yet.
@@ -159,16 +151,26 @@ pub async fn pending(c: &impl Conn, limit: u64) -> Result<Vec<Pending>> {
     .await
 }
 
-/// Forgets every item's words, as a database from before the index (0004) has them; the
-/// background fill ([`pending`], [`fill`]) writes them again.
-pub async fn forget_words(c: &impl Conn) -> Result<u64> {
-    c.execute(
-        &Query::update()
-            .table(F::Table)
-            .value(F::SearchText, Option::<String>::None)
-            .to_owned(),
-    )
-    .await
+/// Forgets the words of every item newer than `above` (all, with `None`), as a database
+/// from before the index (0004) has them; the background fill ([`pending`], [`fill`])
+/// writes them again.
+pub async fn forget_words(c: &impl Conn, above: Option<i64>) -> Result<u64> {
+    let mut stmt = Query::update()
+        .table(F::Table)
+        .value(F::SearchText, Option::<String>::None)
+        .to_owned();
+    if let Some(above) = above {
+        stmt.and_where(Expr::col(F::Id).gt(above));
+    }
+    c.execute(&stmt).await
+}
+
+/// The size in bytes of the database (the feedback table with its indexes, on PostgreSQL)
+/// and of the search index.
+pub async fn sizes(c: &impl Conn) -> Result<(i64, i64)> {
+    let total = c.fetch_i64(&crate::engine_sql::storage_size()).await?;
+    let index = c.fetch_i64(&crate::engine_sql::search_index_size()).await?;
+    Ok((total, index))
 }
 
 /// How many items still have no words.

@@ -31,30 +31,14 @@ async fn place(db: &Db) -> Place {
 
 /// An item with `words` (space-separated, as the application cuts them), or none.
 async fn item(db: &Db, p: &Place, n: usize, words: Option<&str>) -> i64 {
-    fb::insert(
-        db,
-        vec![
-            (F::TenantId, p.tenant.0.into()),
-            (F::TrackingNo, format!("QS-2026-{n:06}").into()),
-            (F::Channel, "web".into()),
-            (F::Kind, "complaint".into()),
-            (F::UnitId, p.unit.into()),
-            (F::StationId, p.unit.into()),
-            (F::UnitPath, p.path.as_str().into()),
-            (F::Status, "new".into()),
-            (F::Priority, "normal".into()),
-            (F::Lang, "zh-CN".into()),
-            (F::Body, format!("第{n}条").into()),
-            (F::Publish, "default".into()),
-            (F::Moderation, "clear".into()),
-            (F::ReceivedAt, NOW.0.into()),
-            (F::CreatedAt, NOW.0.into()),
-            (F::UpdatedAt, NOW.0.into()),
-            (F::SearchText, words.map(str::to_owned).into()),
-        ],
-    )
-    .await
-    .unwrap()
+    let mut new =
+        fb::NewFeedback::new(p.tenant, format!("QS-2026-{n:06}"), format!("第{n}条"), NOW);
+    new.kind = domain::feedback::FeedbackKind::Complaint;
+    new.unit_id = p.unit;
+    new.station_id = p.unit;
+    new.unit_path = p.path.clone();
+    new.search_text = words.map(str::to_owned);
+    fb::insert(db, new).await.unwrap()
 }
 
 fn words(list: &[&str]) -> Vec<String> {
@@ -72,10 +56,12 @@ async fn find_in(
 ) -> Vec<Scored> {
     let mut both = Vec::new();
     for scan in [Scan::NewestFirst, Scan::Index] {
-        let mut conditions = Query::select();
-        conditions.and_where(Expr::col(F::TenantId).eq(p.tenant.0));
-        let stmt = search::matching(conditions, db.engine(), &words(query), scan, range, limit);
-        both.push(search::scored(db, &stmt).await.unwrap());
+        let all = fb::FeedbackFilter::default();
+        both.push(
+            search::matching(db, p.tenant, &all, &words(query), scan, range, limit)
+                .await
+                .unwrap(),
+        );
     }
     assert_eq!(
         both[0], both[1],
@@ -139,7 +125,7 @@ testkit::on_both_engines! {
         let id = item(&db, &p, 1, Some("空调 坏 了")).await;
         let other = item(&db, &p, 2, Some("空调 很 好")).await;
         // An answer's words are appended.
-        db.execute(&Query::update().table(F::Table).value(F::SearchText, search::append("已 安排 维修 师傅")).and_where(Expr::col(F::Id).eq(id)).to_owned()).await.unwrap();
+        fb::update(&db, p.tenant, id, 0, vec![fb::FeedbackChange::AddSearchWords("已 安排 维修 师傅".into())], NOW).await.unwrap();
         assert_eq!(ids(&db, &p, &["维修"]).await, vec![id]);
         assert_eq!(ids(&db, &p, &["空调"]).await, vec![id, other]);
         // Replaced words are gone from the index.
@@ -147,7 +133,7 @@ testkit::on_both_engines! {
         assert_eq!(ids(&db, &p, &["空调"]).await, vec![id]);
         assert_eq!(ids(&db, &p, &["灯光"]).await, vec![other]);
         // Other changes to the item leave its words alone.
-        fb::update(&db, p.tenant, id, 0, vec![(F::Status, "accepted".into())], NOW).await.unwrap();
+        fb::update(&db, p.tenant, id, 1, vec![fb::FeedbackChange::Status(domain::feedback::Status::Accepted)], NOW).await.unwrap();
         assert_eq!(ids(&db, &p, &["维修"]).await, vec![id]);
         // A deleted item leaves the index.
         db.execute(&Query::delete().from_table(F::Table).and_where(Expr::col(F::Id).eq(other)).to_owned()).await.unwrap();
@@ -163,7 +149,7 @@ testkit::on_both_engines! {
         assert_eq!(pending.iter().map(|r| r.id).collect::<Vec<_>>(), vec![old]);
 
         // An answer arrives before the fill: the item stays pending, and its version moves.
-        fb::update(&db, p.tenant, old, 0, vec![(F::SearchText, search::append("答复"))], NOW).await.unwrap();
+        fb::update(&db, p.tenant, old, 0, vec![fb::FeedbackChange::AddSearchWords("答复".into())], NOW).await.unwrap();
         assert_eq!(search::words_of(&db, p.tenant, old).await.unwrap(), None);
         // The fill read version 0: it lost the race and changes nothing.
         assert_eq!(search::fill(&db, p.tenant, old, 0, "旧 的 词").await.unwrap(), 0);

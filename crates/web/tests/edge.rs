@@ -147,6 +147,45 @@ testkit::on_both_engines! {
         assert!(json_of(english).await["fields"][0]["message"].as_str().unwrap().starts_with("Contains a control character"));
     }
 
+    async fn an_unknown_inbox_filter_is_refused_by_name_not_read_as_everything(p: Public) {
+        p.submit("文化站阅览室开放时间太短", "suggestion", None).await;
+        let token = p.app.api_token("admin", ADMIN_PASSWORD).await;
+        let api = p.app.client();
+        for (query, field) in [
+            ("queue=everything", "queue"),
+            ("status=finished", "status"),
+            ("kind=rumour", "kind"),
+            ("channel=fax", "channel"),
+            ("department=accounts", "department"),
+            ("from=2026-13-45", "from"),
+            ("sort=random", "sort"),
+            ("after=yesterday", "after"),
+        ] {
+            let path = format!("/api/v1/inbox?{query}");
+            let response = api.get(p.at(&path)).bearer_auth(&token).send().await.unwrap();
+            let status = response.status();
+            let error = json_of(response).await;
+            assert_eq!(status, 422, "{path}: {error}");
+            assert_eq!(error["fields"][0]["field"], field, "{path}: {error}");
+            assert_eq!(error["fields"][0]["message"], "无法识别这个筛选条件，请从页面上的选项中选择", "{path}");
+        }
+        // A well-formed unit that is not there is a missing thing, named (the error policy).
+        let nowhere = api.get(p.at("/api/v1/inbox?unit=999999")).bearer_auth(&token).send().await.unwrap();
+        assert_eq!(nowhere.status(), 404);
+        assert_eq!(json_of(nowhere).await["fields"][0]["field"], "unit");
+        // The known values still filter.
+        let open = api.get(p.at("/api/v1/inbox?queue=unassigned&status=open&sort=deadline")).bearer_auth(&token).send().await.unwrap();
+        assert_eq!(open.status(), 200);
+        assert_eq!(json_of(open).await["rows"].as_array().map(Vec::len), Some(1));
+        // The console's page says which filter it could not read.
+        let staff = p.app.client();
+        p.app.sign_in(&staff, "admin", ADMIN_PASSWORD).await;
+        let page = staff.get(p.at("/console/feedback?queue=everything")).send().await.unwrap();
+        assert_eq!(page.status(), 422);
+        let body = page.text().await.unwrap();
+        assert!(body.contains("queue") && body.contains("无法识别这个筛选条件"), "{body}");
+    }
+
     async fn control_characters_in_a_login_name_or_a_note_are_refused(p: Public) {
         let client = p.app.client();
         let csrf = p.app.csrf(&client, "/login").await;

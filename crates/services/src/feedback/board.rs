@@ -7,10 +7,10 @@ use crate::{Institution, ServiceError, ServiceResult, Services};
 use domain::feedback::{FeedbackKind, Rating, Status};
 use domain::{TenantId, Timestamp};
 use jobs::{Handler, Job, JobError};
-use sea_query::{Expr, ExprTrait, Order};
 use serde::{Deserialize, Serialize};
-use store::feedback::{self as fb, FeedbackRow};
-use store::schema::Feedback as F;
+use store::feedback::{
+    self as fb, FeedbackFilter, FeedbackOrder, FeedbackRow, OnBoard, ShownCategory, StatusFilter,
+};
 
 /// Filters and order of the board, as the public chooses them.
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -96,68 +96,41 @@ impl Services {
         q: &BoardQuery,
     ) -> ServiceResult<BoardPage> {
         let setup = self.feedback_setup(institution.id).await?;
-        let mut stmt = fb::select();
-        public_only(&mut stmt, institution.id, setup.settings.publish_by_default);
-        if let Some(kind) = q.kind.as_deref().and_then(FeedbackKind::parse) {
-            stmt.and_where(Expr::col(F::Kind).eq(kind.as_str()));
-        }
-        if let Some(category) = q.category.as_deref().filter(|c| !c.is_empty()) {
+        let mut filter = FeedbackFilter {
+            on_board: Some(on_board(setup.settings.publish_by_default)),
+            kind: q.kind.as_deref().and_then(FeedbackKind::parse),
             // The filter finds what the cards show.
-            let mut shown = sea_query::Cond::any().add(Expr::col(F::Category).eq(category));
-            if setup.settings.publish_confident_guesses {
-                shown = shown.add(
-                    Expr::col(F::Category)
-                        .is_null()
-                        .and(Expr::col(F::SuggestedCategory).eq(category)),
-                );
-            }
-            stmt.cond_where(shown);
-        }
-        if let Some(station) = q.station {
-            stmt.and_where(Expr::col(F::StationId).eq(station));
-        }
-        match q.status.as_deref() {
-            Some("open") => {
-                stmt.and_where(Expr::col(F::Status).is_in(open_codes()));
-            }
-            Some("answered") => {
-                stmt.and_where(
-                    Expr::col(F::Status)
-                        .is_in([Status::Answered.as_str(), Status::Closed.as_str()]),
-                );
-            }
-            Some(code) if Status::parse(code).is_some() => {
-                stmt.and_where(Expr::col(F::Status).eq(code));
-            }
-            _ => {}
-        }
+            shown_category: q.category.as_deref().filter(|c| !c.is_empty()).map(|code| {
+                ShownCategory {
+                    code: code.to_owned(),
+                    with_guesses: setup.settings.publish_confident_guesses,
+                }
+            }),
+            station: q.station,
+            ..Default::default()
+        };
+        filter.status = match q.status.as_deref() {
+            Some("open") => Some(StatusFilter::Open),
+            Some("answered") => Some(StatusFilter::Answered),
+            Some(code) => Status::parse(code).map(StatusFilter::Is),
+            None => None,
+        };
         let by_support = q.sort.as_deref() == Some("supported");
         let after = q.after.as_deref().unwrap_or_default();
-        if by_support {
-            if let Some((count, id)) = after
-                .split_once(':')
-                .and_then(|(c, i)| Some((c.parse::<i64>().ok()?, i.parse::<i64>().ok()?)))
-            {
-                stmt.cond_where(
-                    sea_query::Cond::any()
-                        .add(Expr::col(F::SupportCount).lt(count))
-                        .add(
-                            Expr::col(F::SupportCount)
-                                .eq(count)
-                                .and(Expr::col(F::Id).lt(id)),
-                        ),
-                );
+        let order = if by_support {
+            FeedbackOrder::MostSupported {
+                after: after
+                    .split_once(':')
+                    .and_then(|(c, i)| Some((c.parse::<i64>().ok()?, i.parse::<i64>().ok()?))),
             }
-            stmt.order_by(F::SupportCount, Order::Desc)
-                .order_by(F::Id, Order::Desc);
         } else {
-            if let Ok(id) = after.parse::<i64>() {
-                stmt.and_where(Expr::col(F::Id).lt(id));
+            match after.parse::<i64>() {
+                Ok(id) => FeedbackOrder::NewestBelow(id),
+                Err(_) => FeedbackOrder::Newest,
             }
-            stmt.order_by(F::Id, Order::Desc);
-        }
-        stmt.limit(BOARD_PAGE + 1);
-        let mut rows = fb::list(self.db(), &stmt).await?;
+        };
+        let page = (Some(BOARD_PAGE + 1), None);
+        let mut rows = fb::list(self.db(), institution.id, &filter, order, page).await?;
         let more = rows.len() as u64 > BOARD_PAGE;
         rows.truncate(BOARD_PAGE as usize);
         let next = if more {
@@ -368,30 +341,9 @@ impl PublicTexts {
     }
 }
 
-fn open_codes() -> Vec<&'static str> {
-    Status::ALL
-        .iter()
-        .filter(|s| s.is_open())
-        .map(|s| s.as_str())
-        .collect()
-}
-
-/// Restricts a query to what the public may see.
-pub(super) fn public_only(
-    stmt: &mut sea_query::SelectStatement,
-    tenant: TenantId,
-    publish_by_default: bool,
-) {
-    stmt.and_where(Expr::col(F::TenantId).eq(tenant.0))
-        .and_where(Expr::col(F::Moderation).eq("clear"))
-        .and_where(
-            Expr::col(F::Status).is_not_in([Status::Spam.as_str(), Status::Merged.as_str()]),
-        );
-    if publish_by_default {
-        stmt.and_where(Expr::col(F::Publish).is_in(["default", "yes"]));
-    } else {
-        stmt.and_where(Expr::col(F::Publish).eq("yes"));
-    }
+/// What the public may see: moderation clear, not spam or merged, and published.
+pub(super) fn on_board(publish_by_default: bool) -> OnBoard {
+    OnBoard { publish_by_default }
 }
 
 // ---- Figures ---------------------------------------------------------------------------------

@@ -45,47 +45,16 @@ pub(crate) fn due_state(row: &FeedbackRow, window: &DueWindow) -> DueState {
     item_deadlines(row).state(window)
 }
 
-/// The queue conditions of the same rule over the two deadline columns, for the inbox's
-/// `overdue` and `due_soon` queues (and so their counts). `None` for other queues.
-pub(crate) fn due_queue(queue: &str, window: &DueWindow) -> Option<sea_query::Cond> {
-    use sea_query::{Cond, Expr, ExprTrait};
-    use store::schema::Feedback as F;
-    let now = window.now.0;
-    let until = window.until.0;
-    let first_pending = || Expr::col(F::FirstRespondedAt).is_null();
-    // Some pending deadline is before `at` (a NULL deadline is never before anything).
-    let some_before = |at: i64| {
-        Cond::any()
-            .add(first_pending().and(Expr::col(F::FirstResponseDue).lt(at)))
-            .add(Expr::col(F::ResolutionDue).lt(at))
-    };
-    // Some pending deadline is at or before `at`.
-    let some_by = |at: i64| {
-        Cond::any()
-            .add(first_pending().and(Expr::col(F::FirstResponseDue).lte(at)))
-            .add(Expr::col(F::ResolutionDue).lte(at))
-    };
-    // No pending deadline is before `at`, written without NOT so that NULLs stay harmless.
-    let none_before = |at: i64| {
-        Cond::all()
-            .add(
-                Cond::any()
-                    .add(Expr::col(F::FirstRespondedAt).is_not_null())
-                    .add(Expr::col(F::FirstResponseDue).is_null())
-                    .add(Expr::col(F::FirstResponseDue).gte(at)),
-            )
-            .add(
-                Cond::any()
-                    .add(Expr::col(F::ResolutionDue).is_null())
-                    .add(Expr::col(F::ResolutionDue).gte(at)),
-            )
-    };
-    let running = Cond::all()
-        .add(Expr::cust(store::feedback::OPEN_ITEMS))
-        .add(Expr::col(F::Status).ne(Status::Waiting.as_str()));
+/// The inbox's `overdue` and `due_soon` queues at the instant of `window`, by the same rule
+/// (the store writes it over the two deadline columns). `None` for other queues.
+pub(crate) fn due_queue(queue: &str, window: &DueWindow) -> Option<store::feedback::DueQueue> {
+    use store::feedback::DueQueue;
     match queue {
-        "overdue" => Some(running.add(some_before(now))),
-        "due_soon" => Some(running.add(none_before(now)).add(some_by(until))),
+        "overdue" => Some(DueQueue::Overdue { now: window.now }),
+        "due_soon" => Some(DueQueue::DueSoon {
+            now: window.now,
+            until: window.until,
+        }),
         _ => None,
     }
 }
@@ -279,7 +248,9 @@ impl Services {
             .collect();
         fired.extend(due.iter().map(|a| a.code().to_owned()));
         let next = next_check(&dues, &setup, &fired);
-        let changes = vec![(store::schema::Feedback::NextCheckAt, next.into())];
+        let changes = vec![store::feedback::FeedbackChange::NextCheckAt(
+            next.map(Timestamp),
+        )];
         if store::feedback::update(tx, tenant, row.id, row.version, changes, now).await? == 0 {
             return Ok(0);
         }

@@ -6,12 +6,14 @@ use super::status_of;
 use super::workflow::StaffAction;
 use crate::{ServiceError, ServiceResult, Services, Staff};
 use domain::feedback::{Channel, FeedbackKind, Priority, Status};
+use domain::validate::Checks;
+use domain::{FieldError, TenantId};
 use domain::{Permission, Timestamp};
-use sea_query::{Cond, Expr, ExprTrait, Order, SelectStatement};
+use i18n::Key;
 use serde::{Deserialize, Serialize};
-use store::Conn;
-use store::feedback::{self as fb, FeedbackRow};
-use store::schema::Feedback as F;
+use store::feedback::{
+    self as fb, FeedbackFilter, FeedbackOrder, FeedbackRow, Sight, StatusFilter,
+};
 
 /// What the staff member asks the inbox for, as the filter form sends it.
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
@@ -154,9 +156,10 @@ impl InboxRow {
 impl Services {
     /// One page of the inbox.
     pub async fn inbox(&self, staff: &Staff, q: &InboxQuery) -> ServiceResult<InboxPage> {
-        let mut stmt = self.inbox_query(staff, q).await?;
-        stmt.limit(INBOX_PAGE + 1);
-        let mut rows = fb::list(self.db(), &stmt).await?;
+        let (filter, order) = self.inbox_query(staff, q).await?;
+        let tenant = staff.actor.tenant_id;
+        let page = (Some(INBOX_PAGE + 1), None);
+        let mut rows = fb::list(self.db(), tenant, &filter, order, page).await?;
         let more = rows.len() as u64 > INBOX_PAGE;
         rows.truncate(INBOX_PAGE as usize);
         let next = if more {
@@ -184,27 +187,14 @@ impl Services {
     ) -> ServiceResult<NumberedPage> {
         let mut q = q.clone();
         q.after.clear();
-        let stmt = self.inbox_query(staff, &q).await?;
-        let mut counted = stmt.clone();
-        counted
-            .clear_selects()
-            .clear_order_by()
-            .column((F::Table, F::Id));
-        let total = self
-            .db()
-            .fetch_i64(
-                &sea_query::Query::select()
-                    .expr(Expr::cust("COUNT(*)"))
-                    .from_subquery(counted, "q")
-                    .to_owned(),
-            )
-            .await?;
+        let (filter, order) = self.inbox_query(staff, &q).await?;
+        let tenant = staff.actor.tenant_id;
+        let total = fb::count(self.db(), tenant, &filter, None).await?;
         let pages = u64::try_from(total).unwrap_or(0).div_ceil(CONSOLE_PAGE);
         let pages = Ord::max(pages, 1);
         let page = Ord::clamp(page, 1, pages);
-        let mut stmt = stmt;
-        stmt.limit(CONSOLE_PAGE).offset((page - 1) * CONSOLE_PAGE);
-        let rows = fb::list(self.db(), &stmt).await?;
+        let slice = (Some(CONSOLE_PAGE), Some((page - 1) * CONSOLE_PAGE));
+        let rows = fb::list(self.db(), tenant, &filter, order, slice).await?;
         let window = self.due_window(staff.actor.tenant_id).await?;
         Ok(NumberedPage {
             rows: rows
@@ -217,145 +207,112 @@ impl Services {
         })
     }
 
-    /// Every row the query selects (up to [`EXPORT_LIMIT`]), for export.
-    pub async fn inbox_all(
-        &self,
-        staff: &Staff,
-        q: &InboxQuery,
-    ) -> ServiceResult<Vec<super::ItemView>> {
-        let mut q = q.clone();
-        q.after.clear();
-        let mut stmt = self.inbox_query(staff, &q).await?;
-        stmt.limit(EXPORT_LIMIT);
-        let window = self.due_window(staff.actor.tenant_id).await?;
-        Ok(fb::list(self.db(), &stmt)
-            .await?
-            .into_iter()
-            .map(|r| super::ItemView::for_staff(r, staff, &window))
-            .collect())
-    }
-
+    /// The inbox's filter and order for `q`, each value checked: an unknown queue, status or
+    /// sort is refused, naming the parameter, rather than quietly showing everything.
     pub(super) async fn inbox_query(
         &self,
         staff: &Staff,
         q: &InboxQuery,
-    ) -> ServiceResult<SelectStatement> {
-        let mut stmt = fb::select();
-        self.inbox_where(staff, q, &mut stmt).await?;
-        order(&mut stmt, &q.sort, &q.after);
-        Ok(stmt)
+    ) -> ServiceResult<(FeedbackFilter, FeedbackOrder)> {
+        let filter = self.inbox_filter(staff, q).await?;
+        let order = order(&q.sort, &q.after)?;
+        Ok((filter, order))
     }
 
     /// The inbox's conditions — what the staff member may see (the units in their scopes, the
-    /// items of their departments), the queue and the filters of `q` — added to `stmt`, a
-    /// query over `feedback`: the inbox's own, or the full-text search's.
-    pub(super) async fn inbox_where(
+    /// items of their departments), the queue and the filters of `q`: the inbox's own, or
+    /// the full-text search's.
+    pub(super) async fn inbox_filter(
         &self,
         staff: &Staff,
         q: &InboxQuery,
-        stmt: &mut SelectStatement,
-    ) -> ServiceResult<()> {
+    ) -> ServiceResult<FeedbackFilter> {
         let tenant = staff.actor.tenant_id;
-        let scopes: Vec<String> = staff
+        let mut checks = Checks::new();
+        let mut filter = FeedbackFilter {
+            sight: self.sight(staff).await?,
+            ..Default::default()
+        };
+        let window = self.due_window(tenant).await?;
+        match q.queue.as_str() {
+            "" | "all" => {}
+            "unassigned" => {
+                filter.unrouted = true;
+                filter.open = true;
+            }
+            "department" => {
+                filter.in_departments = Some(viewing_departments(staff));
+            }
+            "mine" => filter.assignee = Some(staff.actor.user_id),
+            // The domain's rule, the one the rows' labels use (see `domain::deadlines`).
+            "due_soon" | "overdue" => filter.due = due_queue(&q.queue, &window),
+            "waiting" => filter.status = Some(StatusFilter::Is(Status::Waiting)),
+            "held" => filter.held = true,
+            // No confirmed category yet (a guess, however confident, is not one): a person
+            // decides. The same rule as the public's (see `board::public_category`).
+            "triage" => {
+                filter.uncategorised = true;
+                filter.open = true;
+            }
+            _ => checks.push(FieldError::new("queue", Key::err_filter_value)),
+        }
+        match q.status.as_str() {
+            "" => {}
+            "open" => filter.open = true,
+            code => match Status::parse(code) {
+                Some(s) => filter.status = Some(StatusFilter::Is(s)),
+                None => checks.push(FieldError::new("status", Key::err_filter_value)),
+            },
+        }
+        filter.kind = parsed(&mut checks, "kind", &q.kind, FeedbackKind::parse);
+        filter.channel = parsed(&mut checks, "channel", &q.channel, Channel::parse);
+        filter.department = parsed(&mut checks, "department", &q.department, |d| d.parse().ok());
+        if !q.category.is_empty() {
+            filter.category = Some(q.category.clone());
+        }
+        if let Some(unit) = parsed(&mut checks, "unit", &q.unit, |u| u.parse::<i64>().ok()) {
+            match store::org::find_unit(self.db(), tenant, domain::UnitId(unit)).await? {
+                Some(u) => filter.within = Some(u.path),
+                None => checks.push(FieldError::new("unit", Key::err_choice)),
+            }
+        }
+        let institution = self.institution(tenant).await?;
+        let day_start = |s: &str| -> Option<Timestamp> {
+            let date: jiff::civil::Date = s.parse().ok()?;
+            let start = date.to_zoned(institution.timezone.clone()).ok()?;
+            Some(Timestamp(start.timestamp().as_millisecond()))
+        };
+        filter.received_from = parsed(&mut checks, "from", &q.from, day_start);
+        filter.received_before = parsed(&mut checks, "to", &q.to, day_start)
+            .map(|to| Timestamp(to.0 + domain::time::DAY_MS));
+        checks.finish()?;
+        Ok(filter)
+    }
+
+    /// What the staff member may see of the institution's feedback; `None`: all of it (the
+    /// office over the whole institution needs no path filter, and so keeps its indexes).
+    async fn sight(&self, staff: &Staff) -> ServiceResult<Option<Sight>> {
+        let tenant: TenantId = staff.actor.tenant_id;
+        let unit_paths: Vec<String> = staff
             .actor
             .scopes(Permission::ViewFeedback)
             .iter()
             .map(|p| p.as_str().to_owned())
             .collect();
-        let departments: Vec<i64> = staff
-            .actor
-            .departments(Permission::ViewFeedback)
-            .iter()
-            .map(|d| d.0)
-            .collect();
-        if scopes.is_empty() && departments.is_empty() {
+        let departments = viewing_departments(staff);
+        if unit_paths.is_empty() && departments.is_empty() {
             return Err(ServiceError::Forbidden);
         }
         let root = store::org::root_unit(self.db(), tenant)
             .await?
             .ok_or(ServiceError::NotFound)?;
-        stmt.and_where(Expr::col(F::TenantId).eq(tenant.0));
-        // The office over the whole institution needs no path filter (and so keeps its indexes).
-        if !scopes.contains(&root.path) {
-            let mut visible = fb::within(&scopes);
-            if !departments.is_empty() {
-                visible = visible.add(Expr::col(F::DepartmentId).is_in(departments.clone()));
-            }
-            stmt.cond_where(visible);
+        if unit_paths.contains(&root.path) {
+            return Ok(None);
         }
-        let window = self.due_window(tenant).await?;
-        // Written out, not bound, so the planners can match the partial index of open items.
-        let open = || Expr::cust(fb::OPEN_ITEMS);
-        match q.queue.as_str() {
-            "unassigned" => {
-                stmt.and_where(Expr::col(F::DepartmentId).is_null())
-                    .and_where(open());
-            }
-            "department" => {
-                stmt.and_where(Expr::col(F::DepartmentId).is_in(departments.clone()));
-            }
-            "mine" => {
-                stmt.and_where(Expr::col(F::AssigneeId).eq(staff.actor.user_id.0));
-            }
-            // The domain's rule, the one the rows' labels use (see `domain::deadlines`).
-            "due_soon" | "overdue" => {
-                if let Some(cond) = due_queue(&q.queue, &window) {
-                    stmt.cond_where(cond);
-                }
-            }
-            "waiting" => {
-                stmt.and_where(Expr::col(F::Status).eq(Status::Waiting.as_str()));
-            }
-            "held" => {
-                stmt.and_where(Expr::col(F::Moderation).eq("held"));
-            }
-            // No confirmed category yet (a guess, however confident, is not one): a person
-            // decides. The same rule as the public's (see `board::public_category`).
-            "triage" => {
-                stmt.and_where(Expr::col(F::Category).is_null())
-                    .and_where(open());
-            }
-            _ => {}
-        }
-        if let Some(s) = Status::parse(&q.status) {
-            stmt.and_where(Expr::col(F::Status).eq(s.as_str()));
-        } else if q.status == "open" {
-            stmt.and_where(open());
-        }
-        if let Some(k) = FeedbackKind::parse(&q.kind) {
-            stmt.and_where(Expr::col(F::Kind).eq(k.as_str()));
-        }
-        if !q.category.is_empty() {
-            stmt.and_where(Expr::col(F::Category).eq(q.category.as_str()));
-        }
-        if let Ok(unit) = q.unit.parse::<i64>()
-            && let Some(u) = store::org::find_unit(self.db(), tenant, domain::UnitId(unit)).await?
-        {
-            stmt.cond_where(fb::within(&[u.path]));
-        }
-        if let Ok(d) = q.department.parse::<i64>() {
-            stmt.and_where(Expr::col(F::DepartmentId).eq(d));
-        }
-        if let Some(c) = Channel::parse(&q.channel) {
-            stmt.and_where(Expr::col(F::Channel).eq(c.as_str()));
-        }
-        let institution = self.institution(tenant).await?;
-        let day_start = |s: &str| -> Option<i64> {
-            let date: jiff::civil::Date = s.parse().ok()?;
-            Some(
-                date.to_zoned(institution.timezone.clone())
-                    .ok()?
-                    .timestamp()
-                    .as_millisecond(),
-            )
-        };
-        if let Some(from) = day_start(&q.from) {
-            stmt.and_where(Expr::col(F::ReceivedAt).gte(from));
-        }
-        if let Some(to) = day_start(&q.to) {
-            stmt.and_where(Expr::col(F::ReceivedAt).lt(to + domain::time::DAY_MS));
-        }
-        Ok(())
+        Ok(Some(Sight {
+            unit_paths,
+            departments,
+        }))
     }
 
     /// Assigns many items to a department at once; each is checked on its own.
@@ -403,42 +360,66 @@ impl Services {
     }
 }
 
-/// Orders the query and continues after the cursor of the previous page.
-fn order(stmt: &mut SelectStatement, sort: &str, after: &str) {
-    let parts: Vec<i64> = after.split(':').filter_map(|p| p.parse().ok()).collect();
-    match sort {
-        "deadline" | "priority" => {
-            let urgent_first = sort == "priority";
-            // Every item gets its deadlines on arrival, so the column orders without a
-            // fallback (which would keep the index from ordering it).
-            let due = Expr::col((F::Table, F::ResolutionDue));
-            if let [p, d, id] = parts[..] {
-                let mut later = Cond::any()
-                    .add(due.clone().gt(d))
-                    .add(due.clone().eq(d).and(Expr::col(F::Id).gt(id)));
-                if urgent_first {
-                    let urgent = if p == 1 { "urgent" } else { "normal" };
-                    later = Cond::any().add(Expr::col(F::Priority).lt(urgent)).add(
-                        Cond::all()
-                            .add(Expr::col(F::Priority).eq(urgent))
-                            .add(later),
-                    );
-                }
-                stmt.cond_where(later);
-            }
-            if urgent_first {
-                stmt.order_by(F::Priority, Order::Desc);
-            }
-            stmt.order_by_expr(due, Order::Asc)
-                .order_by(F::Id, Order::Asc);
-        }
-        _ => {
-            if let [id] = parts[..] {
-                stmt.and_where(Expr::col(F::Id).lt(id));
-            }
-            stmt.order_by(F::Id, Order::Desc);
-        }
+fn viewing_departments(staff: &Staff) -> Vec<i64> {
+    staff
+        .actor
+        .departments(Permission::ViewFeedback)
+        .iter()
+        .map(|d| d.0)
+        .collect()
+}
+
+/// A filter's value read by `parse`; empty means "any", and a value `parse` cannot read is
+/// refused, naming the parameter.
+fn parsed<T>(
+    checks: &mut Checks,
+    field: &'static str,
+    value: &str,
+    parse: impl FnOnce(&str) -> Option<T>,
+) -> Option<T> {
+    let value = value.trim();
+    if value.is_empty() {
+        return None;
     }
+    let read = parse(value);
+    if read.is_none() {
+        checks.push(FieldError::new(field, Key::err_filter_value));
+    }
+    read
+}
+
+/// The order for `sort`, continuing after the cursor `after` of the previous page.
+fn order(sort: &str, after: &str) -> ServiceResult<FeedbackOrder> {
+    let parts: Option<Vec<i64>> = (!after.is_empty())
+        .then(|| after.split(':').map(|p| p.parse().ok()).collect())
+        .flatten();
+    let bad_cursor = !after.is_empty() && parts.is_none();
+    let parts = parts.unwrap_or_default();
+    let order = match sort {
+        "deadline" => FeedbackOrder::Deadline {
+            after: match parts[..] {
+                [_, d, id] => Some((d, id)),
+                _ => None,
+            },
+        },
+        "priority" => FeedbackOrder::Priority {
+            after: match parts[..] {
+                [p, d, id] => Some((p == 1, d, id)),
+                _ => None,
+            },
+        },
+        "" | "newest" => match parts[..] {
+            [id] => FeedbackOrder::NewestBelow(id),
+            _ => FeedbackOrder::Newest,
+        },
+        _ => {
+            return Err(ServiceError::invalid("sort", Key::err_filter_value));
+        }
+    };
+    if bad_cursor {
+        return Err(ServiceError::invalid("after", Key::err_filter_value));
+    }
+    Ok(order)
 }
 
 fn cursor(sort: &str, row: &FeedbackRow) -> String {
@@ -452,26 +433,5 @@ fn cursor(sort: &str, row: &FeedbackRow) -> String {
             )
         }
         _ => row.id.to_string(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use domain::feedback::Status;
-
-    /// The partial index's condition and the domain's idea of "open" must not drift apart.
-    #[test]
-    fn the_open_items_condition_lists_exactly_the_open_statuses() {
-        let listed: Vec<&str> = store::feedback::OPEN_ITEMS
-            .split('\'')
-            .skip(1)
-            .step_by(2)
-            .collect();
-        let open: Vec<&str> = Status::ALL
-            .iter()
-            .filter(|s| s.is_open())
-            .map(|s| s.as_str())
-            .collect();
-        assert_eq!(listed, open);
     }
 }

@@ -16,7 +16,6 @@ use serde::{Deserialize, Serialize};
 use store::Conn;
 use store::feedback as fb;
 use store::org::UnitRow;
-use store::schema::Feedback as F;
 
 /// What a member of the public sends, as typed.
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -399,54 +398,44 @@ impl Services {
         let next = next_check(&dues, setup, &[]);
         let member = source.member.map(|m| m.member.0);
         let verified_mobile = source.member.map(|m| m.mobile.clone());
-        let row = vec![
-            (F::TenantId, tenant.0.into()),
-            (F::TrackingNo, tracking_no.as_str().into()),
-            (F::SubmissionKey, submission_key.into()),
-            (F::Channel, source.channel.as_str().into()),
-            (F::Kind, checked.kind.as_str().into()),
-            (F::Category, checked.category.clone().into()),
-            (F::SuggestedCategory, suggested.clone().into()),
-            (F::SuggestedKind, suggested_kind.into()),
-            (F::NeedsTriage, needs_triage.into()),
-            (
-                F::UrgentReason,
-                analysis.urgent.as_ref().map(|u| u.reason.clone()).into(),
-            ),
-            (F::Analysis, serde_json::to_string(analysis).ok().into()),
-            (F::UnitId, checked.unit.0.into()),
-            (F::StationId, checked.station.0.into()),
-            (F::UnitPath, checked.unit_path.as_str().into()),
-            (F::DepartmentId, routed.into()),
-            (F::Status, status.as_str().into()),
-            (F::Priority, priority.as_str().into()),
-            (F::Lang, source.lang.code().into()),
-            (F::Body, checked.text.as_str().into()),
-            (F::PublicBody, text::mask(&checked.text).into()),
-            (
-                F::SearchText,
-                super::search::index_words(&checked.text).into(),
-            ),
-            (F::MemberId, member.into()),
-            (F::ContactName, checked.contact_name.clone().into()),
-            (
-                F::ContactMobile,
-                verified_mobile.clone().or(checked.mobile.clone()).into(),
-            ),
-            (F::ContactEmail, checked.email.clone().into()),
-            (F::ContactVerified, verified_mobile.is_some().into()),
-            (F::DisplayName, checked.display_name.clone().into()),
-            (F::Publish, "default".into()),
-            (F::Moderation, if held { "held" } else { "clear" }.into()),
-            (F::ReceivedAt, received.0.into()),
-            (F::FirstResponseDue, first_due.0.into()),
-            (F::ResolutionDue, resolution_due.0.into()),
-            (F::NextCheckAt, next.into()),
-            (F::EnteredBy, source.staff.map(|s| s.actor.user_id.0).into()),
-            (F::Ip, source.ip.into()),
-            (F::CreatedAt, now.0.into()),
-            (F::UpdatedAt, now.0.into()),
-        ];
+        let row = fb::NewFeedback {
+            submission_key: submission_key.map(str::to_owned),
+            channel: source.channel,
+            kind: checked.kind,
+            category: checked.category.clone(),
+            suggested_category: suggested.clone(),
+            suggested_kind,
+            needs_triage,
+            urgent_reason: analysis.urgent.as_ref().map(|u| u.reason.clone()),
+            analysis: serde_json::to_string(analysis).ok(),
+            unit_id: checked.unit.0,
+            station_id: checked.station.0,
+            unit_path: checked.unit_path.as_str().to_owned(),
+            department_id: routed,
+            status,
+            priority,
+            lang: source.lang.code().to_owned(),
+            public_body: Some(text::mask(&checked.text)),
+            search_text: Some(super::search::index_words(&checked.text)),
+            member_id: member,
+            contact_name: checked.contact_name.clone(),
+            contact_mobile: verified_mobile.clone().or(checked.mobile.clone()),
+            contact_email: checked.email.clone(),
+            contact_verified: verified_mobile.is_some(),
+            display_name: checked.display_name.clone(),
+            moderation: if held {
+                domain::feedback::Moderation::Held
+            } else {
+                domain::feedback::Moderation::Clear
+            },
+            received_at: received,
+            first_response_due: Some(first_due),
+            resolution_due: Some(resolution_due),
+            next_check_at: next.map(Timestamp),
+            entered_by: source.staff.map(|s| s.actor.user_id),
+            ip: source.ip.map(str::to_owned),
+            ..fb::NewFeedback::new(tenant, tracking_no.clone(), checked.text.clone(), now)
+        };
         let event =
             |kind, from: Option<Status>, to: Option<Status>, public, data, at| fb::EventInsert {
                 tenant,
@@ -747,7 +736,7 @@ pub(crate) struct NewItem<'a> {
 /// An item ready to write: its row, the first entries of its timeline, and the receipt
 /// its submitter gets (the id is filled in once written).
 pub(crate) struct Prepared {
-    pub row: Vec<fb::Set>,
+    pub row: fb::NewFeedback,
     pub events: Vec<fb::EventInsert>,
     pub receipt: Submitted,
 }

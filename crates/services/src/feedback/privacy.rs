@@ -15,8 +15,7 @@ use domain::Timestamp;
 use jobs::{Handler, Job, JobError};
 use serde::Serialize;
 use store::Conn;
-use store::feedback::{self as fb, FeedbackRow, NewEvent, Set};
-use store::schema::Feedback as F;
+use store::feedback::{self as fb, FeedbackChange, FeedbackRow, NewEvent};
 
 /// One of a member's own items, with the private link to follow it.
 #[derive(Clone, Debug, Serialize)]
@@ -285,19 +284,12 @@ async fn anonymise(
 ) -> ServiceResult<bool> {
     let tenant = tenant_of(row);
     let masked = text::mask(&row.body);
-    let none = || Option::<String>::None.into();
-    let mut sets: Vec<Set> = vec![
-        (F::ContactName, none()),
-        (F::ContactMobile, none()),
-        (F::ContactEmail, none()),
-        (F::MemberId, Option::<i64>::None.into()),
-        (F::DisplayName, none()),
-        (F::Ip, none()),
-        (F::Body, masked.as_str().into()),
-        (F::AnonymisedAt, now.0.into()),
+    let mut sets = vec![
+        FeedbackChange::ForgetPerson { at: now },
+        FeedbackChange::Body(masked.clone()),
     ];
     if row.public_body.is_none() {
-        sets.push((F::PublicBody, masked.as_str().into()));
+        sets.push(FeedbackChange::PublicBody(Some(masked)));
     }
     if fb::update(c, tenant, row.id, row.version, sets, now).await? == 0 {
         return Ok(false);

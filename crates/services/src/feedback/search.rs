@@ -28,12 +28,10 @@ use domain::feedback::{FeedbackKind, Status};
 use domain::{FieldError, Invalid, Permission, TenantId, Timestamp};
 use i18n::Key;
 use jobs::{Handler, Job, JobError};
-use sea_query::{Expr, ExprTrait, Query, SelectStatement};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
-use store::feedback::{self as fb, FeedbackRow};
-use store::schema::Feedback as F;
+use store::feedback::{self as fb, FeedbackFilter, FeedbackRow};
 use store::search::{Scan, Scored};
 use text::{Cut, Segmenter};
 
@@ -179,8 +177,8 @@ pub fn index_words(text: &str) -> String {
 }
 
 /// What an update appends to an item's words when a public answer or reply is written.
-pub(crate) fn append_words(text: &str) -> Expr {
-    store::search::append(&index_words(text))
+pub(crate) fn append_words(text: &str) -> store::feedback::FeedbackChange {
+    store::feedback::FeedbackChange::AddSearchWords(index_words(text))
 }
 
 /// The words of a query, folded and cut like the index (as whole words), each once; the
@@ -242,17 +240,18 @@ impl Services {
             ..Default::default()
         };
         // The inbox's conditions: who may see what, and the filters.
-        let mut conditions = Query::select();
         // (Where the newest item is, asked at the same time.)
-        let (filtered, newest) = tokio::join!(
-            self.inbox_where(staff, &filters, &mut conditions),
+        let (conditions, newest) = tokio::join!(
+            self.inbox_filter(staff, &filters),
             store::search::newest_id(self.db())
         );
-        filtered?;
+        let conditions = conditions?;
         let mut matches = if self.unit_out_of_sight(staff, &q.unit).await? {
             Vec::new()
         } else {
-            self.newest_matches(&conditions, &words, newest?).await?
+            let tenant = staff.actor.tenant_id;
+            self.newest_matches(tenant, &conditions, &words, newest?)
+                .await?
         };
         matches.sort_by(|a, b| b.score.total_cmp(&a.score).then(b.id.cmp(&a.id)));
         let total = matches.len();
@@ -296,14 +295,14 @@ impl Services {
             self.spend_locally(limit, &format!("{}:{ip}", institution.id))?;
         }
         let setup = self.feedback_setup(institution.id).await?;
-        let mut conditions = Query::select();
-        super::board::public_only(
-            &mut conditions,
-            institution.id,
-            setup.settings.publish_by_default,
-        );
+        let conditions = FeedbackFilter {
+            on_board: Some(super::board::on_board(setup.settings.publish_by_default)),
+            ..Default::default()
+        };
         let newest = store::search::newest_id(self.db()).await?;
-        let matches = self.newest_matches(&conditions, &words, newest).await?;
+        let matches = self
+            .newest_matches(institution.id, &conditions, &words, newest)
+            .await?;
         let capped = matches.len() as u64 >= SEARCH_WINDOW;
         let ids: Vec<i64> = matches.iter().map(|m| m.id).collect();
         let (rows, events) = self.rows_and_answers(institution.id, &ids).await?;
@@ -401,7 +400,8 @@ impl Services {
     /// word's matches newest first cheaply: PostgreSQL's GIN cannot).
     async fn newest_matches(
         &self,
-        conditions: &SelectStatement,
+        tenant: TenantId,
+        conditions: &FeedbackFilter,
         words: &[String],
         newest: Option<i64>,
     ) -> ServiceResult<Vec<Scored>> {
@@ -423,9 +423,10 @@ impl Services {
             let (scan, span) = step;
             let above = span.map(|s| at.upper - s).filter(|a| *a > 0);
             let need = window - found.len();
-            let stmt = store::search::matching(
-                conditions.clone(),
-                db.engine(),
+            let matching = store::search::matching(
+                db,
+                tenant,
+                conditions,
                 words,
                 scan,
                 (above, at.upper),
@@ -435,7 +436,7 @@ impl Services {
             let first = at.looked == 0;
             // With the first step, how many items there hold the words at all, whoever may see
             // them (at the same time, on another connection).
-            let (got, holding) = tokio::join!(store::search::scored(db, &stmt), async {
+            let (got, holding) = tokio::join!(matching, async {
                 match above {
                     Some(above) if first => {
                         store::search::count_holding(db, words, (Some(above), at.upper))
@@ -477,12 +478,13 @@ impl Services {
         tenant: TenantId,
         ids: &[i64],
     ) -> ServiceResult<(Vec<FeedbackRow>, Vec<(i64, String)>)> {
-        let select = fb::select()
-            .and_where(Expr::col(F::TenantId).eq(tenant.0))
-            .and_where(Expr::col(F::Id).is_in(ids.iter().copied()))
-            .to_owned();
+        let chosen = FeedbackFilter {
+            ids: Some(ids.to_vec()),
+            ..Default::default()
+        };
+        let order = fb::FeedbackOrder::Newest;
         let (rows, events) = tokio::join!(
-            fb::list(self.db(), &select),
+            fb::list(self.db(), tenant, &chosen, order, (None, None)),
             store::search::event_texts(self.db(), ids, &INDEXED_EVENTS)
         );
         Ok((rows?, events?))

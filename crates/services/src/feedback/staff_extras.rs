@@ -9,11 +9,8 @@ use super::workflow::StaffAction;
 use crate::{ServiceError, ServiceResult, Services, Staff};
 use domain::feedback::{Action, FeedbackKind, Status};
 use domain::{Permission, Role};
-use sea_query::{Expr, Query};
 use serde::Serialize;
 use std::collections::HashMap;
-use store::Conn;
-use store::schema::Feedback as F;
 
 /// The counts on the console's start page are exact up to this; above it they show as
 /// "999+": an office needs to know there is a pile, not its exact height, and counting a
@@ -288,17 +285,9 @@ impl Services {
                 queue: queue.into(),
                 ..Default::default()
             };
-            let mut inner = self.inbox_query(staff, &q).await?;
-            inner
-                .clear_selects()
-                .clear_order_by()
-                .column((F::Table, F::Id))
-                .limit(COUNT_CAP as u64 + 1);
-            let count = Query::select()
-                .expr(Expr::cust("COUNT(*)"))
-                .from_subquery(inner, "q")
-                .to_owned();
-            *slot = self.db().fetch_i64(&count).await?;
+            let filter = self.inbox_filter(staff, &q).await?;
+            let cap = Some(COUNT_CAP as u64 + 1);
+            *slot = store::feedback::count(self.db(), staff.actor.tenant_id, &filter, cap).await?;
         }
         Ok(counts)
     }
@@ -384,14 +373,17 @@ impl Services {
     ) -> ServiceResult<Vec<ItemView>> {
         let mut q = q.clone();
         q.after.clear();
-        let mut stmt = self.inbox_query(staff, &q).await?;
-        stmt.limit(super::inbox::EXPORT_LIMIT);
-        let window = self.due_window(staff.actor.tenant_id).await?;
-        Ok(store::feedback::list(self.db(), &stmt)
-            .await?
-            .into_iter()
-            .map(|row| ItemView::for_staff(row, staff, &window))
-            .collect())
+        let (filter, order) = self.inbox_query(staff, &q).await?;
+        let tenant = staff.actor.tenant_id;
+        let window = self.due_window(tenant).await?;
+        let page = (Some(super::inbox::EXPORT_LIMIT), None);
+        Ok(
+            store::feedback::list(self.db(), tenant, &filter, order, page)
+                .await?
+                .into_iter()
+                .map(|row| ItemView::for_staff(row, staff, &window))
+                .collect(),
+        )
     }
 }
 

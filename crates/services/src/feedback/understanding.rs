@@ -16,13 +16,11 @@ use domain::feedback::{FeedbackKind, Status};
 use domain::priority::{PriorityInput, PriorityScore, priority_score};
 use domain::{Checks, FieldError, Permission, TenantId, Timestamp};
 use i18n::Key;
-use sea_query::ExprTrait;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 use store::feedback::FeedbackRow;
-use store::schema::Feedback as F;
 use text::classify::{Field, Model};
 use text::{Segmenter, similar};
 
@@ -333,11 +331,13 @@ impl Services {
         let now = self.now();
         let masked = text::mask(&row.body);
         let tx = self.db().begin().await?;
-        let changes = vec![
-            (F::Category, category.into()),
-            (F::Kind, kind.into()),
-            (F::NeedsTriage, false.into()),
-        ];
+        let Some(new_kind) = new_kind else {
+            return Err(ServiceError::invalid("kind", Key::err_choice));
+        };
+        let changes = vec![store::feedback::FeedbackChange::Classified {
+            category: category.to_owned(),
+            kind: new_kind,
+        }];
         if store::feedback::update(&tx, tenant, row.id, row.version, changes, now).await? == 0 {
             return Err(ServiceError::Conflict);
         }
@@ -443,14 +443,17 @@ impl Services {
         }
         // The candidates' rows in one query, then in the index's order.
         let ids: Vec<i64> = found.iter().map(|(id, _)| *id as i64).collect();
-        let mut stmt = store::feedback::select();
-        stmt.and_where(sea_query::Expr::col((F::Table, F::TenantId)).eq(tenant.0))
-            .and_where(sea_query::Expr::col((F::Table, F::Id)).is_in(ids));
-        let mut rows: HashMap<i64, FeedbackRow> = store::feedback::list(self.db(), &stmt)
-            .await?
-            .into_iter()
-            .map(|r| (r.id, r))
-            .collect();
+        let chosen = store::feedback::FeedbackFilter {
+            ids: Some(ids),
+            ..Default::default()
+        };
+        let order = store::feedback::FeedbackOrder::Newest;
+        let mut rows: HashMap<i64, FeedbackRow> =
+            store::feedback::list(self.db(), tenant, &chosen, order, (None, None))
+                .await?
+                .into_iter()
+                .map(|r| (r.id, r))
+                .collect();
         let mut out = Vec::new();
         for (id, score) in found {
             let id = id as i64;
@@ -616,15 +619,14 @@ impl Services {
         station: Option<i64>,
     ) -> ServiceResult<Vec<FeedbackRow>> {
         let tenant = staff.actor.tenant_id;
-        let mut stmt = store::feedback::select();
-        stmt.and_where(sea_query::Expr::col((F::Table, F::TenantId)).eq(tenant.0))
-            .and_where(sea_query::Expr::cust(store::feedback::OPEN_ITEMS))
-            .order_by((F::Table, F::Id), sea_query::Order::Desc)
-            .limit(THEME_ITEMS);
-        if let Some(station) = station {
-            stmt.and_where(sea_query::Expr::col((F::Table, F::StationId)).eq(station));
-        }
-        let rows = store::feedback::list(self.db(), &stmt).await?;
+        let open = store::feedback::FeedbackFilter {
+            open: true,
+            station,
+            ..Default::default()
+        };
+        let order = store::feedback::FeedbackOrder::Newest;
+        let page = (Some(THEME_ITEMS), None);
+        let rows = store::feedback::list(self.db(), tenant, &open, order, page).await?;
         Ok(rows
             .into_iter()
             .filter(|r| can_on(staff, Permission::ViewFeedback, r))
@@ -642,15 +644,14 @@ impl Services {
         let tenant = staff.actor.tenant_id;
         let now = self.now();
         let window = days.clamp(1, 90) * domain::time::DAY_MS;
-        let mut stmt = store::feedback::select();
-        stmt.and_where(sea_query::Expr::col((F::Table, F::TenantId)).eq(tenant.0))
-            .and_where(sea_query::Expr::col((F::Table, F::ReceivedAt)).gte(now.0 - 2 * window))
-            .order_by((F::Table, F::Id), sea_query::Order::Desc)
-            .limit(2 * THEME_ITEMS);
-        if let Some(station) = station {
-            stmt.and_where(sea_query::Expr::col((F::Table, F::StationId)).eq(station));
-        }
-        let rows: Vec<FeedbackRow> = store::feedback::list(self.db(), &stmt)
+        let recent = store::feedback::FeedbackFilter {
+            received_from: Some(Timestamp(now.0 - 2 * window)),
+            station,
+            ..Default::default()
+        };
+        let order = store::feedback::FeedbackOrder::Newest;
+        let page = (Some(2 * THEME_ITEMS), None);
+        let rows: Vec<FeedbackRow> = store::feedback::list(self.db(), tenant, &recent, order, page)
             .await?
             .into_iter()
             .filter(|r| can_on(staff, Permission::ViewFeedback, r))

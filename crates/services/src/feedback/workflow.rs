@@ -10,62 +10,11 @@ use domain::validate::Checks;
 use domain::{DepartmentId, FieldError, Permission, Timestamp, UserId};
 use i18n::{Key, Lang, Tr};
 use notify::Channel;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use store::Conn;
-use store::feedback::{self as fb, FeedbackRow, NewEvent, Set};
-use store::schema::Feedback as F;
+use store::feedback::{self as fb, FeedbackChange, FeedbackRow, NewEvent};
 
-/// Whether an item shows on the public board: the institution's default, or staff's choice.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Publish {
-    Default,
-    Yes,
-    No,
-}
-
-impl Publish {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Publish::Default => "default",
-            Publish::Yes => "yes",
-            Publish::No => "no",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Publish> {
-        [Publish::Default, Publish::Yes, Publish::No]
-            .into_iter()
-            .find(|p| p.as_str() == s)
-    }
-}
-
-/// Where an item stands with moderation.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Moderation {
-    Clear,
-    /// A sensitive word: nothing is public until staff look at it.
-    Held,
-    /// Staff hid it from the public.
-    Hidden,
-}
-
-impl Moderation {
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Moderation::Clear => "clear",
-            Moderation::Held => "held",
-            Moderation::Hidden => "hidden",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Moderation> {
-        [Moderation::Clear, Moderation::Held, Moderation::Hidden]
-            .into_iter()
-            .find(|m| m.as_str() == s)
-    }
-}
+pub use domain::feedback::{Moderation, Publish};
 
 /// What staff can do to an item.
 #[derive(Clone, Debug, Deserialize)]
@@ -135,7 +84,7 @@ impl StaffAction {
 /// The changes one step makes, gathered before they are written.
 struct Step {
     to: Status,
-    sets: Vec<Set>,
+    sets: Vec<FeedbackChange>,
     /// The public timeline entry's text (an answer, a question, a reason).
     public_text: Option<String>,
     data: Option<serde_json::Value>,
@@ -230,7 +179,7 @@ impl Services {
     ) -> ServiceResult<Step> {
         let tenant = tenant_of(row);
         let from = status_of(row);
-        let mut sets: Vec<Set> = vec![(F::Status, to.as_str().into())];
+        let mut sets: Vec<FeedbackChange> = vec![FeedbackChange::Status(to)];
         let first_response = matches!(
             action,
             StaffAction::Accept
@@ -241,7 +190,7 @@ impl Services {
                 | StaffAction::Decline { .. }
         );
         if first_response && row.first_responded_at.is_none() {
-            sets.push((F::FirstRespondedAt, now.0.into()));
+            sets.push(FeedbackChange::FirstRespondedAt(now));
         }
         let mut step = Step {
             to,
@@ -255,10 +204,10 @@ impl Services {
             StaffAction::Accept | StaffAction::Start => {}
             // Spam and declined items end here: closing them lets retention find them.
             StaffAction::Close | StaffAction::MarkSpam => {
-                step.sets.push((F::ClosedAt, now.0.into()));
+                step.sets.push(FeedbackChange::ClosedAt(Some(now)));
             }
             StaffAction::NotSpam => {
-                step.sets.push((F::ClosedAt, Option::<i64>::None.into()));
+                step.sets.push(FeedbackChange::ClosedAt(None));
             }
             StaffAction::Assign {
                 department,
@@ -288,8 +237,9 @@ impl Services {
                     }
                 }
                 checks.finish()?;
-                step.sets.push((F::DepartmentId, (*department).into()));
-                step.sets.push((F::AssigneeId, (*assignee).into()));
+                step.sets
+                    .push(FeedbackChange::Department(Some(*department)));
+                step.sets.push(FeedbackChange::Assignee(*assignee));
                 step.data = Some(serde_json::json!({
                     "department": department,
                     "department_name": dept.map(|d| d.name),
@@ -300,9 +250,9 @@ impl Services {
             StaffAction::AskSubmitter { question } => {
                 let question = checks.text("question", question, 1000);
                 checks.finish()?;
-                step.sets.push((F::ResumeStatus, from.as_str().into()));
-                step.sets.push((F::PausedAt, now.0.into()));
-                step.sets.push((F::NextCheckAt, Option::<i64>::None.into()));
+                step.sets.push(FeedbackChange::ResumeStatus(Some(from)));
+                step.sets.push(FeedbackChange::PausedAt(Some(now)));
+                step.sets.push(FeedbackChange::NextCheckAt(None));
                 step.public_text = Some(question);
                 step.tell_submitter = Some(Key::submitter_asked_text);
             }
@@ -317,10 +267,9 @@ impl Services {
                 if from == Status::Waiting {
                     step.sets.extend(self.resume_sets(row).await?);
                 }
-                step.sets.push((F::AnsweredAt, now.0.into()));
-                step.sets.push((F::Adopted, (*adopted).into()));
-                step.sets
-                    .push((F::SearchText, super::search::append_words(&text)));
+                step.sets.push(FeedbackChange::AnsweredAt(Some(now)));
+                step.sets.push(FeedbackChange::Adopted(*adopted));
+                step.sets.push(super::search::append_words(&text));
                 step.public_text = Some(text);
                 step.data = Some(serde_json::json!({ "adopted": adopted }));
                 step.tell_submitter = Some(Key::submitter_answered_text);
@@ -328,7 +277,7 @@ impl Services {
             StaffAction::Decline { reason } => {
                 let reason = checks.text("reason", reason, 1000);
                 checks.finish()?;
-                step.sets.push((F::ClosedAt, now.0.into()));
+                step.sets.push(FeedbackChange::ClosedAt(Some(now)));
                 step.public_text = Some(reason);
                 step.tell_submitter = Some(Key::submitter_declined_text);
             }
@@ -348,7 +297,7 @@ impl Services {
                 let target = checks.present("into", target, Key::err_merge_target);
                 checks.finish()?;
                 if let Some(target) = target {
-                    step.sets.push((F::MergedInto, target.id.into()));
+                    step.sets.push(FeedbackChange::MergedInto(target.id));
                     step.data = Some(
                         serde_json::json!({ "into": target.tracking_no, "into_id": target.id }),
                     );
@@ -418,7 +367,7 @@ impl Services {
             tenant,
             row.id,
             updated.version,
-            vec![(F::NextCheckAt, next.into())],
+            vec![FeedbackChange::NextCheckAt(next.map(Timestamp))],
             now,
         )
         .await?;
@@ -464,7 +413,7 @@ impl Services {
     }
 
     /// Leaving the wait: the deadlines move on by the working time spent waiting.
-    async fn resume_sets(&self, row: &FeedbackRow) -> ServiceResult<Vec<Set>> {
+    async fn resume_sets(&self, row: &FeedbackRow) -> ServiceResult<Vec<FeedbackChange>> {
         let setup = self.feedback_setup(tenant_of(row)).await?;
         let now = self.now();
         let paused = row
@@ -473,10 +422,10 @@ impl Services {
         let shift =
             |due: Option<i64>| due.map(|d| setup.calendar.add_working(Timestamp(d), paused).0);
         Ok(vec![
-            (F::FirstResponseDue, shift(row.first_response_due).into()),
-            (F::ResolutionDue, shift(row.resolution_due).into()),
-            (F::PausedAt, Option::<i64>::None.into()),
-            (F::ResumeStatus, Option::<String>::None.into()),
+            FeedbackChange::FirstResponseDue(shift(row.first_response_due).map(Timestamp)),
+            FeedbackChange::ResolutionDue(shift(row.resolution_due).map(Timestamp)),
+            FeedbackChange::PausedAt(None),
+            FeedbackChange::ResumeStatus(None),
         ])
     }
 
@@ -492,18 +441,16 @@ impl Services {
         let tenant = tenant_of(row);
         let institution = self.institution(tenant).await?;
         let mut rows = vec![row.clone()];
+        let merged_in = fb::FeedbackFilter {
+            merged_into: Some(row.id),
+            ..Default::default()
+        };
         let merged = fb::list(
             c,
-            &fb::select()
-                .and_where(sea_query::ExprTrait::eq(
-                    sea_query::Expr::col(F::TenantId),
-                    tenant.0,
-                ))
-                .and_where(sea_query::ExprTrait::eq(
-                    sea_query::Expr::col(F::MergedInto),
-                    row.id,
-                ))
-                .to_owned(),
+            tenant,
+            &merged_in,
+            fb::FeedbackOrder::Newest,
+            (None, None),
         )
         .await?;
         rows.extend(merged);
@@ -608,9 +555,9 @@ impl Services {
         let now = self.now();
         let tx = self.db().begin().await?;
         let sets = vec![
-            (F::Priority, priority.as_str().into()),
-            (F::FirstResponseDue, first.0.into()),
-            (F::ResolutionDue, resolution.0.into()),
+            FeedbackChange::Priority(priority),
+            FeedbackChange::FirstResponseDue(Some(first)),
+            FeedbackChange::ResolutionDue(Some(resolution)),
         ];
         let step = Step {
             to: status_of(&row),
@@ -652,12 +599,12 @@ impl Services {
         if !can_on(staff, Permission::ModerateFeedback, &row) {
             return Err(ServiceError::Forbidden);
         }
-        let mut sets: Vec<Set> = vec![(F::Moderation, verdict.as_str().into())];
+        let mut sets = vec![FeedbackChange::Moderation(verdict)];
         if let Some(text) = public_text {
             let mut checks = Checks::new();
             let text = checks.text("public_text", text, MAX_TEXT);
             checks.finish()?;
-            sets.push((F::PublicBody, text.into()));
+            sets.push(FeedbackChange::PublicBody(Some(text)));
         }
         let now = self.now();
         let tx = self.db().begin().await?;
@@ -706,7 +653,7 @@ impl Services {
             tenant_of(&row),
             row.id,
             row.version,
-            vec![(F::Publish, publish.as_str().into())],
+            vec![FeedbackChange::Publish(publish)],
             self.now(),
         )
         .await?
@@ -769,8 +716,8 @@ impl Services {
         let text = checks.text("text", text, MAX_TEXT);
         checks.finish()?;
         let mut sets = self.resume_sets(&row).await?;
-        sets.push((F::Status, to.as_str().into()));
-        sets.push((F::SearchText, super::search::append_words(&text)));
+        sets.push(FeedbackChange::Status(to));
+        sets.push(super::search::append_words(&text));
         let step = Step {
             to,
             sets,
@@ -801,13 +748,11 @@ impl Services {
             return Err(ServiceError::refused(Key::err_rating_not_open));
         }
         let now = self.now();
-        let mut sets: Vec<Set> = vec![
-            (F::Rating, rating.as_str().into()),
-            (F::RatedAt, now.0.into()),
-        ];
+        let mut sets: Vec<FeedbackChange> =
+            vec![FeedbackChange::Rating(rating), FeedbackChange::RatedAt(now)];
         let to = if rating != Rating::Dissatisfied && from == Status::Answered {
-            sets.push((F::Status, Status::Closed.as_str().into()));
-            sets.push((F::ClosedAt, now.0.into()));
+            sets.push(FeedbackChange::Status(Status::Closed));
+            sets.push(FeedbackChange::ClosedAt(Some(now)));
             Status::Closed
         } else {
             from
@@ -853,13 +798,13 @@ impl Services {
         let priority = Priority::parse(&row.priority).unwrap_or(Priority::Normal);
         let (_, resolution) = deadlines_for(&setup, &setup.policy(kind, priority), now);
         let sets = vec![
-            (F::Status, to.as_str().into()),
-            (F::Rating, Rating::Dissatisfied.as_str().into()),
-            (F::RatedAt, now.0.into()),
-            (F::AnsweredAt, Option::<i64>::None.into()),
-            (F::ClosedAt, Option::<i64>::None.into()),
-            (F::ResolutionDue, resolution.0.into()),
-            (F::ReopenCount, (row.reopen_count + 1).into()),
+            FeedbackChange::Status(to),
+            FeedbackChange::Rating(Rating::Dissatisfied),
+            FeedbackChange::RatedAt(now),
+            FeedbackChange::AnsweredAt(None),
+            FeedbackChange::ClosedAt(None),
+            FeedbackChange::ResolutionDue(Some(resolution)),
+            FeedbackChange::ReopenCount(row.reopen_count + 1),
         ];
         let step = Step {
             to,

@@ -6,7 +6,15 @@ use crate::schema::{
 };
 use crate::{Conn, Result};
 use domain::{MemberId, TenantId, Timestamp, UserId};
-use sea_query::{Cond, Expr, ExprTrait, OnConflict, Order, Query, SelectStatement};
+use sea_query::{Expr, ExprTrait, OnConflict, Order, Query, SelectStatement};
+
+mod filter;
+mod write;
+
+pub use filter::{
+    DueQueue, FeedbackFilter, FeedbackOrder, OnBoard, ShownCategory, Sight, StatusFilter,
+};
+pub use write::{FeedbackChange, NewFeedback};
 
 /// An item as stored. Personal data (`contact_*`, `ip`, `body`) is for staff who handle it.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -117,17 +125,14 @@ pub const COLUMNS: [F; 50] = [
     F::Version,
 ];
 
-/// A column and its new value, for inserts and updates.
-pub type Set = (F, sea_query::Expr);
-
-pub async fn insert(c: &impl Conn, row: Vec<Set>) -> Result<i64> {
-    let stmt = crate::insert_into(F::Table, row)
+pub async fn insert(c: &impl Conn, item: NewFeedback) -> Result<i64> {
+    let stmt = crate::insert_into(F::Table, item.values())
         .returning_col(F::Id)
         .to_owned();
     c.fetch_i64(&stmt).await
 }
 
-pub fn select() -> SelectStatement {
+pub(crate) fn select() -> SelectStatement {
     Query::select()
         .columns(COLUMNS.map(|c| (F::Table, c)))
         .from(F::Table)
@@ -179,7 +184,7 @@ pub async fn update(
     tenant: TenantId,
     id: i64,
     version: i64,
-    changes: Vec<Set>,
+    changes: Vec<FeedbackChange>,
     now: Timestamp,
 ) -> Result<u64> {
     let mut stmt = Query::update()
@@ -190,7 +195,7 @@ pub async fn update(
         .and_where(Expr::col(F::Id).eq(id))
         .and_where(Expr::col(F::Version).eq(version))
         .to_owned();
-    for (column, value) in changes {
+    for (column, value) in changes.into_iter().flat_map(FeedbackChange::columns) {
         stmt.value(column, value);
     }
     c.execute(&stmt).await
@@ -264,18 +269,66 @@ pub async fn claim_for_member(
     .await
 }
 
-/// Runs a list query built by the caller from [`select`] (the inbox and the board
-/// compose their filters in the services crate).
-pub async fn list(c: &impl Conn, stmt: &SelectStatement) -> Result<Vec<FeedbackRow>> {
-    c.fetch_all(stmt).await
+/// The items `filter` lets through, in `order`; `page` is (limit, offset).
+pub async fn list(
+    c: &impl Conn,
+    tenant: TenantId,
+    filter: &FeedbackFilter,
+    order: FeedbackOrder,
+    page: (Option<u64>, Option<u64>),
+) -> Result<Vec<FeedbackRow>> {
+    let mut stmt = select();
+    filter.apply(tenant, &mut stmt);
+    order.apply(&mut stmt);
+    if let Some(limit) = page.0 {
+        stmt.limit(limit);
+    }
+    if let Some(offset) = page.1 {
+        stmt.offset(offset);
+    }
+    c.fetch_all(&stmt).await
 }
 
-/// `unit_path` lies in one of `paths`' subtrees. Paths hold only digits and slashes, so
-/// they need no escaping in a LIKE pattern.
-pub fn within(paths: &[String]) -> Cond {
-    paths.iter().fold(Cond::any(), |cond, p| {
-        cond.add(Expr::col((F::Table, F::UnitPath)).like(format!("{p}%")))
-    })
+/// How many items `filter` lets through, counting no further than `cap` when given (a
+/// badge shows "99+", and need not count ten thousand).
+pub async fn count(
+    c: &impl Conn,
+    tenant: TenantId,
+    filter: &FeedbackFilter,
+    cap: Option<u64>,
+) -> Result<i64> {
+    let mut inner = Query::select();
+    inner.column((F::Table, F::Id)).from(F::Table);
+    filter.apply(tenant, &mut inner);
+    if let Some(cap) = cap {
+        inner.limit(cap);
+    }
+    c.fetch_i64(
+        &Query::select()
+            .expr(Expr::cust("COUNT(*)"))
+            .from_subquery(inner, "q")
+            .to_owned(),
+    )
+    .await
+}
+
+/// Tracking numbers given to more than one item of the institution, with how many (the
+/// benchmark's check that concurrent intake never hands out a number twice).
+pub async fn repeated_tracking_numbers(
+    c: &impl Conn,
+    tenant: TenantId,
+) -> Result<Vec<(String, i64)>> {
+    c.fetch_all(
+        &Query::select()
+            .column(F::TrackingNo)
+            .expr(Expr::col(F::Id).count())
+            .from(F::Table)
+            .and_where(Expr::col(F::TenantId).eq(tenant.0))
+            .group_by_col(F::TrackingNo)
+            .and_having(Expr::col(F::Id).count().gt(1))
+            .to_owned(),
+    )
+    .await
 }
 
 // ---- The timeline -----------------------------------------------------------------------
@@ -765,9 +818,9 @@ pub async fn supported_by(
     .await
 }
 
-/// Inserts many items in one statement; every row must set the same columns in the same
-/// order. For bulk loads (the benchmark's million items), not for intake.
-pub async fn insert_many(c: &impl Conn, rows: Vec<Vec<Set>>) -> Result<u64> {
+/// Inserts many items in one statement. For bulk loads (the benchmark's million items), not for intake.
+pub async fn insert_many(c: &impl Conn, items: Vec<NewFeedback>) -> Result<u64> {
+    let rows: Vec<Vec<(F, Expr)>> = items.into_iter().map(NewFeedback::values).collect();
     let Some(first) = rows.first() else {
         return Ok(0);
     };
@@ -793,8 +846,9 @@ pub async fn insert_many(c: &impl Conn, rows: Vec<Vec<Set>>) -> Result<u64> {
 /// gives each new item's (id, tracking number), in no particular order.
 pub async fn insert_many_returning(
     c: &impl Conn,
-    rows: Vec<Vec<Set>>,
+    items: Vec<NewFeedback>,
 ) -> Result<Vec<(i64, String)>> {
+    let rows: Vec<Vec<(F, Expr)>> = items.into_iter().map(NewFeedback::values).collect();
     let Some(first) = rows.first() else {
         return Ok(Vec::new());
     };
@@ -872,4 +926,5 @@ pub async fn insert_events(c: &impl Conn, events: Vec<EventInsert>) -> Result<u6
 
 /// The condition for open items, exactly as the partial index `feedback_open_due` states
 /// it: written into the SQL rather than bound, so both planners can use that index.
-pub const OPEN_ITEMS: &str = "status IN ('new', 'accepted', 'assigned', 'in_progress', 'waiting')";
+pub(crate) const OPEN_ITEMS: &str =
+    "status IN ('new', 'accepted', 'assigned', 'in_progress', 'waiting')";
