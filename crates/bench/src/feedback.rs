@@ -8,7 +8,7 @@ use domain::feedback::{FeedbackKind, Rating, Status};
 use domain::time::DAY_MS;
 use domain::{ManualClock, Timestamp};
 use services::{Gateways, Principal, Services, Settings, Staff};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -298,7 +298,29 @@ pub(crate) async fn load(
             }
             let rows = rows(seeded..(seeded + batch).min(count));
             seeded += rows.len();
-            store::feedback::insert_many(&tx, rows).await?;
+            // The open items' next deadline check, as the ledger's migration carries it
+            // over from before (a `recheck` the sweep turns into the item's plan).
+            let checks: HashMap<String, (domain::TenantId, Timestamp)> = rows
+                .iter()
+                .filter(|r| r.status.is_open())
+                .filter_map(|r| {
+                    let due = match r.first_responded_at {
+                        None => r.first_response_due,
+                        Some(_) => r.resolution_due,
+                    };
+                    Some((r.tracking_no.clone(), (r.tenant, due?)))
+                })
+                .collect();
+            let written = store::feedback::insert_many_returning(&tx, rows).await?;
+            let plans: Vec<_> = written
+                .into_iter()
+                .filter_map(|(id, no)| {
+                    let (tenant, due) = checks.get(&no)?;
+                    let subject = store::reminders::Subject::Feedback(id);
+                    Some((*tenant, subject, vec![(store::reminders::RECHECK, *due)]))
+                })
+                .collect();
+            store::reminders::plan_new(&tx, &plans).await?;
         }
         tx.commit().await?;
         if seeded % 100_000 < batch * 25 {
@@ -356,14 +378,6 @@ pub(crate) fn item(
     let responded = (status != "new").then_some(received + 3 * 3_600_000);
     let answered =
         matches!(status, "answered" | "closed").then_some(received + (2 + (i % 9) as i64) * DAY_MS);
-    let open = matches!(status, "new" | "assigned" | "in_progress");
-    let next_check = open.then(|| {
-        if responded.is_none() {
-            first_due
-        } else {
-            resolution_due
-        }
-    });
     let year = Timestamp(received).in_zone(&domain::time::china()).year();
     let parse_status = |code: &str| Status::parse(code).unwrap_or(Status::New);
     NewFeedback {
@@ -381,7 +395,6 @@ pub(crate) fn item(
         first_responded_at: responded.map(Timestamp),
         answered_at: answered.map(Timestamp),
         closed_at: (status == "closed").then_some(Timestamp(received + 12 * DAY_MS)),
-        next_check_at: next_check.map(Timestamp),
         rating: (status == "closed" && roll.is_multiple_of(3)).then_some(Rating::Satisfied),
         ..NewFeedback::new(
             tenant,

@@ -244,43 +244,45 @@ pub fn reminder_ladder(
     steps
 }
 
-/// The next thing the delivery sweep must do for a published notice that has taken
-/// `done` reminder steps (and escalated or not): a reminder, the escalation, or nothing.
+/// One step of a published notice's delivery: a reminder of the ladder, or the escalation
+/// to the department heads at the deadline.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum DeliveryDue {
+pub enum DeliveryStep {
     Remind(ReminderStep),
     Escalate,
 }
 
-/// What is due at `now`, and when to look again (`None`: nothing more will ever be due).
-pub fn delivery_due(
+impl DeliveryStep {
+    /// The step's name on the reminder ledger.
+    pub fn code(self) -> &'static str {
+        match self {
+            DeliveryStep::Remind(ReminderStep { step: 1, .. }) => "remind_1",
+            DeliveryStep::Remind(_) => "remind_2",
+            DeliveryStep::Escalate => "escalate",
+        }
+    }
+
+    /// Whether doing it at `now` still makes sense. Reminders are for before the deadline:
+    /// past it (the server was down), a reminder not yet sent is stale, and the escalation
+    /// says what matters.
+    pub fn is_stale(self, due_at: Timestamp, now: Timestamp) -> bool {
+        matches!(self, DeliveryStep::Remind(_)) && now >= due_at
+    }
+}
+
+/// Every delivery step of a notice published at `published_at` and due at `due_at`, each
+/// with its time: the reminder ladder, then the escalation at the deadline.
+pub fn delivery_plan(
     priority: NoticePriority,
     published_at: Timestamp,
     due_at: Timestamp,
-    done_steps: u8,
-    escalated: bool,
-    now: Timestamp,
-) -> (Option<DeliveryDue>, Option<Timestamp>) {
-    let ladder = reminder_ladder(priority, published_at, due_at);
-    // Reminders are for before the deadline. Past it (the server was down), a reminder not
-    // yet sent is stale: it is skipped, and the escalation says what matters.
-    let before_deadline = now < due_at;
-    if let Some(step) = ladder
-        .iter()
-        .find(|s| s.step > done_steps)
-        .filter(|_| before_deadline)
-    {
-        return if step.at <= now {
-            (Some(DeliveryDue::Remind(*step)), Some(now))
-        } else {
-            (None, Some(step.at))
-        };
-    }
-    match (escalated, due_at <= now) {
-        (true, _) => (None, None),
-        (false, true) => (Some(DeliveryDue::Escalate), None),
-        (false, false) => (None, Some(due_at)),
-    }
+) -> Vec<(DeliveryStep, Timestamp)> {
+    let mut plan: Vec<(DeliveryStep, Timestamp)> = reminder_ladder(priority, published_at, due_at)
+        .into_iter()
+        .map(|step| (DeliveryStep::Remind(step), step.at))
+        .collect();
+    plan.push((DeliveryStep::Escalate, due_at));
+    plan
 }
 
 /// "Remind the unread" by hand: at most once per this many milliseconds per notice.
@@ -444,51 +446,41 @@ mod tests {
     #[test]
     fn urgent_notices_are_reminded_by_email_then_sms_then_escalated() {
         let due = T0.plus_ms(30 * MINUTE_MS);
-        let u = NoticePriority::Urgent;
+        let plan = delivery_plan(NoticePriority::Urgent, T0, due);
+        let steps: Vec<(&str, Timestamp)> = plan.iter().map(|(s, at)| (s.code(), *at)).collect();
         assert_eq!(
-            delivery_due(u, T0, due, 0, false, T0.plus_ms(5 * MINUTE_MS)),
-            (None, Some(T0.plus_ms(15 * MINUTE_MS)))
+            steps,
+            vec![
+                ("remind_1", T0.plus_ms(15 * MINUTE_MS)),
+                ("remind_2", T0.plus_ms(22 * MINUTE_MS + 30_000)),
+                ("escalate", due),
+            ]
         );
-        let (what, _) = delivery_due(u, T0, due, 0, false, T0.plus_ms(15 * MINUTE_MS));
         assert!(matches!(
-            what,
-            Some(DeliveryDue::Remind(ReminderStep {
+            plan[0].0,
+            DeliveryStep::Remind(ReminderStep {
                 channel: ReminderChannel::Email,
                 ..
-            }))
+            })
         ));
-        let (what, next) = delivery_due(u, T0, due, 1, false, T0.plus_ms(16 * MINUTE_MS));
-        assert_eq!(what, None);
-        assert_eq!(next, Some(T0.plus_ms(22 * MINUTE_MS + 30_000)));
-        let (what, _) = delivery_due(u, T0, due, 1, false, T0.plus_ms(23 * MINUTE_MS));
         assert!(matches!(
-            what,
-            Some(DeliveryDue::Remind(ReminderStep {
+            plan[1].0,
+            DeliveryStep::Remind(ReminderStep {
                 channel: ReminderChannel::Sms,
                 ..
-            }))
+            })
         ));
-        assert_eq!(
-            delivery_due(u, T0, due, 2, false, T0.plus_ms(25 * MINUTE_MS)),
-            (None, Some(due))
-        );
-        assert_eq!(
-            delivery_due(u, T0, due, 2, false, due),
-            (Some(DeliveryDue::Escalate), None)
-        );
-        assert_eq!(delivery_due(u, T0, due, 2, true, due), (None, None));
     }
 
     #[test]
-    fn past_the_deadline_only_the_escalation_is_due() {
+    fn past_the_deadline_only_the_escalation_is_worth_doing() {
         let due = T0.plus_ms(24 * HOUR_MS);
         let later = due.plus_ms(3 * 24 * HOUR_MS);
-        let u = NoticePriority::Urgent;
-        assert_eq!(
-            delivery_due(u, T0, due, 0, false, later),
-            (Some(DeliveryDue::Escalate), None)
-        );
-        assert_eq!(delivery_due(u, T0, due, 0, true, later), (None, None));
+        for (step, _) in delivery_plan(NoticePriority::Urgent, T0, due) {
+            let stale = step.is_stale(due, later);
+            assert_eq!(stale, step != DeliveryStep::Escalate, "{}", step.code());
+            assert!(!step.is_stale(due, T0.plus_ms(HOUR_MS)));
+        }
     }
 
     #[test]
@@ -497,10 +489,11 @@ mod tests {
         let ladder = reminder_ladder(NoticePriority::Routine, T0, due);
         assert_eq!(ladder.len(), 1);
         assert_eq!(ladder[0].channel, ReminderChannel::Email);
-        assert_eq!(
-            delivery_due(NoticePriority::Routine, T0, due, 1, false, due),
-            (Some(DeliveryDue::Escalate), None)
-        );
+        let codes: Vec<&str> = delivery_plan(NoticePriority::Routine, T0, due)
+            .iter()
+            .map(|(s, _)| s.code())
+            .collect();
+        assert_eq!(codes, vec!["remind_1", "escalate"]);
     }
 
     #[test]

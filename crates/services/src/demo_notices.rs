@@ -397,7 +397,7 @@ impl Services {
                     self.retract_notice(&author, id, reason).await?;
                 }
             }
-            self.demo_delivery(org.tenant, clock, id, now).await?;
+            self.demo_delivery(clock, id, now).await?;
         }
         Ok(())
     }
@@ -443,16 +443,14 @@ impl Services {
     /// The reminders and the escalation, each at its time (never after now).
     async fn demo_delivery(
         &self,
-        tenant: TenantId,
         clock: &ManualClock,
         id: i64,
         now: Timestamp,
     ) -> ServiceResult<()> {
         for _ in 0..4 {
-            let Some(row) = store::notices::find(self.db(), tenant, id).await? else {
-                return Ok(());
-            };
-            let Some(next) = row.next_check_at.map(Timestamp).filter(|at| *at <= now) else {
+            let subject = store::reminders::Subject::Notice(id);
+            let next = store::reminders::next_due(self.db(), subject).await?;
+            let Some(next) = next.filter(|at| *at <= now) else {
                 return Ok(());
             };
             clock.set(next.max(self.now()));

@@ -31,6 +31,7 @@ pub mod notices;
 pub mod org;
 pub mod outbox;
 pub mod rate_limits;
+pub mod reminders;
 pub mod search;
 pub mod sessions;
 pub mod sign_in;

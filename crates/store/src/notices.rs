@@ -34,10 +34,7 @@ pub enum Notices {
     DueAt,
     RetractedAt,
     RetractReason,
-    ReminderSteps,
-    EscalatedAt,
     ManualReminderAt,
-    NextCheckAt,
     RecipientCount,
     CorrectionCount,
     SubmissionKey,
@@ -134,10 +131,7 @@ pub struct NoticeRow {
     pub due_at: Option<i64>,
     pub retracted_at: Option<i64>,
     pub retract_reason: Option<String>,
-    pub reminder_steps: i64,
-    pub escalated_at: Option<i64>,
     pub manual_reminder_at: Option<i64>,
-    pub next_check_at: Option<i64>,
     pub recipient_count: i64,
     pub correction_count: i64,
     pub created_at: i64,
@@ -145,7 +139,7 @@ pub struct NoticeRow {
     pub on_hall_screen: bool,
 }
 
-const COLUMNS: [N; 33] = [
+const COLUMNS: [N; 30] = [
     N::Id,
     N::TenantId,
     N::UnitId,
@@ -170,10 +164,7 @@ const COLUMNS: [N; 33] = [
     N::DueAt,
     N::RetractedAt,
     N::RetractReason,
-    N::ReminderSteps,
-    N::EscalatedAt,
     N::ManualReminderAt,
-    N::NextCheckAt,
     N::RecipientCount,
     N::CorrectionCount,
     N::CreatedAt,
@@ -268,10 +259,7 @@ pub enum NoticeChange {
     SubmittedAt(Timestamp),
     PublishedAt(Timestamp),
     DueAt(Timestamp),
-    NextCheckAt(Option<Timestamp>),
     RecipientCount(i64),
-    ReminderSteps(i64),
-    EscalatedAt(Timestamp),
     ManualReminderAt(Timestamp),
     Version(i64),
     CorrectionCount(i64),
@@ -304,10 +292,7 @@ impl NoticeChange {
             NoticeChange::SubmittedAt(t) => vec![(N::SubmittedAt, at(Some(t)))],
             NoticeChange::PublishedAt(t) => vec![(N::PublishedAt, at(Some(t)))],
             NoticeChange::DueAt(t) => vec![(N::DueAt, at(Some(t)))],
-            NoticeChange::NextCheckAt(t) => vec![(N::NextCheckAt, at(t))],
             NoticeChange::RecipientCount(n) => vec![(N::RecipientCount, n.into())],
-            NoticeChange::ReminderSteps(n) => vec![(N::ReminderSteps, n.into())],
-            NoticeChange::EscalatedAt(t) => vec![(N::EscalatedAt, at(Some(t)))],
             NoticeChange::ManualReminderAt(t) => vec![(N::ManualReminderAt, at(Some(t)))],
             NoticeChange::Version(v) => vec![(N::Version, v.into())],
             NoticeChange::CorrectionCount(n) => vec![(N::CorrectionCount, n.into())],
@@ -450,18 +435,6 @@ fn within(units: &Units) -> Cond {
             cond.add(Expr::col((N::Table, N::UnitPath)).like(format!("{}%", p.as_str())))
         }),
     }
-}
-
-/// Notices whose publishing, reminder or escalation is due, oldest first.
-pub async fn due_for_check(c: &impl Conn, now: Timestamp, limit: u64) -> Result<Vec<NoticeRow>> {
-    c.fetch_all(
-        &select()
-            .and_where(Expr::col(N::NextCheckAt).lte(now.0))
-            .order_by(N::NextCheckAt, Order::Asc)
-            .limit(limit)
-            .to_owned(),
-    )
-    .await
 }
 
 // ---- Versions and the timeline ------------------------------------------------------------

@@ -231,7 +231,6 @@ pub enum Feedback {
     AnsweredAt,
     ClosedAt,
     PausedAt,
-    NextCheckAt,
     Rating,
     RatedAt,
     Adopted,
@@ -284,15 +283,6 @@ pub enum FeedbackPhotos {
     Height,
     Bytes,
     CreatedAt,
-}
-
-#[derive(Iden, Clone, Copy)]
-pub enum FeedbackAlerts {
-    Table,
-    FeedbackId,
-    Kind,
-    TenantId,
-    FiredAt,
 }
 
 #[derive(Iden, Clone, Copy)]

@@ -96,6 +96,15 @@ async fn write_batch(db: &Db, batch: &[Pending]) -> ServiceResult<Vec<i64>> {
         })
         .collect();
     fb::insert_events(&tx, events).await?;
+    let plans: Vec<_> = batch
+        .iter()
+        .zip(&ids)
+        .map(|(p, id)| {
+            let subject = store::reminders::Subject::Feedback(*id);
+            (p.item.row.tenant, subject, p.item.reminders.clone())
+        })
+        .collect();
+    store::reminders::plan_new(&tx, &plans).await?;
     tx.commit().await?;
     Ok(ids)
 }

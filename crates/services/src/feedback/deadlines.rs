@@ -4,10 +4,11 @@
 //! the institution's policy on its working calendar, shifted forward by the working time
 //! it spent waiting on the submitter. Before a deadline the people responsible are
 //! reminded; when it passes the department head is told, and later the office director.
-//! Each of these fires once: the sweep records it in `feedback_alerts` in the same
-//! transaction that queues the messages, so a restart neither loses nor repeats one.
-//! `next_check_at` holds the time of the item's next pending alert, so the sweep reads only
-//! items with something due, however large the backlog.
+//! Each of these fires once: the item's plan is on the reminder ledger
+//! ([`store::reminders`]), rewritten whenever the item changes, and the sweep claims each
+//! due step there in the same transaction that queues its messages, so a restart neither
+//! loses nor repeats one. The sweep reads only items with a step due, however large the
+//! backlog.
 
 use super::setup::Setup;
 use super::{status_of, tenant_of};
@@ -20,6 +21,7 @@ use notify::Channel;
 use std::collections::{HashMap, HashSet};
 use store::Conn;
 use store::feedback::FeedbackRow;
+use store::reminders::{Subject, SubjectKind as Kind};
 
 pub const SWEEP: &str = "feedback.deadline_sweep";
 
@@ -163,13 +165,12 @@ pub(crate) fn schedule(row: &Dues, setup: &Setup) -> Vec<(Alert, Timestamp)> {
     out
 }
 
-/// The time of the earliest alert not yet fired, for `next_check_at`.
-pub(crate) fn next_check(row: &Dues, setup: &Setup, fired: &[String]) -> Option<i64> {
+/// The item's plan for the reminder ledger: each alert that still applies, by its code.
+pub(crate) fn reminder_plan(row: &Dues, setup: &Setup) -> Vec<(&'static str, Timestamp)> {
     schedule(row, setup)
         .into_iter()
-        .filter(|(alert, _)| !fired.iter().any(|f| f == alert.code()))
-        .map(|(_, at)| at.0)
-        .min()
+        .map(|(alert, at)| (alert.code(), at))
+        .collect()
 }
 
 /// Deadlines of a new item received at `received` (working time, on the institution's calendar).
@@ -200,22 +201,23 @@ impl Services {
         let mut directories: HashMap<TenantId, Directory> = HashMap::new();
         loop {
             let now = self.now();
-            let rows = store::feedback::due_for_check(self.db(), now, SWEEP_BATCH).await?;
-            let fresh: Vec<FeedbackRow> = rows.into_iter().filter(|r| seen.insert(r.id)).collect();
+            let due =
+                store::reminders::due_subjects(self.db(), Kind::Feedback, now, SWEEP_BATCH).await?;
+            let fresh: Vec<(TenantId, i64)> = due.into_iter().filter(|d| seen.insert(*d)).collect();
             if fresh.is_empty() {
                 return Ok(fired);
             }
-            for row in &fresh {
-                let tenant = tenant_of(row);
-                if let std::collections::hash_map::Entry::Vacant(e) = directories.entry(tenant) {
-                    e.insert(Directory::load(self.db(), tenant).await?);
+            for (tenant, _) in &fresh {
+                if let std::collections::hash_map::Entry::Vacant(e) = directories.entry(*tenant) {
+                    e.insert(Directory::load(self.db(), *tenant).await?);
                 }
             }
             // One transaction per batch: one commit (one disk flush) for many items.
             let tx = self.db().begin().await?;
             let mut fired_here = 0;
-            for row in fresh {
-                if let Some(directory) = directories.get(&tenant_of(&row)) {
+            for (tenant, id) in fresh {
+                let row = store::feedback::find(&tx, tenant, id).await?;
+                if let (Some(row), Some(directory)) = (row, directories.get(&tenant)) {
                     fired_here += self.check_item(&tx, row, now, directory).await?;
                 }
             }
@@ -227,9 +229,10 @@ impl Services {
         }
     }
 
-    /// Fires the item's due alerts in the sweep's transaction. The item's next check is
-    /// written first, on the version read: if staff changed the item meanwhile, nothing is
-    /// written for it and the next sweep looks again at its new state.
+    /// Fires the item's due alerts in the sweep's transaction, each claimed on the ledger
+    /// so that it fires once. The item is touched first, on the version read: if staff
+    /// changed it meanwhile, nothing is done for it and the next sweep looks again at its
+    /// new state (and its new plan).
     async fn check_item(
         &self,
         tx: &impl Conn,
@@ -238,28 +241,21 @@ impl Services {
         directory: &Directory,
     ) -> ServiceResult<usize> {
         let tenant = tenant_of(&row);
-        let setup = self.feedback_setup(tenant).await?;
-        let dues = Dues::from(&row);
-        let mut fired = store::feedback::fired_alerts(tx, row.id).await?;
-        let due: Vec<Alert> = schedule(&dues, &setup)
-            .into_iter()
-            .filter(|(alert, at)| *at <= now && !fired.iter().any(|f| f == alert.code()))
-            .map(|(alert, _)| alert)
-            .collect();
-        fired.extend(due.iter().map(|a| a.code().to_owned()));
-        let next = next_check(&dues, &setup, &fired);
-        let changes = vec![store::feedback::FeedbackChange::NextCheckAt(
-            next.map(Timestamp),
-        )];
-        if store::feedback::update(tx, tenant, row.id, row.version, changes, now).await? == 0 {
+        if store::feedback::update(tx, tenant, row.id, row.version, Vec::new(), now).await? == 0 {
             return Ok(0);
         }
+        let setup = self.feedback_setup(tenant).await?;
+        let dues = Dues::from(&row);
+        let subject = Subject::Feedback(row.id);
+        let plan = schedule(&dues, &setup);
+        let steps: Vec<(&str, Timestamp)> = plan.iter().map(|(a, at)| (a.code(), *at)).collect();
+        store::reminders::plan(tx, tenant, subject, &steps).await?;
         let mut fired_now = 0;
-        for alert in due {
-            // Recorded as done either way, so that it is never looked at again; a stale
-            // reminder (the server was down past the deadline) is not sent beside the
-            // overdue message it would contradict.
-            if store::feedback::fire_alert(tx, tenant, row.id, alert.code(), now).await?
+        for (alert, _) in plan.into_iter().filter(|(_, at)| *at <= now) {
+            // Claimed either way, so that it is never looked at again; a stale reminder (the
+            // server was down past the deadline) is not sent beside the overdue message it
+            // would contradict.
+            if store::reminders::claim(tx, subject, alert.code(), now).await?
                 && !alert.is_stale(&dues, now)
             {
                 self.send_alert(tx, &row, alert, directory).await?;

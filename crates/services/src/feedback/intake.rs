@@ -1,7 +1,7 @@
 //! Taking feedback in: from the public (web form, API), from staff typing up the
 //! suggestion box, the comment book, a forum or a phone call.
 
-use super::deadlines::{Dues, deadlines_for, next_check};
+use super::deadlines::{Dues, deadlines_for, reminder_plan};
 use super::photos::{self, PhotoError};
 use super::setup::Setup;
 use super::understanding::Analysis;
@@ -395,7 +395,7 @@ impl Services {
             answered_at: None,
             resolution_due: Some(resolution_due.0),
         };
-        let next = next_check(&dues, setup, &[]);
+        let reminders = reminder_plan(&dues, setup);
         let member = source.member.map(|m| m.member.0);
         let verified_mobile = source.member.map(|m| m.mobile.clone());
         let row = fb::NewFeedback {
@@ -431,7 +431,6 @@ impl Services {
             received_at: received,
             first_response_due: Some(first_due),
             resolution_due: Some(resolution_due),
-            next_check_at: next.map(Timestamp),
             entered_by: source.staff.map(|s| s.actor.user_id),
             ip: source.ip.map(str::to_owned),
             ..fb::NewFeedback::new(tenant, tracking_no.clone(), checked.text.clone(), now)
@@ -480,6 +479,7 @@ impl Services {
         Prepared {
             row,
             events,
+            reminders,
             receipt: Submitted {
                 id: 0,
                 tracking_path: self.tracking_path(tenant, &tracking_no),
@@ -738,6 +738,8 @@ pub(crate) struct NewItem<'a> {
 pub(crate) struct Prepared {
     pub row: fb::NewFeedback,
     pub events: Vec<fb::EventInsert>,
+    /// Its first plan on the reminder ledger.
+    pub reminders: Vec<(&'static str, Timestamp)>,
     pub receipt: Submitted,
 }
 
@@ -755,6 +757,8 @@ pub(crate) async fn write_one(tx: &impl Conn, item: &Prepared) -> ServiceResult<
         .map(|e| fb::EventInsert { feedback: id, ..e })
         .collect();
     fb::insert_events(tx, events).await?;
+    let subject = store::reminders::Subject::Feedback(id);
+    store::reminders::plan(tx, item.row.tenant, subject, &item.reminders).await?;
     Ok(id)
 }
 

@@ -1,7 +1,7 @@
 //! Moving items through their life: what staff do, what submitters do, and what both are
 //! told. Every status change goes through [`domain::feedback::transition`].
 
-use super::deadlines::{Alert, deadlines_for, next_check};
+use super::deadlines::{Alert, deadlines_for, reminder_plan};
 use super::views::ItemView;
 use super::{can_on, status_of, tenant_of};
 use crate::{Arg, Institution, MemberSession, ServiceError, ServiceResult, Services, Staff};
@@ -13,6 +13,7 @@ use notify::Channel;
 use serde::Deserialize;
 use store::Conn;
 use store::feedback::{self as fb, FeedbackChange, FeedbackRow, NewEvent};
+use store::reminders::Subject;
 
 pub use domain::feedback::{Moderation, Publish};
 
@@ -252,7 +253,6 @@ impl Services {
                 checks.finish()?;
                 step.sets.push(FeedbackChange::ResumeStatus(Some(from)));
                 step.sets.push(FeedbackChange::PausedAt(Some(now)));
-                step.sets.push(FeedbackChange::NextCheckAt(None));
                 step.public_text = Some(question);
                 step.tell_submitter = Some(Key::submitter_asked_text);
             }
@@ -360,17 +360,8 @@ impl Services {
             .await?
             .ok_or(ServiceError::NotFound)?;
         let setup = self.feedback_setup(tenant).await?;
-        let fired = fb::fired_alerts(c, row.id).await?;
-        let next = next_check(&(&updated).into(), &setup, &fired);
-        fb::update(
-            c,
-            tenant,
-            row.id,
-            updated.version,
-            vec![FeedbackChange::NextCheckAt(next.map(Timestamp))],
-            now,
-        )
-        .await?;
+        let plan = reminder_plan(&(&updated).into(), &setup);
+        store::reminders::plan(c, tenant, Subject::Feedback(row.id), &plan).await?;
         if let Some(key) = step.tell_submitter {
             self.tell_submitters(c, &updated, key, step.public_text.as_deref().unwrap_or(""))
                 .await?;
@@ -814,16 +805,16 @@ impl Services {
             tell_submitter: None,
         };
         let tx = self.db().begin().await?;
-        fb::clear_alerts(&tx, row.id, &Alert::RESOLUTION).await?;
+        store::reminders::forget(&tx, Subject::Feedback(row.id), &Alert::RESOLUTION).await?;
         self.apply(&tx, &row, step, "reopened", None, now).await?;
         // Escalates: the department head (or the office director) hears of it now.
         let reopened = fb::find(&tx, tenant, row.id)
             .await?
             .ok_or(ServiceError::NotFound)?;
-        if fb::fire_alert(
+        if store::reminders::fire_now(
             &tx,
             tenant,
-            row.id,
+            Subject::Feedback(row.id),
             &format!("reopened_{}", row.reopen_count + 1),
             now,
         )

@@ -2,143 +2,132 @@
 //! recipients on the next channel before the deadline, and when it passes tells each
 //! department head who in their department has not read (or acknowledged) it.
 //!
-//! Each step fires once: it is recorded on the notice (`reminder_steps`, `escalated_at`) in
-//! the same transaction that queues its messages, and the update is conditional on the
-//! notice not having moved, so two nodes sweeping at once do it once.
+//! Each step fires once: the notice's plan is on the reminder ledger ([`store::reminders`]),
+//! written whenever its state changes, and each due step is claimed there in the same
+//! transaction that queues its messages, so two nodes sweeping at once, or a node before
+//! and after a restart, do it once.
 
 use super::{is_office, parse_row};
 use crate::feedback::Directory;
 use crate::{ServiceError, ServiceResult, Services, Staff};
-use domain::notice::{DeliveryDue, MANUAL_REMINDER_COOLDOWN_MS, NoticeStatus, ReminderChannel};
+use domain::notice::{
+    DeliveryStep, MANUAL_REMINDER_COOLDOWN_MS, NoticePriority, NoticeStatus, ReminderChannel,
+};
 use domain::{TenantId, Timestamp};
 use i18n::{Key, Lang, Tr};
 use jobs::{Handler, Job, JobError};
 use notify::Channel;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use store::notices::{NoticeChange, NoticeRow, RecipientFilter, RecipientRow};
+use store::reminders::{Subject, SubjectKind as Kind};
 
 pub const DELIVERY_SWEEP: &str = "notice.delivery_sweep";
 
 /// Notices looked at per round of the sweep.
 const SWEEP_BATCH: u64 = 50;
 
+/// The notice's plan on the reminder ledger, read off its state: a scheduled notice's
+/// publishing; a published notice's reminders and escalation; nothing otherwise.
+pub(crate) fn notice_plan(row: &NoticeRow) -> Vec<(&'static str, Timestamp)> {
+    match (
+        NoticeStatus::parse(&row.status),
+        row.published_at,
+        row.due_at,
+    ) {
+        (Some(NoticeStatus::Scheduled), _, _) => {
+            vec![(PUBLISH, Timestamp(row.publish_at.unwrap_or(row.updated_at)))]
+        }
+        (Some(NoticeStatus::Published), Some(published), Some(due_at)) => {
+            let priority = NoticePriority::parse(&row.priority).unwrap_or(NoticePriority::Routine);
+            domain::notice::delivery_plan(priority, Timestamp(published), Timestamp(due_at))
+                .into_iter()
+                .map(|(step, at)| (step.code(), at))
+                .collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The ledger's step for publishing a scheduled notice at its minute.
+const PUBLISH: &str = "publish";
+
 impl Services {
+    /// Writes the notice's plan on the reminder ledger as its state now stands, in the
+    /// transaction that changed it.
+    pub(crate) async fn replan_notice(
+        &self,
+        c: &impl store::Conn,
+        tenant: TenantId,
+        id: i64,
+    ) -> ServiceResult<()> {
+        let plan = match store::notices::find(c, tenant, id).await? {
+            Some(row) => notice_plan(&row),
+            None => Vec::new(),
+        };
+        store::reminders::plan(c, tenant, Subject::Notice(id), &plan).await?;
+        Ok(())
+    }
+
     /// Does everything that is due; gives how many notices it acted on.
     pub async fn sweep_notices(&self) -> ServiceResult<usize> {
         let mut acted = 0;
+        let mut seen = HashSet::new();
         loop {
             let now = self.now();
-            let due = store::notices::due_for_check(self.db(), now, SWEEP_BATCH).await?;
-            let full = due.len() as u64 == SWEEP_BATCH;
-            let mut progressed = false;
-            for row in due {
+            let due =
+                store::reminders::due_subjects(self.db(), Kind::Notice, now, SWEEP_BATCH).await?;
+            let fresh: Vec<(TenantId, i64)> = due.into_iter().filter(|d| seen.insert(*d)).collect();
+            if fresh.is_empty() {
+                return Ok(acted);
+            }
+            for (tenant, id) in fresh {
+                let Some(row) = store::notices::find(self.db(), tenant, id).await? else {
+                    store::reminders::plan(self.db(), tenant, Subject::Notice(id), &[]).await?;
+                    continue;
+                };
                 if self.check_notice(&row, now).await? {
                     acted += 1;
-                    progressed = true;
                 }
-            }
-            if !full || !progressed {
-                return Ok(acted);
             }
         }
     }
 
-    /// One notice: publish it, remind, or escalate. Gives true when it moved on.
+    /// One notice: publish it, or take its due delivery steps, each claimed on the ledger
+    /// in the transaction that queues its messages. Gives true when it did something.
     async fn check_notice(&self, row: &NoticeRow, now: Timestamp) -> ServiceResult<bool> {
         if super::publish::is_due_to_publish(row, now) {
             return self.publish_notice(row).await;
         }
         let tenant = TenantId(row.tenant_id);
+        let subject = Subject::Notice(row.id);
+        let plan = notice_plan(row);
+        store::reminders::plan(self.db(), tenant, subject, &plan).await?;
         let parsed = parse_row(row)?;
-        let (Some(published), Some(due_at), NoticeStatus::Published) =
-            (row.published_at, row.due_at, parsed.status)
-        else {
-            // Nothing can be due for it: stop looking.
-            return self.set_next_check(row, None, now).await;
-        };
-        let (what, next) = domain::notice::delivery_due(
-            parsed.priority,
-            Timestamp(published),
-            Timestamp(due_at),
-            row.reminder_steps as u8,
-            row.escalated_at.is_some(),
-            now,
-        );
-        match what {
-            None => self.set_next_check(row, next, now).await,
-            Some(DeliveryDue::Remind(step)) => {
-                let unreached = self.unreached(tenant, row).await?;
-                let tx = self.db().begin().await?;
-                let changed = store::notices::update_if(
-                    &tx,
-                    tenant,
-                    row.id,
-                    parsed.status.as_str(),
-                    row.updated_at,
-                    vec![
-                        NoticeChange::ReminderSteps(i64::from(step.step)),
-                        // Look again at once: the next step may be due too.
-                        NoticeChange::NextCheckAt(Some(now)),
-                    ],
-                    now,
-                )
-                .await?;
-                if changed == 0 {
-                    return Ok(false);
-                }
-                self.remind(&tx, row, &unreached, step.channel, i64::from(step.step))
-                    .await?;
-                tx.commit().await?;
-                self.wake_worker();
-                Ok(true)
-            }
-            Some(DeliveryDue::Escalate) => {
-                let unreached = self.unreached(tenant, row).await?;
-                let tx = self.db().begin().await?;
-                let changed = store::notices::update_if(
-                    &tx,
-                    tenant,
-                    row.id,
-                    parsed.status.as_str(),
-                    row.updated_at,
-                    vec![
-                        NoticeChange::EscalatedAt(now),
-                        NoticeChange::NextCheckAt(None),
-                    ],
-                    now,
-                )
-                .await?;
-                if changed == 0 {
-                    return Ok(false);
-                }
-                self.escalate(&tx, row, &unreached).await?;
-                tx.commit().await?;
-                self.wake_worker();
-                Ok(true)
-            }
-        }
-    }
-
-    async fn set_next_check(
-        &self,
-        row: &NoticeRow,
-        next: Option<Timestamp>,
-        now: Timestamp,
-    ) -> ServiceResult<bool> {
-        if row.next_check_at == next.map(|t| t.0) {
+        let (Some(published), Some(due_at)) = (row.published_at, row.due_at) else {
             return Ok(false);
+        };
+        let due_at = Timestamp(due_at);
+        let steps = domain::notice::delivery_plan(parsed.priority, Timestamp(published), due_at);
+        let mut acted = false;
+        for (step, _) in steps.into_iter().filter(|(_, at)| *at <= now) {
+            let unreached = self.unreached(tenant, row).await?;
+            let tx = self.db().begin().await?;
+            if !store::reminders::claim(&tx, subject, step.code(), now).await? {
+                continue;
+            }
+            match step {
+                _ if step.is_stale(due_at, now) => {}
+                DeliveryStep::Remind(r) => {
+                    self.remind(&tx, row, &unreached, r.channel, i64::from(r.step))
+                        .await?;
+                }
+                DeliveryStep::Escalate => self.escalate(&tx, row, &unreached).await?,
+            }
+            tx.commit().await?;
+            self.wake_worker();
+            acted = true;
         }
-        store::notices::update_if(
-            self.db(),
-            TenantId(row.tenant_id),
-            row.id,
-            &row.status,
-            row.updated_at,
-            vec![NoticeChange::NextCheckAt(next)],
-            now,
-        )
-        .await?;
-        Ok(false)
+        Ok(acted)
     }
 
     /// Recipients the notice has not reached yet: unread, or not acknowledged where asked.

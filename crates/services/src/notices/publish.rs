@@ -31,8 +31,6 @@ impl Services {
         let policy = self.delivery_policy(tenant).await?;
         let due_at = now.plus_ms(policy.deadline_ms(parsed.priority));
         let recipients = self.resolve_audience(tenant, row, &parsed.audience).await?;
-        let first_check =
-            domain::notice::delivery_due(parsed.priority, now, due_at, 0, false, now).1;
         let tx = self.db().begin().await?;
         let changed = store::notices::update_if(
             &tx,
@@ -44,7 +42,6 @@ impl Services {
                 NoticeChange::Status(NoticeStatus::Published),
                 NoticeChange::PublishedAt(now),
                 NoticeChange::DueAt(due_at),
-                NoticeChange::NextCheckAt(first_check),
                 NoticeChange::RecipientCount(recipients.len() as i64),
             ],
             now,
@@ -54,6 +51,7 @@ impl Services {
             return Ok(false);
         }
         store::notices::insert_recipients(&tx, tenant, row.id, &recipients, now).await?;
+        self.replan_notice(&tx, tenant, row.id).await?;
         store::notices::insert_event(
             &tx,
             tenant,
@@ -252,8 +250,8 @@ impl Handler for FanOut {
     }
 }
 
-/// Publishing needs no clock but the one every node shares: the delivery sweep asks for
-/// notices whose `next_check_at` has come, scheduled ones included.
+/// Publishing needs no clock but the one every node shares: a scheduled notice's publishing
+/// is a step on the reminder ledger, which the delivery sweep takes at its minute.
 pub(crate) fn is_due_to_publish(row: &NoticeRow, now: Timestamp) -> bool {
     row.status == NoticeStatus::Scheduled.as_str() && row.publish_at.is_none_or(|t| t <= now.0)
 }

@@ -150,7 +150,6 @@ impl Services {
                 }
             }
             changes.push(NoticeChange::PublishAt(Some(publish_at)));
-            changes.push(NoticeChange::NextCheckAt(Some(publish_at)));
         }
         let event = match decision {
             ReviewDecision::Approve => "approved",
@@ -287,6 +286,7 @@ impl Services {
         if changed == 0 {
             return Err(ServiceError::Conflict);
         }
+        self.replan_notice(&tx, tenant, row.id).await?;
         store::notices::insert_event(
             &tx,
             tenant,
@@ -339,7 +339,6 @@ impl Services {
                 NoticeChange::Status(to),
                 NoticeChange::RetractedAt(now),
                 NoticeChange::RetractReason(reason.clone()),
-                NoticeChange::NextCheckAt(None),
             ],
             now,
         )
@@ -347,6 +346,7 @@ impl Services {
         if changed == 0 {
             return Err(ServiceError::Conflict);
         }
+        self.replan_notice(&tx, tenant, row.id).await?;
         store::notices::insert_event(
             &tx,
             tenant,
@@ -407,6 +407,7 @@ impl Services {
         if changed == 0 {
             return Err(ServiceError::Conflict);
         }
+        self.replan_notice(&tx, tenant, row.id).await?;
         store::notices::insert_event(
             &tx,
             tenant,

@@ -1,8 +1,8 @@
-//! Feedback items, their timeline, supporters, photos and deadline alerts.
+//! Feedback items, their timeline, supporters and photos. Their reminders and escalations
+//! are in the ledger, [`crate::reminders`].
 
 use crate::schema::{
-    Feedback as F, FeedbackAlerts as Al, FeedbackEvents as E, FeedbackPhotos as P,
-    FeedbackSupports as S,
+    Feedback as F, FeedbackEvents as E, FeedbackPhotos as P, FeedbackSupports as S,
 };
 use crate::{Conn, Result};
 use domain::{MemberId, TenantId, Timestamp, UserId};
@@ -59,7 +59,6 @@ pub struct FeedbackRow {
     pub answered_at: Option<i64>,
     pub closed_at: Option<i64>,
     pub paused_at: Option<i64>,
-    pub next_check_at: Option<i64>,
     pub rating: Option<String>,
     pub rated_at: Option<i64>,
     pub adopted: bool,
@@ -72,7 +71,7 @@ pub struct FeedbackRow {
     pub version: i64,
 }
 
-pub const COLUMNS: [F; 50] = [
+pub const COLUMNS: [F; 49] = [
     F::Id,
     F::TenantId,
     F::TrackingNo,
@@ -112,7 +111,6 @@ pub const COLUMNS: [F; 50] = [
     F::AnsweredAt,
     F::ClosedAt,
     F::PausedAt,
-    F::NextCheckAt,
     F::Rating,
     F::RatedAt,
     F::Adopted,
@@ -199,18 +197,6 @@ pub async fn update(
         stmt.value(column, value);
     }
     c.execute(&stmt).await
-}
-
-/// Items whose next reminder or escalation is due, oldest first.
-pub async fn due_for_check(c: &impl Conn, now: Timestamp, limit: u64) -> Result<Vec<FeedbackRow>> {
-    c.fetch_all(
-        &select()
-            .and_where(Expr::col(F::NextCheckAt).lte(now.0))
-            .order_by(F::NextCheckAt, Order::Asc)
-            .limit(limit)
-            .to_owned(),
-    )
-    .await
 }
 
 /// Closed items received before `before` that still hold personal data.
@@ -611,65 +597,6 @@ pub async fn delete_photos(c: &impl Conn, tenant: TenantId, feedback: i64) -> Re
     .await
 }
 
-// ---- Deadline alerts, each at most once -----------------------------------------------------
-
-/// Records that `kind` (a reminder or an escalation) fired for the item; `false` when it
-/// had fired before. Called in the transaction that queues the alert's messages, so a
-/// message goes out exactly when this says `true`.
-pub async fn fire_alert(
-    c: &impl Conn,
-    tenant: TenantId,
-    feedback: i64,
-    kind: &str,
-    now: Timestamp,
-) -> Result<bool> {
-    let inserted = c
-        .execute(
-            &crate::insert_into(
-                Al::Table,
-                vec![
-                    (Al::FeedbackId, feedback.into()),
-                    (Al::Kind, kind.into()),
-                    (Al::TenantId, tenant.0.into()),
-                    (Al::FiredAt, now.0.into()),
-                ],
-            )
-            .on_conflict(
-                OnConflict::columns([Al::FeedbackId, Al::Kind])
-                    .do_nothing()
-                    .to_owned(),
-            )
-            .to_owned(),
-        )
-        .await?;
-    Ok(inserted == 1)
-}
-
-pub async fn fired_alerts(c: &impl Conn, feedback: i64) -> Result<Vec<String>> {
-    let rows: Vec<(String,)> = c
-        .fetch_all(
-            &Query::select()
-                .column(Al::Kind)
-                .from(Al::Table)
-                .and_where(Expr::col(Al::FeedbackId).eq(feedback))
-                .to_owned(),
-        )
-        .await?;
-    Ok(rows.into_iter().map(|(k,)| k).collect())
-}
-
-/// Forgets alerts that a reopening makes due again.
-pub async fn clear_alerts(c: &impl Conn, feedback: i64, kinds: &[&str]) -> Result<u64> {
-    c.execute(
-        &Query::delete()
-            .from_table(Al::Table)
-            .and_where(Expr::col(Al::FeedbackId).eq(feedback))
-            .and_where(Expr::col(Al::Kind).is_in(kinds.iter().copied()))
-            .to_owned(),
-    )
-    .await
-}
-
 // ---- Figures, computed in the background --------------------------------------------------------
 
 /// What the figures are computed from: one row per item received in the window.
@@ -816,30 +743,6 @@ pub async fn supported_by(
             .to_owned(),
     )
     .await
-}
-
-/// Inserts many items in one statement. For bulk loads (the benchmark's million items), not for intake.
-pub async fn insert_many(c: &impl Conn, items: Vec<NewFeedback>) -> Result<u64> {
-    let rows: Vec<Vec<(F, Expr)>> = items.into_iter().map(NewFeedback::values).collect();
-    let Some(first) = rows.first() else {
-        return Ok(0);
-    };
-    let columns: Vec<F> = first.iter().map(|(col, _)| *col).collect();
-    let mut stmt = Query::insert()
-        .into_table(F::Table)
-        .columns(columns.clone())
-        .to_owned();
-    for row in rows {
-        let values: Vec<sea_query::Expr> = row.into_iter().map(|(_, v)| v).collect();
-        if values.len() != columns.len() {
-            return Err(crate::StoreError::Corrupt(
-                "rows of a bulk insert differ in their columns".into(),
-            ));
-        }
-        // Cannot panic: the length was checked just above.
-        stmt.values_panic(values);
-    }
-    c.execute(&stmt).await
 }
 
 /// Inserts many items in one statement (a batch of submissions committed together);
