@@ -1,0 +1,176 @@
+//! `/console/settings/robots`: the DingTalk and WeCom group robots that announce published
+//! notices in the work groups. The office adds them for the units it looks after and stops
+//! or resumes them. A robot's webhook address and secret are never shown back: the list
+//! shows their last 4 characters, and a form that failed comes back without them.
+
+use crate::AppState;
+use crate::choices::Choice;
+use crate::ctx::StaffCtx;
+use crate::error::AppError;
+use crate::form::{FieldMessages, Form};
+use crate::page::{Page, framed, render};
+use crate::settings::tabs::{self as common, Done, Tab, answer, tabs, unknown_action};
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use services::notices::{NewRobot, RobotView, robot_kind_label, robot_kinds};
+
+const PATH: &str = "/console/settings/robots";
+
+#[derive(Template)]
+#[template(path = "console/settings/robots.html")]
+struct RobotsPage {
+    page: Page,
+    tabs: Vec<Tab>,
+    robots: Vec<RobotRow>,
+    form: RobotForm,
+    errors: FieldMessages,
+    kinds: Vec<Choice>,
+    units: Vec<Choice>,
+}
+framed!(RobotsPage);
+
+struct RobotRow {
+    id: i64,
+    name: String,
+    kind: &'static str,
+    unit: String,
+    webhook: String,
+    secret: String,
+    active: bool,
+    last_post: String,
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct RobotForm {
+    /// add | deactivate | activate
+    action: String,
+    id: String,
+    kind: String,
+    name: String,
+    unit: String,
+    webhook: String,
+    secret: String,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    staff: StaffCtx,
+    Query(done): Query<Done>,
+) -> Result<Response, AppError> {
+    let notice = done.notice(&staff.ctx.t());
+    let form = RobotForm {
+        kind: "dingtalk".into(),
+        ..Default::default()
+    };
+    page(
+        &state,
+        &staff,
+        form,
+        FieldMessages::new(),
+        notice,
+        StatusCode::OK,
+    )
+    .await
+}
+
+pub async fn act(
+    State(state): State<AppState>,
+    staff: StaffCtx,
+    Form(form): Form<RobotForm>,
+) -> Result<Response, AppError> {
+    let s = &state.services;
+    let who = &staff.staff;
+    let result = match form.action.as_str() {
+        "add" => {
+            let new = NewRobot {
+                kind: form.kind.clone(),
+                name: form.name.clone(),
+                unit: form.unit.clone(),
+                webhook: form.webhook.clone(),
+                secret: form.secret.clone(),
+            };
+            s.add_robot(who, new).await.map(|_| ())
+        }
+        "deactivate" | "activate" => match common::id("id", &form.id) {
+            Ok(id) => s.set_robot_active(who, id, form.action == "activate").await,
+            Err(e) => Err(e),
+        },
+        _ => return Err(unknown_action()),
+    };
+    // What was typed comes back, except the credentials: they are never echoed.
+    let form = RobotForm {
+        webhook: String::new(),
+        secret: String::new(),
+        ..form
+    };
+    answer(result, PATH, &staff.ctx.t(), |errors, status| {
+        page(&state, &staff, form, errors, None, status)
+    })
+    .await
+}
+
+async fn page(
+    state: &AppState,
+    StaffCtx { ctx, staff }: &StaffCtx,
+    form: RobotForm,
+    errors: FieldMessages,
+    notice: Option<String>,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let t = ctx.t();
+    let tz = &ctx.institution.timezone;
+    let robots = state.services.robots(staff).await?;
+    let units = state.services.robot_units(staff).await?;
+    let html = render(&RobotsPage {
+        page: Page::new(ctx, t.robots_nav()).with_notice(notice),
+        tabs: tabs(&t, staff, PATH),
+        robots: robots
+            .into_iter()
+            .map(|r: RobotView| RobotRow {
+                id: r.id,
+                kind: t.get(robot_kind_label(&r.kind)),
+                last_post: match &r.last_post {
+                    None => t.robots_never().to_owned(),
+                    Some(p) => {
+                        let state = t.get(p.state.label());
+                        match p.sent_at {
+                            Some(at) => format!("{} · {state}", at.format_minutes(tz)),
+                            None => match &p.error {
+                                Some(e) => format!("{state}：{e}"),
+                                None => state.to_owned(),
+                            },
+                        }
+                    }
+                },
+                name: r.name,
+                unit: r.unit_name,
+                webhook: r.webhook,
+                secret: r
+                    .secret
+                    .unwrap_or_else(|| t.robots_secret_none().to_owned()),
+                active: r.active,
+            })
+            .collect(),
+        form,
+        errors,
+        kinds: robot_kinds()
+            .into_iter()
+            .map(|k| Choice {
+                value: k.to_owned(),
+                label: t.get(robot_kind_label(k)).to_owned(),
+            })
+            .collect(),
+        units: units
+            .into_iter()
+            .map(|u| Choice {
+                value: u.id.to_string(),
+                label: format!("{}{}", "　".repeat(u.depth.saturating_sub(1)), u.name),
+            })
+            .collect(),
+    })?;
+    Ok((status, html).into_response())
+}
