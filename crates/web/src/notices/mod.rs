@@ -19,6 +19,7 @@ use crate::AppState;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
+use robots::Robots;
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
@@ -69,7 +70,7 @@ fn robots_and_suggestions() -> Router<AppState> {
     Router::new()
         .route(
             "/console/settings/robots",
-            get(robots::show).post(robots::act),
+            crate::settings::list::page::<Robots>(),
         )
         .route(
             "/console/suggestions",

@@ -7,17 +7,16 @@ use crate::AppState;
 use crate::choices::Choice;
 use crate::ctx::StaffCtx;
 use crate::error::AppError;
-use crate::form::{FieldMessages, Form};
+use crate::form::FieldMessages;
 use crate::page::{Page, framed, render};
-use crate::settings::tabs::{self as common, Done, Tab, answer, tabs, unknown_action};
+use crate::settings::list::{ListPage, Sheet};
+use crate::settings::tabs::{self as common, Tab, unknown_action};
 use askama::Template;
-use axum::extract::{Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Html;
+use i18n::Key;
 use serde::Deserialize;
+use services::Staff;
 use services::notices::{NewRobot, RobotView, robot_kind_label, robot_kinds};
-
-const PATH: &str = "/console/settings/robots";
 
 #[derive(Template)]
 #[template(path = "console/settings/robots.html")]
@@ -56,121 +55,108 @@ pub struct RobotForm {
     secret: String,
 }
 
-pub async fn show(
-    State(state): State<AppState>,
-    staff: StaffCtx,
-    Query(done): Query<Done>,
-) -> Result<Response, AppError> {
-    let notice = done.notice(&staff.ctx.t());
-    let form = RobotForm {
-        kind: "dingtalk".into(),
-        ..Default::default()
-    };
-    page(
-        &state,
-        &staff,
-        form,
-        FieldMessages::new(),
-        notice,
-        StatusCode::OK,
-    )
-    .await
-}
+/// The group robots page, a settings tab, as a [`ListPage`].
+pub(crate) struct Robots;
 
-pub async fn act(
-    State(state): State<AppState>,
-    staff: StaffCtx,
-    Form(form): Form<RobotForm>,
-) -> Result<Response, AppError> {
-    let s = &state.services;
-    let who = &staff.staff;
-    let result = match form.action.as_str() {
-        "add" => {
-            let new = NewRobot {
-                kind: form.kind.clone(),
-                name: form.name.clone(),
-                unit: form.unit.clone(),
-                webhook: form.webhook.clone(),
-                secret: form.secret.clone(),
-            };
-            s.add_robot(who, new).await.map(|_| ())
+impl ListPage for Robots {
+    const PATH: &'static str = "/console/settings/robots";
+    const TITLE: Key = Key::robots_nav;
+    type Form = RobotForm;
+
+    fn blank() -> RobotForm {
+        RobotForm {
+            kind: "dingtalk".into(),
+            ..Default::default()
         }
-        "deactivate" | "activate" => match common::id("id", &form.id) {
-            Ok(id) => s.set_robot_active(who, id, form.action == "activate").await,
-            Err(e) => Err(e),
-        },
-        _ => return Err(unknown_action()),
-    };
-    // What was typed comes back, except the credentials: they are never echoed.
-    let form = RobotForm {
-        webhook: String::new(),
-        secret: String::new(),
-        ..form
-    };
-    answer(result, PATH, &staff.ctx.t(), |errors, status| {
-        page(&state, &staff, form, errors, None, status)
-    })
-    .await
-}
+    }
 
-async fn page(
-    state: &AppState,
-    StaffCtx { ctx, staff }: &StaffCtx,
-    form: RobotForm,
-    errors: FieldMessages,
-    notice: Option<String>,
-    status: StatusCode,
-) -> Result<Response, AppError> {
-    let t = ctx.t();
-    let tz = &ctx.institution.timezone;
-    let robots = state.services.robots(staff).await?;
-    let units = state.services.robot_units(staff).await?;
-    let html = render(&RobotsPage {
-        page: Page::new(ctx, t.robots_nav()).with_notice(notice),
-        tabs: tabs(&t, staff, PATH),
-        robots: robots
-            .into_iter()
-            .map(|r: RobotView| RobotRow {
-                id: r.id,
-                kind: t.get(robot_kind_label(&r.kind)),
-                last_post: match &r.last_post {
-                    None => t.robots_never().to_owned(),
-                    Some(p) => {
-                        let state = t.get(p.state.label());
-                        match p.sent_at {
-                            Some(at) => format!("{} · {state}", at.format_minutes(tz)),
-                            None => match &p.error {
-                                Some(e) => format!("{state}：{e}"),
-                                None => state.to_owned(),
-                            },
+    async fn change(state: &AppState, who: &Staff, form: &RobotForm) -> Result<(), AppError> {
+        let s = &state.services;
+        match form.action.as_str() {
+            "add" => {
+                let new = NewRobot {
+                    kind: form.kind.clone(),
+                    name: form.name.clone(),
+                    unit: form.unit.clone(),
+                    webhook: form.webhook.clone(),
+                    secret: form.secret.clone(),
+                };
+                s.add_robot(who, new).await?;
+            }
+            "deactivate" | "activate" => {
+                let id = common::id("id", &form.id)?;
+                s.set_robot_active(who, id, form.action == "activate")
+                    .await?
+            }
+            _ => return Err(unknown_action()),
+        }
+        Ok(())
+    }
+
+    /// What was typed comes back, except the credentials: they are never echoed.
+    fn typed_again(form: RobotForm) -> RobotForm {
+        RobotForm {
+            webhook: String::new(),
+            secret: String::new(),
+            ..form
+        }
+    }
+
+    async fn draw(
+        state: &AppState,
+        StaffCtx { ctx, staff }: &StaffCtx,
+        sheet: Sheet<RobotForm>,
+    ) -> Result<Html<String>, AppError> {
+        let t = sheet.page.t;
+        let tz = &ctx.institution.timezone;
+        let robots = state.services.robots(staff).await?;
+        let units = state.services.robot_units(staff).await?;
+        render(&RobotsPage {
+            page: sheet.page,
+            tabs: sheet.tabs,
+            robots: robots
+                .into_iter()
+                .map(|r: RobotView| RobotRow {
+                    id: r.id,
+                    kind: t.get(robot_kind_label(&r.kind)),
+                    last_post: match &r.last_post {
+                        None => t.robots_never().to_owned(),
+                        Some(p) => {
+                            let state = t.get(p.state.label());
+                            match p.sent_at {
+                                Some(at) => format!("{} · {state}", at.format_minutes(tz)),
+                                None => match &p.error {
+                                    Some(e) => format!("{state}：{e}"),
+                                    None => state.to_owned(),
+                                },
+                            }
                         }
-                    }
-                },
-                name: r.name,
-                unit: r.unit_name,
-                webhook: r.webhook,
-                secret: r
-                    .secret
-                    .unwrap_or_else(|| t.robots_secret_none().to_owned()),
-                active: r.active,
-            })
-            .collect(),
-        form,
-        errors,
-        kinds: robot_kinds()
-            .into_iter()
-            .map(|k| Choice {
-                value: k.to_owned(),
-                label: t.get(robot_kind_label(k)).to_owned(),
-            })
-            .collect(),
-        units: units
-            .into_iter()
-            .map(|u| Choice {
-                value: u.id.to_string(),
-                label: format!("{}{}", "　".repeat(u.depth.saturating_sub(1)), u.name),
-            })
-            .collect(),
-    })?;
-    Ok((status, html).into_response())
+                    },
+                    name: r.name,
+                    unit: r.unit_name,
+                    webhook: r.webhook,
+                    secret: r
+                        .secret
+                        .unwrap_or_else(|| t.robots_secret_none().to_owned()),
+                    active: r.active,
+                })
+                .collect(),
+            form: sheet.form,
+            errors: sheet.errors,
+            kinds: robot_kinds()
+                .into_iter()
+                .map(|k| Choice {
+                    value: k.to_owned(),
+                    label: t.get(robot_kind_label(k)).to_owned(),
+                })
+                .collect(),
+            units: units
+                .into_iter()
+                .map(|u| Choice {
+                    value: u.id.to_string(),
+                    label: format!("{}{}", "　".repeat(u.depth.saturating_sub(1)), u.name),
+                })
+                .collect(),
+        })
+    }
 }

@@ -1,20 +1,19 @@
 //! `/console/settings/categories`: the categories people choose from — adding, renaming,
 //! ordering and retiring them.
 
-use super::tabs::{Done, Tab, answer, tabs, unknown_action};
+use super::list::{ListPage, Sheet};
+use super::tabs::{Tab, unknown_action};
 use crate::AppState;
 use crate::ctx::StaffCtx;
 use crate::error::AppError;
-use crate::form::{FieldMessages, Form};
+use crate::form::FieldMessages;
 use crate::page::{Page, framed, render};
 use askama::Template;
-use axum::extract::{Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Html;
+use i18n::Key;
 use serde::Deserialize;
+use services::Staff;
 use services::feedback::{CategoryInput, CategoryView, Move};
-
-const PATH: &str = "/console/settings/categories";
 
 #[derive(Template)]
 #[template(path = "console/settings/categories.html")]
@@ -50,73 +49,52 @@ pub struct CategoryForm {
     name_en: String,
 }
 
-pub async fn show(
-    State(state): State<AppState>,
-    staff: StaffCtx,
-    Query(done): Query<Done>,
-) -> Result<Response, AppError> {
-    let notice = done.notice(&staff.ctx.t());
-    page(
-        &state,
-        &staff,
-        CategoryForm::default(),
-        FieldMessages::new(),
-        notice,
-        StatusCode::OK,
-    )
-    .await
-}
+/// The categories page, as a [`ListPage`].
+pub(crate) struct Categories;
 
-pub async fn act(
-    State(state): State<AppState>,
-    staff: StaffCtx,
-    Form(form): Form<CategoryForm>,
-) -> Result<Response, AppError> {
-    let s = &state.services;
-    let who = &staff.staff;
-    let code = form.code.trim();
-    let result = match form.action.as_str() {
-        "add" => {
-            let input = CategoryInput {
-                code: form.code.clone(),
-                name: form.name.clone(),
-                name_en: form.name_en.clone(),
-            };
-            s.add_category(who, input).await
-        }
-        "rename" => {
-            s.rename_category(who, code, &form.name, &form.name_en)
-                .await
-        }
-        "up" => s.move_category(who, code, Move::Up).await,
-        "down" => s.move_category(who, code, Move::Down).await,
-        "deactivate" => s.set_category_active(who, code, false).await,
-        "activate" => s.set_category_active(who, code, true).await,
-        _ => return Err(unknown_action()),
-    };
-    answer(result, PATH, &staff.ctx.t(), |errors, status| {
-        page(&state, &staff, form, errors, None, status)
-    })
-    .await
-}
+impl ListPage for Categories {
+    const PATH: &'static str = "/console/settings/categories";
+    const TITLE: Key = Key::setup_nav_categories;
+    type Form = CategoryForm;
 
-async fn page(
-    state: &AppState,
-    StaffCtx { ctx, staff }: &StaffCtx,
-    form: CategoryForm,
-    errors: FieldMessages,
-    notice: Option<String>,
-    status: StatusCode,
-) -> Result<Response, AppError> {
-    let t = ctx.t();
-    let categories = state.services.feedback_categories(staff).await?;
-    let html = render(&CategoriesPage {
-        page: Page::new(ctx, t.setup_nav_categories()).with_notice(notice),
-        tabs: tabs(&t, staff, PATH),
-        categories,
-        form,
-        errors,
-        no_errors: FieldMessages::new(),
-    })?;
-    Ok((status, html).into_response())
+    async fn change(state: &AppState, who: &Staff, form: &CategoryForm) -> Result<(), AppError> {
+        let s = &state.services;
+        let code = form.code.trim();
+        match form.action.as_str() {
+            "add" => {
+                let input = CategoryInput {
+                    code: form.code.clone(),
+                    name: form.name.clone(),
+                    name_en: form.name_en.clone(),
+                };
+                s.add_category(who, input).await?
+            }
+            "rename" => {
+                s.rename_category(who, code, &form.name, &form.name_en)
+                    .await?
+            }
+            "up" => s.move_category(who, code, Move::Up).await?,
+            "down" => s.move_category(who, code, Move::Down).await?,
+            "deactivate" => s.set_category_active(who, code, false).await?,
+            "activate" => s.set_category_active(who, code, true).await?,
+            _ => return Err(unknown_action()),
+        }
+        Ok(())
+    }
+
+    async fn draw(
+        state: &AppState,
+        staff: &StaffCtx,
+        sheet: Sheet<CategoryForm>,
+    ) -> Result<Html<String>, AppError> {
+        let categories = state.services.feedback_categories(&staff.staff).await?;
+        render(&CategoriesPage {
+            page: sheet.page,
+            tabs: sheet.tabs,
+            categories,
+            form: sheet.form,
+            errors: sheet.errors,
+            no_errors: FieldMessages::new(),
+        })
+    }
 }

@@ -1,22 +1,20 @@
 //! `/console/settings/deadlines`: how long a first response and a resolution may take, per
 //! type and priority, in working hours or working days — shown in words.
 
-use super::tabs::{self as common, Done, Tab, answer, tabs, unknown_action};
+use super::list::{ListPage, Sheet};
+use super::tabs::{self as common, Tab, unknown_action};
 use crate::AppState;
 use crate::choices::Choice;
 use crate::ctx::StaffCtx;
 use crate::error::AppError;
-use crate::form::{FieldMessages, Form};
+use crate::form::FieldMessages;
 use crate::page::{Page, framed, render};
 use askama::Template;
-use axum::extract::{Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use i18n::Tr;
+use axum::response::Html;
+use i18n::{Key, Tr};
 use serde::Deserialize;
+use services::Staff;
 use services::feedback::{DeadlinePolicyInput, DeadlinePolicyView, working_time_words};
-
-const PATH: &str = "/console/settings/deadlines";
 
 #[derive(Template)]
 #[template(path = "console/settings/deadlines.html")]
@@ -80,83 +78,63 @@ impl Default for PolicyForm {
     }
 }
 
-pub async fn show(
-    State(state): State<AppState>,
-    staff: StaffCtx,
-    Query(done): Query<Done>,
-) -> Result<Response, AppError> {
-    let notice = done.notice(&staff.ctx.t());
-    page(
-        &state,
-        &staff,
-        PolicyForm::default(),
-        FieldMessages::new(),
-        notice,
-        StatusCode::OK,
-    )
-    .await
-}
+/// The deadlines page, as a [`ListPage`].
+pub(crate) struct Deadlines;
 
-pub async fn act(
-    State(state): State<AppState>,
-    staff: StaffCtx,
-    Form(form): Form<PolicyForm>,
-) -> Result<Response, AppError> {
-    let s = &state.services;
-    let who = &staff.staff;
-    let result = match form.action.as_str() {
-        "set" => {
-            let input = DeadlinePolicyInput {
-                kind: form.kind.clone(),
-                priority: form.priority.clone(),
-                first_response: form.first_response.clone(),
-                first_response_unit: form.first_response_unit.clone(),
-                resolution: form.resolution.clone(),
-                resolution_unit: form.resolution_unit.clone(),
-            };
-            s.set_deadline_policy(who, input).await.map(drop)
+impl ListPage for Deadlines {
+    const PATH: &'static str = "/console/settings/deadlines";
+    const TITLE: Key = Key::setup_nav_deadlines;
+    type Form = PolicyForm;
+
+    async fn change(state: &AppState, who: &Staff, form: &PolicyForm) -> Result<(), AppError> {
+        let s = &state.services;
+        match form.action.as_str() {
+            "set" => {
+                let input = DeadlinePolicyInput {
+                    kind: form.kind.clone(),
+                    priority: form.priority.clone(),
+                    first_response: form.first_response.clone(),
+                    first_response_unit: form.first_response_unit.clone(),
+                    resolution: form.resolution.clone(),
+                    resolution_unit: form.resolution_unit.clone(),
+                };
+                s.set_deadline_policy(who, input).await?;
+            }
+            "delete" => {
+                let id = common::id("id", &form.id)?;
+                s.delete_deadline_policy(who, id).await?
+            }
+            _ => return Err(unknown_action()),
         }
-        "delete" => match common::id("id", &form.id) {
-            Ok(id) => s.delete_deadline_policy(who, id).await,
-            Err(e) => Err(e),
-        },
-        _ => return Err(unknown_action()),
-    };
-    answer(result, PATH, &staff.ctx.t(), |errors, status| {
-        page(&state, &staff, form, errors, None, status)
-    })
-    .await
-}
+        Ok(())
+    }
 
-async fn page(
-    state: &AppState,
-    StaffCtx { ctx, staff }: &StaffCtx,
-    form: PolicyForm,
-    errors: FieldMessages,
-    notice: Option<String>,
-    status: StatusCode,
-) -> Result<Response, AppError> {
-    let t = ctx.t();
-    let (own, built_in) = state.services.deadline_policies(staff).await?;
-    let html = render(&DeadlinesPage {
-        page: Page::new(ctx, t.setup_nav_deadlines()).with_notice(notice),
-        tabs: tabs(&t, staff, PATH),
-        own: own.iter().map(|p| PolicyRow::new(p, &t)).collect(),
-        built_in: built_in.iter().map(|p| PolicyRow::new(p, &t)).collect(),
-        form,
-        errors,
-        kinds: common::kinds(&t),
-        priorities: common::priorities(&t),
-        units: vec![
-            Choice {
-                value: "hours".into(),
-                label: t.setup_unit_hours().into(),
-            },
-            Choice {
-                value: "days".into(),
-                label: t.setup_unit_days().into(),
-            },
-        ],
-    })?;
-    Ok((status, html).into_response())
+    async fn draw(
+        state: &AppState,
+        staff: &StaffCtx,
+        sheet: Sheet<PolicyForm>,
+    ) -> Result<Html<String>, AppError> {
+        let t = sheet.page.t;
+        let (own, built_in) = state.services.deadline_policies(&staff.staff).await?;
+        render(&DeadlinesPage {
+            page: sheet.page,
+            tabs: sheet.tabs,
+            own: own.iter().map(|p| PolicyRow::new(p, &t)).collect(),
+            built_in: built_in.iter().map(|p| PolicyRow::new(p, &t)).collect(),
+            form: sheet.form,
+            errors: sheet.errors,
+            kinds: common::kinds(&t),
+            priorities: common::priorities(&t),
+            units: vec![
+                Choice {
+                    value: "hours".into(),
+                    label: t.setup_unit_hours().into(),
+                },
+                Choice {
+                    value: "days".into(),
+                    label: t.setup_unit_days().into(),
+                },
+            ],
+        })
+    }
 }

@@ -8,6 +8,7 @@ mod categories;
 mod deadlines;
 mod dictionary;
 mod feedback;
+pub(crate) mod list;
 mod routing;
 pub(crate) mod tabs;
 mod templates;
@@ -16,6 +17,11 @@ mod words;
 use crate::AppState;
 use axum::Router;
 use axum::routing::get;
+use categories::Categories;
+use deadlines::Deadlines;
+use routing::Routing;
+use templates::Templates;
+use words::Words;
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
@@ -24,27 +30,15 @@ pub(crate) fn routes() -> Router<AppState> {
             "/console/settings/feedback",
             get(feedback::show).post(feedback::save),
         )
-        .route(
-            "/console/settings/categories",
-            get(categories::show).post(categories::act),
-        )
-        .route(
-            "/console/settings/routing",
-            get(routing::show).post(routing::act),
-        )
-        .route(
-            "/console/settings/deadlines",
-            get(deadlines::show).post(deadlines::act),
-        )
+        .route("/console/settings/categories", list::page::<Categories>())
+        .route("/console/settings/routing", list::page::<Routing>())
+        .route("/console/settings/deadlines", list::page::<Deadlines>())
         .route(
             "/console/settings/calendar",
             get(calendar::show).post(calendar::act),
         )
-        .route(
-            "/console/settings/templates",
-            get(templates::show).post(templates::act),
-        )
-        .route("/console/settings/words", get(words::show).post(words::act))
+        .route("/console/settings/templates", list::page::<Templates>())
+        .route("/console/settings/words", list::page::<Words>())
         .route(
             "/console/settings/dictionary",
             get(dictionary::show).post(dictionary::act),

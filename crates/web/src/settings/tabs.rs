@@ -88,22 +88,23 @@ fn saved(back: &str) -> Response {
 
 /// How a settings form is answered: back to `back` with "saved", the form drawn again by
 /// `redraw` with its field errors (422), or an error page.
-pub async fn answer<T, F, Fut>(
-    result: Result<T, ServiceError>,
+pub async fn answer<T, E, F, Fut>(
+    result: Result<T, E>,
     back: &str,
     t: &Tr,
     redraw: F,
 ) -> Result<Response, AppError>
 where
+    E: Into<AppError>,
     F: FnOnce(FieldMessages, StatusCode) -> Fut,
     Fut: Future<Output = Result<Response, AppError>>,
 {
-    match result {
+    match result.map_err(Into::into) {
         Ok(_) => Ok(saved(back)),
-        Err(ServiceError::Invalid(invalid)) => {
+        Err(AppError::Service(ServiceError::Invalid(invalid))) => {
             redraw(messages(&invalid, t), StatusCode::UNPROCESSABLE_ENTITY).await
         }
-        Err(e) => Err(e.into()),
+        Err(e) => Err(e),
     }
 }
 

@@ -1,22 +1,20 @@
 //! `/console/settings/words`: the institution's sensitive words. Feedback containing one is
 //! held back from the public until staff have looked at it; the built-in list applies too.
 
-use super::tabs::{self as common, Done, Tab, answer, tabs, unknown_action};
+use super::list::{ListPage, Sheet};
+use super::tabs::{self as common, Tab, unknown_action};
 use crate::AppState;
 use crate::choices::Choice;
 use crate::ctx::StaffCtx;
 use crate::error::AppError;
-use crate::form::{FieldMessages, Form};
+use crate::form::FieldMessages;
 use crate::page::{Page, framed, render};
 use askama::Template;
-use axum::extract::{Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Html;
 use i18n::Key;
 use serde::Deserialize;
+use services::Staff;
 use services::feedback::{WORD_CATEGORIES, built_in_words, word_category_label};
-
-const PATH: &str = "/console/settings/words";
 
 #[derive(Template)]
 #[template(path = "console/settings/words.html")]
@@ -48,88 +46,74 @@ pub struct WordForm {
     category: String,
 }
 
-pub async fn show(
-    State(state): State<AppState>,
-    staff: StaffCtx,
-    Query(done): Query<Done>,
-) -> Result<Response, AppError> {
-    let notice = done.notice(&staff.ctx.t());
-    let form = WordForm {
-        category: "other".into(),
-        ..Default::default()
-    };
-    page(
-        &state,
-        &staff,
-        form,
-        FieldMessages::new(),
-        notice,
-        StatusCode::OK,
-    )
-    .await
-}
+/// The sensitive words page, as a [`ListPage`].
+pub(crate) struct Words;
 
-pub async fn act(
-    State(state): State<AppState>,
-    staff: StaffCtx,
-    Form(form): Form<WordForm>,
-) -> Result<Response, AppError> {
-    let s = &state.services;
-    let who = &staff.staff;
-    let result = match form.action.as_str() {
-        "add" => s.add_sensitive_word(who, &form.word, &form.category).await,
-        "remove" => match common::id("id", &form.id) {
-            Ok(id) => s.remove_sensitive_word(who, id).await,
-            Err(e) => Err(e),
-        },
-        _ => return Err(unknown_action()),
-    };
-    answer(result, PATH, &staff.ctx.t(), |errors, status| {
-        page(&state, &staff, form, errors, None, status)
-    })
-    .await
-}
+impl ListPage for Words {
+    const PATH: &'static str = "/console/settings/words";
+    const TITLE: Key = Key::setup_nav_words;
+    type Form = WordForm;
 
-async fn page(
-    state: &AppState,
-    StaffCtx { ctx, staff }: &StaffCtx,
-    form: WordForm,
-    errors: FieldMessages,
-    notice: Option<String>,
-    status: StatusCode,
-) -> Result<Response, AppError> {
-    let t = ctx.t();
-    let words = state.services.sensitive_words(staff).await?;
-    let built_in = built_in_words();
-    let html = render(&WordsPage {
-        page: Page::new(ctx, t.setup_nav_words()).with_notice(notice),
-        tabs: tabs(&t, staff, PATH),
-        words: words
-            .into_iter()
-            .map(|w| WordRow {
-                id: w.id,
-                category: t.get(word_category_label(w.category)),
-                word: w.word,
-            })
-            .collect(),
-        built_in_heading: t.fill(Key::setup_words_builtin, &[("n", &built_in.len())]),
-        built_in: built_in
-            .into_iter()
-            .map(|(word, category)| WordRow {
-                id: 0,
-                word,
-                category: t.get(word_category_label(category)),
-            })
-            .collect(),
-        form,
-        errors,
-        categories: WORD_CATEGORIES
-            .iter()
-            .map(|(code, category)| Choice {
-                value: (*code).to_owned(),
-                label: t.get(word_category_label(*category)).to_owned(),
-            })
-            .collect(),
-    })?;
-    Ok((status, html).into_response())
+    fn blank() -> WordForm {
+        WordForm {
+            category: "other".into(),
+            ..Default::default()
+        }
+    }
+
+    async fn change(state: &AppState, who: &Staff, form: &WordForm) -> Result<(), AppError> {
+        let s = &state.services;
+        match form.action.as_str() {
+            "add" => {
+                s.add_sensitive_word(who, &form.word, &form.category)
+                    .await?
+            }
+            "remove" => {
+                let id = common::id("id", &form.id)?;
+                s.remove_sensitive_word(who, id).await?
+            }
+            _ => return Err(unknown_action()),
+        }
+        Ok(())
+    }
+
+    async fn draw(
+        state: &AppState,
+        staff: &StaffCtx,
+        sheet: Sheet<WordForm>,
+    ) -> Result<Html<String>, AppError> {
+        let t = sheet.page.t;
+        let words = state.services.sensitive_words(&staff.staff).await?;
+        let built_in = built_in_words();
+        render(&WordsPage {
+            page: sheet.page,
+            tabs: sheet.tabs,
+            words: words
+                .into_iter()
+                .map(|w| WordRow {
+                    id: w.id,
+                    category: t.get(word_category_label(w.category)),
+                    word: w.word,
+                })
+                .collect(),
+            built_in_heading: t.fill(Key::setup_words_builtin, &[("n", &built_in.len())]),
+            built_in: built_in
+                .into_iter()
+                .map(|(word, category)| WordRow {
+                    id: 0,
+                    word,
+                    category: t.get(word_category_label(category)),
+                })
+                .collect(),
+            form: sheet.form,
+            errors: sheet.errors,
+            categories: WORD_CATEGORIES
+                .iter()
+                .map(|(code, category)| Choice {
+                    value: (*code).to_owned(),
+                    label: t.get(word_category_label(*category)).to_owned(),
+                })
+                .collect(),
+        })
+    }
 }
