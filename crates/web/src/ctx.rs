@@ -218,9 +218,9 @@ async fn build(
 
     let pending_notices = match &principal {
         Some(Principal::Staff(staff))
-            if !bearer && crate::pages::shows_badge(req.method(), req.uri().path()) =>
+            if !bearer && crate::notices::shows_badge(req.method(), req.uri().path()) =>
         {
-            crate::pages::badge_for_page(services, staff).await
+            crate::notices::badge_for_page(services, staff).await
         }
         _ => None,
     };

@@ -2,21 +2,32 @@
 //! and the JSON API under `/api/v1` (described at `/api/v1/openapi.json`).
 //!
 //! Pages are rendered on the server from compile-checked askama templates and work
-//! without JavaScript. Each page and each API endpoint has a file of its own under
-//! `pages/` and `api/`. Every request passes through [`ctx`], which works out the
+//! without JavaScript. The code is sliced by feature — `site`, `staff`, `members`, `public`,
+//! `feedback`, `settings`, `notices` — each page and each API endpoint a file of its own in
+//! its feature's folder, whose `routes()` serves both; `openapi` gathers the endpoints'
+//! document. Every request passes through [`ctx`], which works out the
 //! institution, the language, the signed-in person and the CSRF token; every error
 //! leaves through [`error`], which gives API clients `{code, message, fields}` and
 //! people a page in their language.
 
-mod api;
+mod choices;
 mod control_chars;
 mod csrf;
 pub mod ctx;
 pub mod error;
 mod form;
 mod metrics;
+mod openapi;
 mod page;
-mod pages;
+
+// The features, each with its pages and API endpoints.
+mod feedback;
+mod members;
+mod notices;
+mod public;
+mod settings;
+mod site;
+mod staff;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -68,18 +79,15 @@ pub fn app(services: Services, config: WebConfig) -> Router {
         config: Arc::new(config),
         metrics: Arc::new(Metrics::default()),
     };
-    let (api, openapi) = api::router().split_for_parts();
-    let openapi = Arc::new(api::document(openapi));
     Router::new()
-        .merge(pages::router())
-        .nest("/api/v1", api)
-        .route(
-            "/api/v1/openapi.json",
-            axum::routing::get(move || {
-                let doc = openapi.clone();
-                async move { axum::Json(doc.as_ref().clone()) }
-            }),
-        )
+        .merge(site::routes())
+        .merge(staff::routes())
+        .merge(members::routes())
+        .merge(public::routes())
+        .merge(feedback::routes())
+        .merge(settings::routes())
+        .merge(notices::routes())
+        .merge(openapi::routes())
         .fallback(error::not_found)
         // Inside the context, so a refusal is shown in the person's language.
         .layer(axum::middleware::from_fn(control_chars::refuse))
