@@ -242,6 +242,26 @@ impl Db {
         }
     }
 
+    /// Brings the schema up to migration `version` only: for stories about what a later
+    /// migration does to data written before it (a carry-over must not lose state).
+    pub async fn migrate_to(&self, version: i64) -> Result<()> {
+        let only_to = |mut m: sqlx::migrate::Migrator| {
+            let kept: Vec<_> = m
+                .migrations
+                .iter()
+                .filter(|x| x.version <= version)
+                .cloned()
+                .collect();
+            m.migrations = kept.into();
+            m
+        };
+        match &self.pools {
+            Pools::Sqlite { writer, .. } => only_to(sqlite_migrator()).run(writer).await?,
+            Pools::Postgres(pool) => only_to(postgres_migrator()).run(pool).await?,
+        }
+        Ok(())
+    }
+
     /// How many migrations this binary knows that the database has not applied.
     pub async fn pending_migrations(&self) -> Result<usize> {
         let (known, applied): (Vec<i64>, Vec<(i64,)>) = match &self.pools {

@@ -26,10 +26,16 @@ pub struct TestDb {
 
 impl TestDb {
     pub async fn sqlite() -> TestDb {
+        let t = TestDb::sqlite_unmigrated().await;
+        t.db.migrate().await.expect("migrate sqlite");
+        t
+    }
+
+    /// A fresh SQLite database with no tables yet (for stories about a migration).
+    pub async fn sqlite_unmigrated() -> TestDb {
         let dir = tempfile::tempdir().expect("temporary directory");
         let url = format!("sqlite://{}", dir.path().join("test.db").display());
         let db = Db::connect(&url).await.expect("open sqlite");
-        db.migrate().await.expect("migrate sqlite");
         TestDb {
             db,
             url,
@@ -40,6 +46,13 @@ impl TestDb {
     /// A schema of its own on the test PostgreSQL server; `None` when there is none and
     /// this is not CI.
     pub async fn postgres() -> Option<TestDb> {
+        let t = TestDb::postgres_unmigrated().await?;
+        t.db.migrate().await.expect("migrate postgres");
+        Some(t)
+    }
+
+    /// A fresh, empty PostgreSQL schema (for stories about a migration); `None` as above.
+    pub async fn postgres_unmigrated() -> Option<TestDb> {
         let base = std::env::var("CULTUREDESK_TEST_DATABASE_URL")
             .unwrap_or_else(|_| DEFAULT_POSTGRES.into());
         let schema = match create_schema(&base).await {
@@ -55,7 +68,6 @@ impl TestDb {
         let separator = if base.contains('?') { '&' } else { '?' };
         let url = format!("{base}{separator}options=-c%20search_path%3D{schema}");
         let db = Db::connect(&url).await.expect("open postgres");
-        db.migrate().await.expect("migrate postgres");
         Some(TestDb {
             db,
             url,
