@@ -211,10 +211,10 @@ testkit::on_both_engines! {
 
         let mut fixed = r.draft("周末加班安排（含补休）", "important");
         fixed.body = "本周六加班，下周一补休。".into();
-        s.update_notice(&r.wang, id, &fixed, view.updated_at.0).await.unwrap();
+        s.update_notice(&r.wang, id, &fixed, view.version).await.unwrap();
         // A stale form (someone else saved meanwhile) saves nothing.
         assert!(matches!(
-            s.update_notice(&r.wang, id, &fixed, view.updated_at.0).await,
+            s.update_notice(&r.wang, id, &fixed, view.version).await,
             Err(ServiceError::Conflict)
         ));
         s.submit_notice(&r.wang, id).await.unwrap();
@@ -259,16 +259,16 @@ testkit::on_both_engines! {
         assert_eq!(field_errors(s.submit_notice(&r.clerk, id).await.unwrap_err()), ["publish_at"]);
         // A clerk may not override.
         draft.lead_override_reason = Some("上级要求下周一执行".into());
-        let e = s.update_notice(&r.clerk, id, &draft, s.notice(&r.clerk, id).await.unwrap().updated_at.0).await.unwrap_err();
+        let e = s.update_notice(&r.clerk, id, &draft, s.notice(&r.clerk, id).await.unwrap().version).await.unwrap_err();
         assert_eq!(field_errors(e), ["lead_override_reason"]);
         // The director, reviewing, overrides with a reason.
         draft.lead_override_reason = None;
         draft.effective_at = Some(now.plus_ms(4 * DAY_MS));
         draft.publish_at = Some(now.plus_ms(2 * DAY_MS));
-        s.update_notice(&r.clerk, id, &draft, s.notice(&r.clerk, id).await.unwrap().updated_at.0).await.unwrap();
+        s.update_notice(&r.clerk, id, &draft, s.notice(&r.clerk, id).await.unwrap().version).await.unwrap();
         assert_eq!(field_errors(s.submit_notice(&r.clerk, id).await.unwrap_err()), ["publish_at"]);
         draft.publish_at = Some(now.plus_ms(DAY_MS));
-        s.update_notice(&r.clerk, id, &draft, s.notice(&r.clerk, id).await.unwrap().updated_at.0).await.unwrap();
+        s.update_notice(&r.clerk, id, &draft, s.notice(&r.clerk, id).await.unwrap().version).await.unwrap();
         s.submit_notice(&r.clerk, id).await.unwrap();
         assert_eq!(s.notice(&r.clerk, id).await.unwrap().reviewer_name.as_deref(), Some("周主任"));
         // Time passes before review: the lead time is gone, so approval needs the override.
@@ -389,7 +389,7 @@ testkit::on_both_engines! {
         assert_eq!(field_errors(e), ["body"]);
         s.correct_notice(&r.wang, id, "周五下午四点开会", "时间改为四点。", "时间改为四点").await.unwrap();
         let view = s.notice(&r.zhao, id).await.unwrap();
-        assert_eq!((view.title.as_str(), view.version, view.correction_count), ("周五下午四点开会", 2, 1));
+        assert_eq!((view.title.as_str(), view.edition, view.correction_count), ("周五下午四点开会", 2, 1));
         assert!(r.messages_to("zhao@example.org").await.iter().any(|m| m.body.contains("时间改为四点")));
         assert!(matches!(s.correct_notice(&r.zhao, id, "x", "y", "z").await, Err(ServiceError::Forbidden)));
 
@@ -453,7 +453,7 @@ testkit::on_both_engines! {
         let id = s.create_notice(&r.wang, &r.draft("部门聚餐", "routine"), None).await.unwrap();
         let mut edited = r.draft("部门聚餐", "routine");
         edited.on_hall_screen = true;
-        let seen = s.notice(&r.wang, id).await.unwrap().updated_at.0;
+        let seen = s.notice(&r.wang, id).await.unwrap().version;
         let e = s.update_notice(&r.wang, id, &edited, seen).await.unwrap_err();
         assert_eq!(field_errors(e), ["on_hall_screen"]);
         assert!(!s.notice(&r.wang, id).await.unwrap().on_hall_screen);

@@ -26,6 +26,7 @@ pub enum Notices {
     ExpiresAt,
     PublishAt,
     Status,
+    Edition,
     Version,
     LeadOverrideReason,
     LeadOverrideBy,
@@ -123,6 +124,9 @@ pub struct NoticeRow {
     pub expires_at: Option<i64>,
     pub publish_at: Option<i64>,
     pub status: String,
+    /// The edition of a published notice: 1, then one more per correction.
+    pub edition: i64,
+    /// Bumped by every change; an update names the version it read ([`update`]).
     pub version: i64,
     pub lead_override_reason: Option<String>,
     pub lead_override_by: Option<i64>,
@@ -139,7 +143,7 @@ pub struct NoticeRow {
     pub on_hall_screen: bool,
 }
 
-const COLUMNS: [N; 30] = [
+const COLUMNS: [N; 31] = [
     N::Id,
     N::TenantId,
     N::UnitId,
@@ -156,6 +160,7 @@ const COLUMNS: [N; 30] = [
     N::ExpiresAt,
     N::PublishAt,
     N::Status,
+    N::Edition,
     N::Version,
     N::LeadOverrideReason,
     N::LeadOverrideBy,
@@ -233,7 +238,7 @@ pub async fn insert(
     .await
 }
 
-/// One field of a notice and its new value, for [`update_if`].
+/// One field of a notice and its new value, for [`update`].
 #[derive(Debug, Clone)]
 pub enum NoticeChange {
     Unit {
@@ -261,7 +266,7 @@ pub enum NoticeChange {
     DueAt(Timestamp),
     RecipientCount(i64),
     ManualReminderAt(Timestamp),
-    Version(i64),
+    Edition(i64),
     CorrectionCount(i64),
     RetractedAt(Timestamp),
     RetractReason(String),
@@ -294,7 +299,7 @@ impl NoticeChange {
             NoticeChange::DueAt(t) => vec![(N::DueAt, at(Some(t)))],
             NoticeChange::RecipientCount(n) => vec![(N::RecipientCount, n.into())],
             NoticeChange::ManualReminderAt(t) => vec![(N::ManualReminderAt, at(Some(t)))],
-            NoticeChange::Version(v) => vec![(N::Version, v.into())],
+            NoticeChange::Edition(v) => vec![(N::Edition, v.into())],
             NoticeChange::CorrectionCount(n) => vec![(N::CorrectionCount, n.into())],
             NoticeChange::RetractedAt(t) => vec![(N::RetractedAt, at(Some(t)))],
             NoticeChange::RetractReason(r) => vec![(N::RetractReason, r.into())],
@@ -333,24 +338,23 @@ pub async fn find_by_submission_key(
     .await
 }
 
-/// Applies `changes` if the notice is still `status` at `version`'s `updated_at` — i.e. nobody
-/// moved it meanwhile. Gives the rows changed: 0 means a lost race (or a double click).
-pub async fn update_if(
+/// Applies `changes` if the notice is still at `version` (nobody changed it meanwhile);
+/// bumps the version. Gives the rows changed: 0 means a lost race (or a double click).
+pub async fn update(
     c: &impl Conn,
     tenant: TenantId,
     id: i64,
-    status: &str,
-    updated_at: i64,
+    version: i64,
     changes: Vec<NoticeChange>,
     now: Timestamp,
 ) -> Result<u64> {
     let mut stmt = Query::update()
         .table(N::Table)
-        .value(N::UpdatedAt, std::cmp::max(now.0, updated_at + 1))
+        .value(N::Version, Expr::col(N::Version).add(1))
+        .value(N::UpdatedAt, now.0)
         .and_where(Expr::col(N::TenantId).eq(tenant.0))
         .and_where(Expr::col(N::Id).eq(id))
-        .and_where(Expr::col(N::Status).eq(status))
-        .and_where(Expr::col(N::UpdatedAt).eq(updated_at))
+        .and_where(Expr::col(N::Version).eq(version))
         .to_owned();
     for (column, value) in changes.into_iter().flat_map(NoticeChange::columns) {
         stmt.value(column, value);
@@ -1088,7 +1092,7 @@ pub struct InboxRow {
     pub priority: String,
     pub requires_ack: bool,
     pub status: String,
-    pub version: i64,
+    pub edition: i64,
     pub published_at: Option<i64>,
     pub expires_at: Option<i64>,
     pub read_at: Option<i64>,
@@ -1112,7 +1116,7 @@ pub async fn inbox(
             (N::Table, N::Priority),
             (N::Table, N::RequiresAck),
             (N::Table, N::Status),
-            (N::Table, N::Version),
+            (N::Table, N::Edition),
             (N::Table, N::PublishedAt),
             (N::Table, N::ExpiresAt),
         ])

@@ -282,7 +282,7 @@ async fn notice(
     let id = notices::insert(db, t, new, NOW).await.unwrap();
     if !changes.is_empty() {
         assert_eq!(
-            notices::update_if(db, t, id, "draft", NOW.0, changes, NOW)
+            notices::update(db, t, id, 0, changes, NOW)
                 .await
                 .unwrap(),
             1

@@ -130,14 +130,14 @@ impl Services {
         Ok(id)
     }
 
-    /// Changes a draft (or a notice sent back for changes). `seen_updated_at` is the version
+    /// Changes a draft (or a notice sent back for changes). `seen_version` is the version
     /// the author edited: if someone changed it since, nothing is saved (`Conflict`).
     pub async fn update_notice(
         &self,
         staff: &Staff,
         id: i64,
         draft: &NoticeDraft,
-        seen_updated_at: i64,
+        seen_version: i64,
     ) -> ServiceResult<()> {
         let row = self.visible_notice(staff, id).await?;
         let status = parse_row(&row)?.status;
@@ -151,12 +151,11 @@ impl Services {
         let tenant = staff.actor.tenant_id;
         let now = self.now();
         let tx = self.db().begin().await?;
-        let changed = store::notices::update_if(
+        let changed = store::notices::update(
             &tx,
             tenant,
             id,
-            status.as_str(),
-            seen_updated_at,
+            seen_version,
             vec![
                 NoticeChange::Unit {
                     id: checked.unit.id,

@@ -282,12 +282,11 @@ impl Services {
         let tenant = staff.actor.tenant_id;
         let unreached = self.unreached(tenant, &row).await?;
         let tx = self.db().begin().await?;
-        let changed = store::notices::update_if(
+        let changed = store::notices::update(
             &tx,
             tenant,
             id,
-            parsed.status.as_str(),
-            row.updated_at,
+            row.version,
             vec![NoticeChange::ManualReminderAt(now)],
             now,
         )

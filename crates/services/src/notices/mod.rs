@@ -78,6 +78,9 @@ pub struct NoticeView {
     pub reviewer_id: Option<UserId>,
     pub reviewer_name: Option<String>,
     pub status: NoticeStatus,
+    /// The edition: 1, then one more per correction.
+    pub edition: i64,
+    /// The version an edit names, so that a change made meanwhile is not overwritten.
     pub version: i64,
     pub effective_at: Option<Timestamp>,
     pub expires_at: Option<Timestamp>,
@@ -279,6 +282,7 @@ impl Services {
             author_id: UserId(row.author_id),
             reviewer_id: row.reviewer_id.map(UserId),
             status: parsed.status,
+            edition: row.edition,
             version: row.version,
             effective_at: row.effective_at.map(Timestamp),
             expires_at: row.expires_at.map(Timestamp),

@@ -32,12 +32,11 @@ impl Services {
         let due_at = now.plus_ms(policy.deadline_ms(parsed.priority));
         let recipients = self.resolve_audience(tenant, row, &parsed.audience).await?;
         let tx = self.db().begin().await?;
-        let changed = store::notices::update_if(
+        let changed = store::notices::update(
             &tx,
             tenant,
             row.id,
-            NoticeStatus::Scheduled.as_str(),
-            row.updated_at,
+            row.version,
             vec![
                 NoticeChange::Status(NoticeStatus::Published),
                 NoticeChange::PublishedAt(now),

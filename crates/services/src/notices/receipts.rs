@@ -67,7 +67,7 @@ pub struct InboxNotice {
     pub priority: Option<NoticePriority>,
     pub requires_ack: bool,
     pub retracted: bool,
-    pub version: i64,
+    pub edition: i64,
     pub published_at: Option<Timestamp>,
     pub state: ReceiptState,
     /// Still asking for attention: unread, or not acknowledged where asked.
@@ -86,7 +86,7 @@ impl From<InboxRow> for InboxNotice {
             priority: NoticePriority::parse(&r.priority),
             requires_ack: r.requires_ack,
             retracted,
-            version: r.version,
+            edition: r.edition,
             published_at: r.published_at.map(Timestamp),
             state,
         }

@@ -260,7 +260,7 @@ impl Services {
             &tx,
             tenant,
             id,
-            row.version,
+            row.edition,
             &row.title,
             &row.body,
             None,
@@ -268,16 +268,15 @@ impl Services {
             Timestamp(row.updated_at),
         )
         .await?;
-        let changed = store::notices::update_if(
+        let changed = store::notices::update(
             &tx,
             tenant,
             id,
-            from.as_str(),
-            row.updated_at,
+            row.version,
             vec![
                 NoticeChange::Title(title.clone()),
                 NoticeChange::Body(body),
-                NoticeChange::Version(row.version + 1),
+                NoticeChange::Edition(row.edition + 1),
                 NoticeChange::CorrectionCount(row.correction_count + 1),
             ],
             now,
@@ -303,8 +302,8 @@ impl Services {
             "notice.correct",
             "notice",
             id,
-            Some(serde_json::json!({ "title": row.title, "version": row.version })),
-            Some(serde_json::json!({ "title": title, "version": row.version + 1, "note": note })),
+            Some(serde_json::json!({ "title": row.title, "version": row.edition })),
+            Some(serde_json::json!({ "title": title, "version": row.edition + 1, "note": note })),
         )
         .await?;
         self.tell_recipients_of_change(&tx, &row, Key::notice_msg_corrected_text, &note)
@@ -329,12 +328,11 @@ impl Services {
         let tenant = staff.actor.tenant_id;
         let now = self.now();
         let tx = self.db().begin().await?;
-        let changed = store::notices::update_if(
+        let changed = store::notices::update(
             &tx,
             tenant,
             id,
-            from.as_str(),
-            row.updated_at,
+            row.version,
             vec![
                 NoticeChange::Status(to),
                 NoticeChange::RetractedAt(now),
@@ -394,12 +392,11 @@ impl Services {
         let now = self.now();
         changes.push(NoticeChange::Status(to));
         let tx = self.db().begin().await?;
-        let changed = store::notices::update_if(
+        let changed = store::notices::update(
             &tx,
             tenant,
             row.id,
-            from.as_str(),
-            row.updated_at,
+            row.version,
             changes,
             now,
         )

@@ -574,7 +574,7 @@ fn facts(n: &NoticeView, latest_note: Option<String>, t: &Tr, tz: &jiff::tz::Tim
         due: or_dash(n.due_at.map(|at| when(at, tz))),
         recipients: n.recipient_count.to_string(),
         reading: None,
-        version: t.fill(Key::notices_page_version, &[("n", &n.version)]),
+        version: t.fill(Key::notices_page_version, &[("n", &n.edition)]),
         hall_screen: if n.on_hall_screen {
             t.notices_page_hall_screen_shown()
         } else {

@@ -151,7 +151,7 @@ impl Typed {
                 .unwrap_or_default(),
             reviewer: n.reviewer_id.map(|r| r.0.to_string()).unwrap_or_default(),
             lead_override_reason: n.lead_override_reason.clone().unwrap_or_default(),
-            seen: n.updated_at.0.to_string(),
+            seen: n.version.to_string(),
             ..Typed::default()
         };
         for rule in &n.audience {
@@ -395,7 +395,7 @@ async fn refused(
             // is a choice made knowing that.
             if let Target::Edit(id) = target {
                 let n = services.notice(staff, id).await?;
-                view.form.seen = n.updated_at.0.to_string();
+                view.form.seen = n.version.to_string();
             }
             view.problem = Some(t.err_conflict().to_owned());
             StatusCode::CONFLICT
