@@ -10,6 +10,30 @@ use store::{Conn, outbox};
 pub(crate) const SEND_MESSAGE: &str = "message.send";
 
 impl Services {
+    /// Sends a staff member a message: by e-mail when they have an address, by SMS when
+    /// they have only a number or the matter is urgent.
+    pub(crate) async fn tell_staff(
+        &self,
+        c: &impl Conn,
+        tenant: TenantId,
+        user: &store::users::UserRow,
+        subject: &str,
+        text: &str,
+        urgent: bool,
+    ) -> ServiceResult<()> {
+        if let Some(email) = &user.email {
+            self.queue_message(c, Some(tenant), Channel::Email, email, Some(subject), text)
+                .await?;
+        }
+        if let Some(mobile) = &user.mobile
+            && (urgent || user.email.is_none())
+        {
+            self.queue_message(c, Some(tenant), Channel::Sms, mobile, None, text)
+                .await?;
+        }
+        Ok(())
+    }
+
     /// Queues a message for delivery once the caller's transaction commits.
     pub(crate) async fn queue_message(
         &self,

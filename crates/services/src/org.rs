@@ -9,6 +9,7 @@ use domain::{
 use i18n::Key;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
+use store::Conn;
 use store::org::{self, DepartmentRow, UnitRow};
 use store::users::{GrantRow, UserRow};
 
@@ -549,5 +550,73 @@ mod tests {
                 .iter()
                 .all(|p| p.label == "城关镇文化站 · 办公室 · 王芳")
         );
+    }
+}
+
+/// The organisation directory: an institution's active staff with their roles and the
+/// heads of its departments, read once per sweep, so that who is told about a reminder or an
+/// escalation (of any capability) is looked up here, not in the database.
+pub(crate) struct Directory {
+    users: HashMap<i64, store::users::UserRow>,
+    grants: Vec<store::users::GrantRow>,
+    heads: HashMap<i64, i64>,
+}
+
+impl Directory {
+    pub async fn load(c: &impl Conn, tenant: TenantId) -> ServiceResult<Directory> {
+        let users = store::users::list(c, tenant)
+            .await?
+            .into_iter()
+            .filter(|u| u.active)
+            .map(|u| (u.id, u))
+            .collect();
+        let grants = store::users::grants_in(c, tenant).await?;
+        let heads = store::org::departments(c, tenant)
+            .await?
+            .into_iter()
+            .filter_map(|d| Some((d.id, d.head_user_id?)))
+            .collect();
+        Ok(Directory {
+            users,
+            grants,
+            heads,
+        })
+    }
+
+    /// The head of `department`, else the office directors over `unit_path`.
+    pub(crate) fn head_of(
+        &self,
+        department: Option<i64>,
+        unit_path: &str,
+    ) -> Vec<&store::users::UserRow> {
+        match department
+            .and_then(|d| self.heads.get(&d))
+            .and_then(|u| self.users.get(u))
+        {
+            Some(head) => vec![head],
+            None => self.with_role_over(Role::OfficeDirector, unit_path),
+        }
+    }
+
+    /// An active staff member.
+    pub(crate) fn user(&self, id: i64) -> Option<&store::users::UserRow> {
+        self.users.get(&id)
+    }
+
+    /// Active staff holding `role` over the unit at `unit_path`.
+    pub(crate) fn with_role_over(&self, role: Role, unit_path: &str) -> Vec<&store::users::UserRow> {
+        let path = UnitPath::from_stored(unit_path.to_owned());
+        let mut ids: Vec<i64> = self
+            .grants
+            .iter()
+            .filter(|g| {
+                g.role == role.as_str()
+                    && path.is_within(&UnitPath::from_stored(g.unit_path.clone()))
+            })
+            .map(|g| g.user_id)
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids.iter().filter_map(|id| self.users.get(id)).collect()
     }
 }

@@ -12,12 +12,12 @@
 
 use super::setup::Setup;
 use super::{status_of, tenant_of};
+use crate::org::Directory;
 use crate::{ServiceResult, Services};
 use domain::feedback::Status;
-use domain::{Role, TenantId, Timestamp, UnitPath};
+use domain::{Role, TenantId, Timestamp};
 use i18n::{Key, Lang, Tr};
 use jobs::{Handler, Job, JobError};
-use notify::Channel;
 use std::collections::{HashMap, HashSet};
 use store::Conn;
 use store::feedback::FeedbackRow;
@@ -284,11 +284,11 @@ impl Services {
     ) -> ServiceResult<()> {
         let tenant = tenant_of(row);
         let recipients = match alert {
-            Alert::FirstResponseReminder | Alert::ResolutionReminder => directory.responsible(row),
+            Alert::FirstResponseReminder | Alert::ResolutionReminder => responsible(directory, row),
             Alert::FirstResponseOverdue
             | Alert::ResolutionOverdue
             | Alert::Reopened
-            | Alert::Urgent => directory.head_or_directors(row),
+            | Alert::Urgent => head_or_directors(directory, row),
             Alert::ResolutionEscalated => {
                 directory.with_role_over(Role::OfficeDirector, &row.unit_path)
             }
@@ -350,114 +350,24 @@ impl Services {
         Ok(())
     }
 
-    /// Sends a staff member a message: by e-mail when they have an address, by SMS when
-    /// they have only a number or the matter is urgent.
-    pub(crate) async fn tell_staff(
-        &self,
-        c: &impl Conn,
-        tenant: TenantId,
-        user: &store::users::UserRow,
-        subject: &str,
-        text: &str,
-        urgent: bool,
-    ) -> ServiceResult<()> {
-        if let Some(email) = &user.email {
-            self.queue_message(c, Some(tenant), Channel::Email, email, Some(subject), text)
-                .await?;
-        }
-        if let Some(mobile) = &user.mobile
-            && (urgent || user.email.is_none())
-        {
-            self.queue_message(c, Some(tenant), Channel::Sms, mobile, None, text)
-                .await?;
-        }
-        Ok(())
-    }
 }
 
-/// An institution's active staff with their roles and the heads of its departments,
-/// read once per sweep: who is told about an alert is looked up here, not in the database.
-pub(crate) struct Directory {
-    users: HashMap<i64, store::users::UserRow>,
-    grants: Vec<store::users::GrantRow>,
-    heads: HashMap<i64, i64>,
+/// Whoever has the item on their desk: its assignee, else its department's head, else the
+/// office (clerks and director over its unit).
+fn responsible<'d>(directory: &'d Directory, row: &FeedbackRow) -> Vec<&'d store::users::UserRow> {
+    if let Some(user) = row.assignee_id.and_then(|u| directory.user(u)) {
+        return vec![user];
+    }
+    if row.department_id.is_some() {
+        return head_or_directors(directory, row);
+    }
+    let mut office = directory.with_role_over(Role::OfficeClerk, &row.unit_path);
+    office.extend(directory.with_role_over(Role::OfficeDirector, &row.unit_path));
+    office
 }
 
-impl Directory {
-    pub async fn load(c: &impl Conn, tenant: TenantId) -> ServiceResult<Directory> {
-        let users = store::users::list(c, tenant)
-            .await?
-            .into_iter()
-            .filter(|u| u.active)
-            .map(|u| (u.id, u))
-            .collect();
-        let grants = store::users::grants_in(c, tenant).await?;
-        let heads = store::org::departments(c, tenant)
-            .await?
-            .into_iter()
-            .filter_map(|d| Some((d.id, d.head_user_id?)))
-            .collect();
-        Ok(Directory {
-            users,
-            grants,
-            heads,
-        })
-    }
-
-    /// Whoever has the item on their desk: its assignee, else its department's head, else
-    /// the office (clerks and director over its unit).
-    fn responsible(&self, row: &FeedbackRow) -> Vec<&store::users::UserRow> {
-        if let Some(user) = row.assignee_id.and_then(|u| self.users.get(&u)) {
-            return vec![user];
-        }
-        if row.department_id.is_some() {
-            return self.head_or_directors(row);
-        }
-        let mut office = self.with_role_over(Role::OfficeClerk, &row.unit_path);
-        office.extend(self.with_role_over(Role::OfficeDirector, &row.unit_path));
-        office
-    }
-
-    fn head_or_directors(&self, row: &FeedbackRow) -> Vec<&store::users::UserRow> {
-        self.head_of(row.department_id, &row.unit_path)
-    }
-
-    /// The head of `department`, else the office directors over `unit_path`.
-    pub(crate) fn head_of(
-        &self,
-        department: Option<i64>,
-        unit_path: &str,
-    ) -> Vec<&store::users::UserRow> {
-        match department
-            .and_then(|d| self.heads.get(&d))
-            .and_then(|u| self.users.get(u))
-        {
-            Some(head) => vec![head],
-            None => self.with_role_over(Role::OfficeDirector, unit_path),
-        }
-    }
-
-    /// An active staff member.
-    pub(crate) fn user(&self, id: i64) -> Option<&store::users::UserRow> {
-        self.users.get(&id)
-    }
-
-    /// Active staff holding `role` over the unit at `unit_path`.
-    fn with_role_over(&self, role: Role, unit_path: &str) -> Vec<&store::users::UserRow> {
-        let path = UnitPath::from_stored(unit_path.to_owned());
-        let mut ids: Vec<i64> = self
-            .grants
-            .iter()
-            .filter(|g| {
-                g.role == role.as_str()
-                    && path.is_within(&UnitPath::from_stored(g.unit_path.clone()))
-            })
-            .map(|g| g.user_id)
-            .collect();
-        ids.sort_unstable();
-        ids.dedup();
-        ids.iter().filter_map(|id| self.users.get(id)).collect()
-    }
+fn head_or_directors<'d>(directory: &'d Directory, row: &FeedbackRow) -> Vec<&'d store::users::UserRow> {
+    directory.head_of(row.department_id, &row.unit_path)
 }
 
 /// The scheduled sweep.

@@ -29,7 +29,7 @@ pub(crate) use board::ComputeFigures;
 pub use board::{
     BoardFigures, BoardPage, BoardQuery, FIGURES, Figures, MIN_FOR_RATE, PublicItem, TrackingState,
 };
-pub(crate) use deadlines::{Directory, Sweep};
+pub(crate) use deadlines::Sweep;
 pub use deadlines::{DueState, DueWindow, SWEEP};
 pub(crate) use embeddings::EmbeddingsFill;
 pub use embeddings::{

@@ -8,7 +8,7 @@
 //! and after a restart, do it once.
 
 use super::{is_office, parse_row};
-use crate::feedback::Directory;
+use crate::org::Directory;
 use crate::{ServiceError, ServiceResult, Services, Staff};
 use domain::notice::{
     DeliveryStep, MANUAL_REMINDER_COOLDOWN_MS, NoticePriority, NoticeStatus, ReminderChannel,
