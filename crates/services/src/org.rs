@@ -604,7 +604,11 @@ impl Directory {
     }
 
     /// Active staff holding `role` over the unit at `unit_path`.
-    pub(crate) fn with_role_over(&self, role: Role, unit_path: &str) -> Vec<&store::users::UserRow> {
+    pub(crate) fn with_role_over(
+        &self,
+        role: Role,
+        unit_path: &str,
+    ) -> Vec<&store::users::UserRow> {
         let path = UnitPath::from_stored(unit_path.to_owned());
         let mut ids: Vec<i64> = self
             .grants

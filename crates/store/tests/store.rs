@@ -282,9 +282,7 @@ async fn notice(
     let id = notices::insert(db, t, new, NOW).await.unwrap();
     if !changes.is_empty() {
         assert_eq!(
-            notices::update(db, t, id, 0, changes, NOW)
-                .await
-                .unwrap(),
+            notices::update(db, t, id, 0, changes, NOW).await.unwrap(),
             1
         );
     }

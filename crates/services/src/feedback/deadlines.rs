@@ -349,7 +349,6 @@ impl Services {
         .await?;
         Ok(())
     }
-
 }
 
 /// Whoever has the item on their desk: its assignee, else its department's head, else the
@@ -366,7 +365,10 @@ fn responsible<'d>(directory: &'d Directory, row: &FeedbackRow) -> Vec<&'d store
     office
 }
 
-fn head_or_directors<'d>(directory: &'d Directory, row: &FeedbackRow) -> Vec<&'d store::users::UserRow> {
+fn head_or_directors<'d>(
+    directory: &'d Directory,
+    row: &FeedbackRow,
+) -> Vec<&'d store::users::UserRow> {
     directory.head_of(row.department_id, &row.unit_path)
 }
 

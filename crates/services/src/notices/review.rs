@@ -392,15 +392,8 @@ impl Services {
         let now = self.now();
         changes.push(NoticeChange::Status(to));
         let tx = self.db().begin().await?;
-        let changed = store::notices::update(
-            &tx,
-            tenant,
-            row.id,
-            row.version,
-            changes,
-            now,
-        )
-        .await?;
+        let changed =
+            store::notices::update(&tx, tenant, row.id, row.version, changes, now).await?;
         if changed == 0 {
             return Err(ServiceError::Conflict);
         }

@@ -1,4 +1,4 @@
-//! Migration 0010 carries the two old "exactly once" mechanisms over to the reminder
+//! Migration 0010 (and 0011 after it) carries the two old "exactly once" mechanisms over to the reminder
 //! ledger: what had fired stays fired, and what was waiting for its time still wakes the
 //! sweep. Told once, run on SQLite and PostgreSQL, on a database written before it.
 
@@ -91,8 +91,8 @@ async fn carries_the_old_state_over(db: &Db) {
         .await
         .unwrap();
     db.execute(&raw(
-        "UPDATE notices SET status = 'published', published_at = ?1, reminder_steps = 2, escalated_at = ?2 WHERE id = ?3",
-        "UPDATE notices SET status = 'published', published_at = $1, reminder_steps = 2, escalated_at = $2 WHERE id = $3",
+        "UPDATE notices SET status = 'published', published_at = ?1, reminder_steps = 2, escalated_at = ?2, version = 3 WHERE id = ?3",
+        "UPDATE notices SET status = 'published', published_at = $1, reminder_steps = 2, escalated_at = $2, version = 3 WHERE id = $3",
         vec![NOW.0.into(), (NOW.0 + HOUR).into(), done.into()],
     )).await.unwrap();
     db.execute(&raw(
@@ -102,6 +102,10 @@ async fn carries_the_old_state_over(db: &Db) {
     )).await.unwrap();
 
     db.migrate().await.unwrap();
+
+    // 0011: the corrected notice is still in its third edition; its row version starts at 0.
+    let corrected = notices::find(db, t, done).await.unwrap().unwrap();
+    assert_eq!((corrected.edition, corrected.version), (3, 0));
 
     // What was waiting still wakes the sweep at its time, and not before.
     let at = |h: i64| Timestamp(NOW.0 + h * HOUR);
