@@ -488,71 +488,6 @@ fn labelled(placed: Vec<Placed>) -> Vec<PickablePerson> {
         .collect()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn at(id: i64, username: &str, name: &str, unit: &str, department: &str) -> Placed {
-        Placed {
-            key: (0, 0, name.to_owned(), id),
-            username: username.to_owned(),
-            person: PickablePerson {
-                id: UserId(id),
-                name: name.to_owned(),
-                unit: unit.to_owned(),
-                department: Some(department.to_owned()).filter(|d| !d.is_empty()),
-                department_id: None,
-                label: String::new(),
-                label_in_unit: String::new(),
-            },
-        }
-    }
-
-    #[test]
-    fn two_people_who_would_read_the_same_are_told_apart_by_username() {
-        let people = labelled(vec![
-            at(1, "wang.fang", "王芳", "城关镇文化站", "办公室"),
-            at(2, "wang.fang2", "王芳", "城关镇文化站", "办公室"),
-            at(3, "feng.jun", "冯军", "城关镇文化站", "办公室"),
-            at(4, "feng.jun.by", "冯军", "白云镇文化站", "办公室"),
-            at(5, "new.one", "新人", "", ""),
-        ]);
-        let labels: Vec<(&str, &str)> = people
-            .iter()
-            .map(|p| (p.label.as_str(), p.label_in_unit.as_str()))
-            .collect();
-        assert_eq!(
-            labels,
-            [
-                (
-                    "城关镇文化站 · 办公室 · 王芳（wang.fang）",
-                    "办公室 · 王芳（wang.fang）"
-                ),
-                (
-                    "城关镇文化站 · 办公室 · 王芳（wang.fang2）",
-                    "办公室 · 王芳（wang.fang2）"
-                ),
-                ("城关镇文化站 · 办公室 · 冯军", "办公室 · 冯军"),
-                ("白云镇文化站 · 办公室 · 冯军", "办公室 · 冯军"),
-                ("新人", "新人"),
-            ]
-        );
-    }
-
-    #[test]
-    fn one_person_twice_in_the_same_place_needs_no_username() {
-        let people = labelled(vec![
-            at(1, "wang.fang", "王芳", "城关镇文化站", "办公室"),
-            at(1, "wang.fang", "王芳", "城关镇文化站", "办公室"),
-        ]);
-        assert!(
-            people
-                .iter()
-                .all(|p| p.label == "城关镇文化站 · 办公室 · 王芳")
-        );
-    }
-}
-
 /// The organisation directory: an institution's active staff with their roles and the
 /// heads of its departments, read once per sweep, so that who is told about a reminder or an
 /// escalation (of any capability) is looked up here, not in the database.
@@ -622,5 +557,70 @@ impl Directory {
         ids.sort_unstable();
         ids.dedup();
         ids.iter().filter_map(|id| self.users.get(id)).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(id: i64, username: &str, name: &str, unit: &str, department: &str) -> Placed {
+        Placed {
+            key: (0, 0, name.to_owned(), id),
+            username: username.to_owned(),
+            person: PickablePerson {
+                id: UserId(id),
+                name: name.to_owned(),
+                unit: unit.to_owned(),
+                department: Some(department.to_owned()).filter(|d| !d.is_empty()),
+                department_id: None,
+                label: String::new(),
+                label_in_unit: String::new(),
+            },
+        }
+    }
+
+    #[test]
+    fn two_people_who_would_read_the_same_are_told_apart_by_username() {
+        let people = labelled(vec![
+            at(1, "wang.fang", "王芳", "城关镇文化站", "办公室"),
+            at(2, "wang.fang2", "王芳", "城关镇文化站", "办公室"),
+            at(3, "feng.jun", "冯军", "城关镇文化站", "办公室"),
+            at(4, "feng.jun.by", "冯军", "白云镇文化站", "办公室"),
+            at(5, "new.one", "新人", "", ""),
+        ]);
+        let labels: Vec<(&str, &str)> = people
+            .iter()
+            .map(|p| (p.label.as_str(), p.label_in_unit.as_str()))
+            .collect();
+        assert_eq!(
+            labels,
+            [
+                (
+                    "城关镇文化站 · 办公室 · 王芳（wang.fang）",
+                    "办公室 · 王芳（wang.fang）"
+                ),
+                (
+                    "城关镇文化站 · 办公室 · 王芳（wang.fang2）",
+                    "办公室 · 王芳（wang.fang2）"
+                ),
+                ("城关镇文化站 · 办公室 · 冯军", "办公室 · 冯军"),
+                ("白云镇文化站 · 办公室 · 冯军", "办公室 · 冯军"),
+                ("新人", "新人"),
+            ]
+        );
+    }
+
+    #[test]
+    fn one_person_twice_in_the_same_place_needs_no_username() {
+        let people = labelled(vec![
+            at(1, "wang.fang", "王芳", "城关镇文化站", "办公室"),
+            at(1, "wang.fang", "王芳", "城关镇文化站", "办公室"),
+        ]);
+        assert!(
+            people
+                .iter()
+                .all(|p| p.label == "城关镇文化站 · 办公室 · 王芳")
+        );
     }
 }
