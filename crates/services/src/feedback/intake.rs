@@ -95,7 +95,8 @@ fn link_recipients(
 
 /// An accepted photo, ready to store. The only way to make one is [`PhotoUpload::clean`], so
 /// whatever channel a photo comes in by (page, API, Open311), it is checked and its location
-/// removed (unless the submitter asked to keep it) before the services see it.
+/// removed (unless the submitter asked to keep it) by the `photos` crate before the services
+/// see it.
 pub struct PhotoUpload {
     content_type: &'static str,
     bytes: Vec<u8>,
@@ -104,7 +105,8 @@ pub struct PhotoUpload {
 
 impl PhotoUpload {
     /// Checks the photo (type by content, size, structure, dimensions) and removes its
-    /// location unless `keep_location`; see [`photos::sanitize`] for exactly what is kept.
+    /// location unless `keep_location`; see [`photos::sanitize`] (the `photos` crate) for
+    /// exactly what is kept.
     pub fn clean(bytes: &[u8], keep_location: bool) -> Result<PhotoUpload, PhotoError> {
         let photo = photos::sanitize(bytes, keep_location)?;
         Ok(PhotoUpload {

@@ -9,7 +9,6 @@ mod embeddings;
 mod import;
 mod inbox;
 mod intake;
-pub mod photos;
 mod privacy;
 mod search;
 mod setup;
@@ -18,6 +17,11 @@ mod tracking;
 mod understanding;
 mod views;
 mod workflow;
+
+/// Checking and cleaning photos is the `photos` crate; web finds its limits and errors here
+/// (`MAX_PHOTOS`, `MAX_PHOTO_BYTES`, `PhotoError`). Services take a photo only as a
+/// [`PhotoUpload`], which is made by cleaning it.
+pub use ::photos;
 
 pub use admin::{
     AnswerTemplate, AnswerTemplateInput, CalendarDayView, CategoryInput, DeadlinePolicyInput,
