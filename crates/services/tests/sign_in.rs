@@ -104,7 +104,8 @@ testkit::on_both_engines! {
         assert_eq!(waits, [2, 4, 8], "three at once, then 2, 4, 8 seconds");
         app.clock.advance_ms(16_000);
         s.login("admin", &app.admin_password, Some("198.51.100.4"), None).await.unwrap();
-        assert!(s.login("admin", "wrong", Some("198.51.100.4"), None).await.is_err());
+        let wrong = s.login("admin", "wrong", Some("198.51.100.4"), None).await;
+        assert!(matches!(wrong, Err(ServiceError::Refused { key: Key::login_failed, .. })), "told the password is wrong, not made to wait: {wrong:?}");
         assert!(s.login("admin", &app.admin_password, Some("198.51.100.4"), None).await.is_ok(), "the count started again");
     }
 

@@ -144,31 +144,47 @@ pub async fn plan_new(c: &impl Conn, plans: &[(TenantId, Subject, Steps<'_>)]) -
     Ok(())
 }
 
-/// Subjects of `kind` with a step due at `now`, the earliest due first; at most `limit`.
+/// A subject with steps due, and which.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Due {
+    pub tenant: TenantId,
+    pub subject_id: i64,
+    pub steps: Vec<String>,
+}
+
+/// Subjects of `kind` with steps due at `now`, the earliest due first, read from at most
+/// `limit` due steps (a subject's later steps may come in the next batch).
 pub async fn due_subjects(
     c: &impl Conn,
     kind: SubjectKind,
     now: Timestamp,
     limit: u64,
-) -> Result<Vec<(TenantId, i64)>> {
-    let rows: Vec<(i64, i64)> = c
+) -> Result<Vec<Due>> {
+    let rows: Vec<(i64, i64, String)> = c
         .fetch_all(
             &Query::select()
-                .columns([R::TenantId, R::SubjectId])
+                .columns([R::TenantId, R::SubjectId, R::Step])
                 .from(R::Table)
                 .and_where(Expr::col(R::SubjectKind).eq(kind.code()))
                 .and_where(Expr::col(R::FiredAt).is_null())
                 .and_where(Expr::col(R::DueAt).lte(now.0))
-                .group_by_columns([R::TenantId, R::SubjectId])
-                .order_by_expr(Expr::col(R::DueAt).min(), Order::Asc)
+                .order_by(R::DueAt, Order::Asc)
                 .limit(limit)
                 .to_owned(),
         )
         .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(tenant, id)| (TenantId(tenant), id))
-        .collect())
+    let mut due: Vec<Due> = Vec::new();
+    for (tenant, subject_id, step) in rows {
+        match due.iter_mut().find(|d| d.subject_id == subject_id) {
+            Some(d) => d.steps.push(step),
+            None => due.push(Due {
+                tenant: TenantId(tenant),
+                subject_id,
+                steps: vec![step],
+            }),
+        }
+    }
+    Ok(due)
 }
 
 /// Claims a planned step that is due: `true` for exactly one caller, who then does it in

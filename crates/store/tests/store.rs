@@ -92,6 +92,16 @@ testkit::on_both_engines! {
         db.analyze().await.unwrap();
         db.optimize().await.unwrap();
         assert_eq!(users::count(&db).await.unwrap(), 1);
+        // The planner now has statistics for the table it would otherwise guess about.
+        let planner_rows = db
+            .fetch_i64(&store::engine_sql::Raw {
+                sqlite: "SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'users'",
+                postgres: "SELECT COUNT(*) FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'users'",
+                values: sea_query::Values(Vec::new()),
+            })
+            .await
+            .unwrap();
+        assert!(planner_rows > 0, "statistics for users: {planner_rows}");
     }
 
     async fn rate_limit_windows_count_hits(db: Db) {

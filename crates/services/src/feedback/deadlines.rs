@@ -21,7 +21,7 @@ use jobs::{Handler, Job, JobError};
 use std::collections::{HashMap, HashSet};
 use store::Conn;
 use store::feedback::FeedbackRow;
-use store::reminders::{Subject, SubjectKind as Kind};
+use store::reminders::{Due, Subject, SubjectKind as Kind};
 
 pub const SWEEP: &str = "feedback.deadline_sweep";
 
@@ -203,22 +203,25 @@ impl Services {
             let now = self.now();
             let due =
                 store::reminders::due_subjects(self.db(), Kind::Feedback, now, SWEEP_BATCH).await?;
-            let fresh: Vec<(TenantId, i64)> = due.into_iter().filter(|d| seen.insert(*d)).collect();
+            let fresh: Vec<Due> = due
+                .into_iter()
+                .filter(|d| seen.insert((d.tenant, d.subject_id)))
+                .collect();
             if fresh.is_empty() {
                 return Ok(fired);
             }
-            for (tenant, _) in &fresh {
-                if let std::collections::hash_map::Entry::Vacant(e) = directories.entry(*tenant) {
-                    e.insert(Directory::load(self.db(), *tenant).await?);
+            for d in &fresh {
+                if let std::collections::hash_map::Entry::Vacant(e) = directories.entry(d.tenant) {
+                    e.insert(Directory::load(self.db(), d.tenant).await?);
                 }
             }
             // One transaction per batch: one commit (one disk flush) for many items.
             let tx = self.db().begin().await?;
             let mut fired_here = 0;
-            for (tenant, id) in fresh {
-                let row = store::feedback::find(&tx, tenant, id).await?;
-                if let (Some(row), Some(directory)) = (row, directories.get(&tenant)) {
-                    fired_here += self.check_item(&tx, row, now, directory).await?;
+            for d in fresh {
+                let row = store::feedback::find(&tx, d.tenant, d.subject_id).await?;
+                if let (Some(row), Some(directory)) = (row, directories.get(&d.tenant)) {
+                    fired_here += self.check_item(&tx, row, &d.steps, now, directory).await?;
                 }
             }
             tx.commit().await?;
@@ -232,11 +235,12 @@ impl Services {
     /// Fires the item's due alerts in the sweep's transaction, each claimed on the ledger
     /// so that it fires once. The item is touched first, on the version read: if staff
     /// changed it meanwhile, nothing is done for it and the next sweep looks again at its
-    /// new state (and its new plan).
+    /// new state (and its new plan). `on_ledger` are the steps the ledger found due.
     async fn check_item(
         &self,
         tx: &impl Conn,
         row: FeedbackRow,
+        on_ledger: &[String],
         now: Timestamp,
         directory: &Directory,
     ) -> ServiceResult<usize> {
@@ -248,10 +252,21 @@ impl Services {
         let dues = Dues::from(&row);
         let subject = Subject::Feedback(row.id);
         let plan = schedule(&dues, &setup);
-        let steps: Vec<(&str, Timestamp)> = plan.iter().map(|(a, at)| (a.code(), *at)).collect();
-        store::reminders::plan(tx, tenant, subject, &steps).await?;
+        let due: Vec<Alert> = plan
+            .iter()
+            .filter(|(_, at)| *at <= now)
+            .map(|(alert, _)| *alert)
+            .collect();
+        // Every change to the item wrote its plan, so the ledger's due steps are the
+        // schedule's. Where they are not (a step carried over by the migration, settings
+        // changed since), the plan is written again from the item as it is now.
+        if on_ledger.iter().any(|s| !due.iter().any(|a| a.code() == s)) {
+            let steps: Vec<(&str, Timestamp)> =
+                plan.iter().map(|(a, at)| (a.code(), *at)).collect();
+            store::reminders::plan(tx, tenant, subject, &steps).await?;
+        }
         let mut fired_now = 0;
-        for (alert, _) in plan.into_iter().filter(|(_, at)| *at <= now) {
+        for alert in due {
             // Claimed either way, so that it is never looked at again; a stale reminder (the
             // server was down past the deadline) is not sent beside the overdue message it
             // would contradict.

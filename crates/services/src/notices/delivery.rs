@@ -76,7 +76,11 @@ impl Services {
             let now = self.now();
             let due =
                 store::reminders::due_subjects(self.db(), Kind::Notice, now, SWEEP_BATCH).await?;
-            let fresh: Vec<(TenantId, i64)> = due.into_iter().filter(|d| seen.insert(*d)).collect();
+            let fresh: Vec<(TenantId, i64)> = due
+                .into_iter()
+                .map(|d| (d.tenant, d.subject_id))
+                .filter(|d| seen.insert(*d))
+                .collect();
             if fresh.is_empty() {
                 return Ok(acted);
             }
