@@ -45,6 +45,38 @@ pub use error::StoreError;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// The one optimistic-concurrency update every editable record uses: applies `changes` to
+/// row `id` of `tenant` if it is still at `version`, bumps the version and stamps
+/// `updated_at`. Every editable table has these four columns under these names. Executed,
+/// it gives the rows changed: 0 means someone else changed the row first.
+pub(crate) fn versioned_update<T, C>(
+    table: T,
+    tenant: domain::TenantId,
+    id: i64,
+    version: i64,
+    changes: impl IntoIterator<Item = (C, sea_query::Expr)>,
+    now: domain::Timestamp,
+) -> sea_query::UpdateStatement
+where
+    T: sea_query::IntoIden,
+    C: sea_query::IntoIden,
+{
+    use sea_query::{Alias, Expr, ExprTrait};
+    let column = |name: &str| Alias::new(name);
+    let mut stmt = sea_query::Query::update()
+        .table(table)
+        .value(column("version"), Expr::col(column("version")).add(1))
+        .value(column("updated_at"), now.0)
+        .and_where(Expr::col(column("tenant_id")).eq(tenant.0))
+        .and_where(Expr::col(column("id")).eq(id))
+        .and_where(Expr::col(column("version")).eq(version))
+        .to_owned();
+    for (c, value) in changes {
+        stmt.value(c, value);
+    }
+    stmt
+}
+
 /// An `INSERT` of one row from (column, value) pairs, so columns and values cannot drift apart.
 pub(crate) fn insert_into<C>(table: C, row: Vec<(C, sea_query::Expr)>) -> sea_query::InsertStatement
 where

@@ -348,17 +348,8 @@ pub async fn update(
     changes: Vec<NoticeChange>,
     now: Timestamp,
 ) -> Result<u64> {
-    let mut stmt = Query::update()
-        .table(N::Table)
-        .value(N::Version, Expr::col(N::Version).add(1))
-        .value(N::UpdatedAt, now.0)
-        .and_where(Expr::col(N::TenantId).eq(tenant.0))
-        .and_where(Expr::col(N::Id).eq(id))
-        .and_where(Expr::col(N::Version).eq(version))
-        .to_owned();
-    for (column, value) in changes.into_iter().flat_map(NoticeChange::columns) {
-        stmt.value(column, value);
-    }
+    let changes = changes.into_iter().flat_map(NoticeChange::columns);
+    let stmt = crate::versioned_update(N::Table, tenant, id, version, changes, now);
     c.execute(&stmt).await
 }
 

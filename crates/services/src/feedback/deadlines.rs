@@ -219,8 +219,13 @@ impl Services {
             let tx = self.db().begin().await?;
             let mut fired_here = 0;
             for d in fresh {
-                let row = store::feedback::find(&tx, d.tenant, d.subject_id).await?;
-                if let (Some(row), Some(directory)) = (row, directories.get(&d.tenant)) {
+                let Some(row) = store::feedback::find(&tx, d.tenant, d.subject_id).await? else {
+                    // Nothing to remind about: its steps must not keep coming back.
+                    let gone = Subject::Feedback(d.subject_id);
+                    store::reminders::plan(&tx, d.tenant, gone, &[]).await?;
+                    continue;
+                };
+                if let Some(directory) = directories.get(&d.tenant) {
                     fired_here += self.check_item(&tx, row, &d.steps, now, directory).await?;
                 }
             }

@@ -185,17 +185,8 @@ pub async fn update(
     changes: Vec<FeedbackChange>,
     now: Timestamp,
 ) -> Result<u64> {
-    let mut stmt = Query::update()
-        .table(F::Table)
-        .value(F::Version, Expr::col(F::Version).add(1))
-        .value(F::UpdatedAt, now.0)
-        .and_where(Expr::col(F::TenantId).eq(tenant.0))
-        .and_where(Expr::col(F::Id).eq(id))
-        .and_where(Expr::col(F::Version).eq(version))
-        .to_owned();
-    for (column, value) in changes.into_iter().flat_map(FeedbackChange::columns) {
-        stmt.value(column, value);
-    }
+    let changes = changes.into_iter().flat_map(FeedbackChange::columns);
+    let stmt = crate::versioned_update(F::Table, tenant, id, version, changes, now);
     c.execute(&stmt).await
 }
 
