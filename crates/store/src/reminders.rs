@@ -12,7 +12,7 @@
 
 use crate::{Conn, Result};
 use domain::{TenantId, Timestamp};
-use sea_query::{Expr, ExprTrait, Iden, OnConflict, Order, Query};
+use sea_query::{Expr, ExprTrait, Iden, InsertStatement, OnConflict, Order, Query};
 
 #[derive(Iden, Clone, Copy)]
 enum Reminders {
@@ -88,23 +88,9 @@ pub async fn plan(
             .to_owned(),
     )
     .await?;
-    if steps.is_empty() {
+    let Some(mut insert) = pending_rows(&[(tenant, subject, steps.to_vec())]) else {
         return Ok(());
-    }
-    let mut insert = Query::insert()
-        .into_table(R::Table)
-        .columns([R::TenantId, R::SubjectKind, R::SubjectId, R::Step, R::DueAt])
-        .to_owned();
-    for (step, due) in steps {
-        // Cannot panic: five values for five columns.
-        insert.values_panic([
-            tenant.0.into(),
-            subject.kind().code().into(),
-            subject.id().into(),
-            (*step).into(),
-            due.0.into(),
-        ]);
-    }
+    };
     insert.on_conflict(
         OnConflict::columns([R::SubjectKind, R::SubjectId, R::Step])
             .update_column(R::DueAt)
@@ -120,6 +106,14 @@ pub type Steps<'a> = Vec<(&'a str, Timestamp)>;
 
 /// The first plans of many new subjects, in one statement (a batch of submissions).
 pub async fn plan_new(c: &impl Conn, plans: &[(TenantId, Subject, Steps<'_>)]) -> Result<()> {
+    if let Some(insert) = pending_rows(plans) {
+        c.execute(&insert).await?;
+    }
+    Ok(())
+}
+
+/// One INSERT of the pending steps of `plans`; `None` when there are none.
+fn pending_rows(plans: &[(TenantId, Subject, Steps<'_>)]) -> Option<InsertStatement> {
     let mut insert = Query::insert()
         .into_table(R::Table)
         .columns([R::TenantId, R::SubjectKind, R::SubjectId, R::Step, R::DueAt])
@@ -138,10 +132,7 @@ pub async fn plan_new(c: &impl Conn, plans: &[(TenantId, Subject, Steps<'_>)]) -
             ]);
         }
     }
-    if any {
-        c.execute(&insert).await?;
-    }
-    Ok(())
+    any.then_some(insert)
 }
 
 /// A subject with steps due, and which.

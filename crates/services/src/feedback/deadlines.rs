@@ -266,8 +266,7 @@ impl Services {
         // schedule's. Where they are not (a step carried over by the migration, settings
         // changed since), the plan is written again from the item as it is now.
         if on_ledger.iter().any(|s| !due.iter().any(|a| a.code() == s)) {
-            let steps: Vec<(&str, Timestamp)> =
-                plan.iter().map(|(a, at)| (a.code(), *at)).collect();
+            let steps = reminder_plan(&dues, &setup);
             store::reminders::plan(tx, tenant, subject, &steps).await?;
         }
         let mut fired_now = 0;
