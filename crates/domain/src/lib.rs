@@ -12,6 +12,7 @@ pub mod ids;
 pub mod notice;
 pub mod org;
 pub mod priority;
+pub mod review;
 pub mod roles;
 pub mod throttle;
 pub mod time;
