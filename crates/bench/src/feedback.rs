@@ -162,7 +162,7 @@ async fn run_on(db: &Db, o: &Options) -> anyhow::Result<()> {
         started.elapsed().as_secs_f64()
     );
     let started = Instant::now();
-    services.compute_figures(tenant).await?;
+    services.feedback().compute_figures(tenant).await?;
     println!(
         "figures over the last year computed in {:.2} s",
         started.elapsed().as_secs_f64()
@@ -515,14 +515,14 @@ async fn pages(client: &reqwest::Client, base: &str, o: &Options) -> anyhow::Res
 async fn sweep(services: &Services, clock: &ManualClock, now: Timestamp) -> anyhow::Result<()> {
     clock.set(now);
     let started = Instant::now();
-    let fired = services.sweep_deadlines().await?;
+    let fired = services.feedback().sweep_deadlines().await?;
     let seconds = started.elapsed().as_secs_f64();
     println!(
         "deadline sweep over the backlog: {fired} alerts fired in {seconds:.1} s ({:.0}/s)",
         fired as f64 / seconds.max(1e-9)
     );
     let started = Instant::now();
-    let again = services.sweep_deadlines().await?;
+    let again = services.feedback().sweep_deadlines().await?;
     println!(
         "deadline sweep with nothing due: {again} alerts in {:.1} ms",
         started.elapsed().as_secs_f64() * 1000.0

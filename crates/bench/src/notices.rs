@@ -93,9 +93,13 @@ async fn run_on(db: &Db, o: &Options) -> anyhow::Result<()> {
         publish_at: Some(clock_now(&clock).plus_ms(MINUTE_MS)),
         ..Default::default()
     };
-    let id = services.create_notice(&author, &draft, None).await?;
-    services.submit_notice(&author, id).await?;
+    let id = services
+        .notices()
+        .create_notice(&author, &draft, None)
+        .await?;
+    services.notices().submit_notice(&author, id).await?;
     services
+        .notices()
         .review_notice(&director, id, ReviewDecision::Approve, None, None)
         .await?;
 
@@ -105,7 +109,7 @@ async fn run_on(db: &Db, o: &Options) -> anyhow::Result<()> {
     let all_heard = Arc::new(tokio::sync::Notify::new());
     let mut tasks = Vec::with_capacity(sessions);
     for _ in 0..sessions {
-        let mut rx = services.live().subscribe();
+        let mut rx = services.notices().live().subscribe();
         let heard = heard.clone();
         let all_heard = all_heard.clone();
         tasks.push(tokio::spawn(async move {
@@ -116,11 +120,11 @@ async fn run_on(db: &Db, o: &Options) -> anyhow::Result<()> {
     }
     clock.advance_ms(MINUTE_MS);
     let started = Instant::now();
-    services.sweep_notices().await?;
+    services.notices().sweep_notices().await?;
     let written = started.elapsed();
     tokio::time::timeout(Duration::from_secs(30), all_heard.notified()).await?;
     let told = started.elapsed();
-    let view = services.notice(&author, id).await?;
+    let view = services.notices().notice(&author, id).await?;
     // As the hourly upkeep (or PostgreSQL's autovacuum) would after a burst of writes.
     db.analyze().await?;
     println!(
@@ -166,10 +170,16 @@ async fn run_on(db: &Db, o: &Options) -> anyhow::Result<()> {
             let receipts = match page {
                 Some(p) => {
                     services
+                        .notices()
                         .notice_receipts_page(&author, id, None, None, p)
                         .await?
                 }
-                None => services.notice_receipts(&author, id, None, None).await?,
+                None => {
+                    services
+                        .notices()
+                        .notice_receipts(&author, id, None, None)
+                        .await?
+                }
             };
             times.push(started.elapsed());
             std::hint::black_box(receipts);

@@ -378,7 +378,10 @@ async fn fill(db: &Db, services: &Services) -> anyhow::Result<()> {
     let newest = store::search::newest_id(db).await?.unwrap_or(0);
     let cleared = store::search::forget_words(db, Some(newest - 20_000)).await?;
     let started = Instant::now();
-    let filled = services.fill_search_index(Duration::from_secs(600)).await?;
+    let filled = services
+        .feedback()
+        .fill_search_index(Duration::from_secs(600))
+        .await?;
     let seconds = started.elapsed().as_secs_f64();
     println!(
         "background fill: {filled} of {cleared} items without words filled in {seconds:.1} s ({:.0} items/s)",

@@ -157,6 +157,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 Some(code) => {
                     let services = serve::services(&config).await?;
                     services
+                        .feedback()
                         .learnt_reader(&code)
                         .await
                         .with_context(|| format!("--institution {code}"))?

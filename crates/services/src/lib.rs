@@ -1,41 +1,32 @@
-//! CultureDesk's application services: everything staff, members of the public and the
-//! system itself can do, as methods on [`Services`].
+//! CultureDesk's application: the capabilities composed on one shared core.
 //!
-//! Each method checks who may do it (on the server, for the action and the row), validates
-//! the input with errors that name the field, does the work in one transaction, and writes
-//! the audit log in that same transaction — so a failed request changes nothing.
-//! The web layer only translates HTTP to these calls and back.
-
-mod accounts;
-mod audit;
-mod auth;
-mod error;
-pub mod feedback;
-mod members;
-mod messages;
-pub mod notices;
-mod org;
-mod rate_limit;
-mod secrets;
-mod tenancy;
+//! [`Services`] holds the [`Desk`] (people, organisation, sign-in, audit, outbox) and each
+//! capability's facade: `services.feedback().…`, `services.notices().…`. It dereferences
+//! to the desk, so the core's methods are called on it directly. Each method checks who may
+//! do it (on the server, for the action and the row), validates the input with errors that
+//! name the field, does the work in one transaction, and writes the audit log in that same
+//! transaction — so a failed request changes nothing. The web layer only translates HTTP
+//! to these calls and back.
+//!
+//! Besides composing, this crate holds what spans capabilities: the demo institution
+//! ([`demo`]), which each capability fills in its own module.
 
 pub mod demo;
-mod demo_feedback;
-mod demo_notices;
 
-pub use accounts::{NewStaff, StaffMember};
-pub use audit::AuditEntryView;
-pub use auth::{LoginOutcome, Origin, Principal, Staff};
+pub use ::feedback;
+pub use ::notices;
 pub use demo::DemoAccounts;
-pub use error::{Arg, ServiceError, ServiceResult};
-pub use members::{CodeSent, MemberSession};
-pub use org::{OrgTree, PickFor, PickablePerson, UnitNode};
-pub use secrets::new_token;
-pub use tenancy::Institution;
+pub use desk::{
+    Arg, AuditEntryView, AuditFilter, CodeSent, Desk, Gateways, Institution, LoginOutcome,
+    MemberSession, NewStaff, OrgTree, Origin, PickFor, PickablePerson, Principal, ServiceError,
+    ServiceResult, Staff, StaffMember, UnitNode, new_token,
+};
 
 use domain::Clock;
-use jobs::{Queue, Schedule, Worker};
-use notify::Gateway;
+use feedback::Feedback;
+use jobs::Worker;
+use notices::Notices;
+use std::ops::Deref;
 use std::sync::Arc;
 use store::Db;
 
@@ -61,33 +52,20 @@ impl Default for Settings {
     }
 }
 
-/// The outgoing channels.
-#[derive(Clone)]
-pub struct Gateways {
-    pub sms: Arc<dyn Gateway>,
-    pub email: Arc<dyn Gateway>,
-}
-
 /// The application. Cheap to clone.
 #[derive(Clone)]
-pub struct Services(Arc<Inner>);
-
-struct Inner {
-    db: Db,
-    clock: Arc<dyn Clock>,
-    queue: Queue,
-    gateways: Gateways,
+pub struct Services {
+    desk: Desk,
+    feedback: Feedback,
+    notices: Notices,
     settings: Settings,
-    keys: secrets::Keys,
-    setups: feedback::SetupCache,
-    institutions: tenancy::InstitutionCache,
-    local_counts: rate_limit::LocalCounts,
-    intake: feedback::IntakeWriter,
-    tracking: feedback::TrackingNumbers,
-    readers: feedback::Readers,
-    live: notices::live::LiveNotices,
-    /// Posts notices to the DingTalk and WeCom group robots.
-    robots: notify::RobotGateway,
+}
+
+impl Deref for Services {
+    type Target = Desk;
+    fn deref(&self) -> &Desk {
+        &self.desk
+    }
 }
 
 impl Services {
@@ -98,101 +76,38 @@ impl Services {
         gateways: Gateways,
         settings: Settings,
     ) -> ServiceResult<Services> {
-        let keys = secrets::Keys::load(&db, clock.now()).await?;
-        let intake = feedback::IntakeWriter::start(db.clone());
-        let robots = notify::RobotGateway::new(notices::robot_labels())
-            .map_err(|e| ServiceError::Internal(format!("group robots: {e}")))?;
-        Ok(Services(Arc::new(Inner {
-            queue: Queue::new(clock.clone()),
-            db,
-            clock,
-            gateways,
+        let core = desk::Settings {
+            public_url: settings.public_url.clone(),
+            node_name: settings.node_name.clone(),
+        };
+        let desk = Desk::new(db, clock, gateways, core).await?;
+        Ok(Services {
+            feedback: Feedback::new(desk.clone(), settings.embeddings.clone()),
+            notices: Notices::new(desk.clone())?,
+            desk,
             settings,
-            keys,
-            setups: Default::default(),
-            institutions: Default::default(),
-            local_counts: Default::default(),
-            intake,
-            tracking: Default::default(),
-            readers: Default::default(),
-            live: Default::default(),
-            robots,
-        })))
+        })
     }
 
-    pub fn db(&self) -> &Db {
-        &self.0.db
-    }
-
-    pub fn now(&self) -> domain::Timestamp {
-        self.0.clock.now()
-    }
-
+    /// The settings the application was started with.
     pub fn settings(&self) -> &Settings {
-        &self.0.settings
+        &self.settings
     }
 
-    /// This node's broadcast of notice changes, for live console sessions.
-    pub fn live(&self) -> &notices::live::LiveNotices {
-        &self.0.live
+    /// The public feedback loop.
+    pub fn feedback(&self) -> &Feedback {
+        &self.feedback
     }
 
-    /// The key that signs CSRF tokens; the same on every node.
-    pub fn csrf_key(&self) -> &[u8] {
-        &self.0.keys.csrf
+    /// Internal notices, the group robots and the staff suggestion box.
+    pub fn notices(&self) -> &Notices {
+        &self.notices
     }
 
     /// The background worker with every handler and schedule of the application.
     pub fn worker(&self) -> Worker {
-        let worker = Worker::new(
-            self.0.db.clone(),
-            self.0.clock.clone(),
-            self.0.queue.clone(),
-            self.0.settings.node_name.clone(),
-        )
-        .handle(messages::SendMessage(self.clone()))
-        .handle(tenancy::Housekeeping(self.clone()))
-        .handle(feedback::Sweep(self.clone()))
-        .handle(feedback::ComputeFigures(self.clone()))
-        .handle(feedback::Retention(self.clone()))
-        .handle(feedback::SearchFill(self.clone()))
-        .handle(feedback::EmbeddingsFill(self.clone()))
-        .handle(notices::FanOut(self.clone()))
-        .handle(notices::DeliverySweep(self.clone()))
-        .handle(notices::RobotSend(self.clone()))
-        .every(Schedule {
-            kind: tenancy::HOUSEKEEPING,
-            every_ms: domain::time::HOUR_MS,
-        })
-        .every(Schedule {
-            kind: feedback::SWEEP,
-            every_ms: domain::time::MINUTE_MS,
-        })
-        .every(Schedule {
-            kind: feedback::FIGURES,
-            every_ms: 5 * domain::time::MINUTE_MS,
-        })
-        .every(Schedule {
-            kind: feedback::RETENTION,
-            every_ms: domain::time::DAY_MS,
-        })
-        .every(Schedule {
-            kind: notices::DELIVERY_SWEEP,
-            every_ms: domain::time::MINUTE_MS,
-        })
-        .every(Schedule {
-            kind: feedback::SEARCH_FILL,
-            every_ms: 5 * domain::time::MINUTE_MS,
-        });
-        // Older items' vectors, only where an endpoint is configured.
-        match self.0.settings.embeddings {
-            Some(_) => worker.every(Schedule {
-                kind: feedback::EMBEDDINGS_FILL,
-                every_ms: domain::time::MINUTE_MS,
-            }),
-            None => worker,
-        }
+        let worker = self.desk.worker();
+        let worker = self.feedback.add_work(worker);
+        self.notices.add_work(worker)
     }
 }
-
-pub use store::audit::Filter as AuditFilter;

@@ -51,6 +51,7 @@ impl Office {
 
     async fn act(&self, id: i64, action: StaffAction) {
         self.s()
+            .feedback()
             .act_on_feedback(&self.clerk, id, None, action)
             .await
             .unwrap();
@@ -61,7 +62,7 @@ impl Office {
             queue: queue.into(),
             ..Default::default()
         };
-        let page = self.s().inbox(&self.clerk, &q).await.unwrap();
+        let page = self.s().feedback().inbox(&self.clerk, &q).await.unwrap();
         page.rows.iter().map(|r| r.id).collect()
     }
 
@@ -70,6 +71,7 @@ impl Office {
     async fn deadlines_agree(&self) -> Vec<(i64, DueState)> {
         let labels: Vec<(i64, DueState)> = self
             .s()
+            .feedback()
             .inbox(&self.clerk, &InboxQuery::default())
             .await
             .unwrap()
@@ -79,9 +81,14 @@ impl Office {
             .collect();
         let due_soon = self.queue("due_soon").await;
         let overdue = self.queue("overdue").await;
-        let counts = self.s().inbox_counts(&self.clerk).await.unwrap();
+        let counts = self.s().feedback().inbox_counts(&self.clerk).await.unwrap();
         for (id, label) in &labels {
-            let (item, _) = self.s().feedback_item(&self.clerk, *id).await.unwrap();
+            let (item, _) = self
+                .s()
+                .feedback()
+                .feedback_item(&self.clerk, *id)
+                .await
+                .unwrap();
             assert_eq!(item.due, *label, "item {id}: its page and its row");
             assert_eq!(
                 due_soon.contains(id),
@@ -150,12 +157,12 @@ testkit::on_both_engines! {
         // The submitter chose no category; the system reads it confidently all the same.
         let guessed = o.submit("希望城关镇文化站周末开放书法班", None).await;
         let chosen = o.submit("建议图书室延长开放时间", Some("facility")).await;
-        let (item, _) = o.s().feedback_item(&o.clerk, guessed).await.unwrap();
+        let (item, _) = o.s().feedback().feedback_item(&o.clerk, guessed).await.unwrap();
         let guess = item.analysis.as_ref().and_then(|a| a.category.clone()).expect("a guess");
         assert!(guess.confident, "{guess:?}");
 
         // Staff see the guess, with its confidence, in the inbox's column too.
-        let rows = o.s().inbox(&o.clerk, &InboxQuery::default()).await.unwrap().rows;
+        let rows = o.s().feedback().inbox(&o.clerk, &InboxQuery::default()).await.unwrap().rows;
         let row = rows.iter().find(|r| r.id == guessed).unwrap();
         assert_eq!(row.category, None);
         let shown = row.guess.as_ref().expect("the guess in the inbox");
@@ -168,7 +175,7 @@ testkit::on_both_engines! {
         // Without a confirmed category it is in triage, however confident the guess, and
         // the public sees no category.
         assert_eq!(o.queue("triage").await, [guessed]);
-        assert_eq!(o.s().inbox_counts(&o.clerk).await.unwrap().triage, 1);
+        assert_eq!(o.s().feedback().inbox_counts(&o.clerk).await.unwrap().triage, 1);
         assert!(item.needs_triage);
         let public = public_category(&o, guessed).await;
         assert_eq!(public, None, "a guess is not shown to the public as fact");
@@ -179,11 +186,11 @@ testkit::on_both_engines! {
         assert_eq!(o.queue("triage").await, [guessed]);
 
         // Staff confirm it: the public sees it, and it leaves triage.
-        o.s().classify_feedback(&o.clerk, guessed, None, "training", "request").await.unwrap();
+        o.s().feedback().classify_feedback(&o.clerk, guessed, None, "training", "request").await.unwrap();
         assert_eq!(public_category(&o, guessed).await.as_deref(), Some("training"));
         assert!(o.queue("triage").await.is_empty());
-        assert_eq!(o.s().inbox_counts(&o.clerk).await.unwrap().triage, 0);
-        let rows = o.s().inbox(&o.clerk, &InboxQuery::default()).await.unwrap().rows;
+        assert_eq!(o.s().feedback().inbox_counts(&o.clerk).await.unwrap().triage, 0);
+        let rows = o.s().feedback().inbox(&o.clerk, &InboxQuery::default()).await.unwrap().rows;
         let row = rows.iter().find(|r| r.id == guessed).unwrap();
         assert_eq!((row.category.as_deref(), row.guess.is_none()), (Some("training"), true));
     }
@@ -193,15 +200,15 @@ testkit::on_both_engines! {
         assert_eq!(public_category(&o, guessed).await, None);
         let settings = services::feedback::FeedbackSettings {
             publish_confident_guesses: true,
-            ..o.s().feedback_settings(&o.app.admin).await.unwrap()
+            ..o.s().feedback().feedback_settings(&o.app.admin).await.unwrap()
         };
-        o.s().update_feedback_settings(&o.app.admin, settings).await.unwrap();
-        let (item, _) = o.s().feedback_item(&o.clerk, guessed).await.unwrap();
+        o.s().feedback().update_feedback_settings(&o.app.admin, settings).await.unwrap();
+        let (item, _) = o.s().feedback().feedback_item(&o.clerk, guessed).await.unwrap();
         let guess = item.suggested_category.clone().expect("a confident guess");
         assert_eq!(public_category(&o, guessed).await, Some(guess.clone()));
         // The board's category filter finds what its cards show.
         let q = BoardQuery { category: Some(guess), ..Default::default() };
-        let board = o.s().board(&o.app.institution, &q).await.unwrap();
+        let board = o.s().feedback().board(&o.app.institution, &q).await.unwrap();
         assert_eq!(board.items.len(), 1);
         // It still waits in triage: the guess is shown, not confirmed.
         assert_eq!(o.queue("triage").await, [guessed]);
@@ -211,9 +218,10 @@ testkit::on_both_engines! {
 /// The category the public board shows for the item, checking the board's list and the
 /// item's own page say the same.
 async fn public_category(o: &Office, id: i64) -> Option<String> {
-    let (item, _) = o.s().feedback_item(&o.clerk, id).await.unwrap();
+    let (item, _) = o.s().feedback().feedback_item(&o.clerk, id).await.unwrap();
     let board = o
         .s()
+        .feedback()
         .board(&o.app.institution, &BoardQuery::default())
         .await
         .unwrap();
@@ -224,6 +232,7 @@ async fn public_category(o: &Office, id: i64) -> Option<String> {
         .expect("on the board");
     let (page, _) = o
         .s()
+        .feedback()
         .board_item(&o.app.institution, &item.tracking_no)
         .await
         .unwrap();

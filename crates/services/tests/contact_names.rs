@@ -35,7 +35,11 @@ impl Evaluating {
             ..Default::default()
         };
         let sent = self.app.send(intake).await;
-        let (item, _) = s.feedback_item(&self.evaluator, sent.id).await.unwrap();
+        let (item, _) = s
+            .feedback()
+            .feedback_item(&self.evaluator, sent.id)
+            .await
+            .unwrap();
         assert!(
             item.personal_data.is_masked(),
             "an evaluator may not see personal data"

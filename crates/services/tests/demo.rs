@@ -21,7 +21,7 @@ testkit::on_both_engines! {
         let s = &d.services;
         let now = s.now();
         let director = d.staff("zhou.min").await;
-        let office = s.notices(&director, NoticeListFilter::Office, 500).await.unwrap();
+        let office = s.notices().list(&director, NoticeListFilter::Office, 500).await.unwrap();
         let states: BTreeSet<&str> = office.iter().map(|n| n.status.as_str()).collect();
         for state in ["draft", "in_review", "changes_requested", "scheduled", "published", "retracted"] {
             assert!(states.contains(state), "no {state} notice in the demo: {states:?}");
@@ -39,7 +39,7 @@ testkit::on_both_engines! {
         let mut acknowledged = 0;
         let mut unread = 0;
         for n in office.iter().filter(|n| n.status.as_str() == "published") {
-            let r = s.notice_receipts(&director, n.id, None, None).await.unwrap();
+            let r = s.notices().notice_receipts(&director, n.id, None, None).await.unwrap();
             read += r.read;
             acknowledged += r.acknowledged;
             unread += r.total - r.read;
@@ -48,14 +48,14 @@ testkit::on_both_engines! {
         // Reminders and escalations happened on their days.
         let mut actions = BTreeSet::new();
         for n in &office {
-            actions.extend(s.notice_events(&director, n.id).await.unwrap().into_iter().map(|e| e.action));
+            actions.extend(s.notices().notice_events(&director, n.id).await.unwrap().into_iter().map(|e| e.action));
         }
         for action in ["submitted", "approved", "changes_requested", "published", "corrected", "retracted", "reminded_email", "escalated"] {
             assert!(actions.contains(action), "no {action} in the demo: {actions:?}");
         }
 
         // One notice on the hall screen, to the whole centre, chosen by its author.
-        let board = s.notice_board(director.actor.tenant_id).await.unwrap();
+        let board = s.notices().notice_board(director.actor.tenant_id).await.unwrap();
         let titles: Vec<&str> = board.iter().map(|n| n.title.as_str()).collect();
         assert_eq!(titles, ["文化馆冬季开放时间调整"]);
     }
@@ -66,7 +66,7 @@ testkit::on_both_engines! {
         let director = d.staff("zhou.min").await;
         let centre = s.org_tree(director.actor.tenant_id).await.unwrap().units[0].clone();
         let path = domain::UnitPath::from_stored(centre.path.clone());
-        assert_eq!(s.default_reviewer_for(&director, &path).await.unwrap(), None);
+        assert_eq!(s.notices().default_reviewer_for(&director, &path).await.unwrap(), None);
         let draft = NoticeDraft {
             title: "年终总结会".into(),
             body: "下周五下午各部门负责人汇报全年工作。".into(),
@@ -76,9 +76,9 @@ testkit::on_both_engines! {
             ..Default::default()
         };
         // Said when the draft is saved, on the reviewer field, not at "send for review".
-        let e = s.create_notice(&director, &draft, None).await.unwrap_err();
+        let e = s.notices().create_notice(&director, &draft, None).await.unwrap_err();
         assert_eq!(field_errors(e), ["reviewer"]);
-        assert!(s.notices(&director, NoticeListFilter::Mine, 50).await.unwrap().is_empty());
+        assert!(s.notices().list(&director, NoticeListFilter::Mine, 50).await.unwrap().is_empty());
         let chen = s
             .eligible_reviewers(&director, &path)
             .await
@@ -87,15 +87,15 @@ testkit::on_both_engines! {
             .find(|(_, name)| name == "陈浩")
             .expect("陈浩 may review the centre's notices");
         let id = s
-            .create_notice(&director, &NoticeDraft { reviewer: Some(chen.0), ..draft }, None)
+            .notices().create_notice(&director, &NoticeDraft { reviewer: Some(chen.0), ..draft }, None)
             .await
             .unwrap();
-        s.submit_notice(&director, id).await.unwrap();
+        s.notices().submit_notice(&director, id).await.unwrap();
         let head = d.staff("chen.hao").await;
-        assert!(s.notice(&head, id).await.unwrap().can.review);
+        assert!(s.notices().notice(&head, id).await.unwrap().can.review);
         // 陈浩's own supervisor is there by default, by name.
         assert_eq!(
-            s.default_reviewer_for(&head, &path).await.unwrap().map(|(_, name)| name),
+            s.notices().default_reviewer_for(&head, &path).await.unwrap().map(|(_, name)| name),
             Some("周敏".to_owned())
         );
     }

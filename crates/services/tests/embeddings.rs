@@ -224,6 +224,7 @@ impl Desk {
             ..Default::default()
         };
         self.with_endpoint
+            .feedback()
             .submit_feedback(
                 &self.app.institution,
                 intake,
@@ -239,15 +240,16 @@ impl Desk {
 
     /// What the item page shows as similar to `item`, on the given node.
     async fn similar_on(&self, node: &Services, item: &Submitted, text: &str) -> Vec<SimilarItem> {
-        node.similar_feedback(
-            self.app.institution.id,
-            Some(&self.clerk),
-            text,
-            Some(item.id),
-            5,
-        )
-        .await
-        .expect("similar items never fail because of the endpoint")
+        node.feedback()
+            .similar_feedback(
+                self.app.institution.id,
+                Some(&self.clerk),
+                text,
+                Some(item.id),
+                5,
+            )
+            .await
+            .expect("similar items never fail because of the endpoint")
     }
 
     /// Lets the background jobs due by a minute from now run (the vectors' fill among them).
@@ -286,7 +288,7 @@ testkit::on_both_engines! {
         // A text not yet taken in is embedded when asked about.
         let fresh = d
             .with_endpoint
-            .similar_feedback(d.app.institution.id, Some(&d.clerk), "星期天图书室营业吗", None, 5)
+            .feedback().similar_feedback(d.app.institution.id, Some(&d.clerk), "星期天图书室营业吗", None, 5)
             .await
             .unwrap();
         assert!(ids(&fresh).contains(&asked.id) && ids(&fresh).contains(&other_words.id), "{fresh:?}");
@@ -377,7 +379,7 @@ testkit::on_both_engines! {
         let before = d.endpoint.requests();
         let fresh = d
             .with_endpoint
-            .similar_feedback(d.app.institution.id, Some(&d.clerk), "星期天图书室营业吗", None, 5)
+            .feedback().similar_feedback(d.app.institution.id, Some(&d.clerk), "星期天图书室营业吗", None, 5)
             .await
             .unwrap();
         assert!(ids(&fresh).contains(&asked.id), "{fresh:?}");

@@ -54,12 +54,20 @@ impl Office {
     async fn items(&self) -> Vec<ItemView> {
         let page = self
             .s()
+            .feedback()
             .inbox(&self.clerk, &InboxQuery::default())
             .await
             .unwrap();
         let mut items = Vec::new();
         for row in page.rows.iter().rev() {
-            items.push(self.s().feedback_item(&self.clerk, row.id).await.unwrap().0);
+            items.push(
+                self.s()
+                    .feedback()
+                    .feedback_item(&self.clerk, row.id)
+                    .await
+                    .unwrap()
+                    .0,
+            );
         }
         items
     }
@@ -105,7 +113,7 @@ const GOOD_CSV: &str = "\
 
 testkit::on_both_engines! {
     async fn a_gbk_csv_with_chinese_headers_imports(o: Office) {
-        let done = o.s().import_feedback(&o.clerk, "意见箱.csv", gbk(GOOD_CSV)).await.unwrap();
+        let done = o.s().feedback().import_feedback(&o.clerk, "意见箱.csv", gbk(GOOD_CSV)).await.unwrap();
         assert_eq!(done.count, 2);
         assert_eq!((done.first_tracking_no.as_deref(), done.last_tracking_no.as_deref()), (Some("CD-2026-000001"), Some("CD-2026-000002")));
         let items = o.items().await;
@@ -125,7 +133,7 @@ testkit::on_both_engines! {
 
     async fn a_utf8_csv_with_a_byte_order_mark_and_english_headers_imports(o: Office) {
         let csv = "\u{feff}text,type,mobile,received\r\n\"Chairs in the hall, row 3, are broken\",complaint,13907312233,2026-11-20\r\n多开书法班,suggestion,,\r\n";
-        let done = o.s().import_feedback(&o.clerk, "phone.csv", csv.as_bytes().to_vec()).await.unwrap();
+        let done = o.s().feedback().import_feedback(&o.clerk, "phone.csv", csv.as_bytes().to_vec()).await.unwrap();
         assert_eq!(done.count, 2);
         let items = o.items().await;
         assert_eq!(items[0].body, "Chairs in the hall, row 3, are broken");
@@ -149,7 +157,7 @@ testkit::on_both_engines! {
         sheet.write_string(1, 4, "城关镇文化站").unwrap();
         let bytes = book.save_to_buffer().unwrap();
 
-        let done = o.s().import_feedback(&o.clerk, "座谈会.xlsx", bytes).await.unwrap();
+        let done = o.s().feedback().import_feedback(&o.clerk, "座谈会.xlsx", bytes).await.unwrap();
         assert_eq!(done.count, 1);
         let item = &o.items().await[0];
         assert_eq!(item.received_at, FRIDAY_MIDNIGHT);
@@ -165,7 +173,7 @@ testkit::on_both_engines! {
 咨询,少儿班怎么报名,,
 意见,,13812345678,2026-12-31
 ";
-        let e = o.s().import_feedback(&o.clerk, "bad.csv", gbk(csv)).await.unwrap_err();
+        let e = o.s().feedback().import_feedback(&o.clerk, "bad.csv", gbk(csv)).await.unwrap_err();
         let errors = problems(e);
         assert_eq!(shown(&errors), [
             "第 3 行「手机」：请输入正确的 11 位手机号码",
@@ -180,7 +188,7 @@ testkit::on_both_engines! {
 
     async fn unknown_and_missing_columns_are_named_in_the_header_row(o: Office) {
         let csv = "\u{feff}\n类型,天气,手机,手机\n建议,晴,13812345678,13812345678\n";
-        let errors = problems(o.s().import_feedback(&o.clerk, "x.csv", csv.as_bytes().to_vec()).await.unwrap_err());
+        let errors = problems(o.s().feedback().import_feedback(&o.clerk, "x.csv", csv.as_bytes().to_vec()).await.unwrap_err());
         assert_eq!(shown(&errors), [
             "第 2 行「天气」：无法识别这个列名，请对照模板修改或删除这一列",
             "第 2 行「手机」：这个列出现了两次",
@@ -192,23 +200,23 @@ testkit::on_both_engines! {
             ("类型,内容\n".as_bytes().to_vec(), Key::import_err_empty),
             (b"PK\x03\x04not really a zip".to_vec(), Key::import_err_unreadable),
         ] {
-            let errors = problems(o.s().import_feedback(&o.clerk, "x", bytes).await.unwrap_err());
+            let errors = problems(o.s().feedback().import_feedback(&o.clerk, "x", bytes).await.unwrap_err());
             assert_eq!((errors[0].field.as_str(), errors[0].key), ("file", key));
         }
         let mut long = String::from("类型,内容\n");
         for i in 0..=services::feedback::IMPORT_MAX_ROWS {
             long.push_str(&format!("建议,第{i}条\n"));
         }
-        let errors = problems(o.s().import_feedback(&o.clerk, "long.csv", long.into_bytes()).await.unwrap_err());
+        let errors = problems(o.s().feedback().import_feedback(&o.clerk, "long.csv", long.into_bytes()).await.unwrap_err());
         assert_eq!(errors[0].key, Key::import_err_too_many);
     }
 
     async fn the_import_is_audited_routed_and_not_repeated(o: Office) {
         let activity = o.s().add_department(&o.app.admin, o.s().org_tree(o.app.institution.id).await.unwrap().units[0].id, "activity", "活动部").await.unwrap();
-        o.s().add_routing_rule(&o.app.admin, RoutingRuleInput { category: "activity".into(), department: activity.0.to_string(), ..Default::default() }).await.unwrap();
-        o.s().add_sensitive_word(&o.app.admin, "代办证件", "spam").await.unwrap();
+        o.s().feedback().add_routing_rule(&o.app.admin, RoutingRuleInput { category: "activity".into(), department: activity.0.to_string(), ..Default::default() }).await.unwrap();
+        o.s().feedback().add_sensitive_word(&o.app.admin, "代办证件", "spam").await.unwrap();
         let csv = format!("{GOOD_CSV}咨询,,,,,代 办 证 件 请联系,,,\n");
-        let done = o.s().import_feedback(&o.clerk, "意见箱.csv", gbk(&csv)).await.unwrap();
+        let done = o.s().feedback().import_feedback(&o.clerk, "意见箱.csv", gbk(&csv)).await.unwrap();
         assert_eq!((done.count, done.routed, done.held), (3, 1, 1));
         let items = o.items().await;
         assert_eq!((items[0].status, items[0].department), (Status::Assigned, Some(activity.0)));
@@ -220,19 +228,19 @@ testkit::on_both_engines! {
         assert!(after.contains("意见箱.csv") && after.contains("\"rows\":3"), "{after}");
         assert_eq!(imports[0].actor, "clerk");
 
-        let again = problems(o.s().import_feedback(&o.clerk, "意见箱-副本.csv", gbk(&csv)).await.unwrap_err());
+        let again = problems(o.s().feedback().import_feedback(&o.clerk, "意见箱-副本.csv", gbk(&csv)).await.unwrap_err());
         assert_eq!(shown(&again), ["这个文件已经导入过了（第一条编号 CD-2026-000001）"]);
         assert_eq!(o.items().await.len(), 3);
     }
 
     async fn only_staff_who_take_feedback_in_import_and_only_for_their_units(o: Office) {
-        assert!(matches!(o.s().import_feedback(&o.evaluator, "x.csv", gbk(GOOD_CSV)).await, Err(ServiceError::Forbidden)));
-        let errors = problems(o.s().import_feedback(&o.station_clerk, "x.csv", gbk(GOOD_CSV)).await.unwrap_err());
+        assert!(matches!(o.s().feedback().import_feedback(&o.evaluator, "x.csv", gbk(GOOD_CSV)).await, Err(ServiceError::Forbidden)));
+        let errors = problems(o.s().feedback().import_feedback(&o.station_clerk, "x.csv", gbk(GOOD_CSV)).await.unwrap_err());
         assert_eq!(shown(&errors), ["第 3 行「网点」：此项必填"], "the centre is outside a station clerk's scope");
         let mine = "类型,网点,内容\n建议,城关镇文化站,书屋需要新书\n建议,不存在的站,书屋需要新书\n";
-        let errors = problems(o.s().import_feedback(&o.station_clerk, "x.csv", mine.as_bytes().to_vec()).await.unwrap_err());
+        let errors = problems(o.s().feedback().import_feedback(&o.station_clerk, "x.csv", mine.as_bytes().to_vec()).await.unwrap_err());
         assert_eq!(shown(&errors), ["第 3 行「网点」：组织架构中没有这个网点"]);
         let mine = "类型,网点,内容\n建议,城关镇文化站,书屋需要新书\n";
-        assert_eq!(o.s().import_feedback(&o.station_clerk, "x.csv", mine.as_bytes().to_vec()).await.unwrap().count, 1);
+        assert_eq!(o.s().feedback().import_feedback(&o.station_clerk, "x.csv", mine.as_bytes().to_vec()).await.unwrap().count, 1);
     }
 }

@@ -86,6 +86,7 @@ impl Desk {
             ..Default::default()
         };
         services
+            .feedback()
             .submit_feedback(
                 &self.app.institution,
                 intake,
@@ -117,7 +118,11 @@ async fn search_on(services: &Services, who: &Staff, q: &str) -> SearchPage {
         q: q.into(),
         ..Default::default()
     };
-    services.search_feedback(who, &query).await.unwrap()
+    services
+        .feedback()
+        .search_feedback(who, &query)
+        .await
+        .unwrap()
 }
 
 fn ids(page: &SearchPage) -> Vec<i64> {
@@ -179,7 +184,7 @@ testkit::on_both_engines! {
             text: "已联系社区，晚上八点半以后音量限制在六十分贝以内。".into(),
             adopted: false,
         };
-        d.s().act_on_feedback(&d.clerk, dance.id, None, answer).await.unwrap();
+        d.s().feedback().act_on_feedback(&d.clerk, dance.id, None, answer).await.unwrap();
         let page = d.search(&d.clerk, "分贝").await;
         assert_eq!(ids(&page), vec![dance.id]);
         let answer = page.hits[0].answer_snippet.as_deref().unwrap_or_default();
@@ -187,11 +192,11 @@ testkit::on_both_engines! {
         // A word of the text and a word of the answer together.
         assert_eq!(d.found(&d.clerk, "广场舞 分贝").await, vec![dance.id]);
         // The submitter's reply to a question is searchable as well.
-        d.s().act_on_feedback(&d.clerk, dance.id, None, StaffAction::Close).await.unwrap();
+        d.s().feedback().act_on_feedback(&d.clerk, dance.id, None, StaffAction::Close).await.unwrap();
         let question = d.submit(AIRCON, d.chengguan).await;
-        d.s().act_on_feedback(&d.clerk, question.id, None, StaffAction::AskSubmitter { question: "是哪一间图书室？".into() }).await.unwrap();
-        let secret = d.s().tracking_secret(d.app.institution.id, &question.tracking_no);
-        d.s().submitter_reply(&d.app.institution, &question.tracking_no, &secret, "二楼的少儿阅览室").await.unwrap();
+        d.s().feedback().act_on_feedback(&d.clerk, question.id, None, StaffAction::AskSubmitter { question: "是哪一间图书室？".into() }).await.unwrap();
+        let secret = d.s().feedback().tracking_secret(d.app.institution.id, &question.tracking_no);
+        d.s().feedback().submitter_reply(&d.app.institution, &question.tracking_no, &secret, "二楼的少儿阅览室").await.unwrap();
         assert_eq!(d.found(&d.clerk, "阅览室").await, vec![question.id]);
     }
 
@@ -204,10 +209,10 @@ testkit::on_both_engines! {
         assert_eq!(d.found(&d.station_clerk, "广场舞").await, vec![here.id]);
         // Filters narrow what the permissions allow, never widen it.
         let query = SearchQuery { q: "广场舞".into(), unit: d.taoyuan.to_string(), ..Default::default() };
-        assert!(d.s().search_feedback(&d.station_clerk, &query).await.unwrap().hits.is_empty());
-        assert_eq!(ids(&d.s().search_feedback(&d.clerk, &query).await.unwrap()), vec![there.id]);
+        assert!(d.s().feedback().search_feedback(&d.station_clerk, &query).await.unwrap().hits.is_empty());
+        assert_eq!(ids(&d.s().feedback().search_feedback(&d.clerk, &query).await.unwrap()), vec![there.id]);
         let query = SearchQuery { q: "广场舞".into(), status: "closed".into(), ..Default::default() };
-        assert!(d.s().search_feedback(&d.clerk, &query).await.unwrap().hits.is_empty());
+        assert!(d.s().feedback().search_feedback(&d.clerk, &query).await.unwrap().hits.is_empty());
     }
 
     async fn personal_data_is_masked_for_those_who_may_not_see_it_and_never_searchable(d: Desk) {
@@ -231,7 +236,7 @@ testkit::on_both_engines! {
         assert_eq!(ids(&search_on(&other, &d.clerk, "广场舞").await), vec![sent.id]);
         // And the other way: an answer given on the second node is found on the first.
         let answer = StaffAction::Answer { text: "音量已限制在六十分贝以内".into(), adopted: false };
-        other.act_on_feedback(&d.clerk, sent.id, None, answer).await.unwrap();
+        other.feedback().act_on_feedback(&d.clerk, sent.id, None, answer).await.unwrap();
         assert_eq!(d.found(&d.clerk, "分贝").await, vec![sent.id]);
     }
 
@@ -239,7 +244,7 @@ testkit::on_both_engines! {
         let dance = d.submit(DANCE, d.chengguan).await;
         let aircon = d.submit(AIRCON, d.chengguan).await;
         let answer = StaffAction::Answer { text: "空调已经请师傅修好了".into(), adopted: false };
-        d.s().act_on_feedback(&d.clerk, aircon.id, None, answer).await.unwrap();
+        d.s().feedback().act_on_feedback(&d.clerk, aircon.id, None, answer).await.unwrap();
         // As a database from before migration 0004 has them: no words.
         let db = d.s().db();
         store::search::forget_words(db, None).await.unwrap();
@@ -256,7 +261,7 @@ testkit::on_both_engines! {
         assert_eq!(after.version, version, "filling the index is not a change to the item");
         // Once more: nothing left to do, nothing changes.
         let words = store::search::words_of(db, d.app.institution.id, dance.id).await.unwrap();
-        assert_eq!(d.s().fill_search_index(std::time::Duration::from_secs(5)).await.unwrap(), 0);
+        assert_eq!(d.s().feedback().fill_search_index(std::time::Duration::from_secs(5)).await.unwrap(), 0);
         assert_eq!(store::search::words_of(db, d.app.institution.id, dance.id).await.unwrap(), words);
     }
 
@@ -264,7 +269,7 @@ testkit::on_both_engines! {
         let search = |q: String| {
             let s = d.s().clone();
             let who = d.clerk.clone();
-            async move { s.search_feedback(&who, &SearchQuery { q, ..Default::default() }).await.unwrap_err() }
+            async move { s.feedback().search_feedback(&who, &SearchQuery { q, ..Default::default() }).await.unwrap_err() }
         };
         let (field, message) = field_error(search("   ".into()).await, Lang::ZhCn);
         assert_eq!((field.as_str(), message.as_str()), ("q", Tr::new(Lang::ZhCn).get(Key::search_err_empty)));
@@ -290,7 +295,7 @@ testkit::on_both_engines! {
         assert_eq!((first.total, first.pages, first.page, first.hits.len()), (25, 2, 1, 20));
         assert_eq!(first.hits[0].id, sent[3], "the item that says it most comes first");
         let query = SearchQuery { q: "广场舞".into(), page: "2".into(), ..Default::default() };
-        let second = d.s().search_feedback(&d.clerk, &query).await.unwrap();
+        let second = d.s().feedback().search_feedback(&d.clerk, &query).await.unwrap();
         assert_eq!((second.page, second.hits.len()), (2, 5));
         let mut all: Vec<i64> = ids(&first).into_iter().chain(ids(&second)).collect();
         all.sort_unstable();
@@ -343,7 +348,7 @@ testkit::on_both_engines! {
             let mut page = 1;
             loop {
                 let q = SearchQuery { q: word.into(), page: page.to_string(), ..Default::default() };
-                let found = d.s().search_feedback(&d.clerk, &q).await.unwrap();
+                let found = d.s().feedback().search_feedback(&d.clerk, &q).await.unwrap();
                 assert_eq!(found.total, total, "{word}");
                 pages.extend(ids_of(&found));
                 if found.page >= found.pages { break; }
@@ -354,7 +359,7 @@ testkit::on_both_engines! {
         }
         // Only what the staff member may see: the station's clerk sees these, too.
         let q = SearchQuery { q: "剪纸".into(), ..Default::default() };
-        assert_eq!(d.s().search_feedback(&d.station_clerk, &q).await.unwrap().total, 5);
+        assert_eq!(d.s().feedback().search_feedback(&d.station_clerk, &q).await.unwrap().total, 5);
     }
 }
 

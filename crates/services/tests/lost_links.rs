@@ -28,6 +28,7 @@ async fn submit(
         ..Default::default()
     };
     app.services
+        .feedback()
         .submit_feedback(
             &app.institution,
             intake,
@@ -84,7 +85,7 @@ testkit::on_both_engines! {
         let someone_else = submit(&app, "广场舞音响太吵", Some("13800000001"), None, None).await;
 
         let member = sign_in(&app, MOBILE).await;
-        let mine = app.services.member_feedback(&member).await.unwrap();
+        let mine = app.services.feedback().member_feedback(&member).await.unwrap();
         assert_eq!(mine.iter().map(|m| m.item.tracking_no.as_str()).collect::<Vec<_>>(), [sent.tracking_no.as_str()]);
         assert_eq!(mine[0].tracking_path, sent.tracking_path, "the same link as on the receipt: the old one keeps working");
         assert!(!mine.iter().any(|m| m.item.tracking_no == someone_else.tracking_no));
@@ -93,7 +94,7 @@ testkit::on_both_engines! {
         let later = submit(&app, "农家书屋能否增加儿童绘本", Some(MOBILE), None, None).await;
         app.clock.advance_ms(2 * 60_000);
         let again = sign_in(&app, MOBILE).await;
-        let mine = app.services.member_feedback(&again).await.unwrap();
+        let mine = app.services.feedback().member_feedback(&again).await.unwrap();
         assert_eq!(mine.len(), 2);
         assert_eq!(mine[0].item.tracking_no, later.tracking_no);
     }
@@ -109,12 +110,12 @@ testkit::on_both_engines! {
         submit(&app, "希望增加周末舞蹈班", Some("13600000002"), Some("wang@example.com"), None).await;
         assert!(sent_to(&app, "13600000002").await.is_empty());
         assert!(sent_to(&app, "wang@example.com").await.is_empty());
-        let receipt = app.services.receipt_for_key(&app.institution, "no-such-key").await.unwrap();
+        let receipt = app.services.feedback().receipt_for_key(&app.institution, "no-such-key").await.unwrap();
         assert!(receipt.is_none());
 
         // ... unless the institution chose to.
         let settings = FeedbackSettings { confirm_unverified: true, ..Default::default() };
-        app.services.update_feedback_settings(&app.admin, settings).await.unwrap();
+        app.services.feedback().update_feedback_settings(&app.admin, settings).await.unwrap();
         let chosen = submit(&app, "希望增加周末合唱班", Some("13600000003"), Some("li@example.com"), None).await;
         let texts = sent_to(&app, "13600000003").await;
         assert_eq!(texts.len(), 1);
@@ -128,17 +129,17 @@ testkit::on_both_engines! {
         let second = submit(&app, "农家书屋能否增加儿童绘本", Some(MOBILE), None, None).await;
         let member = sign_in(&app, MOBILE).await;
         let s = &app.services;
-        assert_eq!(s.resend_tracking_links(&app.institution, &member, Lang::ZhCn).await.unwrap().as_deref(), Some("139****0077"));
+        assert_eq!(s.feedback().resend_tracking_links(&app.institution, &member, Lang::ZhCn).await.unwrap().as_deref(), Some("139****0077"));
         let text = &sent_to(&app, MOBILE).await[0];
         assert!(text.contains(&link(&first)) && text.contains(&link(&second)), "{text}");
-        s.resend_tracking_links(&app.institution, &member, Lang::ZhCn).await.unwrap();
-        let third = s.resend_tracking_links(&app.institution, &member, Lang::ZhCn).await.unwrap_err();
+        s.feedback().resend_tracking_links(&app.institution, &member, Lang::ZhCn).await.unwrap();
+        let third = s.feedback().resend_tracking_links(&app.institution, &member, Lang::ZhCn).await.unwrap_err();
         assert!(matches!(third, ServiceError::RateLimited { .. }), "{third:?}");
         app.clock.advance_ms(domain::time::DAY_MS);
-        assert!(s.resend_tracking_links(&app.institution, &member, Lang::ZhCn).await.is_ok(), "a new day");
+        assert!(s.feedback().resend_tracking_links(&app.institution, &member, Lang::ZhCn).await.is_ok(), "a new day");
 
         // Nothing sent with a number: nothing to text.
         let nobody = sign_in(&app, "13500000004").await;
-        assert_eq!(s.resend_tracking_links(&app.institution, &nobody, Lang::ZhCn).await.unwrap(), None);
+        assert_eq!(s.feedback().resend_tracking_links(&app.institution, &nobody, Lang::ZhCn).await.unwrap(), None);
     }
 }

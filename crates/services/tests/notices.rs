@@ -90,11 +90,17 @@ impl Staffroom {
     async fn publish_draft(&self, draft: &NoticeDraft) -> i64 {
         let id = self
             .s()
+            .notices()
             .create_notice(&self.wang, draft, None)
             .await
             .unwrap();
-        self.s().submit_notice(&self.wang, id).await.unwrap();
         self.s()
+            .notices()
+            .submit_notice(&self.wang, id)
+            .await
+            .unwrap();
+        self.s()
+            .notices()
             .review_notice(&self.head, id, ReviewDecision::Approve, None, None)
             .await
             .unwrap();
@@ -108,7 +114,7 @@ impl Staffroom {
     }
 
     async fn sweep(&self) -> usize {
-        self.s().sweep_notices().await.unwrap()
+        self.s().notices().sweep_notices().await.unwrap()
     }
 }
 
@@ -123,60 +129,60 @@ testkit::on_both_engines! {
     async fn a_notice_is_reviewed_then_reaches_named_people_who_read_and_acknowledge(r: Staffroom) {
         let s = r.s();
         let id = s
-            .create_notice(&r.wang, &r.draft("十一月活动台账", "routine"), Some("key-1"))
+            .notices().create_notice(&r.wang, &r.draft("十一月活动台账", "routine"), Some("key-1"))
             .await
             .unwrap();
         // A double click on "save" makes one draft.
         let again = s
-            .create_notice(&r.wang, &r.draft("十一月活动台账", "routine"), Some("key-1"))
+            .notices().create_notice(&r.wang, &r.draft("十一月活动台账", "routine"), Some("key-1"))
             .await
             .unwrap();
         assert_eq!(id, again);
-        assert_eq!(s.notices(&r.wang, NoticeListFilter::Mine, 50).await.unwrap().len(), 1);
+        assert_eq!(s.notices().list(&r.wang, NoticeListFilter::Mine, 50).await.unwrap().len(), 1);
         // Nobody outside sees a draft; recipients see nothing before publishing.
-        assert!(matches!(s.notice(&r.station_clerk, id).await, Err(ServiceError::NotFound)));
-        assert!(matches!(s.notice(&r.zhao, id).await, Err(ServiceError::NotFound)));
+        assert!(matches!(s.notices().notice(&r.station_clerk, id).await, Err(ServiceError::NotFound)));
+        assert!(matches!(s.notices().notice(&r.zhao, id).await, Err(ServiceError::NotFound)));
 
-        s.submit_notice(&r.wang, id).await.unwrap();
-        let view = s.notice(&r.head, id).await.unwrap();
+        s.notices().submit_notice(&r.wang, id).await.unwrap();
+        let view = s.notices().notice(&r.head, id).await.unwrap();
         assert_eq!(view.reviewer_name.as_deref(), Some("陈部长"), "the author's head reviews by default");
         assert!(view.can.review);
         // The author cannot approve their own notice.
         assert!(matches!(
-            s.review_notice(&r.wang, id, ReviewDecision::Approve, None, None).await,
+            s.notices().review_notice(&r.wang, id, ReviewDecision::Approve, None, None).await,
             Err(ServiceError::Forbidden)
         ));
         // The reviewer was told.
         assert!(r.messages_to("head@example.org").await.iter().any(|m| m.body.contains("十一月活动台账")));
 
-        s.review_notice(&r.head, id, ReviewDecision::Approve, None, None).await.unwrap();
-        let view = s.notice(&r.wang, id).await.unwrap();
+        s.notices().review_notice(&r.head, id, ReviewDecision::Approve, None, None).await.unwrap();
+        let view = s.notices().notice(&r.wang, id).await.unwrap();
         assert_eq!(view.status.as_str(), "published");
         // 活动部 is the head, Wang and Zhao; the author does not receive their own notice.
         assert_eq!(view.recipient_count, 2);
         assert!(view.due_at.is_some());
 
         // Zhao has it in the list and on the badge, until acknowledged.
-        assert_eq!(s.pending_notice_count(&r.zhao).await.unwrap(), 1);
-        let mine = s.my_notices(&r.zhao, true, 0).await.unwrap();
+        assert_eq!(s.notices().pending_notice_count(&r.zhao).await.unwrap(), 1);
+        let mine = s.notices().my_notices(&r.zhao, true, 0).await.unwrap();
         assert_eq!(mine.len(), 1);
         assert_eq!(mine[0].title, "十一月活动台账");
-        s.read_notice(&r.zhao, id, "email").await.unwrap();
-        assert_eq!(s.pending_notice_count(&r.zhao).await.unwrap(), 1, "read, but not yet acknowledged");
-        s.acknowledge_notice(&r.zhao, id).await.unwrap();
-        s.acknowledge_notice(&r.zhao, id).await.unwrap();
-        assert_eq!(s.pending_notice_count(&r.zhao).await.unwrap(), 0);
-        assert_eq!(s.notice(&r.zhao, id).await.unwrap().own.unwrap().state, ReceiptState::Acknowledged);
+        s.notices().read_notice(&r.zhao, id, "email").await.unwrap();
+        assert_eq!(s.notices().pending_notice_count(&r.zhao).await.unwrap(), 1, "read, but not yet acknowledged");
+        s.notices().acknowledge_notice(&r.zhao, id).await.unwrap();
+        s.notices().acknowledge_notice(&r.zhao, id).await.unwrap();
+        assert_eq!(s.notices().pending_notice_count(&r.zhao).await.unwrap(), 0);
+        assert_eq!(s.notices().notice(&r.zhao, id).await.unwrap().own.unwrap().state, ReceiptState::Acknowledged);
 
         // The author sees who read what; a recipient does not see the others.
-        let receipts = s.notice_receipts(&r.wang, id, None, None).await.unwrap();
+        let receipts = s.notices().notice_receipts(&r.wang, id, None, None).await.unwrap();
         assert_eq!((receipts.total, receipts.read, receipts.acknowledged), (2, 1, 1));
         let zhao = receipts.lines.iter().find(|l| l.name == "赵丽").unwrap();
         assert_eq!(zhao.read_via.as_deref(), Some("email"));
         let head = receipts.lines.iter().find(|l| l.name == "陈部长").unwrap();
         assert_eq!(head.state, ReceiptState::Unread);
-        assert!(matches!(s.notice_receipts(&r.zhao, id, None, None).await, Err(ServiceError::Forbidden)));
-        let unread = s.notice_receipts(&r.clerk, id, None, Some(ReceiptState::Unread)).await.unwrap();
+        assert!(matches!(s.notices().notice_receipts(&r.zhao, id, None, None).await, Err(ServiceError::Forbidden)));
+        let unread = s.notices().notice_receipts(&r.clerk, id, None, Some(ReceiptState::Unread)).await.unwrap();
         assert_eq!(unread.lines.len(), 1, "the office sees the receipts too, filtered");
 
         // E-mail went to each recipient once the fan-out job ran.
@@ -189,40 +195,40 @@ testkit::on_both_engines! {
 
     async fn the_reviewer_sends_back_or_rejects_with_a_comment(r: Staffroom) {
         let s = r.s();
-        let id = s.create_notice(&r.wang, &r.draft("周末加班安排", "important"), None).await.unwrap();
-        s.submit_notice(&r.wang, id).await.unwrap();
+        let id = s.notices().create_notice(&r.wang, &r.draft("周末加班安排", "important"), None).await.unwrap();
+        s.notices().submit_notice(&r.wang, id).await.unwrap();
         // Editing is closed while in review.
-        let e = s.update_notice(&r.wang, id, &r.draft("改", "important"), 0).await.unwrap_err();
+        let e = s.notices().update_notice(&r.wang, id, &r.draft("改", "important"), 0).await.unwrap_err();
         assert!(matches!(e, ServiceError::Refused { key: i18n::Key::notice_err_not_editable, .. }), "{e:?}");
         let no_comment = s
-            .review_notice(&r.head, id, ReviewDecision::RequestChanges, Some("  "), None)
+            .notices().review_notice(&r.head, id, ReviewDecision::RequestChanges, Some("  "), None)
             .await
             .unwrap_err();
         assert_eq!(field_errors(no_comment), ["comment"]);
-        s.review_notice(&r.head, id, ReviewDecision::RequestChanges, Some("请写明加班补休办法"), None)
+        s.notices().review_notice(&r.head, id, ReviewDecision::RequestChanges, Some("请写明加班补休办法"), None)
             .await
             .unwrap();
-        let view = s.notice(&r.wang, id).await.unwrap();
+        let view = s.notices().notice(&r.wang, id).await.unwrap();
         assert_eq!(view.status.as_str(), "changes_requested");
         assert!(view.can.edit);
         assert!(r.messages_to("wang@example.org").await.iter().any(|m| m.body.contains("请写明加班补休办法")));
-        let events = s.notice_events(&r.wang, id).await.unwrap();
+        let events = s.notices().notice_events(&r.wang, id).await.unwrap();
         assert!(events.iter().any(|e| e.comment.as_deref() == Some("请写明加班补休办法")));
 
         let mut fixed = r.draft("周末加班安排（含补休）", "important");
         fixed.body = "本周六加班，下周一补休。".into();
-        s.update_notice(&r.wang, id, &fixed, view.version).await.unwrap();
+        s.notices().update_notice(&r.wang, id, &fixed, view.version).await.unwrap();
         // A stale form (someone else saved meanwhile) saves nothing.
         assert!(matches!(
-            s.update_notice(&r.wang, id, &fixed, view.version).await,
+            s.notices().update_notice(&r.wang, id, &fixed, view.version).await,
             Err(ServiceError::Conflict)
         ));
-        s.submit_notice(&r.wang, id).await.unwrap();
-        s.review_notice(&r.head, id, ReviewDecision::Reject, Some("不需要加班"), None).await.unwrap();
-        let view = s.notice(&r.wang, id).await.unwrap();
+        s.notices().submit_notice(&r.wang, id).await.unwrap();
+        s.notices().review_notice(&r.head, id, ReviewDecision::Reject, Some("不需要加班"), None).await.unwrap();
+        let view = s.notices().notice(&r.wang, id).await.unwrap();
         assert_eq!(view.status.as_str(), "rejected");
         assert_eq!(view.recipient_count, 0);
-        let e = s.submit_notice(&r.wang, id).await.unwrap_err();
+        let e = s.notices().submit_notice(&r.wang, id).await.unwrap_err();
         assert!(matches!(e, ServiceError::Refused { key: i18n::Key::notice_err_transition, .. }), "{e:?}");
     }
 
@@ -233,20 +239,20 @@ testkit::on_both_engines! {
         draft.audience.clear();
         draft.expires_at = Some(r.app.clock.now());
         draft.effective_at = Some(r.app.clock.now().plus_ms(DAY_MS));
-        let e = s.create_notice(&r.wang, &draft, None).await.unwrap_err();
+        let e = s.notices().create_notice(&r.wang, &draft, None).await.unwrap_err();
         let mut fields = field_errors(e);
         fields.sort();
         assert_eq!(fields, ["audience", "category", "expires_at", "priority", "title"]);
         // Naming oneself as reviewer is refused; so is an audience outside one's unit.
         let mut own = r.draft("自审", "routine");
         own.reviewer = Some(r.wang.actor.user_id);
-        assert_eq!(field_errors(s.create_notice(&r.wang, &own, None).await.unwrap_err()), ["reviewer"]);
+        assert_eq!(field_errors(s.notices().create_notice(&r.wang, &own, None).await.unwrap_err()), ["reviewer"]);
         let mut outside = r.draft("给城关镇", "routine");
         outside.audience = vec![AudienceRule::Unit { unit: r.station }];
         outside.unit = Some(r.station);
-        let e = s.create_notice(&r.wang, &outside, None).await.unwrap_err();
+        let e = s.notices().create_notice(&r.wang, &outside, None).await.unwrap_err();
         assert_eq!(field_errors(e), ["unit"]);
-        assert!(s.notices(&r.wang, NoticeListFilter::Mine, 50).await.unwrap().is_empty());
+        assert!(s.notices().list(&r.wang, NoticeListFilter::Mine, 50).await.unwrap().is_empty());
     }
 
     async fn long_term_notices_go_out_three_days_ahead_unless_the_director_overrides(r: Staffroom) {
@@ -255,30 +261,30 @@ testkit::on_both_engines! {
         let mut draft = r.draft("新的考勤制度", "long_term");
         draft.category = "policy".into();
         draft.effective_at = Some(now.plus_ms(2 * DAY_MS));
-        let id = s.create_notice(&r.clerk, &draft, None).await.unwrap();
-        assert_eq!(field_errors(s.submit_notice(&r.clerk, id).await.unwrap_err()), ["publish_at"]);
+        let id = s.notices().create_notice(&r.clerk, &draft, None).await.unwrap();
+        assert_eq!(field_errors(s.notices().submit_notice(&r.clerk, id).await.unwrap_err()), ["publish_at"]);
         // A clerk may not override.
         draft.lead_override_reason = Some("上级要求下周一执行".into());
-        let e = s.update_notice(&r.clerk, id, &draft, s.notice(&r.clerk, id).await.unwrap().version).await.unwrap_err();
+        let e = s.notices().update_notice(&r.clerk, id, &draft, s.notices().notice(&r.clerk, id).await.unwrap().version).await.unwrap_err();
         assert_eq!(field_errors(e), ["lead_override_reason"]);
         // The director, reviewing, overrides with a reason.
         draft.lead_override_reason = None;
         draft.effective_at = Some(now.plus_ms(4 * DAY_MS));
         draft.publish_at = Some(now.plus_ms(2 * DAY_MS));
-        s.update_notice(&r.clerk, id, &draft, s.notice(&r.clerk, id).await.unwrap().version).await.unwrap();
-        assert_eq!(field_errors(s.submit_notice(&r.clerk, id).await.unwrap_err()), ["publish_at"]);
+        s.notices().update_notice(&r.clerk, id, &draft, s.notices().notice(&r.clerk, id).await.unwrap().version).await.unwrap();
+        assert_eq!(field_errors(s.notices().submit_notice(&r.clerk, id).await.unwrap_err()), ["publish_at"]);
         draft.publish_at = Some(now.plus_ms(DAY_MS));
-        s.update_notice(&r.clerk, id, &draft, s.notice(&r.clerk, id).await.unwrap().version).await.unwrap();
-        s.submit_notice(&r.clerk, id).await.unwrap();
-        assert_eq!(s.notice(&r.clerk, id).await.unwrap().reviewer_name.as_deref(), Some("周主任"));
+        s.notices().update_notice(&r.clerk, id, &draft, s.notices().notice(&r.clerk, id).await.unwrap().version).await.unwrap();
+        s.notices().submit_notice(&r.clerk, id).await.unwrap();
+        assert_eq!(s.notices().notice(&r.clerk, id).await.unwrap().reviewer_name.as_deref(), Some("周主任"));
         // Time passes before review: the lead time is gone, so approval needs the override.
         r.app.clock.advance_ms(2 * DAY_MS);
-        let e = s.review_notice(&r.director, id, ReviewDecision::Approve, None, None).await.unwrap_err();
+        let e = s.notices().review_notice(&r.director, id, ReviewDecision::Approve, None, None).await.unwrap_err();
         assert_eq!(field_errors(e), ["publish_at"]);
-        s.review_notice(&r.director, id, ReviewDecision::Approve, None, Some("上级要求下周一执行"))
+        s.notices().review_notice(&r.director, id, ReviewDecision::Approve, None, Some("上级要求下周一执行"))
             .await
             .unwrap();
-        let view = s.notice(&r.clerk, id).await.unwrap();
+        let view = s.notices().notice(&r.clerk, id).await.unwrap();
         assert_eq!(view.status.as_str(), "published");
         assert_eq!(view.lead_override_reason.as_deref(), Some("上级要求下周一执行"));
     }
@@ -288,17 +294,17 @@ testkit::on_both_engines! {
         let mut draft = r.draft("周五例会", "routine");
         draft.category = "meeting".into();
         draft.publish_at = Some(r.app.clock.now().plus_ms(90 * MINUTE_MS));
-        let id = s.create_notice(&r.wang, &draft, None).await.unwrap();
-        s.submit_notice(&r.wang, id).await.unwrap();
-        s.review_notice(&r.head, id, ReviewDecision::Approve, Some("同意"), None).await.unwrap();
-        assert_eq!(s.notice(&r.wang, id).await.unwrap().status.as_str(), "scheduled");
+        let id = s.notices().create_notice(&r.wang, &draft, None).await.unwrap();
+        s.notices().submit_notice(&r.wang, id).await.unwrap();
+        s.notices().review_notice(&r.head, id, ReviewDecision::Approve, Some("同意"), None).await.unwrap();
+        assert_eq!(s.notices().notice(&r.wang, id).await.unwrap().status.as_str(), "scheduled");
         r.app.clock.advance_ms(89 * MINUTE_MS);
         r.sweep().await;
-        assert_eq!(s.pending_notice_count(&r.zhao).await.unwrap(), 0);
+        assert_eq!(s.notices().pending_notice_count(&r.zhao).await.unwrap(), 0);
         r.app.clock.advance_ms(MINUTE_MS);
         r.sweep().await;
-        assert_eq!(s.notice(&r.wang, id).await.unwrap().status.as_str(), "published");
-        assert_eq!(s.pending_notice_count(&r.zhao).await.unwrap(), 1);
+        assert_eq!(s.notices().notice(&r.wang, id).await.unwrap().status.as_str(), "published");
+        assert_eq!(s.notices().pending_notice_count(&r.zhao).await.unwrap(), 1);
     }
 
     async fn unread_recipients_are_reminded_then_their_head_is_told_once(r: Staffroom) {
@@ -307,8 +313,8 @@ testkit::on_both_engines! {
         s.worker().run_due().await.unwrap();
         // Urgent: SMS at once besides e-mail (Zhao's number is the fifth).
         assert_eq!(r.messages_to("13907310004").await.len(), 1);
-        s.read_notice(&r.head, id, "console").await.unwrap();
-        s.acknowledge_notice(&r.head, id).await.unwrap();
+        s.notices().read_notice(&r.head, id, "console").await.unwrap();
+        s.notices().acknowledge_notice(&r.head, id).await.unwrap();
 
         r.app.clock.advance_ms(14 * MINUTE_MS);
         assert_eq!(r.sweep().await, 0);
@@ -343,7 +349,7 @@ testkit::on_both_engines! {
             "the subject is filled in, not “{{state}}”"
         );
         assert!(!told[0].body.contains("陈部长"));
-        let events = s.notice_events(&r.wang, id).await.unwrap();
+        let events = s.notices().notice_events(&r.wang, id).await.unwrap();
         assert!(events.iter().any(|e| e.action == "escalated"));
     }
 
@@ -362,40 +368,40 @@ testkit::on_both_engines! {
         assert_eq!(r.messages_to("13907310004").await.len(), sms_before, "no stale SMS reminder");
         let told = r.messages_to("head@example.org").await.into_iter().filter(|m| m.body.contains("送达时限")).count();
         assert_eq!(told, 1, "the head is told once");
-        let events = s.notice_events(&r.wang, id).await.unwrap();
+        let events = s.notices().notice_events(&r.wang, id).await.unwrap();
         assert!(events.iter().all(|e| !e.action.starts_with("reminded")), "{:?}", events.iter().map(|e| &e.action).collect::<Vec<_>>());
     }
 
     async fn remind_the_unread_by_hand_at_most_every_five_minutes(r: Staffroom) {
         let s = r.s();
         let id = r.publish("领取工作证", "routine").await;
-        assert!(matches!(s.remind_unread(&r.zhao, id).await, Err(ServiceError::Forbidden)));
-        assert_eq!(s.remind_unread(&r.wang, id).await.unwrap(), 2);
+        assert!(matches!(s.notices().remind_unread(&r.zhao, id).await, Err(ServiceError::Forbidden)));
+        assert_eq!(s.notices().remind_unread(&r.wang, id).await.unwrap(), 2);
         assert!(matches!(
-            s.remind_unread(&r.wang, id).await,
+            s.notices().remind_unread(&r.wang, id).await,
             Err(ServiceError::RateLimited { .. })
         ));
         r.app.clock.advance_ms(5 * MINUTE_MS);
-        s.read_notice(&r.zhao, id, "console").await.unwrap();
-        s.acknowledge_notice(&r.zhao, id).await.unwrap();
-        assert_eq!(s.remind_unread(&r.wang, id).await.unwrap(), 1, "only the head is left");
+        s.notices().read_notice(&r.zhao, id, "console").await.unwrap();
+        s.notices().acknowledge_notice(&r.zhao, id).await.unwrap();
+        assert_eq!(s.notices().remind_unread(&r.wang, id).await.unwrap(), 1, "only the head is left");
     }
 
     async fn corrections_keep_the_old_version_and_retraction_tells_everyone(r: Staffroom) {
         let s = r.s();
         let id = r.publish("周五下午三点开会", "important").await;
         s.worker().run_due().await.unwrap();
-        let e = s.correct_notice(&r.wang, id, "周五下午三点开会", "请各位同事周五前把本月活动台账交到办公室。", "无").await.unwrap_err();
+        let e = s.notices().correct_notice(&r.wang, id, "周五下午三点开会", "请各位同事周五前把本月活动台账交到办公室。", "无").await.unwrap_err();
         assert_eq!(field_errors(e), ["body"]);
-        s.correct_notice(&r.wang, id, "周五下午四点开会", "时间改为四点。", "时间改为四点").await.unwrap();
-        let view = s.notice(&r.zhao, id).await.unwrap();
+        s.notices().correct_notice(&r.wang, id, "周五下午四点开会", "时间改为四点。", "时间改为四点").await.unwrap();
+        let view = s.notices().notice(&r.zhao, id).await.unwrap();
         assert_eq!((view.title.as_str(), view.edition, view.correction_count), ("周五下午四点开会", 2, 1));
         assert!(r.messages_to("zhao@example.org").await.iter().any(|m| m.body.contains("时间改为四点")));
-        assert!(matches!(s.correct_notice(&r.zhao, id, "x", "y", "z").await, Err(ServiceError::Forbidden)));
+        assert!(matches!(s.notices().correct_notice(&r.zhao, id, "x", "y", "z").await, Err(ServiceError::Forbidden)));
 
-        s.retract_notice(&r.clerk, id, "会议取消").await.unwrap();
-        assert_eq!(s.notice(&r.zhao, id).await.unwrap().status.as_str(), "retracted");
-        assert_eq!(s.pending_notice_count(&r.zhao).await.unwrap(), 0, "a retracted notice asks nothing");
+        s.notices().retract_notice(&r.clerk, id, "会议取消").await.unwrap();
+        assert_eq!(s.notices().notice(&r.zhao, id).await.unwrap().status.as_str(), "retracted");
+        assert_eq!(s.notices().pending_notice_count(&r.zhao).await.unwrap(), 0, "a retracted notice asks nothing");
         assert!(r.messages_to("zhao@example.org").await.iter().any(|m| m.body.contains("会议取消")));
     }
 }
@@ -407,7 +413,7 @@ testkit::on_both_engines! {
         let s = r.s();
         let root = s.org_tree(r.app.institution.id).await.unwrap().units[0].id;
         let board = || async {
-            s.notice_board(r.app.institution.id)
+            s.notices().notice_board(r.app.institution.id)
                 .await
                 .unwrap()
                 .into_iter()
@@ -428,10 +434,10 @@ testkit::on_both_engines! {
         ticked.on_hall_screen = true;
         let shown = r.publish_draft(&ticked).await;
         assert_eq!(board().await, ["冬季开放时间调整"]);
-        assert!(s.notice(&r.wang, shown).await.unwrap().on_hall_screen);
+        assert!(s.notices().notice(&r.wang, shown).await.unwrap().on_hall_screen);
 
         // Narrower audiences cannot be ticked: refused on its own field, nothing saved.
-        let before = s.notices(&r.wang, NoticeListFilter::Mine, 50).await.unwrap().len();
+        let before = s.notices().list(&r.wang, NoticeListFilter::Mine, 50).await.unwrap().len();
         let narrower = [
             vec![AudienceRule::Department { department: DepartmentId(r.activity) }],
             vec![AudienceRule::Role { role: domain::Role::DepartmentHead }],
@@ -445,18 +451,18 @@ testkit::on_both_engines! {
             let mut draft = r.draft("活动部会议", "routine");
             draft.audience = audience.clone();
             draft.on_hall_screen = true;
-            let e = s.create_notice(&r.wang, &draft, None).await.unwrap_err();
+            let e = s.notices().create_notice(&r.wang, &draft, None).await.unwrap_err();
             assert_eq!(field_errors(e), ["on_hall_screen"], "{audience:?}");
         }
-        assert_eq!(s.notices(&r.wang, NoticeListFilter::Mine, 50).await.unwrap().len(), before);
+        assert_eq!(s.notices().list(&r.wang, NoticeListFilter::Mine, 50).await.unwrap().len(), before);
         // Nor ticked later, on a draft to a department.
-        let id = s.create_notice(&r.wang, &r.draft("部门聚餐", "routine"), None).await.unwrap();
+        let id = s.notices().create_notice(&r.wang, &r.draft("部门聚餐", "routine"), None).await.unwrap();
         let mut edited = r.draft("部门聚餐", "routine");
         edited.on_hall_screen = true;
-        let seen = s.notice(&r.wang, id).await.unwrap().version;
-        let e = s.update_notice(&r.wang, id, &edited, seen).await.unwrap_err();
+        let seen = s.notices().notice(&r.wang, id).await.unwrap().version;
+        let e = s.notices().update_notice(&r.wang, id, &edited, seen).await.unwrap_err();
         assert_eq!(field_errors(e), ["on_hall_screen"]);
-        assert!(!s.notice(&r.wang, id).await.unwrap().on_hall_screen);
+        assert!(!s.notices().notice(&r.wang, id).await.unwrap().on_hall_screen);
     }
 
     async fn the_reviewer_and_the_office_see_who_a_notice_is_for_and_recipients_do_not(r: Staffroom) {
@@ -468,12 +474,12 @@ testkit::on_both_engines! {
             AudienceRule::Department { department: DepartmentId(r.activity) },
             AudienceRule::Person { user: r.station_clerk.actor.user_id },
         ];
-        let id = s.create_notice(&r.wang, &draft, None).await.unwrap();
-        s.submit_notice(&r.wang, id).await.unwrap();
+        let id = s.notices().create_notice(&r.wang, &draft, None).await.unwrap();
+        s.notices().submit_notice(&r.wang, id).await.unwrap();
 
         // The reviewer, before approving: the groups in words, and the people they come to.
-        let seen = s.notice_audience(&r.head, id).await.unwrap();
-        assert!(s.notice(&r.head, id).await.unwrap().can.see_audience);
+        let seen = s.notices().notice_audience(&r.head, id).await.unwrap();
+        assert!(s.notices().notice(&r.head, id).await.unwrap().can.see_audience);
         assert_eq!(
             seen.groups,
             [
@@ -496,19 +502,19 @@ testkit::on_both_engines! {
             "never the author"
         );
         // The author and the office see the same.
-        assert_eq!(s.notice_audience(&r.wang, id).await.unwrap().people.len(), 3);
-        assert_eq!(s.notice_audience(&r.clerk, id).await.unwrap().people.len(), 3);
+        assert_eq!(s.notices().notice_audience(&r.wang, id).await.unwrap().people.len(), 3);
+        assert_eq!(s.notices().notice_audience(&r.clerk, id).await.unwrap().people.len(), 3);
 
-        s.review_notice(&r.head, id, ReviewDecision::Approve, None, None).await.unwrap();
-        let sent = s.notice_audience(&r.head, id).await.unwrap();
+        s.notices().review_notice(&r.head, id, ReviewDecision::Approve, None, None).await.unwrap();
+        let sent = s.notices().notice_audience(&r.head, id).await.unwrap();
         assert!(sent.frozen, "once published, the people it went to");
         assert_eq!(sent.people.len(), 3);
-        assert_eq!(s.notice(&r.wang, id).await.unwrap().recipient_count, 3);
+        assert_eq!(s.notices().notice(&r.wang, id).await.unwrap().recipient_count, 3);
 
         // A recipient reads the notice, not the list of everyone else.
         for recipient in [&r.zhao, &r.station_clerk] {
-            assert!(!s.notice(recipient, id).await.unwrap().can.see_audience);
-            assert!(matches!(s.notice_audience(recipient, id).await, Err(ServiceError::Forbidden)));
+            assert!(!s.notices().notice(recipient, id).await.unwrap().can.see_audience);
+            assert!(matches!(s.notices().notice_audience(recipient, id).await, Err(ServiceError::Forbidden)));
         }
     }
 }

@@ -85,20 +85,33 @@ impl Office {
             ..Default::default()
         };
         let s = self.s();
-        let id = s.create_notice(&self.wang, &draft, None).await.unwrap();
-        s.submit_notice(&self.wang, id).await.unwrap();
-        s.review_notice(&self.head, id, ReviewDecision::Approve, None, None)
+        let id = s
+            .notices()
+            .create_notice(&self.wang, &draft, None)
+            .await
+            .unwrap();
+        s.notices().submit_notice(&self.wang, id).await.unwrap();
+        s.notices()
+            .review_notice(&self.head, id, ReviewDecision::Approve, None, None)
             .await
             .unwrap();
         id
     }
 
     async fn read(&self, who: &Staff, id: i64) {
-        self.s().read_notice(who, id, "console").await.unwrap();
+        self.s()
+            .notices()
+            .read_notice(who, id, "console")
+            .await
+            .unwrap();
     }
 
     async fn acknowledge(&self, who: &Staff, id: i64) {
-        self.s().acknowledge_notice(who, id).await.unwrap();
+        self.s()
+            .notices()
+            .acknowledge_notice(who, id)
+            .await
+            .unwrap();
     }
 }
 
@@ -129,7 +142,7 @@ testkit::on_both_engines! {
             .unwrap();
 
         o.advance(MIN);
-        s.retract_notice(&o.clerk, retracted, "加班取消").await.unwrap();
+        s.notices().retract_notice(&o.clerk, retracted, "加班取消").await.unwrap();
         o.advance(4 * MIN); // 09:05
         o.read(&o.zhao, urgent).await;
         o.advance(5 * MIN); // 09:10
@@ -144,13 +157,13 @@ testkit::on_both_engines! {
         o.read(&o.zhao, routine).await;
         o.advance(HOUR_MS); // 11:00
         o.read(&o.head, routine).await;
-        s.correct_notice(&o.wang, corrected, "周五下午四点开会", "时间改为四点。", "时间改为四点")
+        s.notices().correct_notice(&o.wang, corrected, "周五下午四点开会", "时间改为四点。", "时间改为四点")
             .await
             .unwrap();
 
         // The next morning every deadline has passed.
         o.advance(DAY_MS);
-        let report = s.notice_report(&o.clerk, Some("2026-11"), None).await.unwrap();
+        let report = s.notices().notice_report(&o.clerk, Some("2026-11"), None).await.unwrap();
         assert_eq!(report.month.to_string(), "2026-11");
 
         let u = line(&report.lines, NoticePriority::Urgent);
@@ -191,14 +204,14 @@ testkit::on_both_engines! {
         // is unchanged by it.
         o.advance(7 * DAY_MS);
         o.publish("十二月值班表", "routine", false).await;
-        let december = s.notice_report(&o.director, None, None).await.unwrap();
+        let december = s.notices().notice_report(&o.director, None, None).await.unwrap();
         assert_eq!(december.month.to_string(), "2026-12");
         assert_eq!(december.total.notices, 1);
         assert_eq!(december.error_rate_percent, Some(0.0));
         assert!(!december.over_limit);
         assert_eq!(december.still_due, 1, "its 24 hours have not passed yet");
         assert_eq!(december.total.reach_counted, 0);
-        let november = s.notice_report(&o.director, Some("2026-11"), None).await.unwrap();
+        let november = s.notices().notice_report(&o.director, Some("2026-11"), None).await.unwrap();
         assert_eq!(november.total.notices, 4);
     }
 
@@ -214,30 +227,30 @@ testkit::on_both_engines! {
             audience: vec![AudienceRule::Unit { unit: o.station }],
             ..Default::default()
         };
-        let id = s.create_notice(&o.station_clerk, &draft, None).await.unwrap();
-        s.submit_notice(&o.station_clerk, id).await.unwrap();
-        s.review_notice(&o.director, id, ReviewDecision::Approve, None, None).await.unwrap();
+        let id = s.notices().create_notice(&o.station_clerk, &draft, None).await.unwrap();
+        s.notices().submit_notice(&o.station_clerk, id).await.unwrap();
+        s.notices().review_notice(&o.director, id, ReviewDecision::Approve, None, None).await.unwrap();
 
-        let centre = s.notice_report(&o.clerk, Some("2026-11"), None).await.unwrap();
+        let centre = s.notices().notice_report(&o.clerk, Some("2026-11"), None).await.unwrap();
         assert_eq!(centre.total.notices, 2);
-        let station_only = s.notice_report(&o.clerk, Some("2026-11"), Some(o.station)).await.unwrap();
+        let station_only = s.notices().notice_report(&o.clerk, Some("2026-11"), Some(o.station)).await.unwrap();
         assert_eq!(station_only.total.notices, 1);
         assert_eq!(line(&station_only.lines, NoticePriority::Important).notices, 1);
         // The station's clerk sees the station alone and may not look at the centre.
-        let own = s.notice_report(&o.station_clerk, Some("2026-11"), None).await.unwrap();
+        let own = s.notices().notice_report(&o.station_clerk, Some("2026-11"), None).await.unwrap();
         assert_eq!(own.total.notices, 1);
         assert_eq!(own.units.len(), 1);
         let root = centre.units[0].0;
         assert!(matches!(
-            s.notice_report(&o.station_clerk, Some("2026-11"), Some(root)).await,
+            s.notices().notice_report(&o.station_clerk, Some("2026-11"), Some(root)).await,
             Err(ServiceError::Invalid(_))
         ));
         // Department staff do not oversee notices at all; a bad month names its field.
         assert!(matches!(
-            s.notice_report(&o.zhao, None, None).await,
+            s.notices().notice_report(&o.zhao, None, None).await,
             Err(ServiceError::Forbidden)
         ));
-        match s.notice_report(&o.clerk, Some("2026年11月"), None).await {
+        match s.notices().notice_report(&o.clerk, Some("2026年11月"), None).await {
             Err(ServiceError::Invalid(e)) => assert_eq!(e.0[0].field, "month"),
             other => panic!("expected a month error, got {other:?}"),
         }

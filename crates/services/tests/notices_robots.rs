@@ -159,6 +159,7 @@ impl testkit::Fixture for Groups {
 
         let (dingtalk, dingtalk_webhook) = start_dingtalk(app.clock.clone()).await;
         let dingtalk_robot = s
+            .notices()
             .add_robot(
                 &director,
                 robot(
@@ -174,6 +175,7 @@ impl testkit::Fixture for Groups {
         let wecom = HttpRecorder::start().await;
         let wecom_webhook = wecom.url(&format!("/cgi-bin/webhook/send?key={KEY}"));
         let wecom_robot = s
+            .notices()
             .add_robot(
                 &director,
                 robot("wecom", "城关站工作群", station, &wecom_webhook, ""),
@@ -221,9 +223,15 @@ impl Groups {
             audience: vec![AudienceRule::Unit { unit }],
             ..Default::default()
         };
-        let id = self.s().create_notice(author, &draft, None).await.unwrap();
-        self.s().submit_notice(author, id).await.unwrap();
+        let id = self
+            .s()
+            .notices()
+            .create_notice(author, &draft, None)
+            .await
+            .unwrap();
+        self.s().notices().submit_notice(author, id).await.unwrap();
         self.s()
+            .notices()
             .review_notice(reviewer, id, ReviewDecision::Approve, None, None)
             .await
             .unwrap();
@@ -250,11 +258,14 @@ impl Groups {
     /// Everything a person or a log could read about the robots' sending.
     async fn everything_shown(&self, notices: &[i64]) -> String {
         let s = self.s();
-        let mut shown = format!("{:?}", s.robots(&self.director).await.unwrap());
+        let mut shown = format!("{:?}", s.notices().robots(&self.director).await.unwrap());
         for id in notices {
             shown += &format!(
                 "{:?}",
-                s.notice_robot_posts(&self.director, *id).await.unwrap()
+                s.notices()
+                    .notice_robot_posts(&self.director, *id)
+                    .await
+                    .unwrap()
             );
         }
         shown += &format!(
@@ -318,12 +329,12 @@ testkit::on_both_engines! {
         assert_eq!(wecom.len(), 1);
         assert!(wecom[0].contains("关于周六文艺汇演排练的通知") && wecom[0].contains(&link), "{}", wecom[0]);
 
-        let posts = g.s().notice_robot_posts(&g.wang, id).await.unwrap();
+        let posts = g.s().notices().notice_robot_posts(&g.wang, id).await.unwrap();
         assert_eq!(posts.len(), 2);
         assert!(posts.iter().all(|p| p.state == RobotPostState::Sent && p.digest_of == 1 && p.sent_at.is_some()), "{posts:?}");
         assert!(posts.iter().any(|p| p.robot_name == "馆办公室工作群" && p.kind == "dingtalk"));
         // A recipient sees the notice, not how it was announced.
-        assert!(g.s().notice_robot_posts(&g.head, id).await.unwrap().is_empty());
+        assert!(g.s().notices().notice_robot_posts(&g.head, id).await.unwrap().is_empty());
 
         // Running the worker again sends nothing twice.
         g.app.clock.advance_ms(5 * MINUTE_MS);
@@ -340,16 +351,16 @@ testkit::on_both_engines! {
         assert!(wecom[1].contains("城关站图书盘点安排") && wecom[1].contains(&format!("/console/notices/{station}?via=robot")));
 
         // A deactivated robot is left out of what is published meanwhile.
-        g.s().set_robot_active(&g.director, g.wecom_robot, false).await.unwrap();
+        g.s().notices().set_robot_active(&g.director, g.wecom_robot, false).await.unwrap();
         let quiet = g.publish(&g.tang, &g.director, "城关站暂停开放一天", "routine").await;
         g.run_worker().await;
         assert_eq!(g.wecom.requests().len(), 2);
-        let list = g.s().robots(&g.director).await.unwrap();
+        let list = g.s().notices().robots(&g.director).await.unwrap();
         assert!(list.iter().any(|r| r.id == g.wecom_robot && !r.active));
-        g.s().set_robot_active(&g.director, g.wecom_robot, true).await.unwrap();
+        g.s().notices().set_robot_active(&g.director, g.wecom_robot, true).await.unwrap();
         g.run_worker().await;
         assert_eq!(g.wecom.requests().len(), 2, "posts are queued by the fan-out of robots active then");
-        assert!(g.s().notice_robot_posts(&g.tang, quiet).await.unwrap().is_empty());
+        assert!(g.s().notices().notice_robot_posts(&g.tang, quiet).await.unwrap().is_empty());
     }
 
     async fn a_burst_of_25_notices_stays_under_20_a_minute_and_the_rest_come_as_one_digest(g: Groups) {
@@ -398,7 +409,7 @@ testkit::on_both_engines! {
         // Each notice knows how it went out.
         let mut digests = 0;
         for id in &ids {
-            let posts = g.s().notice_robot_posts(&g.wang, *id).await.unwrap();
+            let posts = g.s().notices().notice_robot_posts(&g.wang, *id).await.unwrap();
             let dingtalk = posts.iter().find(|p| p.kind == "dingtalk").unwrap();
             assert_eq!(dingtalk.state, RobotPostState::Sent);
             digests += usize::from(dingtalk.digest_of == 5);
@@ -420,7 +431,7 @@ testkit::on_both_engines! {
             .with_ansi(false)
             .finish();
         let _logging = tracing::subscriber::set_default(subscriber);
-        g.s().set_robot_active(&g.director, g.wecom_robot, false).await.unwrap();
+        g.s().notices().set_robot_active(&g.director, g.wecom_robot, false).await.unwrap();
 
         // The robot is down: the post waits, with the reason, and the job comes back.
         g.dingtalk.fail_with(500);
@@ -428,7 +439,7 @@ testkit::on_both_engines! {
         g.run_worker().await;
         assert_eq!(g.dingtalk.requests(), 1);
         assert!(g.dingtalk.accepted().is_empty());
-        let post = g.s().notice_robot_posts(&g.wang, id).await.unwrap().remove(0);
+        let post = g.s().notices().notice_robot_posts(&g.wang, id).await.unwrap().remove(0);
         assert_eq!(post.state, RobotPostState::Pending);
         assert!(post.error.as_deref().unwrap_or("").contains("500"), "{post:?}");
         assert!(logs.text().contains("job failed"), "the failure is logged: {}", logs.text());
@@ -442,7 +453,7 @@ testkit::on_both_engines! {
         g.app.clock.advance_ms(30 * MINUTE_MS);
         restarted.run_due().await.unwrap();
         assert_eq!(g.dingtalk.accepted().len(), 1, "and only once");
-        let post = g.s().notice_robot_posts(&g.wang, id).await.unwrap().remove(0);
+        let post = g.s().notices().notice_robot_posts(&g.wang, id).await.unwrap().remove(0);
         assert_eq!((post.state, post.attempts), (RobotPostState::Sent, 2));
 
         // A worker that took a post and stopped before sending it: the post is not lost…
@@ -465,13 +476,13 @@ testkit::on_both_engines! {
         assert!(g.dingtalk.texts()[1].contains(&format!("/console/notices/{second}?via=robot")));
 
         // A robot that refuses for good (a wrong signing secret) fails the post at once.
-        let wrong = g.s().add_robot(&g.director, robot(
+        let wrong = g.s().notices().add_robot(&g.director, robot(
             "dingtalk", "签名错误的群", g.director.actor.grants[0].scope.ids()[0], &g.dingtalk_webhook,
             "SEC0000000000000000000000000000000000000000000000000000000000000000",
         )).await.unwrap();
         let third = g.publish(&g.wang, &g.head, "年终总结材料报送", "routine").await;
         g.run_worker().await;
-        let posts = g.s().notice_robot_posts(&g.wang, third).await.unwrap();
+        let posts = g.s().notices().notice_robot_posts(&g.wang, third).await.unwrap();
         let refused = posts.iter().find(|p| p.robot_name == "签名错误的群").unwrap();
         assert_eq!(refused.state, RobotPostState::Failed);
         assert!(refused.error.as_deref().unwrap().contains("310000"), "{refused:?}");
@@ -496,25 +507,25 @@ testkit::on_both_engines! {
             other => panic!("expected field errors, got {other:?}"),
         };
         // Only the token pasted, not the whole address.
-        let e = s.add_robot(&g.director, robot("dingtalk", "群", root, TOKEN, "")).await.unwrap_err();
+        let e = s.notices().add_robot(&g.director, robot("dingtalk", "群", root, TOKEN, "")).await.unwrap_err();
         assert_eq!(fields(e), [("webhook".to_owned(), "robots_err_webhook_dingtalk")]);
-        let e = s.add_robot(&g.director, robot("dingtalk", "群", root, &g.dingtalk_webhook, "not-a-secret")).await.unwrap_err();
+        let e = s.notices().add_robot(&g.director, robot("dingtalk", "群", root, &g.dingtalk_webhook, "not-a-secret")).await.unwrap_err();
         assert_eq!(fields(e), [("secret".to_owned(), "robots_err_secret_sec")]);
         let wecom = g.wecom.url(&format!("/cgi-bin/webhook/send?key={KEY}"));
-        let e = s.add_robot(&g.director, robot("wecom", "", root, &wecom, SECRET)).await.unwrap_err();
+        let e = s.notices().add_robot(&g.director, robot("wecom", "", root, &wecom, SECRET)).await.unwrap_err();
         assert_eq!(fields(e), [("name".to_owned(), "err_required"), ("secret".to_owned(), "robots_err_secret_wecom")]);
-        let e = s.add_robot(&g.director, robot("feishu", "群", root, &wecom, "")).await.unwrap_err();
+        let e = s.notices().add_robot(&g.director, robot("feishu", "群", root, &wecom, "")).await.unwrap_err();
         assert_eq!(fields(e), [("kind".to_owned(), "err_choice")]);
 
         // A station clerk looks after the station only; a department member, nothing.
-        let e = s.add_robot(&g.tang, robot("wecom", "馆里的群", root, &wecom, "")).await.unwrap_err();
+        let e = s.notices().add_robot(&g.tang, robot("wecom", "馆里的群", root, &wecom, "")).await.unwrap_err();
         assert_eq!(fields(e), [("unit".to_owned(), "robots_err_unit")]);
-        assert_eq!(s.robots(&g.tang).await.unwrap().len(), 1, "the station's robot only");
-        assert!(matches!(s.robots(&g.wang).await, Err(ServiceError::Forbidden)));
-        assert!(matches!(s.set_robot_active(&g.tang, g.dingtalk_robot, false).await, Err(ServiceError::NotFound)));
-        assert!(matches!(s.set_robot_active(&g.wang, g.dingtalk_robot, false).await, Err(ServiceError::Forbidden)));
+        assert_eq!(s.notices().robots(&g.tang).await.unwrap().len(), 1, "the station's robot only");
+        assert!(matches!(s.notices().robots(&g.wang).await, Err(ServiceError::Forbidden)));
+        assert!(matches!(s.notices().set_robot_active(&g.tang, g.dingtalk_robot, false).await, Err(ServiceError::NotFound)));
+        assert!(matches!(s.notices().set_robot_active(&g.wang, g.dingtalk_robot, false).await, Err(ServiceError::Forbidden)));
 
-        let list = s.robots(&g.director).await.unwrap();
+        let list = s.notices().robots(&g.director).await.unwrap();
         assert_eq!(list.len(), 2);
         let dingtalk = list.iter().find(|r| r.id == g.dingtalk_robot).unwrap();
         assert_eq!(dingtalk.webhook, format!("••••{}", &TOKEN[TOKEN.len() - 4..]));

@@ -94,6 +94,7 @@ impl County {
             ..Default::default()
         };
         self.s()
+            .feedback()
             .submit_feedback(
                 &self.app.institution,
                 intake,
@@ -113,12 +114,20 @@ impl County {
         id: i64,
         action: StaffAction,
     ) -> Result<services::feedback::ItemView, ServiceError> {
-        self.s().act_on_feedback(who, id, None, action).await
+        self.s()
+            .feedback()
+            .act_on_feedback(who, id, None, action)
+            .await
     }
 
     /// The item as the county's clerk sees it: status, department, merged into, timeline kinds.
     async fn state(&self, id: i64) -> (Status, Option<i64>, Vec<String>) {
-        let (item, timeline) = self.s().feedback_item(&self.clerk, id).await.unwrap();
+        let (item, timeline) = self
+            .s()
+            .feedback()
+            .feedback_item(&self.clerk, id)
+            .await
+            .unwrap();
         (
             item.status,
             item.department,
@@ -201,10 +210,10 @@ testkit::on_both_engines! {
         let e = c.act(&c.east_clerk, item.id, with_head).await.unwrap_err();
         assert_eq!(field_errors(e), vec![("department".to_string(), Key::err_department_outside)]);
         // Many at once: each item is refused the same way.
-        let report = c.s().bulk_act(&c.east_clerk, &[item.id], &assign(c.west_dept)).await.unwrap();
+        let report = c.s().feedback().bulk_act(&c.east_clerk, &[item.id], &assign(c.west_dept)).await.unwrap();
         assert!(report.done.is_empty());
         assert!(matches!(&report.refused[..], [(_, ServiceError::Invalid(_))]), "{:?}", report.refused);
-        let outcome = c.s().bulk_assign(&c.east_clerk, &[item.id], c.west_dept, None).await.unwrap();
+        let outcome = c.s().feedback().bulk_assign(&c.east_clerk, &[item.id], c.west_dept, None).await.unwrap();
         assert!(outcome.done.is_empty() && outcome.refused.len() == 1);
         assert_eq!(c.state(item.id).await, before, "nothing changed");
 
@@ -235,9 +244,9 @@ testkit::on_both_engines! {
             reviewer: Some(reviewer),
             ..Default::default()
         };
-        let e = s.create_notice(&c.east_clerk, &draft(c.centre_head_id), None).await.unwrap_err();
+        let e = s.notices().create_notice(&c.east_clerk, &draft(c.centre_head_id), None).await.unwrap_err();
         assert_eq!(field_errors(e), vec![("reviewer".to_string(), Key::notice_err_reviewer)]);
-        s.create_notice(&c.east_clerk, &draft(c.east_head_id), None).await.unwrap();
+        s.notices().create_notice(&c.east_clerk, &draft(c.east_head_id), None).await.unwrap();
         // The centre's own notices still go to the centre's heads.
         let centre_reviewers = s.eligible_reviewers(&c.clerk, &domain::UnitPath::root(c.root)).await.unwrap();
         assert!(centre_reviewers.iter().any(|(id, _)| *id == c.centre_head_id));

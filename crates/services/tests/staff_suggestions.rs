@@ -95,9 +95,9 @@ testkit::on_both_engines! {
         let limits_before = limit_rows(db).await;
 
         // Wang writes at nine, Tang at a quarter to five.
-        s.submit_suggestion(&o.wang, "通知太多，工作群里消息刷屏，重要的反而看不到。").await.unwrap();
+        s.notices().submit_suggestion(&o.wang, "通知太多，工作群里消息刷屏，重要的反而看不到。").await.unwrap();
         o.app.clock.advance_ms(7 * HOUR_MS + 45 * MINUTE_MS);
-        s.submit_suggestion(&o.tang, "  会议通知能不能至少提前一天发？  ").await.unwrap();
+        s.notices().submit_suggestion(&o.tang, "  会议通知能不能至少提前一天发？  ").await.unwrap();
 
         let (columns, rows) = table(db).await;
         assert_eq!(
@@ -125,39 +125,39 @@ testkit::on_both_engines! {
         assert_eq!(limit_rows(db).await, limits_before);
 
         // The box shows the day, the same for both.
-        let shown = s.suggestion_box(&o.wang).await.unwrap();
+        let shown = s.notices().suggestion_box(&o.wang).await.unwrap();
         assert_eq!(shown.suggestions.len(), 2);
         assert!(shown.suggestions.iter().all(|v| v.day == MONDAY));
 
         // Just after midnight it is the next day.
         o.app.clock.set(Timestamp(MONDAY.0 + 24 * HOUR_MS + MINUTE_MS));
-        s.submit_suggestion(&o.wang, "建议工作群只转发通知标题和链接。").await.unwrap();
-        let shown = s.suggestion_box(&o.director).await.unwrap();
+        s.notices().submit_suggestion(&o.wang, "建议工作群只转发通知标题和链接。").await.unwrap();
+        let shown = s.notices().suggestion_box(&o.director).await.unwrap();
         assert_eq!(shown.suggestions[0].day, Timestamp(MONDAY.0 + 24 * HOUR_MS), "newest day first");
         assert_eq!(shown.suggestions[0].body, "建议工作群只转发通知标题和链接。");
     }
 
     async fn the_office_answers_for_everyone_and_nobody_else_can(o: Office) {
         let s = o.s();
-        s.submit_suggestion(&o.wang, "希望通知能同时发到邮箱。").await.unwrap();
-        let id = s.suggestion_box(&o.wang).await.unwrap().suggestions[0].id;
+        s.notices().submit_suggestion(&o.wang, "希望通知能同时发到邮箱。").await.unwrap();
+        let id = s.notices().suggestion_box(&o.wang).await.unwrap().suggestions[0].id;
 
-        assert!(!s.suggestion_box(&o.wang).await.unwrap().can_answer);
-        assert!(!s.suggestion_box(&o.tang).await.unwrap().can_answer, "a station's office is not the institution's");
-        assert!(s.suggestion_box(&o.director).await.unwrap().can_answer);
+        assert!(!s.notices().suggestion_box(&o.wang).await.unwrap().can_answer);
+        assert!(!s.notices().suggestion_box(&o.tang).await.unwrap().can_answer, "a station's office is not the institution's");
+        assert!(s.notices().suggestion_box(&o.director).await.unwrap().can_answer);
         for who in [&o.wang, &o.tang] {
-            assert!(matches!(s.answer_suggestion(who, id, "好的").await, Err(ServiceError::Forbidden)));
+            assert!(matches!(s.notices().answer_suggestion(who, id, "好的").await, Err(ServiceError::Forbidden)));
         }
-        match s.answer_suggestion(&o.director, id, "  ").await {
+        match s.notices().answer_suggestion(&o.director, id, "  ").await {
             Err(ServiceError::Invalid(invalid)) => assert_eq!(invalid.0[0].field, "answer"),
             other => panic!("expected a field error, got {other:?}"),
         }
-        assert!(matches!(s.answer_suggestion(&o.director, 42, "好的").await, Err(ServiceError::NotFound)));
+        assert!(matches!(s.notices().answer_suggestion(&o.director, 42, "好的").await, Err(ServiceError::NotFound)));
 
         o.app.clock.advance_ms(HOUR_MS);
-        s.answer_suggestion(&o.director, id, "已经开通：每条通知都会同时发邮件。").await.unwrap();
+        s.notices().answer_suggestion(&o.director, id, "已经开通：每条通知都会同时发邮件。").await.unwrap();
         for who in [&o.wang, &o.tang, &o.director] {
-            let seen = &s.suggestion_box(who).await.unwrap().suggestions[0];
+            let seen = &s.notices().suggestion_box(who).await.unwrap().suggestions[0];
             assert_eq!(seen.answer.as_deref(), Some("已经开通：每条通知都会同时发邮件。"));
             assert_eq!(seen.answered_at, Some(o.app.clock.now()));
         }
@@ -177,24 +177,24 @@ testkit::on_both_engines! {
             "意见箱很好，请坚持下去。",
         ];
         for text in texts {
-            s.submit_suggestion(&o.wang, text).await.unwrap();
+            s.notices().submit_suggestion(&o.wang, text).await.unwrap();
         }
         assert!(matches!(
-            s.submit_suggestion(&o.wang, "再说一条").await,
+            s.notices().submit_suggestion(&o.wang, "再说一条").await,
             Err(ServiceError::RateLimited { .. })
         ));
-        s.submit_suggestion(&o.tang, "通知正文能短一点。").await.unwrap();
-        let id = s.suggestion_box(&o.wang).await.unwrap().suggestions[0].id;
-        s.answer_suggestion(&o.director, id, "收到，会改进。").await.unwrap();
+        s.notices().submit_suggestion(&o.tang, "通知正文能短一点。").await.unwrap();
+        let id = s.notices().suggestion_box(&o.wang).await.unwrap().suggestions[0].id;
+        s.notices().answer_suggestion(&o.director, id, "收到，会改进。").await.unwrap();
 
-        let q = s.current_quarter(&o.wang).await.unwrap();
+        let q = s.notices().current_quarter(&o.wang).await.unwrap();
         assert_eq!(q, Quarter::parse("2026-4").unwrap());
-        let summary = s.suggestion_quarter(&o.wang, q).await.unwrap();
+        let summary = s.notices().suggestion_quarter(&o.wang, q).await.unwrap();
         assert_eq!((summary.received, summary.answered, summary.answered_percent), (6, 1, Some(17)));
         // 通知 is in four of them; nothing else is in three.
         assert_eq!(summary.top_words, [("通知".to_owned(), 4)]);
 
-        let before = s.suggestion_quarter(&o.wang, q.previous()).await.unwrap();
+        let before = s.notices().suggestion_quarter(&o.wang, q.previous()).await.unwrap();
         assert_eq!((before.received, before.answered_percent), (0, None));
         assert!(before.top_words.is_empty());
     }

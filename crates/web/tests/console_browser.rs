@@ -32,6 +32,7 @@ async fn submit_many(d: &Desk, n: usize) -> Vec<i64> {
         };
         let sent = d
             .s()
+            .feedback()
             .submit_feedback(
                 &d.institution,
                 intake,

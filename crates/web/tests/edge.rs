@@ -31,6 +31,7 @@ async fn items(p: &Public) -> usize {
     let inbox = p
         .app
         .services
+        .feedback()
         .inbox(&p.admin, &services::feedback::InboxQuery::default())
         .await
         .unwrap();

@@ -45,7 +45,7 @@ testkit::on_both_engines! {
         assert!(closed.contains("没有找到同时包含这些词的反馈") && !closed.contains(&dance.tracking_no), "{closed}");
 
         // The words of an answer are found, and shown where they are.
-        d.s().act_on_feedback(&d.clerk, aircon.id, None, StaffAction::Answer { text: "已请师傅上门维修空调。".into(), adopted: false }).await.unwrap();
+        d.s().feedback().act_on_feedback(&d.clerk, aircon.id, None, StaffAction::Answer { text: "已请师傅上门维修空调。".into(), adopted: false }).await.unwrap();
         let (_, page) = d.page(&clerk, &url("/console/feedback/search", "维修")).await;
         assert!(page.contains(&aircon.tracking_no) && page.contains("上门<mark>维修</mark>空调"), "{page}");
         assert!(page.contains("答复中："), "{page}");
@@ -114,9 +114,9 @@ testkit::on_both_engines! {
         use services::feedback::Moderation;
         let shown = d.submit(&format!("我的电话{MOBILE}，{DANCE}"), "complaint").await;
         let redacted = d.submit("广场舞队的王老师天天骂人", "complaint").await;
-        d.s().moderate_feedback(&d.clerk, redacted.id, Moderation::Clear, Some("广场舞队有人态度不好")).await.unwrap();
+        d.s().feedback().moderate_feedback(&d.clerk, redacted.id, Moderation::Clear, Some("广场舞队有人态度不好")).await.unwrap();
         let hidden = d.submit("广场舞的音响在凌晨还开着", "complaint").await;
-        d.s().set_publish(&d.clerk, hidden.id, services::feedback::Publish::No).await.unwrap();
+        d.s().feedback().set_publish(&d.clerk, hidden.id, services::feedback::Publish::No).await.unwrap();
         let public = reqwest::Client::new();
         let page = |q: &str| {
             let request = public.get(d.app.at(&url("/board/search", q)));

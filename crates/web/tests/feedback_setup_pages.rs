@@ -95,6 +95,7 @@ async fn post_file(
 
 async fn inbox_size(app: &TestApp, who: &Staff) -> usize {
     app.services
+        .feedback()
         .inbox(who, &InboxQuery::default())
         .await
         .unwrap()
@@ -133,16 +134,16 @@ testkit::on_both_engines! {
 
         let institution = app.services.institution(tenant).await.unwrap();
         let intake = Intake { text: "希望开设少儿书法培训班".into(), kind: "request".into(), category: Some("training".into()), ..Default::default() };
-        let sent = app.services.submit_feedback(&institution, intake, Vec::new(), None, None, Channel::Web, Lang::ZhCn).await.unwrap();
+        let sent = app.services.feedback().submit_feedback(&institution, intake, Vec::new(), None, None, Channel::Web, Lang::ZhCn).await.unwrap();
         assert_eq!(sent.status, Status::Assigned);
-        let (item, _) = app.services.feedback_item(&admin_staff, sent.id).await.unwrap();
+        let (item, _) = app.services.feedback().feedback_item(&admin_staff, sent.id).await.unwrap();
         assert_eq!(item.department, Some(training.0));
     }
 
     async fn an_admin_adds_local_words_and_the_system_reads_them_whole(app: TestApp) {
         let admin_staff = staff_of(&app, "admin", ADMIN_PASSWORD).await;
         let code = app.services.institution(admin_staff.actor.tenant_id).await.unwrap().code;
-        let words_of = async |text: &str| app.services.learnt_reader(&code).await.unwrap().0.words(text);
+        let words_of = async |text: &str| app.services.feedback().learnt_reader(&code).await.unwrap().0.words(text);
         let text = "桃源皮影什么时候再来演出";
         assert!(!words_of(text).await.contains(&"桃源皮影".to_owned()), "cut apart before");
 
@@ -156,7 +157,7 @@ testkit::on_both_engines! {
         let page = admin.get(app.at(&location(&added))).send().await.unwrap().text().await.unwrap();
         assert!(page.contains("已添加 2 个词语") && page.contains("已添加的词语（2 个）"), "{page}");
         assert!(page.contains("<th scope=\"row\">桃源皮影</th>") && page.contains("<th scope=\"row\">油菜花节</th>"));
-        assert_eq!(app.services.text_words(&admin_staff).await.unwrap(), ["桃源皮影", "油菜花节"]);
+        assert_eq!(app.services.feedback().text_words(&admin_staff).await.unwrap(), ["桃源皮影", "油菜花节"]);
         assert!(words_of(text).await.contains(&"桃源皮影".to_owned()), "kept whole at the next reading");
 
         // Removed, it is cut apart again.
@@ -184,7 +185,7 @@ testkit::on_both_engines! {
         let page = refused.text().await.unwrap();
         assert!(page.contains(&format!("<li>“{long}”：不能超过 20 个字</li>")), "{page}");
         assert!(page.contains(&format!(">{long}</textarea>")), "kept to correct");
-        assert!(app.services.text_words(&admin_staff).await.unwrap().is_empty(), "nothing was added");
+        assert!(app.services.feedback().text_words(&admin_staff).await.unwrap().is_empty(), "nothing was added");
 
         // Several at once: the good ones go in, the others come back with their reasons.
         let mixed = app.post_form(&admin, PAGE, PAGE, &[("action", "add"), ("words", "黄花会\n花 灯\n龙")]).await;
@@ -193,7 +194,7 @@ testkit::on_both_engines! {
         assert!(page.contains("已添加 1 个词语；下面这些没有添加"), "{page}");
         assert!(page.contains("<li>“花 灯”：词语至少两个字，不能有空格</li>") && page.contains("<li>“龙”：词语至少两个字，不能有空格</li>"), "{page}");
         assert!(page.contains(">花 灯\n龙</textarea>"), "only the refused lines are left in the box");
-        assert_eq!(app.services.text_words(&admin_staff).await.unwrap(), ["黄花会"]);
+        assert_eq!(app.services.feedback().text_words(&admin_staff).await.unwrap(), ["黄花会"]);
 
         // In English, the same field is named in English.
         admin.get(app.at(&format!("{PAGE}?lang=en"))).send().await.unwrap();
@@ -226,8 +227,8 @@ testkit::on_both_engines! {
         let refused = clerk.post(app.at("/console/settings/dictionary")).form(&[("_csrf", csrf.as_str()), ("action", "add"), ("words", "桃源皮影")]).send().await.unwrap();
         assert_eq!(refused.status(), 403);
         let admin = staff_of(&app, "admin", ADMIN_PASSWORD).await;
-        assert!(app.services.sensitive_words(&admin).await.unwrap().is_empty(), "nothing was added");
-        assert!(app.services.text_words(&admin).await.unwrap().is_empty(), "no word either");
+        assert!(app.services.feedback().sensitive_words(&admin).await.unwrap().is_empty(), "nothing was added");
+        assert!(app.services.feedback().text_words(&admin).await.unwrap().is_empty(), "no word either");
         // The import is a clerk's work.
         assert_eq!(clerk.get(app.at("/console/feedback/import")).send().await.unwrap().status(), 200);
         let _ = clerk_staff;
@@ -357,7 +358,7 @@ testkit::on_both_engines! {
         ]).await;
         assert_eq!(location(&ok), "/console/settings/feedback?done=saved");
         let admin_staff = staff_of(&app, "admin", ADMIN_PASSWORD).await;
-        let settings = app.services.feedback_settings(&admin_staff).await.unwrap();
+        let settings = app.services.feedback().feedback_settings(&admin_staff).await.unwrap();
         assert_eq!((settings.reopen_days, settings.remind_before_minutes, settings.accept_unverified), (10, 480, false));
     }
 }

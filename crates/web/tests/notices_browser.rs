@@ -123,9 +123,9 @@ testkit::on_both_engines! {
             on_hall_screen: true,
             ..Default::default()
         };
-        let id = r.s().create_notice(&r.wang, &draft, None).await.unwrap();
-        r.s().submit_notice(&r.wang, id).await.unwrap();
-        r.s().review_notice(&r.head, id, ReviewDecision::Approve, None, None).await.unwrap();
+        let id = r.s().notices().create_notice(&r.wang, &draft, None).await.unwrap();
+        r.s().notices().submit_notice(&r.wang, id).await.unwrap();
+        r.s().notices().review_notice(&r.head, id, ReviewDecision::Approve, None, None).await.unwrap();
 
         for screen in [Screen::Phone, Screen::Desktop] {
             let name = if matches!(screen, Screen::Phone) { "hall-phone" } else { "hall-desktop" };

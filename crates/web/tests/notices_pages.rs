@@ -58,7 +58,7 @@ testkit::on_both_engines! {
         let again = r.post_notice(&wang, &action, &fields, &[file]).await;
         assert_eq!(location(&again), to);
         assert_eq!(r.wangs_notices().await.len(), 1);
-        assert_eq!(r.s().notice_attachments(&r.wang, id).await.unwrap().len(), 1);
+        assert_eq!(r.s().notices().notice_attachments(&r.wang, id).await.unwrap().len(), 1);
 
         let (_, page) = r.page(&wang, &to).await;
         assert!(page.contains("草稿已保存"), "{page}");
@@ -93,7 +93,7 @@ testkit::on_both_engines! {
         let (_, page) = r.page(&zhao, &format!("/console/notices/{id}?via=email")).await;
         assert!(page.contains("id=\"form-acknowledge\"") && page.contains(">已知悉</button>"));
         assert!(!page.contains("id=\"form-review\"") && !page.contains("/receipts\""), "a recipient neither reviews nor sees others' receipts");
-        let receipts = r.s().notice_receipts(&r.wang, id, None, None).await.unwrap();
+        let receipts = r.s().notices().notice_receipts(&r.wang, id, None, None).await.unwrap();
         let line = receipts.lines.iter().find(|l| l.name == "赵丽").unwrap();
         assert_eq!(line.read_via.as_deref(), Some("email"), "opening the page recorded the reading");
         let page = r.act_ok(&zhao, id, &[("action", "acknowledge")]).await;
@@ -103,7 +103,7 @@ testkit::on_both_engines! {
         assert!(!list.contains("id=\"pending-title\"") && list.contains(TITLE), "nothing waits for her any more");
 
         // She downloads the attachment as it was uploaded; someone outside cannot.
-        let attachment = r.s().notice_attachments(&r.wang, id).await.unwrap()[0].id;
+        let attachment = r.s().notices().notice_attachments(&r.wang, id).await.unwrap()[0].id;
         let url = r.app.at(&format!("/console/notices/attachments/{attachment}"));
         let response = zhao.get(&url).send().await.unwrap();
         assert_eq!(response.status(), 200);
@@ -174,7 +174,7 @@ testkit::on_both_engines! {
 
     async fn the_reviewer_sends_it_back_and_the_author_changes_it(r: Staffroom) {
         let id = r.draft().await;
-        r.s().submit_notice(&r.wang, id).await.unwrap();
+        r.s().notices().submit_notice(&r.wang, id).await.unwrap();
         let head = r.signed_in("chen.hao").await;
         // Sending back needs a comment, asked for at its field; nothing changes without one.
         let response = r.act(&head, id, &[("action", "review"), ("decision", "request_changes"), ("comment", "  ")]).await;
@@ -216,7 +216,7 @@ testkit::on_both_engines! {
         let file: (&str, &str, &[u8]) = ("签到表.csv", "text/csv", "姓名,签到\n".as_bytes());
         let response = r.post_notice(&wang, &action, &fields, &[file]).await;
         assert_eq!(response.status(), 303);
-        let attachment = r.s().notice_attachments(&r.wang, id).await.unwrap()[0].id;
+        let attachment = r.s().notices().notice_attachments(&r.wang, id).await.unwrap()[0].id;
         let (_, edit) = r.page(&wang, &edit_path).await;
         let remove = format!("/console/notices/{id}/attachments/{attachment}/remove");
         assert!(edit.contains(&remove) && edit.contains("签到表.csv"));
@@ -224,14 +224,14 @@ testkit::on_both_engines! {
         assert_eq!(location(&response), format!("{edit_path}?done=removed"));
         let (_, edit) = r.page(&wang, &location(&response)).await;
         assert!(edit.contains("附件已删除"));
-        assert!(r.s().notice_attachments(&r.wang, id).await.unwrap().is_empty());
+        assert!(r.s().notices().notice_attachments(&r.wang, id).await.unwrap().is_empty());
 
         // Only the author edits (the office sees the draft, but may not change it), and only
         // until it is sent for review again.
         let clerk = r.signed_in("li.jing").await;
         let (status, _) = r.page(&clerk, &edit_path).await;
         assert_eq!(status, 403);
-        r.s().submit_notice(&r.wang, id).await.unwrap();
+        r.s().notices().submit_notice(&r.wang, id).await.unwrap();
         let (status, page) = r.page(&wang, &edit_path).await;
         assert_eq!(status, 409);
         assert!(page.contains("不能再修改"), "{page}");
@@ -299,7 +299,7 @@ testkit::on_both_engines! {
         assert_eq!(status, 403);
 
         // The office sees every notice of its units, but reviewing is for reviewers.
-        r.s().submit_notice(&r.wang, id).await.unwrap();
+        r.s().notices().submit_notice(&r.wang, id).await.unwrap();
         let clerk = r.signed_in("li.jing").await;
         let (status, list) = r.page(&clerk, "/console/notices?tab=office").await;
         assert_eq!(status, 200);
@@ -339,7 +339,7 @@ testkit::on_both_engines! {
                 webhook: server.url("/cgi-bin/webhook/send?key=k-0123456789"),
                 secret: String::new(),
             };
-            r.s().add_robot(&r.director, robot).await.unwrap();
+            r.s().notices().add_robot(&r.director, robot).await.unwrap();
         }
         let id = r.published().await;
         while r.app.run_worker().await > 0 {}
@@ -466,7 +466,7 @@ testkit::on_both_engines! {
     async fn the_reviewer_sees_who_a_notice_is_for_and_a_recipient_does_not(r: Staffroom) {
         let centre = r.s().org_tree(r.wang.actor.tenant_id).await.unwrap().units[0].name.clone();
         let id = r.draft().await;
-        r.s().submit_notice(&r.wang, id).await.unwrap();
+        r.s().notices().submit_notice(&r.wang, id).await.unwrap();
 
         // The head, asked to approve, sees the audience in words and the people it reaches.
         let head = r.signed_in("chen.hao").await;
@@ -508,7 +508,7 @@ testkit::on_both_engines! {
         assert_eq!(response.status(), 422);
         let page = response.text().await.unwrap();
         assert!(field_block(&page, "reviewer").contains("找不到默认审核人"), "{page}");
-        assert!(r.s().notices(&r.director, services::notices::NoticeListFilter::Mine, 50).await.unwrap().is_empty());
+        assert!(r.s().notices().list(&r.director, services::notices::NoticeListFilter::Mine, 50).await.unwrap().is_empty());
 
         // He picks 陈浩, and the notice goes to him for review.
         let chen = r.head.actor.user_id.0.to_string();
@@ -517,6 +517,6 @@ testkit::on_both_engines! {
         let id = id_in(&location(&response));
         let page = r.act_ok(&director, id, &[("action", "submit")]).await;
         assert!(page.contains("已送审"), "{page}");
-        assert_eq!(r.s().notice(&r.head, id).await.unwrap().reviewer_name.as_deref(), Some("陈浩"));
+        assert_eq!(r.s().notices().notice(&r.head, id).await.unwrap().reviewer_name.as_deref(), Some("陈浩"));
     }
 }

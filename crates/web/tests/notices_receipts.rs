@@ -126,9 +126,14 @@ impl Staffroom {
     /// and it goes out at once.
     async fn publish(&self, draft: NoticeDraft) -> i64 {
         let s = self.s();
-        let id = s.create_notice(&self.wang, &draft, None).await.unwrap();
-        s.submit_notice(&self.wang, id).await.unwrap();
-        s.review_notice(&self.head, id, ReviewDecision::Approve, None, None)
+        let id = s
+            .notices()
+            .create_notice(&self.wang, &draft, None)
+            .await
+            .unwrap();
+        s.notices().submit_notice(&self.wang, id).await.unwrap();
+        s.notices()
+            .review_notice(&self.head, id, ReviewDecision::Approve, None, None)
             .await
             .unwrap();
         id
@@ -209,9 +214,9 @@ testkit::on_both_engines! {
         r.app.sms.respond_with(400, "{\"errcode\":40001,\"errmsg\":\"模板未审核\"}");
         let id = r.publish(r.draft("消防通道堵塞，今天下午清理", "urgent")).await;
         r.app.run_worker().await;
-        r.s().read_notice(&r.zhao, id, "email").await.unwrap();
-        r.s().acknowledge_notice(&r.zhao, id).await.unwrap();
-        r.s().read_notice(&r.qian, id, "console").await.unwrap();
+        r.s().notices().read_notice(&r.zhao, id, "email").await.unwrap();
+        r.s().notices().acknowledge_notice(&r.zhao, id).await.unwrap();
+        r.s().notices().read_notice(&r.qian, id, "console").await.unwrap();
 
         let wang = r.signed_in("wang.fang").await;
         let path = format!("/console/notices/{id}/receipts");
@@ -306,9 +311,9 @@ testkit::on_both_engines! {
         assert!(page.contains("<span class=\"visually-hidden\">通知（2 条未读）</span>"), "what a screen reader hears");
 
         // Read but not yet acknowledged still asks for attention; acknowledged does not.
-        r.s().read_notice(&r.zhao, first, "console").await.unwrap();
+        r.s().notices().read_notice(&r.zhao, first, "console").await.unwrap();
         assert!(r.page(&zhao, "/console").await.1.contains("通知（2 条未读）"));
-        r.s().acknowledge_notice(&r.zhao, first).await.unwrap();
+        r.s().notices().acknowledge_notice(&r.zhao, first).await.unwrap();
         let (_, page) = r.page(&zhao, "/console?lang=en").await;
         assert!(page.contains("Notices (1 unread)"), "in English too");
         // The author has nothing pending; the public pages have no badge.
@@ -329,7 +334,7 @@ testkit::on_both_engines! {
 
         let id = r.publish(r.draft("消防通道堵塞，今天下午清理", "urgent")).await;
         assert_eq!(events.next_count().await, Some(1), "told at once when a notice is published");
-        r.s().acknowledge_notice(&r.zhao, id).await.unwrap();
+        r.s().notices().acknowledge_notice(&r.zhao, id).await.unwrap();
         assert_eq!(events.next_count().await, Some(0), "and when it has been acknowledged");
 
         // A notice to others changes nothing for Zhao: the next event is the one that does.
@@ -384,10 +389,10 @@ testkit::on_both_engines! {
         let urgent = r.publish(r.draft("消防通道堵塞，今天下午清理", "urgent")).await;
         let routine = r.publish(r.draft("十一月活动台账", "routine")).await;
         r.app.clock.advance_ms(10 * MINUTE_MS);
-        r.s().acknowledge_notice(&r.zhao, urgent).await.unwrap();
+        r.s().notices().acknowledge_notice(&r.zhao, urgent).await.unwrap();
         r.app.clock.advance_ms(10 * MINUTE_MS);
-        r.s().acknowledge_notice(&r.head, urgent).await.unwrap();
-        r.s().retract_notice(&r.clerk, routine, "台账改为下月交").await.unwrap();
+        r.s().notices().acknowledge_notice(&r.head, urgent).await.unwrap();
+        r.s().notices().retract_notice(&r.clerk, routine, "台账改为下月交").await.unwrap();
         r.app.clock.advance_ms(DAY_MS);
 
         let clerk = r.signed_in("li.jing").await;
@@ -445,7 +450,7 @@ testkit::on_both_engines! {
         unchosen.on_hall_screen = false;
         r.publish(unchosen).await;
         let withdrawn = r.publish(r.for_hall(r.draft("周末加班安排", "routine"))).await;
-        r.s().retract_notice(&r.wang, withdrawn, "不加班了").await.unwrap();
+        r.s().notices().retract_notice(&r.wang, withdrawn, "不加班了").await.unwrap();
 
         let screen = r.app.client();
         let response = screen.get(r.app.at("/board/notices")).send().await.unwrap();

@@ -84,7 +84,7 @@ testkit::on_both_engines! {
             .and_then(|rest| rest.split('?').next())
             .and_then(|id| id.parse().ok())
             .unwrap_or_else(|| panic!("no notice id in {url}"));
-        let audience = r.s().notice_audience(&r.wang, id).await.unwrap();
+        let audience = r.s().notices().notice_audience(&r.wang, id).await.unwrap();
         let mut names: Vec<&str> = audience.people.iter().map(|p| p.name.as_str()).collect();
         names.sort();
         assert_eq!(names, ["冯军", "唐莉"]);

@@ -25,7 +25,7 @@ testkit::on_both_engines! {
         let activity = d.activity.to_string();
         let page = d.act_ok(&clerk, sent.id, &[("action", "assign"), ("department", &activity), ("assignee", &zhao), ("reason", "")]).await;
         assert!(page.contains("已转办"), "{page}");
-        assert_eq!(d.s().feedback_item(&d.clerk, sent.id).await.unwrap().0.assignee, Some(d.worker.actor.user_id.0));
+        assert_eq!(d.s().feedback().feedback_item(&d.clerk, sent.id).await.unwrap().0.assignee, Some(d.worker.actor.user_id.0));
 
         let admin = d.signed_in("admin").await;
         let (status, org) = d.page(&admin, "/console/org").await;

@@ -70,7 +70,7 @@ testkit::on_both_engines! {
 
         let tracking_no = b.text("#tracking-no").await;
         assert!(tracking_no.starts_with("CD-2026-") && tracking_no != earlier.tracking_no, "{tracking_no}");
-        let board = p.app.services.board(&p.institution, &services::feedback::BoardQuery::default()).await.unwrap();
+        let board = p.app.services.feedback().board(&p.institution, &services::feedback::BoardQuery::default()).await.unwrap();
         assert_eq!(board.items.len(), 2, "one more item, not two");
     }
 
@@ -130,7 +130,7 @@ testkit::on_both_engines! {
         // A reload of the receipt sends nothing.
         b.goto(&b.url().await).await;
         assert_eq!(b.text("#tracking-no").await, tracking_no);
-        let board = p.app.services.board(&p.institution, &services::feedback::BoardQuery::default()).await.unwrap();
+        let board = p.app.services.feedback().board(&p.institution, &services::feedback::BoardQuery::default()).await.unwrap();
         assert_eq!(board.items.len(), 1, "one item");
         assert!(b.exists("a[href='/me/recover']").await, "the way back to a lost link");
     }

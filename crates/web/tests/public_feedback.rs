@@ -123,7 +123,7 @@ testkit::on_both_engines! {
         assert!(page.contains("请重新选择"), "told to choose the photos again");
         let text_file = p.send_form(&client, &[("kind", "request"), ("text", "x"), ("public_as", "anonymous")], &[("notes.txt", b"hello, not a picture")]).await;
         assert!(text(text_file).await.contains("“notes.txt”不是 JPEG、PNG 或 WebP 图片"));
-        let board = p.app.services.board(&p.institution, &BoardQuery::default()).await.unwrap();
+        let board = p.app.services.feedback().board(&p.institution, &BoardQuery::default()).await.unwrap();
         assert!(board.items.is_empty(), "nothing was stored");
     }
 
@@ -151,7 +151,7 @@ testkit::on_both_engines! {
         let page = text(response).await;
         assert!(page.contains("照片总大小超过"), "{page}");
         assert!(page.contains(">很大的请求</textarea>"), "what was typed before the photos is kept");
-        assert!(p.app.services.board(&p.institution, &BoardQuery::default()).await.unwrap().items.is_empty());
+        assert!(p.app.services.feedback().board(&p.institution, &BoardQuery::default()).await.unwrap().items.is_empty());
     }
 
     async fn a_submission_answers_with_its_receipts_address_and_no_address_holds_the_csrf_token(p: Public) {
@@ -197,7 +197,7 @@ testkit::on_both_engines! {
         let (a, b) = (text(a).await, text(b).await);
         assert_eq!(tracking_no_in(&a), tracking_no_in(&b));
         assert_eq!(tracking_path_in(&a), tracking_path_in(&b));
-        let board = p.app.services.board(&p.institution, &BoardQuery::default()).await.unwrap();
+        let board = p.app.services.feedback().board(&p.institution, &BoardQuery::default()).await.unwrap();
         assert_eq!(board.items.len(), 1);
     }
 
@@ -228,7 +228,7 @@ testkit::on_both_engines! {
         assert!(kind.contains("checked"), "the type stays chosen: {kind}");
         assert_eq!(value_of(&page, "submission_key").as_deref(), Some(key.as_str()));
         assert_eq!(value_of(&page, "send_anyway").as_deref(), Some("1"));
-        assert_eq!(p.app.services.board(&p.institution, &BoardQuery::default()).await.unwrap().items.len(), 1, "nothing was made");
+        assert_eq!(p.app.services.feedback().board(&p.institution, &BoardQuery::default()).await.unwrap().items.len(), 1, "nothing was made");
 
         // "Send mine anyway", twice (a double tap): one item, one receipt.
         let again = form_action(&page);
@@ -237,9 +237,9 @@ testkit::on_both_engines! {
         let sent = text(p.post_multipart(&client, &again, &key, &anyway, &[]).await).await;
         let twice = text(p.post_multipart(&client, &again, &key, &anyway, &[]).await).await;
         assert_eq!(tracking_no_in(&sent), tracking_no_in(&twice));
-        let board = p.app.services.board(&p.institution, &BoardQuery::default()).await.unwrap();
+        let board = p.app.services.feedback().board(&p.institution, &BoardQuery::default()).await.unwrap();
         assert_eq!(board.items.len(), 2);
-        let (item, _) = p.app.services.feedback_item(&p.admin, p.id_of(&tracking_no_in(&sent)).await).await.unwrap();
+        let (item, _) = p.app.services.feedback().feedback_item(&p.admin, p.id_of(&tracking_no_in(&sent)).await).await.unwrap();
         assert_eq!((item.contact.mobile.as_deref(), item.display_name.as_deref(), item.unit), (Some("13907312233"), Some("书迷"), p.point));
 
         // Something else goes straight through.
@@ -257,7 +257,7 @@ testkit::on_both_engines! {
         let fields = [("kind", "complaint"), ("text", "青石镇文化站的乒乓球台坏了好几个星期了，希望尽快修好"), ("public_as", "anonymous")];
         let first = text(p.post_multipart(&client, &action, &key, &fields, &[]).await).await;
         assert!(similar_section(&first).is_none(), "nothing public was like it");
-        p.app.services.moderate_feedback(&p.admin, held.id, Moderation::Clear, None).await.unwrap();
+        p.app.services.feedback().moderate_feedback(&p.admin, held.id, Moderation::Clear, None).await.unwrap();
         assert_eq!(similar_api(&p, fields[1].1).await.len(), 1, "now something is");
         // A refresh of the receipt sends the same form again.
         let refreshed = text(p.post_multipart(&client, &action, &key, &fields, &[]).await).await;
@@ -276,7 +276,7 @@ testkit::on_both_engines! {
         let merged = p.submit(&format!("{base}啊"), "complaint", None).await;
         assert!(held.held);
         p.act(spam.id, StaffAction::MarkSpam).await;
-        p.app.services.set_publish(&p.admin, hidden.id, Publish::No).await.unwrap();
+        p.app.services.feedback().set_publish(&p.admin, hidden.id, Publish::No).await.unwrap();
         p.act(merged.id, StaffAction::Merge { into: hidden.tracking_no.clone() }).await;
         let asked = "城关镇文化站乒乓球台坏了好几个星期，希望尽快修好";
         assert!(similar_api(&p, asked).await.is_empty());
@@ -284,7 +284,7 @@ testkit::on_both_engines! {
         let page = text(p.send_form(&client, &[("kind", "complaint"), ("text", asked), ("public_as", "anonymous")], &[]).await).await;
         assert!(similar_section(&page).is_none() && tracking_no_in(&page).starts_with("CD-2026-"), "straight through");
         // Published by staff, the hidden one is offered; the others still are not.
-        p.app.services.set_publish(&p.admin, hidden.id, Publish::Yes).await.unwrap();
+        p.app.services.feedback().set_publish(&p.admin, hidden.id, Publish::Yes).await.unwrap();
         let offered: Vec<String> = similar_api(&p, asked).await.into_iter().map(|(no, _)| no).collect();
         assert!(offered.contains(&hidden.tracking_no), "{offered:?}");
         for never in [&held, &spam, &merged] {
@@ -295,7 +295,7 @@ testkit::on_both_engines! {
     async fn the_similar_api_shows_the_boards_text_names_the_text_field_and_limits_lookups(p: Public) {
         let held = p.submit("我叫王秀英，电话13907312233，东街农家书屋的空调坏了，夏天太热没法看书，低息贷 款，加 V 详聊", "complaint", None).await;
         let plain = p.submit("东街农家书屋的空调坏了，夏天太热没法看书，电话13907312244", "complaint", None).await;
-        p.app.services.moderate_feedback(&p.admin, held.id, Moderation::Clear, Some("东街农家书屋的空调坏了（内容已处理）")).await.unwrap();
+        p.app.services.feedback().moderate_feedback(&p.admin, held.id, Moderation::Clear, Some("东街农家书屋的空调坏了（内容已处理）")).await.unwrap();
         let api = reqwest::Client::new();
         let url = p.at("/api/v1/feedback/similar");
         let found = json_of(api.get(&url).query(&[("text", "东街农家书屋空调坏了，夏天太热，没法看书")]).send().await.unwrap()).await;
@@ -402,8 +402,8 @@ testkit::on_both_engines! {
         let hidden = p.submit("请不要公开这条", "complaint", None).await;
         assert!(held.held);
         p.act(spam.id, StaffAction::MarkSpam).await;
-        p.app.services.set_publish(&p.admin, hidden.id, Publish::No).await.unwrap();
-        p.app.services.add_internal_note(&p.admin, named.id, "内部备注：联系王秀英").await.unwrap();
+        p.app.services.feedback().set_publish(&p.admin, hidden.id, Publish::No).await.unwrap();
+        p.app.services.feedback().add_internal_note(&p.admin, named.id, "内部备注：联系王秀英").await.unwrap();
         p.act(named.id, StaffAction::Answer { text: "本月起周六开放书法班。".into(), adopted: false }).await;
 
         let client = p.app.client();
@@ -420,7 +420,7 @@ testkit::on_both_engines! {
         assert!(!item.contains("13907312233") && !item.contains("王秀英"));
         assert!(!item.contains("内部备注") && !item.contains("系统管理员"), "no internal notes, no staff names");
         // The moderator clears the held item: now it shows.
-        p.app.services.moderate_feedback(&p.admin, held.id, Moderation::Clear, Some("（内容已处理）")).await.unwrap();
+        p.app.services.feedback().moderate_feedback(&p.admin, held.id, Moderation::Clear, Some("（内容已处理）")).await.unwrap();
         let board = text(client.get(p.at("/board")).send().await.unwrap()).await;
         assert!(board_links(&board).contains(&held.tracking_no));
         // Filters narrow it down.
@@ -439,7 +439,7 @@ testkit::on_both_engines! {
         let member = p.member("13600001111").await;
         let supported = [5, 17, 30].map(|i| submitted[i].clone());
         for no in &supported {
-            assert!(p.app.services.support_feedback(&p.institution, &member, no).await.unwrap());
+            assert!(p.app.services.feedback().support_feedback(&p.institution, &member, no).await.unwrap());
         }
         let client = p.app.client();
         for sort in ["newest", "supported"] {
@@ -508,7 +508,7 @@ testkit::on_both_engines! {
         for id in &ids {
             p.act(*id, StaffAction::Answer { text: "已采纳，谢谢。".into(), adopted: true }).await;
         }
-        p.app.services.compute_figures(p.institution.id).await.unwrap();
+        p.app.services.feedback().compute_figures(p.institution.id).await.unwrap();
         let board = text(client.get(p.at("/board")).send().await.unwrap()).await;
         let figures = board.split("<table class=\"figures\">").nth(1).unwrap().split("</table>").next().unwrap();
         assert!(figures.contains("<td data-label=\"办结率\">100%</td>"), "ten answered items make a rate: {figures}");
@@ -548,14 +548,14 @@ testkit::on_both_engines! {
         assert_eq!(location_of(&member.get(p.at("/me")).send().await.unwrap()), "/me/login?next=%2Fme", "signed out");
 
         let id = p.id_of(&no).await;
-        let (item, _) = p.app.services.feedback_item(&p.admin, id).await.unwrap();
+        let (item, _) = p.app.services.feedback().feedback_item(&p.admin, id).await.unwrap();
         assert_eq!((item.contact.mobile, item.contact.name, item.display_name), (None, None, None));
         assert!(item.anonymised && !item.body.contains("13600002222"), "{}", item.body);
         assert!(item.body.contains("想学太极拳"), "the words stay, masked");
         let mine = text(p.app.client().get(p.at(&path)).send().await.unwrap()).await;
         assert!(!mine.contains("/photos/"), "the photos are gone");
-        p.app.services.compute_figures(p.institution.id).await.unwrap();
-        let figures = p.app.services.board_figures(&p.institution).await.unwrap();
+        p.app.services.feedback().compute_figures(p.institution.id).await.unwrap();
+        let figures = p.app.services.feedback().board_figures(&p.institution).await.unwrap();
         assert_eq!(figures.institution.received, 2, "still counted");
     }
 
@@ -564,16 +564,16 @@ testkit::on_both_engines! {
         let recent = p.submit("建议增加亲子阅读", "suggestion", Some("13907312244")).await;
         p.act(sent.id, StaffAction::Answer { text: "已安排。".into(), adopted: true }).await;
         let (no, secret) = split(&sent.tracking_path);
-        p.app.services.rate_answer(&p.institution, &no, &secret, "satisfied").await.unwrap();
-        assert_eq!(p.app.services.feedback_item(&p.admin, sent.id).await.unwrap().0.status, Status::Closed);
+        p.app.services.feedback().rate_answer(&p.institution, &no, &secret, "satisfied").await.unwrap();
+        assert_eq!(p.app.services.feedback().feedback_item(&p.admin, sent.id).await.unwrap().0.status, Status::Closed);
         p.app.clock.advance_ms(729 * DAY_MS);
         p.app.run_worker().await;
-        assert!(!p.app.services.feedback_item(&p.admin, sent.id).await.unwrap().0.anonymised, "not yet");
+        assert!(!p.app.services.feedback().feedback_item(&p.admin, sent.id).await.unwrap().0.anonymised, "not yet");
         p.app.clock.advance_ms(2 * DAY_MS);
         p.app.run_worker().await;
-        let (item, _) = p.app.services.feedback_item(&p.admin, sent.id).await.unwrap();
+        let (item, _) = p.app.services.feedback().feedback_item(&p.admin, sent.id).await.unwrap();
         assert!(item.anonymised && item.contact.mobile.is_none() && !item.body.contains("张三"), "{}", item.body);
-        let (open, _) = p.app.services.feedback_item(&p.admin, recent.id).await.unwrap();
+        let (open, _) = p.app.services.feedback().feedback_item(&p.admin, recent.id).await.unwrap();
         assert_eq!(open.contact.mobile.as_deref(), Some("13907312244"), "open items keep theirs");
     }
 
@@ -616,7 +616,7 @@ testkit::on_both_engines! {
         let token = p.member_token("13600003333").await;
         let verified = json_of(api.post(p.at("/api/v1/feedback")).bearer_auth(&token).json(&json!({"text": "图书馆空调太冷", "kind": "complaint"})).send().await.unwrap()).await;
         let id = p.id_of(verified["tracking_no"].as_str().unwrap()).await;
-        let (item, _) = p.app.services.feedback_item(&p.admin, id).await.unwrap();
+        let (item, _) = p.app.services.feedback().feedback_item(&p.admin, id).await.unwrap();
         assert!(item.contact.verified && item.contact.mobile.as_deref() == Some("13600003333"));
         assert_eq!(item.channel.as_str(), "api");
 
@@ -624,7 +624,7 @@ testkit::on_both_engines! {
         assert_eq!(board["items"].as_array().unwrap().len(), 1);
         assert_eq!(board["items"][0]["tracking_no"], no);
         assert!(board["next"].is_null());
-        p.app.services.compute_figures(p.institution.id).await.unwrap();
+        p.app.services.feedback().compute_figures(p.institution.id).await.unwrap();
         let figures = json_of(api.get(p.at("/api/v1/board/figures")).send().await.unwrap()).await;
         assert_eq!(figures["institution"]["received"], 2);
         assert!(figures["institution"]["resolution_rate"].is_null(), "no rate under ten items");
@@ -632,7 +632,7 @@ testkit::on_both_engines! {
 
     async fn only_verified_members_may_send_when_the_institution_says_so(p: Public) {
         let settings = services::feedback::FeedbackSettings { accept_unverified: false, ..Default::default() };
-        p.app.services.update_feedback_settings(&p.admin, settings).await.unwrap();
+        p.app.services.feedback().update_feedback_settings(&p.admin, settings).await.unwrap();
         let stranger = p.app.client();
         let page = text(stranger.get(p.at("/feedback/new")).send().await.unwrap()).await;
         assert!(page.contains("本馆只受理已验证手机号的反馈") && page.contains("href=\"/me/login?next=/feedback/new\""));
@@ -651,7 +651,7 @@ testkit::on_both_engines! {
         let sent = p.send_form(&member, &[("kind", "praise"), ("text", "书屋管理员很热情"), ("unit", &point), ("public_as", "anonymous")], &[]).await;
         assert_eq!(sent.status(), 200);
         let no = tracking_no_in(&text(sent).await);
-        let (item, _) = p.app.services.feedback_item(&p.admin, p.id_of(&no).await).await.unwrap();
+        let (item, _) = p.app.services.feedback().feedback_item(&p.admin, p.id_of(&no).await).await.unwrap();
         assert!(item.contact.verified && item.contact.mobile.as_deref() == Some("13600004444"));
         assert_eq!(item.unit, p.point);
     }

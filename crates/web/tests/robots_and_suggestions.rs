@@ -109,10 +109,10 @@ testkit::on_both_engines! {
         assert!(audit.contains("添加群机器人") && !audit.contains(TOKEN) && !audit.contains(SECRET));
 
         // Without the form's token nothing happens.
-        let id = app.services.robots(&admin_staff).await.unwrap()[0].id.to_string();
+        let id = app.services.notices().robots(&admin_staff).await.unwrap()[0].id.to_string();
         let forged = admin.post(app.at(ROBOTS)).form(&[("action", "deactivate"), ("id", &id)]).send().await.unwrap();
         assert_eq!(forged.status(), 403);
-        assert!(app.services.robots(&admin_staff).await.unwrap()[0].active);
+        assert!(app.services.notices().robots(&admin_staff).await.unwrap()[0].active);
 
         let stopped = app.post_form(&admin, ROBOTS, ROBOTS, &[("action", "deactivate"), ("id", &id)]).await;
         assert_eq!(location(&stopped), "/console/settings/robots?done=saved");
@@ -149,7 +149,7 @@ testkit::on_both_engines! {
 
         // Kept with its day only (the table itself is checked in the services' tests).
         let zhou = staff_of(&app, "zhou", &director_password).await;
-        let kept = app.services.suggestion_box(&zhou).await.unwrap().suggestions;
+        let kept = app.services.notices().suggestion_box(&zhou).await.unwrap().suggestions;
         assert_eq!(kept.len(), 1);
         let id = kept[0].id;
         assert_eq!(kept[0].day.0, common::MONDAY_9AM.0 - 9 * 3_600_000, "midnight in Beijing");

@@ -49,6 +49,7 @@ async fn submit_at(d: &Desk, unit: UnitId, text: &str) -> Submitted {
         ..Default::default()
     };
     d.s()
+        .feedback()
         .submit_feedback(
             &d.institution,
             intake,
@@ -123,7 +124,7 @@ testkit::on_both_engines! {
         let snapshot = || async {
             let mut out = Vec::new();
             for id in [mine.id, centre.id] {
-                let (item, timeline) = s.feedback_item(&d.clerk, id).await.unwrap();
+                let (item, timeline) = s.feedback().feedback_item(&d.clerk, id).await.unwrap();
                 out.push((item.status, item.department, timeline.len()));
             }
             out

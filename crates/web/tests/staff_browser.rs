@@ -92,7 +92,12 @@ async fn answer_an_item(d: Desk, screen: Screen) {
             .await
     );
     assert!(b.exists("label[for='answer-text']").await);
-    let (item, _) = d.s().feedback_item(&d.clerk, other.id).await.unwrap();
+    let (item, _) = d
+        .s()
+        .feedback()
+        .feedback_item(&d.clerk, other.id)
+        .await
+        .unwrap();
     assert_eq!(item.status, domain::feedback::Status::New);
 }
 

@@ -22,7 +22,13 @@ const PNG: &[u8] = &[
 ];
 
 async fn status_of(d: &Desk, id: i64) -> Status {
-    d.s().feedback_item(&d.clerk, id).await.unwrap().0.status
+    d.s()
+        .feedback()
+        .feedback_item(&d.clerk, id)
+        .await
+        .unwrap()
+        .0
+        .status
 }
 
 testkit::on_both_engines! {
@@ -94,7 +100,7 @@ testkit::on_both_engines! {
         let (_, before) = d.page(&clerk, &path).await;
         let stale = version_in(&before);
         // A colleague accepts it meanwhile.
-        d.s().act_on_feedback(&d.clerk, sent.id, None, services::feedback::StaffAction::Accept).await.unwrap();
+        d.s().feedback().act_on_feedback(&d.clerk, sent.id, None, services::feedback::StaffAction::Accept).await.unwrap();
         for form in [
             vec![("version", stale.as_str()), ("action", "mark_spam")],
             // A form without its version cannot show it is current either.
@@ -108,7 +114,7 @@ testkit::on_both_engines! {
             // The page now shows the item as it is, ready for a second try.
             assert_ne!(version_in(&page), stale);
         }
-        let (item, _) = d.s().feedback_item(&d.clerk, sent.id).await.unwrap();
+        let (item, _) = d.s().feedback().feedback_item(&d.clerk, sent.id).await.unwrap();
         assert_eq!((item.status, item.priority.as_str()), (Status::Accepted, "normal"));
     }
 
@@ -116,7 +122,7 @@ testkit::on_both_engines! {
         let a = d.submit("第一条：广场舞音响", "complaint").await;
         let b = d.submit("第二条：少儿美术班", "request").await;
         let c = d.submit("第三条：已有部门的", "request").await;
-        d.s().act_on_feedback(&d.clerk, c.id, None, services::feedback::StaffAction::Assign { department: d.training, assignee: None, reason: None }).await.unwrap();
+        d.s().feedback().act_on_feedback(&d.clerk, c.id, None, services::feedback::StaffAction::Assign { department: d.training, assignee: None, reason: None }).await.unwrap();
         let clerk = d.signed_in("li.jing").await;
         let (_, inbox) = d.page(&clerk, "/console/feedback").await;
         assert!(inbox.contains("name=\"id\""), "rows can be ticked");
@@ -133,7 +139,7 @@ testkit::on_both_engines! {
         assert!(page.contains(&format!("已完成 2 条：{}、{}", a.tracking_no, b.tracking_no)), "{page}");
         assert!(page.contains("未能处理 1 条"), "{page}");
         assert!(page.contains(&format!("<strong>{}</strong> — 改派需要填写理由", c.tracking_no)), "{page}");
-        let (item, _) = d.s().feedback_item(&d.clerk, c.id).await.unwrap();
+        let (item, _) = d.s().feedback().feedback_item(&d.clerk, c.id).await.unwrap();
         assert_eq!(item.department, Some(d.training), "the refused one is unchanged");
         assert_eq!(status_of(&d, a.id).await, Status::Assigned);
         // Nothing ticked: told so, nothing done.
@@ -201,7 +207,7 @@ testkit::on_both_engines! {
     async fn photos_are_served_only_to_staff_who_may_see_the_item(d: Desk) {
         let photo = PhotoUpload::clean(PNG, false).unwrap();
         let sent = d.submit_with("活动室墙面开裂，见照片", "complaint", vec![photo]).await;
-        d.s().act_on_feedback(&d.clerk, sent.id, None, services::feedback::StaffAction::Assign { department: d.activity, assignee: None, reason: None }).await.unwrap();
+        d.s().feedback().act_on_feedback(&d.clerk, sent.id, None, services::feedback::StaffAction::Assign { department: d.activity, assignee: None, reason: None }).await.unwrap();
         let clerk = d.signed_in("li.jing").await;
         let (_, page) = d.page(&clerk, &format!("/console/feedback/{}", sent.id)).await;
         let marker = format!("/console/feedback/{}/photos/", sent.id);
@@ -332,7 +338,7 @@ testkit::on_both_engines! {
         assert!(page.contains("待审核（含敏感词）") && page.contains("含敏感词，暂不公开"), "the hold and its timeline entry");
         // A redaction: the typed public text replaces the original in public.
         d.act_ok(&clerk, held.id, &[("action", "moderate"), ("moderation", "clear"), ("public_text", "（内容已处理）")]).await;
-        let (item, timeline) = d.s().feedback_item(&d.clerk, held.id).await.unwrap();
+        let (item, timeline) = d.s().feedback().feedback_item(&d.clerk, held.id).await.unwrap();
         assert_eq!((item.moderation.as_str(), item.public_body.as_str()), ("clear", "（内容已处理）"));
         assert!(timeline.iter().any(|e| e.kind == "moderated" && !e.public));
         let (_, queue) = d.page(&clerk, "/console/feedback?queue=held").await;
@@ -341,10 +347,10 @@ testkit::on_both_engines! {
         let before = item.resolution_due.unwrap();
         let page = d.act_ok(&clerk, held.id, &[("action", "priority"), ("priority", "urgent")]).await;
         assert!(page.contains("class=\"tag urgent\""));
-        let (item, _) = d.s().feedback_item(&d.clerk, held.id).await.unwrap();
+        let (item, _) = d.s().feedback().feedback_item(&d.clerk, held.id).await.unwrap();
         assert!(item.resolution_due.unwrap() < before, "urgent items are due sooner");
         d.act_ok(&clerk, held.id, &[("action", "publish"), ("publish", "no")]).await;
-        let (item, _) = d.s().feedback_item(&d.clerk, held.id).await.unwrap();
+        let (item, _) = d.s().feedback().feedback_item(&d.clerk, held.id).await.unwrap();
         assert_eq!(item.publish.as_str(), "no");
         let bad = d.act(&clerk, held.id, &[("action", "publish"), ("publish", "maybe")]).await;
         assert_eq!(bad.status(), 422);
@@ -357,7 +363,7 @@ testkit::on_both_engines! {
         // Department staff neither moderate nor set the board.
         let worker = d.signed_in("zhao.li").await;
         let other = d.submit("书法班还有名额吗", "inquiry").await;
-        d.s().act_on_feedback(&d.clerk, other.id, None, services::feedback::StaffAction::Assign { department: d.activity, assignee: None, reason: None }).await.unwrap();
+        d.s().feedback().act_on_feedback(&d.clerk, other.id, None, services::feedback::StaffAction::Assign { department: d.activity, assignee: None, reason: None }).await.unwrap();
         let (_, page) = d.page(&worker, &format!("/console/feedback/{}", other.id)).await;
         assert!(!page.contains("id=\"form-moderate\"") && page.contains("id=\"form-answer\""));
         assert_eq!(d.act(&worker, other.id, &[("action", "publish"), ("publish", "no")]).await.status(), 403);
@@ -367,14 +373,14 @@ testkit::on_both_engines! {
 
     async fn an_answer_template_starts_the_answer(d: Desk) {
         let sent = d.submit("想报名少儿舞蹈培训", "inquiry").await;
-        d.s().act_on_feedback(&d.clerk, sent.id, None, services::feedback::StaffAction::Accept).await.unwrap();
+        d.s().feedback().act_on_feedback(&d.clerk, sent.id, None, services::feedback::StaffAction::Accept).await.unwrap();
         let admin = desk::staff(d.s(), "admin", common::ADMIN_PASSWORD).await;
         let input = services::feedback::AnswerTemplateInput {
             title: "报名指引".into(),
             category: String::new(),
             body: "您好，报名请于每周一至周五到文化馆一楼服务台办理。".into(),
         };
-        let template = d.s().add_answer_template(&admin, input).await.unwrap();
+        let template = d.s().feedback().add_answer_template(&admin, input).await.unwrap();
         let clerk = d.signed_in("li.jing").await;
         let path = format!("/console/feedback/{}", sent.id);
         let (_, page) = d.page(&clerk, &path).await;
@@ -391,7 +397,7 @@ testkit::on_both_engines! {
                 channel: "suggestion_box".into(),
                 received_on: None,
             };
-            d.s().enter_offline_feedback(&d.clerk, entry).await.unwrap();
+            d.s().feedback().enter_offline_feedback(&d.clerk, entry).await.unwrap();
         }
         let clerk = d.signed_in("li.jing").await;
         let (_, first) = d.page(&clerk, "/console/feedback?channel=suggestion_box").await;

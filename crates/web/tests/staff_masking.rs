@@ -36,10 +36,10 @@ testkit::on_both_engines! {
     async fn the_evaluator_sees_replies_and_notes_masked_and_the_clerk_sees_them_whole(d: Desk) {
         let sent = d.submit("想报名周末的书法班，请问还有名额吗？", "inquiry").await;
         let ask = StaffAction::AskSubmitter { question: "请留下方便联系的时间。".into() };
-        d.s().act_on_feedback(&d.clerk, sent.id, None, ask).await.unwrap();
-        let (no, secret) = (&sent.tracking_no, d.s().tracking_secret(d.institution.id, &sent.tracking_no));
-        d.s().submitter_reply(&d.institution, no, &secret, REPLY).await.unwrap();
-        d.s().add_internal_note(&d.clerk, sent.id, NOTE).await.unwrap();
+        d.s().feedback().act_on_feedback(&d.clerk, sent.id, None, ask).await.unwrap();
+        let (no, secret) = (&sent.tracking_no, d.s().feedback().tracking_secret(d.institution.id, &sent.tracking_no));
+        d.s().feedback().submitter_reply(&d.institution, no, &secret, REPLY).await.unwrap();
+        d.s().feedback().add_internal_note(&d.clerk, sent.id, NOTE).await.unwrap();
 
         let path = format!("/console/feedback/{}", sent.id);
         let api = reqwest::Client::new();
@@ -121,10 +121,10 @@ testkit::on_both_engines! {
         // The submitter chose to keep the location, for those who handle the item.
         let photo = PhotoUpload::clean(&jpeg_with_gps(), true).unwrap();
         let sent = d.submit_with("西门台阶的石板碎了，照片里是位置", "complaint", vec![photo]).await;
-        let id = d.s().feedback_photos(&d.clerk, sent.id).await.unwrap()[0].id;
-        let (_, for_clerk) = d.s().feedback_photo(&d.clerk, sent.id, id).await.unwrap();
+        let id = d.s().feedback().feedback_photos(&d.clerk, sent.id).await.unwrap()[0].id;
+        let (_, for_clerk) = d.s().feedback().feedback_photo(&d.clerk, sent.id, id).await.unwrap();
         assert!(contains(&for_clerk, LATITUDE), "kept for those handling it");
-        let (kind, for_evaluator) = d.s().feedback_photo(&d.evaluator, sent.id, id).await.unwrap();
+        let (kind, for_evaluator) = d.s().feedback().feedback_photo(&d.evaluator, sent.id, id).await.unwrap();
         assert_eq!(kind, "image/jpeg");
         assert!(for_evaluator.starts_with(&[0xFF, 0xD8]), "still a JPEG");
         assert!(!contains(&for_evaluator, LATITUDE) && !contains(&for_evaluator, b"GPS"), "no location for the evaluator");

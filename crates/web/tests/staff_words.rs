@@ -76,10 +76,10 @@ testkit::on_both_engines! {
     async fn the_item_page_and_the_audit_log_speak_in_words(d: Desk) {
         // Urgent: the head hears at once, and the timeline says so.
         let sent = d.submit("文化站二楼的消防通道被杂物堵死了，万一着火人都跑不出去", "complaint").await;
-        d.s().sweep_deadlines().await.unwrap();
+        d.s().feedback().sweep_deadlines().await.unwrap();
         // A day and a half later the first response is overdue.
         d.app.clock.advance_ms(DAY_MS + 12 * HOUR_MS);
-        d.s().sweep_deadlines().await.unwrap();
+        d.s().feedback().sweep_deadlines().await.unwrap();
         let clerk = d.signed_in("li.jing").await;
         d.act_ok(&clerk, sent.id, &[("action", "accept")]).await;
         d.act_ok(&clerk, sent.id, &[("action", "publish"), ("publish", "no")]).await;
@@ -110,7 +110,7 @@ testkit::on_both_engines! {
         let (_, page) = d.page(&clerk, &format!("/console/feedback/{}", sent.id)).await;
         let reading = &page[page.find("id=\"reading-title\"").unwrap()..page.find("id=\"actions-title\"").unwrap()];
         assert!(reading.contains("class=\"reading-facts\""), "{reading}");
-        let (item, _) = d.s().feedback_item(&d.clerk, sent.id).await.unwrap();
+        let (item, _) = d.s().feedback().feedback_item(&d.clerk, sent.id).await.unwrap();
         let analysis = item.analysis.expect("the text was read");
         let words: Vec<String> = [analysis.category, analysis.kind]
             .into_iter()
@@ -127,12 +127,12 @@ testkit::on_both_engines! {
 
     async fn an_answer_keeps_the_institution_number_and_hides_the_submitters_own(d: Desk) {
         let admin = desk::staff(d.s(), "admin", common::ADMIN_PASSWORD).await;
-        let mut settings = d.s().feedback_settings(&admin).await.unwrap();
+        let mut settings = d.s().feedback().feedback_settings(&admin).await.unwrap();
         settings.public_contacts = vec!["0731-1234567".into()];
-        d.s().update_feedback_settings(&admin, settings).await.unwrap();
+        d.s().feedback().update_feedback_settings(&admin, settings).await.unwrap();
         // The submitter quotes the institution's number too: it is still the institution's.
         let sent = d.submit("我打了0731-1234567没人接，想问书法班什么时候报名", "inquiry").await;
-        d.s().act_on_feedback(&d.clerk, sent.id, None, StaffAction::Accept).await.unwrap();
+        d.s().feedback().act_on_feedback(&d.clerk, sent.id, None, StaffAction::Accept).await.unwrap();
         let clerk = d.signed_in("li.jing").await;
         let answer = format!("报名请致电我馆0731-1234567，或到人民路12号服务台。我们也已短信通知您（{MOBILE}）。");
 
@@ -146,7 +146,7 @@ testkit::on_both_engines! {
         assert!(!preview.contains(MOBILE), "{preview}");
         assert!(page.contains("value=\"answer\">确认发送</button>"), "{page}");
         assert!(page.contains(&format!(">{answer}</textarea>")), "what was typed stays in the box");
-        let (item, _) = d.s().feedback_item(&d.clerk, sent.id).await.unwrap();
+        let (item, _) = d.s().feedback().feedback_item(&d.clerk, sent.id).await.unwrap();
         assert_eq!(item.status, domain::feedback::Status::Accepted, "a preview sends nothing");
         // An empty answer is named, not previewed.
         let empty = d.act(&clerk, sent.id, &[("action", "preview_answer"), ("text", " ")]).await;

@@ -97,6 +97,7 @@ impl App {
     /// A member of the public sends `intake` by the web form, not signed in, in Chinese.
     pub async fn send(&self, intake: services::feedback::Intake) -> services::feedback::Submitted {
         self.services
+            .feedback()
             .submit_feedback(
                 &self.institution,
                 intake,

@@ -112,6 +112,7 @@ pub async fn act(
 ) -> Result<axum::Json<StaffItemDetail>, AppError> {
     state
         .services
+        .feedback()
         .act_on_feedback(&staff, id, request.version, request.action.into())
         .await?;
     Ok(axum::Json(detail(&state.services, &staff, id).await?))

@@ -89,7 +89,12 @@ pub async fn submit(
         channel: form.channel.clone(),
         received_on: some(&form.received_on),
     };
-    match state.services.enter_offline_feedback(&staff, entry).await {
+    match state
+        .services
+        .feedback()
+        .enter_offline_feedback(&staff, entry)
+        .await
+    {
         Ok(submitted) => Ok(Redirect::to(&format!(
             "/console/feedback/{}?done=entered",
             submitted.id

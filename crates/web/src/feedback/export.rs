@@ -21,7 +21,7 @@ pub async fn csv(
     Query(q): Query<InboxQuery>,
 ) -> Result<Response, AppError> {
     let t = ctx.t();
-    let items = state.services.inbox_export(&staff, &q).await?;
+    let items = state.services.feedback().inbox_export(&staff, &q).await?;
     let names = Names::load(&state.services, &staff, &t).await?;
     let table = table(&items, &names, &t);
     Ok((
@@ -45,7 +45,7 @@ pub async fn xlsx(
     Query(q): Query<InboxQuery>,
 ) -> Result<Response, AppError> {
     let t = ctx.t();
-    let items = state.services.inbox_export(&staff, &q).await?;
+    let items = state.services.feedback().inbox_export(&staff, &q).await?;
     let names = Names::load(&state.services, &staff, &t).await?;
     let table = table(&items, &names, &t);
     let bytes = export::xlsx(&table).map_err(|e| AppError::Internal(e.to_string()))?;

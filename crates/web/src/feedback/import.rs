@@ -83,6 +83,7 @@ pub async fn upload(
     };
     match state
         .services
+        .feedback()
         .import_feedback(&staff.staff, &name, bytes)
         .await
     {

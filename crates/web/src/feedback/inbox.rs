@@ -189,7 +189,11 @@ pub async fn bulk(
             });
         }
     };
-    let report = state.services.bulk_act(&staff, &ids, &action).await?;
+    let report = state
+        .services
+        .feedback()
+        .bulk_act(&staff, &ids, &action)
+        .await?;
     let outcome = outcome(report, &t);
     page(&state.services, &ctx, &staff, q, number, Some(outcome)).await
 }
@@ -236,11 +240,14 @@ async fn page(
     outcome: Option<Outcome>,
 ) -> Result<Response, AppError> {
     let t = ctx.t();
-    let inbox = services.inbox_numbered(staff, &q, number).await?;
-    let counts = services.inbox_counts(staff).await?;
+    let inbox = services
+        .feedback()
+        .inbox_numbered(staff, &q, number)
+        .await?;
+    let counts = services.feedback().inbox_counts(staff).await?;
     let powers = InboxPowers::of(staff);
     let names = Names::load(services, staff, &t).await?;
-    let routable = services.routable_departments(staff).await?;
+    let routable = services.feedback().routable_departments(staff).await?;
     let view = query_string(&q, None);
     let rows = inbox
         .rows
@@ -444,7 +451,7 @@ pub async fn glance(
     if !powers.view {
         return Ok(None);
     }
-    let counts = services.inbox_counts(staff).await?;
+    let counts = services.feedback().inbox_counts(staff).await?;
     let tabs = queue_tabs(&powers.queues, &InboxQuery::default(), &counts, t);
     // What is late first, then what is about to be, then the staff member's own piles.
     let queues = ["overdue", "due_soon", "unassigned", "department", "mine"]

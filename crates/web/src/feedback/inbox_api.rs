@@ -116,7 +116,11 @@ pub async fn list(
     StaffCtx { staff, .. }: StaffCtx,
     Query(params): Query<InboxParams>,
 ) -> Result<axum::Json<InboxResult>, AppError> {
-    let page = state.services.inbox(&staff, &params.into()).await?;
+    let page = state
+        .services
+        .feedback()
+        .inbox(&staff, &params.into())
+        .await?;
     Ok(axum::Json(InboxResult {
         rows: page.rows.iter().map(InboxEntry::from).collect(),
         next: page.next,

@@ -228,6 +228,7 @@ pub async fn act(
         // it acts on the item as it is. It is sent as a version no item has, so the service
         // refuses it as stale — after its own checks of who may see and do what.
         Some(action) => match services
+            .feedback()
             .act_on_feedback(&staff, id, Some(version.unwrap_or(-1)), action)
             .await
         {
@@ -290,24 +291,27 @@ async fn preview(
     let t = ctx.t();
     // The errors of the answer box show on the answer form.
     form.action = "answer".to_owned();
-    let (errors, problem, preview, status) =
-        match services.answer_preview(staff, id, &form.text).await {
-            Ok(public) => {
-                let masked = public != form.text.trim();
-                let preview = AnswerPreview {
-                    text: public,
-                    masked,
-                };
-                (FieldMessages::new(), None, Some(preview), StatusCode::OK)
-            }
-            Err(ServiceError::Invalid(invalid)) => (
-                messages(&invalid, &t),
-                Some(t.err_invalid().to_owned()),
-                None,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            ),
-            Err(e) => return Err(e.into()),
-        };
+    let (errors, problem, preview, status) = match services
+        .feedback()
+        .answer_preview(staff, id, &form.text)
+        .await
+    {
+        Ok(public) => {
+            let masked = public != form.text.trim();
+            let preview = AnswerPreview {
+                text: public,
+                masked,
+            };
+            (FieldMessages::new(), None, Some(preview), StatusCode::OK)
+        }
+        Err(ServiceError::Invalid(invalid)) => (
+            messages(&invalid, &t),
+            Some(t.err_invalid().to_owned()),
+            None,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        Err(e) => return Err(e.into()),
+    };
     let page = Drawn {
         id,
         form,
@@ -371,6 +375,7 @@ async fn confirm_category(
         return Ok(());
     }
     services
+        .feedback()
         .classify_feedback(
             staff,
             item.id,
@@ -394,12 +399,17 @@ async fn other_action(
     match form.action.as_str() {
         // A note only adds to the record, so a page drawn before someone else's change may
         // still add one: refusing it would throw away what the clerk typed for nothing.
-        "note" => services.add_internal_note(staff, id, &form.note).await,
+        "note" => {
+            services
+                .feedback()
+                .add_internal_note(staff, id, &form.note)
+                .await
+        }
         "priority" => {
             let priority =
                 Priority::parse(form.priority.trim()).ok_or_else(|| choice("priority"))?;
             current(services, staff, id, version, |p| p.works_on()).await?;
-            services.set_priority(staff, id, priority).await
+            services.feedback().set_priority(staff, id, priority).await
         }
         "moderate" => {
             let verdict = Moderation::parse(form.moderation.trim())
@@ -411,15 +421,17 @@ async fn other_action(
             let redaction =
                 (!typed.is_empty() && typed != item.public_body.trim()).then_some(typed);
             services
+                .feedback()
                 .moderate_feedback(staff, id, verdict, redaction)
                 .await
         }
         "publish" => {
             let publish = Publish::parse(form.publish.trim()).ok_or_else(|| choice("publish"))?;
             current(services, staff, id, version, |p| p.moderate).await?;
-            services.set_publish(staff, id, publish).await
+            services.feedback().set_publish(staff, id, publish).await
         }
         "classify" => services
+            .feedback()
             .classify_feedback(
                 staff,
                 id,
@@ -443,10 +455,10 @@ async fn current(
     version: Option<i64>,
     allowed: impl Fn(&ItemPowers) -> bool,
 ) -> Result<ItemView, ServiceError> {
-    if !allowed(&services.feedback_powers(staff, id).await?) {
+    if !allowed(&services.feedback().feedback_powers(staff, id).await?) {
         return Err(ServiceError::Forbidden);
     }
-    let (item, _) = services.feedback_item(staff, id).await?;
+    let (item, _) = services.feedback().feedback_item(staff, id).await?;
     if version != Some(item.version) {
         return Err(ServiceError::Conflict);
     }
@@ -505,7 +517,7 @@ async fn draw(
         status,
         answer_preview,
     } = drawn;
-    let (item, timeline) = services.feedback_item(staff, id).await?;
+    let (item, timeline) = services.feedback().feedback_item(staff, id).await?;
     let notice = match done.as_deref() {
         Some("entered") => Some(t.fill(Key::fitem_entered, &[("tracking", &item.tracking_no)])),
         Some(action) => {
@@ -513,8 +525,8 @@ async fn draw(
         }
         None => None,
     };
-    let can = services.actions_for(staff, &item).await?;
-    let photos = services.feedback_photos(staff, id).await?;
+    let can = services.feedback().actions_for(staff, &item).await?;
+    let photos = services.feedback().feedback_photos(staff, id).await?;
     let names = Names::load(services, staff, &t).await?;
     let top = Top::of(item.status, &can);
     // A folded form that was just sent (refused, or an answer being previewed) shows open.
@@ -525,7 +537,11 @@ async fn draw(
         .or(item.suggested_category.as_deref());
     let mut templates = Vec::new();
     if can.answer {
-        for tpl in services.answer_templates(staff, category).await? {
+        for tpl in services
+            .feedback()
+            .answer_templates(staff, category)
+            .await?
+        {
             if template == Some(tpl.id) && form.text.is_empty() {
                 form.text = tpl.body.clone();
             }
@@ -571,16 +587,22 @@ async fn draw(
         form.kind = item.kind.as_str().to_owned();
     }
     let facts = facts(&item, &names, &t);
-    let routable = services.routable_departments(staff).await?;
+    let routable = services.feedback().routable_departments(staff).await?;
     let assignees = services
         .people_to_pick(staff, PickFor::FeedbackAssignee)
         .await?;
     let similar = if item.status.is_open() {
-        services.similar_to_item(staff, item.id, 5).await?
+        services
+            .feedback()
+            .similar_to_item(staff, item.id, 5)
+            .await?
     } else {
         Vec::new()
     };
-    let score = services.feedback_priority_of(staff, item.id).await?;
+    let score = services
+        .feedback()
+        .feedback_priority_of(staff, item.id)
+        .await?;
     let priority = (
         score.total,
         score

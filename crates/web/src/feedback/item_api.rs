@@ -162,8 +162,8 @@ pub async fn detail(
     staff: &services::Staff,
     id: i64,
 ) -> Result<StaffItemDetail, AppError> {
-    let (item, timeline) = services.feedback_item(staff, id).await?;
-    let powers = services.feedback_powers(staff, id).await?;
+    let (item, timeline) = services.feedback().feedback_item(staff, id).await?;
+    let powers = services.feedback().feedback_powers(staff, id).await?;
     let allowed_actions = powers
         .actions(item.status)
         .iter()

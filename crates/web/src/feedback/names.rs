@@ -27,9 +27,9 @@ impl Names {
     pub async fn load(services: &Services, staff: &Staff, t: &Tr) -> Result<Names, AppError> {
         let tenant = staff.actor.tenant_id;
         let tree = services.org_tree(tenant).await?;
-        let setup = services.feedback_setup(tenant).await?;
+        let setup = services.feedback().feedback_setup(tenant).await?;
         let institution = services.institution(tenant).await?;
-        let people = services.feedback_assignees(staff).await?;
+        let people = services.feedback().feedback_assignees(staff).await?;
         let units = crate::choices::units(&tree);
         let departments = crate::choices::departments(&tree);
         let categories: Vec<Choice> = setup

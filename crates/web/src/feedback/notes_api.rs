@@ -35,6 +35,7 @@ pub async fn add(
 ) -> Result<StatusCode, AppError> {
     state
         .services
+        .feedback()
         .add_internal_note(&staff, id, &request.note)
         .await?;
     Ok(StatusCode::NO_CONTENT)

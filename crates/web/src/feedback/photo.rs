@@ -13,7 +13,11 @@ pub async fn show(
     StaffCtx { staff, .. }: StaffCtx,
     Path((id, photo)): Path<(i64, i64)>,
 ) -> Result<Response, AppError> {
-    let (content_type, bytes) = state.services.feedback_photo(&staff, id, photo).await?;
+    let (content_type, bytes) = state
+        .services
+        .feedback()
+        .feedback_photo(&staff, id, photo)
+        .await?;
     // Stored photos were checked and re-encoded at intake, so the stored type is the truth;
     // anything else is served as bytes, never as something a browser would run.
     let content_type = HeaderValue::from_str(&content_type)

@@ -107,7 +107,7 @@ pub async fn show(
     let names = Names::load(services, &staff, &t).await?;
     let (results, errors, status) = match &params.q {
         None => (None, FieldMessages::new(), StatusCode::OK),
-        Some(_) => match services.search_feedback(&staff, &q).await {
+        Some(_) => match services.feedback().search_feedback(&staff, &q).await {
             Ok(found) => (
                 Some(results(&found, &q, &names, &t)),
                 FieldMessages::new(),

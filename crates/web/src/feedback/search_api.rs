@@ -119,6 +119,7 @@ pub async fn search(
 ) -> Result<axum::Json<SearchResult>, AppError> {
     let found = state
         .services
+        .feedback()
         .search_feedback(&staff, &params.into())
         .await?;
     Ok(axum::Json(SearchResult {

@@ -99,8 +99,11 @@ pub async fn show(
     let t = ctx.t();
     let services = &state.services;
     let station = q.station.trim().parse::<i64>().ok();
-    let themes = services.feedback_themes(&staff, station).await?;
-    let hot = services.hot_words(&staff, station, HOT_DAYS).await?;
+    let themes = services.feedback().feedback_themes(&staff, station).await?;
+    let hot = services
+        .feedback()
+        .hot_words(&staff, station, HOT_DAYS)
+        .await?;
     let names = Names::load(services, &staff, &t).await?;
     let themes = themes
         .into_iter()

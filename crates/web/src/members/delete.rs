@@ -60,7 +60,11 @@ pub async fn delete(
         })?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
     }
-    state.services.delete_member_data(&member).await?;
+    state
+        .services
+        .feedback()
+        .delete_member_data(&member)
+        .await?;
     // The sessions are gone from the database; the page below must not show them signed in.
     let mut page = Page::new(&ctx, t.me_delete_title());
     page.chrome.member = None;

@@ -13,6 +13,7 @@ pub async fn download(
 ) -> Result<Response, AppError> {
     let export = state
         .services
+        .feedback()
         .member_export(&ctx.institution, &member)
         .await?;
     let json = serde_json::to_vec_pretty(&export)

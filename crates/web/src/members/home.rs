@@ -38,6 +38,7 @@ pub async fn show(
     let names = Names::load(&state.services, &ctx.institution).await?;
     let items = state
         .services
+        .feedback()
         .member_feedback(&member)
         .await?
         .into_iter()

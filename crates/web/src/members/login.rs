@@ -207,6 +207,7 @@ async fn recovered(
 ) -> Result<String, AppError> {
     match state
         .services
+        .feedback()
         .resend_tracking_links(&ctx.institution, member, ctx.lang)
         .await
     {

@@ -44,7 +44,11 @@ struct Card {
 pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<impl IntoResponse, AppError> {
     let t = ctx.t();
     let tz = &ctx.institution.timezone;
-    let notices = state.services.notice_board(ctx.institution.id).await?;
+    let notices = state
+        .services
+        .notices()
+        .notice_board(ctx.institution.id)
+        .await?;
     let now = state.services.now();
     let card = |n: BoardNotice| Card {
         body: blocks(&shortened(&n.body, BODY_CHARS)),

@@ -184,11 +184,11 @@ pub async fn show(
 ) -> Result<Response, AppError> {
     let services = &state.services;
     let t = ctx.t();
-    let mut view = services.notice(&staff, id).await?;
+    let mut view = services.notices().notice(&staff, id).await?;
     if view.own.is_some_and(|own| own.read_at.is_none()) {
         let via = q.via.as_deref().unwrap_or("console");
-        services.read_notice(&staff, id, via).await?;
-        view = services.notice(&staff, id).await?;
+        services.notices().read_notice(&staff, id, via).await?;
+        view = services.notices().notice(&staff, id).await?;
     }
     let notice = q.done.as_deref().and_then(|d| done_message(&t, d, q.n));
     let drawn = Drawn {
@@ -254,7 +254,7 @@ pub async fn act(
         e => return Err(e.into()),
     }
     // The page shows the notice as it is now; someone who may not see it gets the 404.
-    let view = services.notice(&staff, id).await?;
+    let view = services.notices().notice(&staff, id).await?;
     draw(services, &ctx, &staff, view, drawn).await
 }
 
@@ -272,15 +272,15 @@ async fn perform(
 ) -> Result<Done, ServiceError> {
     let done = match form.action.as_str() {
         "acknowledge" => {
-            services.acknowledge_notice(staff, id).await?;
+            services.notices().acknowledge_notice(staff, id).await?;
             "acknowledged"
         }
         "submit" => {
-            services.submit_notice(staff, id).await?;
+            services.notices().submit_notice(staff, id).await?;
             "submitted"
         }
         "withdraw" => {
-            services.withdraw_notice(staff, id).await?;
+            services.notices().withdraw_notice(staff, id).await?;
             "withdrawn"
         }
         "review" => {
@@ -291,6 +291,7 @@ async fn perform(
                 _ => return Err(ServiceError::invalid("decision", Key::err_choice)),
             };
             services
+                .notices()
                 .review_notice(
                     staff,
                     id,
@@ -303,15 +304,23 @@ async fn perform(
         }
         "correct" => {
             services
+                .notices()
                 .correct_notice(staff, id, &form.title, &form.body, &form.change_note)
                 .await?;
             "corrected"
         }
         "retract" => {
-            services.retract_notice(staff, id, &form.reason).await?;
+            services
+                .notices()
+                .retract_notice(staff, id, &form.reason)
+                .await?;
             "retracted"
         }
-        "remind" => return Ok(Done::Reminded(services.remind_unread(staff, id).await?)),
+        "remind" => {
+            return Ok(Done::Reminded(
+                services.notices().remind_unread(staff, id).await?,
+            ));
+        }
         _ => return Err(ServiceError::invalid("action", Key::err_choice)),
     };
     Ok(Done::Action(done))
@@ -362,6 +371,7 @@ async fn draw(
     let t = ctx.t();
     let tz = &ctx.institution.timezone;
     let attachments = services
+        .notices()
         .notice_attachments(staff, n.id)
         .await?
         .into_iter()
@@ -371,7 +381,7 @@ async fn draw(
             name: a.file_name,
         })
         .collect();
-    let earlier = services.notice_versions(staff, n.id).await?;
+    let earlier = services.notices().notice_versions(staff, n.id).await?;
     let versions: Vec<VersionEntry> = earlier
         .iter()
         .map(|v| VersionEntry {
@@ -391,19 +401,21 @@ async fn draw(
         })
         .collect();
     let timeline = services
+        .notices()
         .notice_events(staff, n.id)
         .await?
         .iter()
         .map(|e| entry(e, &t, tz))
         .collect();
     let robot_posts = services
+        .notices()
         .notice_robot_posts(staff, n.id)
         .await?
         .into_iter()
         .map(|p| robot_line(p, &t, tz))
         .collect();
     let audience = if n.can.see_audience {
-        let a = services.notice_audience(staff, n.id).await?;
+        let a = services.notices().notice_audience(staff, n.id).await?;
         Some(audience_section(a, &t))
     } else {
         None
@@ -411,7 +423,10 @@ async fn draw(
     let latest_note = earlier.first().and_then(|v| v.change_note.clone());
     let mut facts = facts(&n, latest_note, &t, tz);
     if n.can.see_receipts {
-        let r = services.notice_receipts(staff, n.id, None, None).await?;
+        let r = services
+            .notices()
+            .notice_receipts(staff, n.id, None, None)
+            .await?;
         facts.reading = Some(t.fill(
             Key::notices_page_reading_counts,
             &[
@@ -644,7 +659,11 @@ pub async fn attachment(
     StaffCtx { staff, .. }: StaffCtx,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let file = state.services.notice_attachment_file(&staff, id).await?;
+    let file = state
+        .services
+        .notices()
+        .notice_attachment_file(&staff, id)
+        .await?;
     let content_type = HeaderValue::from_str(&file.content_type)
         .ok()
         .filter(|_| is_media_type(&file.content_type))

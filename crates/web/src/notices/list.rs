@@ -94,11 +94,12 @@ pub async fn show(
     let may_review = staff.actor.can_somewhere(Permission::ReviewNotices);
     let office = !staff.actor.scopes(Permission::ManageNotices).is_empty();
     let may_write = staff.actor.can_somewhere(Permission::WriteNotices);
-    let pending_inbox = services.my_notices(&staff, true, 0).await?;
+    let pending_inbox = services.notices().my_notices(&staff, true, 0).await?;
     let to_review = if may_review || which == Which::Review {
         Some(
             services
-                .notices(&staff, NoticeListFilter::ToReview, LIST_LIMIT)
+                .notices()
+                .list(&staff, NoticeListFilter::ToReview, LIST_LIMIT)
                 .await?,
         )
     } else {
@@ -107,7 +108,7 @@ pub async fn show(
     let mut page = Page::new(&ctx, t.notices_page_title());
     let (pending, rows, prev, next) = match which {
         Which::Inbox => {
-            let all = services.my_notices(&staff, false, q.page).await?;
+            let all = services.notices().my_notices(&staff, false, q.page).await?;
             let pager = |p: u64| format!("/console/notices?page={p}");
             let prev = (q.page > 0).then(|| pager(q.page - 1));
             let next = (all.len() as u64 >= INBOX_PAGE).then(|| pager(q.page + 1));
@@ -130,7 +131,7 @@ pub async fn show(
             } else {
                 NoticeListFilter::Office
             };
-            let list = services.notices(&staff, filter, LIST_LIMIT).await?;
+            let list = services.notices().list(&staff, filter, LIST_LIMIT).await?;
             (
                 Vec::new(),
                 list.iter().map(|n| notice_row(n, &t, tz)).collect(),

@@ -37,7 +37,7 @@ const NOTICES_CSS: &str = include_str!("../../static/notices.css");
 /// The badge's number for a console page; `None` (no badge) if it cannot be read, since a
 /// page should not fail for its badge.
 pub(crate) async fn badge_for_page(services: &Services, staff: &Staff) -> Option<i64> {
-    match services.pending_notice_count(staff).await {
+    match services.notices().pending_notice_count(staff).await {
         Ok(n) => Some(n),
         Err(e) => {
             tracing::warn!("could not read the notice badge: {e}");
@@ -70,7 +70,7 @@ pub async fn events(
     StaffCtx { staff, .. }: StaffCtx,
 ) -> impl IntoResponse {
     let watch = Watch {
-        changes: state.services.live().subscribe(),
+        changes: state.services.notices().live().subscribe(),
         services: state.services,
         staff,
         sent: None,
@@ -92,7 +92,7 @@ async fn next_event(mut w: Watch) -> Option<(Result<Event, Infallible>, Watch)> 
             return None;
         }
         w.last_read = Some(Instant::now());
-        let count = match w.services.notice_badge(&w.staff).await {
+        let count = match w.services.notices().notice_badge(&w.staff).await {
             Ok(Some(n)) => n,
             Ok(None) => return None,
             Err(e) => {

@@ -259,6 +259,7 @@ pub async fn remove_attachment(
 ) -> Result<Response, AppError> {
     state
         .services
+        .notices()
         .remove_notice_attachment(&staff, id, attachment)
         .await?;
     Ok(Redirect::to(&format!("/console/notices/{id}/edit?done=removed")).into_response())
@@ -267,7 +268,7 @@ pub async fn remove_attachment(
 /// The notice, if the staff member may change it now: its author, while it is a draft or
 /// sent back for changes.
 async fn editable(services: &Services, staff: &Staff, id: i64) -> Result<NoticeView, AppError> {
-    let n = services.notice(staff, id).await?;
+    let n = services.notices().notice(staff, id).await?;
     if n.author_id != staff.actor.user_id {
         return Err(ServiceError::Forbidden.into());
     }
@@ -318,7 +319,11 @@ async fn save(
         form.submission_key = services::new_token();
     }
     let attached_count = match &existing {
-        Some(n) => services.notice_attachments(staff, n.id).await?.len(),
+        Some(n) => services
+            .notices()
+            .notice_attachments(staff, n.id)
+            .await?
+            .len(),
         None => 0,
     };
     let files_chosen = !uploads.is_empty();
@@ -335,12 +340,14 @@ async fn save(
     let saved = match target {
         Target::New => {
             services
+                .notices()
                 .create_notice(staff, &draft, Some(&form.submission_key))
                 .await
         }
         Target::Edit(id) => {
             let seen = form.seen.trim().parse().unwrap_or(-1);
             services
+                .notices()
                 .update_notice(staff, id, &draft, seen)
                 .await
                 .map(|()| id)
@@ -356,7 +363,7 @@ async fn save(
     };
     if let Err(e) = attach(services, staff, id, uploads).await {
         // The notice is saved; the files that could not be attached are named on its form.
-        let n = services.notice(staff, id).await?;
+        let n = services.notices().notice(staff, id).await?;
         let mut view = View::fresh(Typed::of(&n, tz));
         view.files_lost = true;
         return refused(services, ctx, staff, Target::Edit(id), view, e).await;
@@ -394,7 +401,7 @@ async fn refused(
             // Saved meanwhile from another tab: what was typed stays, and saving again
             // is a choice made knowing that.
             if let Target::Edit(id) = target {
-                let n = services.notice(staff, id).await?;
+                let n = services.notices().notice(staff, id).await?;
                 view.form.seen = n.version.to_string();
             }
             view.problem = Some(t.err_conflict().to_owned());
@@ -421,7 +428,7 @@ async fn attach(
     if uploads.is_empty() {
         return Ok(());
     }
-    let existing = services.notice_attachments(staff, id).await?;
+    let existing = services.notices().notice_attachments(staff, id).await?;
     for upload in uploads {
         let size = upload.bytes.len() as i64;
         if existing
@@ -431,6 +438,7 @@ async fn attach(
             continue;
         }
         services
+            .notices()
             .attach_to_notice(staff, id, &upload.name, &upload.content_type, &upload.bytes)
             .await?;
     }
@@ -710,11 +718,12 @@ async fn page(
     let (editing, unit_path, attached, title) = match target {
         Target::New => (None, own_unit(staff), Vec::new(), t.noticeform_new_title()),
         Target::Edit(id) => {
-            let n = services.notice(staff, id).await?;
+            let n = services.notices().notice(staff, id).await?;
             let path = tree
                 .unit(UnitId(n.unit_id))
                 .map(|u| UnitPath::from_stored(u.path.clone()));
             let attached = services
+                .notices()
                 .notice_attachments(staff, id)
                 .await?
                 .into_iter()
@@ -738,6 +747,7 @@ async fn page(
     };
     let default_reviewer = match &unit_path {
         Some(path) => services
+            .notices()
             .default_reviewer_for(staff, path)
             .await?
             .map(|(_, name)| t.fill(Key::noticeform_reviewer_default_named, &[("name", &name)])),

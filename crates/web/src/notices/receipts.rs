@@ -140,6 +140,7 @@ pub async fn show(
     let t = ctx.t();
     let view = state
         .services
+        .notices()
         .notice_receipts_page(&staff, id, q.department(), q.state(), q.page())
         .await?;
     let tree = state.services.org_tree(staff.actor.tenant_id).await?;
@@ -214,6 +215,7 @@ pub async fn csv(
 ) -> Result<Response, AppError> {
     let view = state
         .services
+        .notices()
         .notice_receipts(&staff, id, q.department(), q.state())
         .await?;
     let table = table(&view, &ctx.t(), &ctx.institution.timezone);
@@ -232,6 +234,7 @@ pub async fn xlsx(
 ) -> Result<Response, AppError> {
     let view = state
         .services
+        .notices()
         .notice_receipts(&staff, id, q.department(), q.state())
         .await?;
     let table = table(&view, &ctx.t(), &ctx.institution.timezone);

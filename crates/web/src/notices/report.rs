@@ -82,6 +82,7 @@ async fn report(
 ) -> Result<NoticeReport, AppError> {
     Ok(state
         .services
+        .notices()
         .notice_report(staff, Some(q.month.as_str()), q.unit())
         .await?)
 }

@@ -81,11 +81,12 @@ impl ListPage for Robots {
                     webhook: form.webhook.clone(),
                     secret: form.secret.clone(),
                 };
-                s.add_robot(who, new).await?;
+                s.notices().add_robot(who, new).await?;
             }
             "deactivate" | "activate" => {
                 let id = common::id("id", &form.id)?;
-                s.set_robot_active(who, id, form.action == "activate")
+                s.notices()
+                    .set_robot_active(who, id, form.action == "activate")
                     .await?
             }
             _ => return Err(unknown_action()),
@@ -109,8 +110,8 @@ impl ListPage for Robots {
     ) -> Result<Html<String>, AppError> {
         let t = sheet.page.t;
         let tz = &ctx.institution.timezone;
-        let robots = state.services.robots(staff).await?;
-        let units = state.services.robot_units(staff).await?;
+        let robots = state.services.notices().robots(staff).await?;
+        let units = state.services.notices().robot_units(staff).await?;
         render(&RobotsPage {
             page: sheet.page,
             tabs: sheet.tabs,

@@ -92,6 +92,7 @@ pub async fn submit(
 ) -> Result<Response, AppError> {
     match state
         .services
+        .notices()
         .submit_suggestion(&staff.staff, &form.body)
         .await
     {
@@ -116,6 +117,7 @@ pub async fn answer(
 ) -> Result<Response, AppError> {
     match state
         .services
+        .notices()
         .answer_suggestion(&staff.staff, id, &form.answer)
         .await
     {
@@ -149,8 +151,8 @@ async fn page(
 ) -> Result<Response, AppError> {
     let t = ctx.t();
     let tz = &ctx.institution.timezone;
-    let suggestions = state.services.suggestion_box(staff).await?;
-    let quarter = state.services.current_quarter(staff).await?;
+    let suggestions = state.services.notices().suggestion_box(staff).await?;
+    let quarter = state.services.notices().current_quarter(staff).await?;
     let mut days: Vec<Day> = Vec::new();
     for s in suggestions.suggestions {
         let SuggestionView {
@@ -226,9 +228,13 @@ pub async fn quarter(
     let chosen = match query.q.as_deref().filter(|q| !q.trim().is_empty()) {
         Some(q) => Quarter::parse(q)
             .ok_or_else(|| ServiceError::invalid("q", Key::suggestions_err_quarter))?,
-        None => state.services.current_quarter(&staff).await?,
+        None => state.services.notices().current_quarter(&staff).await?,
     };
-    let summary = state.services.suggestion_quarter(&staff, chosen).await?;
+    let summary = state
+        .services
+        .notices()
+        .suggestion_quarter(&staff, chosen)
+        .await?;
     let title = t.fill(
         Key::suggestions_quarter_title,
         &[("year", &chosen.year), ("quarter", &chosen.quarter)],

@@ -59,10 +59,16 @@ pub async fn show(
     let t = ctx.t();
     let services = &state.services;
     let names = Names::load(services, &ctx.institution).await?;
-    let board = services.board(&ctx.institution, &filters.query()).await?;
-    let figures = services.board_figures(&ctx.institution).await?;
+    let board = services
+        .feedback()
+        .board(&ctx.institution, &filters.query())
+        .await?;
+    let figures = services.feedback().board_figures(&ctx.institution).await?;
     let units = services.public_units(&ctx.institution).await?;
-    let setup = services.feedback_setup(ctx.institution.id).await?;
+    let setup = services
+        .feedback()
+        .feedback_setup(ctx.institution.id)
+        .await?;
     // Items about the centre itself count under the centre as if it were a station.
     let root = units.iter().find(|u| u.depth == 0).map(|u| u.id.0);
     let station_name = |station: i64| {

@@ -110,6 +110,7 @@ pub async fn list(
 ) -> Result<axum::Json<PublicBoardPage>, AppError> {
     let page = state
         .services
+        .feedback()
         .board(&ctx.institution, &params.query())
         .await?;
     Ok(axum::Json(PublicBoardPage {

@@ -42,6 +42,7 @@ pub async fn show(
     let t = ctx.t();
     let (item, entries) = state
         .services
+        .feedback()
         .board_item(&ctx.institution, &tracking_no)
         .await?;
     let names = Names::load(&state.services, &ctx.institution).await?;
@@ -84,6 +85,7 @@ pub async fn support(
     };
     let added = state
         .services
+        .feedback()
         .support_feedback(&ctx.institution, member, &tracking_no)
         .await?;
     let done = if added { "supported" } else { "already" };

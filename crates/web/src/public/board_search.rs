@@ -62,6 +62,7 @@ pub async fn show(
     let (results, errors, status) = match &params.q {
         None => (None, FieldMessages::new(), StatusCode::OK),
         Some(_) => match services
+            .feedback()
             .search_board(&ctx.institution, &q, &params.page, ctx.ip.as_deref())
             .await
         {

@@ -96,6 +96,7 @@ pub async fn submit(
     };
     let submitted = state
         .services
+        .feedback()
         .submit_feedback(
             &ctx.institution,
             intake,

@@ -243,6 +243,7 @@ pub async fn submit(
         // Every mistake at once, not the page's first and the service's on the next try.
         if let Err(ServiceError::Invalid(more)) = state
             .services
+            .feedback()
             .check_feedback(&ctx.institution, &intake(&form, nickname), ctx.member())
             .await
         {
@@ -264,6 +265,7 @@ pub async fn submit(
     let intake = intake(&form, nickname);
     let outcome = state
         .services
+        .feedback()
         .submit_feedback(
             &ctx.institution,
             intake,
@@ -306,11 +308,15 @@ async fn similar_items(state: &AppState, ctx: &Ctx, text: &str) -> Result<Vec<Si
         return Ok(Vec::new());
     }
     let services = &state.services;
-    let setup = services.feedback_setup(ctx.institution.id).await?;
+    let setup = services
+        .feedback()
+        .feedback_setup(ctx.institution.id)
+        .await?;
     if ctx.member().is_none() && !setup.settings.accept_unverified {
         return Ok(Vec::new());
     }
     if services
+        .feedback()
         .spend_similar_lookup(&ctx.institution, ctx.ip.as_deref())
         .is_err()
     {
@@ -335,6 +341,7 @@ async fn sent_already(
 ) -> Result<bool, AppError> {
     let receipt = state
         .services
+        .feedback()
         .receipt_for_key(&ctx.institution, last)
         .await?;
     Ok(receipt.is_some_and(|r| {
@@ -509,7 +516,11 @@ async fn page(
     status: StatusCode,
 ) -> Result<Response, AppError> {
     let t = ctx.t();
-    let setup = state.services.feedback_setup(ctx.institution.id).await?;
+    let setup = state
+        .services
+        .feedback()
+        .feedback_setup(ctx.institution.id)
+        .await?;
     let units = state.services.public_units(&ctx.institution).await?;
     let member = ctx.member();
     let html = render(&NewFeedbackPage {
@@ -594,6 +605,7 @@ pub async fn show_sent(
         Some(key) => {
             state
                 .services
+                .feedback()
                 .receipt_for_key(&ctx.institution, key.value())
                 .await?
         }

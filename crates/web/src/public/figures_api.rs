@@ -71,7 +71,11 @@ pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
 ) -> Result<axum::Json<PublicBoardFigures>, AppError> {
-    let figures = state.services.board_figures(&ctx.institution).await?;
+    let figures = state
+        .services
+        .feedback()
+        .board_figures(&ctx.institution)
+        .await?;
     Ok(axum::Json(PublicBoardFigures {
         computed_at: figures.computed_at.map(|t| t.rfc3339()),
         institution: PublicFigures::from(&figures.institution),

@@ -27,13 +27,18 @@ pub(crate) async fn on_board(
     text: &str,
 ) -> ServiceResult<Vec<Similar>> {
     let found = services
+        .feedback()
         .similar_feedback(institution.id, None, text, None, SHOWN)
         .await?;
     let mut out = Vec::with_capacity(found.len());
     for s in found {
         // The board's own view of the item: the staff's redaction where there is one (the
         // index's excerpt is the raw text masked), and whether the public may see it now.
-        match services.board_item(institution, &s.tracking_no).await {
+        match services
+            .feedback()
+            .board_item(institution, &s.tracking_no)
+            .await
+        {
             Ok((item, _)) => out.push(Similar {
                 similarity: s.similarity,
                 item,

@@ -57,6 +57,7 @@ pub async fn similar(
     checks.finish().map_err(ServiceError::Invalid)?;
     state
         .services
+        .feedback()
         .spend_similar_lookup(&ctx.institution, ctx.ip.as_deref())?;
     let found = on_board(&state.services, &ctx.institution, &text).await?;
     Ok(axum::Json(SimilarItems {

@@ -91,6 +91,7 @@ pub async fn reply(
 ) -> Result<Response, AppError> {
     let outcome = state
         .services
+        .feedback()
         .submitter_reply(&ctx.institution, &tracking_no, &secret, &typed.text)
         .await;
     after(
@@ -113,6 +114,7 @@ pub async fn rate(
 ) -> Result<Response, AppError> {
     let outcome = state
         .services
+        .feedback()
         .rate_answer(&ctx.institution, &tracking_no, &secret, &typed.rating)
         .await;
     after(&state, &ctx, &tracking_no, &secret, typed, outcome, "rated").await
@@ -126,6 +128,7 @@ pub async fn reopen(
 ) -> Result<Response, AppError> {
     let outcome = state
         .services
+        .feedback()
         .reopen_feedback(&ctx.institution, &tracking_no, &secret, &typed.reason)
         .await;
     after(
@@ -148,6 +151,7 @@ pub async fn photo(
 ) -> Result<Response, AppError> {
     let photo = state
         .services
+        .feedback()
         .tracked_photo(&ctx.institution, &tracking_no, &secret, id)
         .await?;
     Ok((
@@ -213,9 +217,11 @@ async fn page(
     let t = ctx.t();
     let services = &state.services;
     let (item, entries, tracking) = services
+        .feedback()
         .tracked_item(&ctx.institution, tracking_no, secret)
         .await?;
     let photos = services
+        .feedback()
         .tracked_photos(&ctx.institution, tracking_no, secret)
         .await?;
     let names = Names::load(services, &ctx.institution).await?;

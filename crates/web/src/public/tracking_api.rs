@@ -54,6 +54,7 @@ pub async fn show(
 ) -> Result<axum::Json<TrackedFeedback>, AppError> {
     let (item, timeline, state) = state
         .services
+        .feedback()
         .tracked_item(&ctx.institution, &tracking_no, &q.secret)
         .await?;
     Ok(axum::Json(TrackedFeedback {

@@ -21,7 +21,7 @@ impl Names {
         institution: &services::Institution,
     ) -> Result<Names, services::ServiceError> {
         let units = services.public_units(institution).await?;
-        let setup = services.feedback_setup(institution.id).await?;
+        let setup = services.feedback().feedback_setup(institution.id).await?;
         Ok(Names::new(
             &units,
             &setup.categories,

@@ -137,11 +137,17 @@ pub async fn act(
         .unwrap_or_else(|| this_year(&state, &staff));
     let result = match form.action.as_str() {
         "add" => s
+            .feedback()
             .set_calendar_day(who, &form.day, &form.kind, &form.name)
             .await
             .map(|()| None),
-        "remove" => s.remove_calendar_day(who, &form.day).await.map(|()| None),
+        "remove" => s
+            .feedback()
+            .remove_calendar_day(who, &form.day)
+            .await
+            .map(|()| None),
         "paste" => s
+            .feedback()
             .paste_calendar_days(who, &form.days, form.replace_years.is_some())
             .await
             .map(Some),
@@ -211,7 +217,11 @@ async fn page(
     status: StatusCode,
 ) -> Result<Response, AppError> {
     let t = ctx.t();
-    let days = state.services.calendar_days(staff, Some(year)).await?;
+    let days = state
+        .services
+        .feedback()
+        .calendar_days(staff, Some(year))
+        .await?;
     let html = render(&CalendarPage {
         page: Page::new(ctx, t.setup_nav_calendar()).with_notice(notice),
         tabs: tabs(&t, staff, PATH),

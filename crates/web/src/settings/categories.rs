@@ -67,16 +67,17 @@ impl ListPage for Categories {
                     name: form.name.clone(),
                     name_en: form.name_en.clone(),
                 };
-                s.add_category(who, input).await?
+                s.feedback().add_category(who, input).await?
             }
             "rename" => {
-                s.rename_category(who, code, &form.name, &form.name_en)
+                s.feedback()
+                    .rename_category(who, code, &form.name, &form.name_en)
                     .await?
             }
-            "up" => s.move_category(who, code, Move::Up).await?,
-            "down" => s.move_category(who, code, Move::Down).await?,
-            "deactivate" => s.set_category_active(who, code, false).await?,
-            "activate" => s.set_category_active(who, code, true).await?,
+            "up" => s.feedback().move_category(who, code, Move::Up).await?,
+            "down" => s.feedback().move_category(who, code, Move::Down).await?,
+            "deactivate" => s.feedback().set_category_active(who, code, false).await?,
+            "activate" => s.feedback().set_category_active(who, code, true).await?,
             _ => return Err(unknown_action()),
         }
         Ok(())
@@ -87,7 +88,11 @@ impl ListPage for Categories {
         staff: &StaffCtx,
         sheet: Sheet<CategoryForm>,
     ) -> Result<Html<String>, AppError> {
-        let categories = state.services.feedback_categories(&staff.staff).await?;
+        let categories = state
+            .services
+            .feedback()
+            .feedback_categories(&staff.staff)
+            .await?;
         render(&CategoriesPage {
             page: sheet.page,
             tabs: sheet.tabs,

@@ -98,11 +98,11 @@ impl ListPage for Deadlines {
                     resolution: form.resolution.clone(),
                     resolution_unit: form.resolution_unit.clone(),
                 };
-                s.set_deadline_policy(who, input).await?;
+                s.feedback().set_deadline_policy(who, input).await?;
             }
             "delete" => {
                 let id = common::id("id", &form.id)?;
-                s.delete_deadline_policy(who, id).await?
+                s.feedback().delete_deadline_policy(who, id).await?
             }
             _ => return Err(unknown_action()),
         }
@@ -115,7 +115,11 @@ impl ListPage for Deadlines {
         sheet: Sheet<PolicyForm>,
     ) -> Result<Html<String>, AppError> {
         let t = sheet.page.t;
-        let (own, built_in) = state.services.deadline_policies(&staff.staff).await?;
+        let (own, built_in) = state
+            .services
+            .feedback()
+            .deadline_policies(&staff.staff)
+            .await?;
         render(&DeadlinesPage {
             page: sheet.page,
             tabs: sheet.tabs,

@@ -94,6 +94,7 @@ pub async fn act(
         "remove" => {
             state
                 .services
+                .feedback()
                 .remove_text_word(&staff.staff, &form.word)
                 .await?;
             let query = form_urlencoded::Serializer::new(String::new())
@@ -117,7 +118,12 @@ async fn add(state: &AppState, staff: &StaffCtx, typed: &str) -> Result<Response
         .collect();
     if lines.is_empty() {
         // The service says what an empty word is refused with.
-        return match state.services.add_text_word(&staff.staff, "").await {
+        return match state
+            .services
+            .feedback()
+            .add_text_word(&staff.staff, "")
+            .await
+        {
             Err(ServiceError::Invalid(invalid)) => {
                 let view = refused(&t, String::new(), 0, vec![field_message(&invalid, &t)]);
                 page(state, staff, view, StatusCode::UNPROCESSABLE_ENTITY).await
@@ -130,7 +136,12 @@ async fn add(state: &AppState, staff: &StaffCtx, typed: &str) -> Result<Response
     let mut kept = Vec::new();
     let mut problems = Vec::new();
     for line in lines {
-        match state.services.add_text_word(&staff.staff, line).await {
+        match state
+            .services
+            .feedback()
+            .add_text_word(&staff.staff, line)
+            .await
+        {
             Ok(()) => added += 1,
             Err(ServiceError::Invalid(invalid)) => {
                 kept.push(line);
@@ -192,7 +203,7 @@ async fn page(
     status: StatusCode,
 ) -> Result<Response, AppError> {
     let t = ctx.t();
-    let words = state.services.text_words(staff).await?;
+    let words = state.services.feedback().text_words(staff).await?;
     let html = render(&DictionaryPage {
         page: Page::new(ctx, t.setup_nav_dictionary()).with_notice(view.notice),
         tabs: tabs(&t, staff, PATH),

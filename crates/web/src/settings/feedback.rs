@@ -117,7 +117,12 @@ pub async fn start(State(state): State<AppState>, staff: StaffCtx) -> Result<Res
     if who.actor.can_somewhere(Permission::ManageSettings) {
         return Ok(Redirect::to(PATH).into_response());
     }
-    if state.services.may_manage_feedback_setup(who).await? {
+    if state
+        .services
+        .feedback()
+        .may_manage_feedback_setup(who)
+        .await?
+    {
         return Ok(Redirect::to("/console/settings/templates").into_response());
     }
     if who.actor.can_somewhere(Permission::ManageNotices) {
@@ -131,7 +136,11 @@ pub async fn show(
     staff: StaffCtx,
     Query(done): Query<Done>,
 ) -> Result<Response, AppError> {
-    let settings = state.services.feedback_settings(&staff.staff).await?;
+    let settings = state
+        .services
+        .feedback()
+        .feedback_settings(&staff.staff)
+        .await?;
     let notice = done.notice(&staff.ctx.t());
     page(
         &staff,
@@ -147,13 +156,18 @@ pub async fn save(
     staff: StaffCtx,
     Form(form): Form<SettingsForm>,
 ) -> Result<Response, AppError> {
-    let current = state.services.feedback_settings(&staff.staff).await?;
+    let current = state
+        .services
+        .feedback()
+        .feedback_settings(&staff.staff)
+        .await?;
     let settings = FeedbackSettings {
         priority_weights: current.priority_weights,
         ..form.settings()
     };
     let result = state
         .services
+        .feedback()
         .update_feedback_settings(&staff.staff, settings)
         .await
         .map_err(|e| match e {

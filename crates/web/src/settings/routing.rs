@@ -67,14 +67,14 @@ impl ListPage for Routing {
                     unit: form.unit.clone(),
                     department: form.department.clone(),
                 };
-                s.add_routing_rule(who, input).await?;
+                s.feedback().add_routing_rule(who, input).await?;
             }
             "up" | "down" | "delete" => {
                 let id = common::id("id", &form.id)?;
                 match form.action.as_str() {
-                    "up" => s.move_routing_rule(who, id, Move::Up).await?,
-                    "down" => s.move_routing_rule(who, id, Move::Down).await?,
-                    _ => s.delete_routing_rule(who, id).await?,
+                    "up" => s.feedback().move_routing_rule(who, id, Move::Up).await?,
+                    "down" => s.feedback().move_routing_rule(who, id, Move::Down).await?,
+                    _ => s.feedback().delete_routing_rule(who, id).await?,
                 }
             }
             _ => return Err(unknown_action()),
@@ -89,9 +89,9 @@ impl ListPage for Routing {
     ) -> Result<Html<String>, AppError> {
         let t = sheet.page.t;
         let s = &state.services;
-        let rules = s.routing_rules(staff).await?;
+        let rules = s.feedback().routing_rules(staff).await?;
         let tree = s.org_tree(staff.actor.tenant_id).await?;
-        let categories = s.feedback_categories(staff).await?;
+        let categories = s.feedback().feedback_categories(staff).await?;
         render(&RoutingPage {
             page: sheet.page,
             tabs: sheet.tabs,

@@ -90,15 +90,17 @@ impl ListPage for Templates {
         let s = &state.services;
         match form.action.as_str() {
             "add" => {
-                s.add_answer_template(who, form.input()).await?;
+                s.feedback().add_answer_template(who, form.input()).await?;
             }
             "update" => {
                 let id = common::id("id", &form.id)?;
-                s.update_answer_template(who, id, form.input()).await?
+                s.feedback()
+                    .update_answer_template(who, id, form.input())
+                    .await?
             }
             "delete" => {
                 let id = common::id("id", &form.id)?;
-                s.delete_answer_template(who, id).await?
+                s.feedback().delete_answer_template(who, id).await?
             }
             _ => return Err(unknown_action()),
         }
@@ -113,8 +115,8 @@ impl ListPage for Templates {
         let t = sheet.page.t;
         let s = &state.services;
         require_keeper(state, staff).await?;
-        let list = s.answer_templates(staff, None).await?;
-        let setup = s.feedback_setup(staff.actor.tenant_id).await?;
+        let list = s.feedback().answer_templates(staff, None).await?;
+        let setup = s.feedback().feedback_setup(staff.actor.tenant_id).await?;
         render(&TemplatesPage {
             page: sheet.page,
             tabs: sheet.tabs,
@@ -147,7 +149,12 @@ impl ListPage for Templates {
 
 /// Staff who answer feedback may read the templates, but this page is for keeping them.
 async fn require_keeper(state: &AppState, staff: &Staff) -> Result<(), AppError> {
-    if state.services.may_manage_feedback_setup(staff).await? {
+    if state
+        .services
+        .feedback()
+        .may_manage_feedback_setup(staff)
+        .await?
+    {
         Ok(())
     } else {
         Err(ServiceError::Forbidden.into())

@@ -65,12 +65,13 @@ impl ListPage for Words {
         let s = &state.services;
         match form.action.as_str() {
             "add" => {
-                s.add_sensitive_word(who, &form.word, &form.category)
+                s.feedback()
+                    .add_sensitive_word(who, &form.word, &form.category)
                     .await?
             }
             "remove" => {
                 let id = common::id("id", &form.id)?;
-                s.remove_sensitive_word(who, id).await?
+                s.feedback().remove_sensitive_word(who, id).await?
             }
             _ => return Err(unknown_action()),
         }
@@ -83,7 +84,11 @@ impl ListPage for Words {
         sheet: Sheet<WordForm>,
     ) -> Result<Html<String>, AppError> {
         let t = sheet.page.t;
-        let words = state.services.sensitive_words(&staff.staff).await?;
+        let words = state
+            .services
+            .feedback()
+            .sensitive_words(&staff.staff)
+            .await?;
         let built_in = built_in_words();
         render(&WordsPage {
             page: sheet.page,

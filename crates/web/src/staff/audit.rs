@@ -143,7 +143,7 @@ async fn audit_names(
 ) -> Result<AuditNames, AppError> {
     let tenant = staff.actor.tenant_id;
     let tree = services.org_tree(tenant).await?;
-    let setup = services.feedback_setup(tenant).await?;
+    let setup = services.feedback().feedback_setup(tenant).await?;
     let institution = services.institution(tenant).await?;
     let people = match services.staff_list(staff).await {
         Ok(list) => list.into_iter().map(|m| (m.id.0, m.display_name)).collect(),

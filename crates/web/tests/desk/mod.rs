@@ -114,6 +114,7 @@ impl Desk {
             ..Default::default()
         };
         self.s()
+            .feedback()
             .submit_feedback(
                 &self.institution,
                 intake,

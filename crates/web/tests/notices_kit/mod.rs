@@ -253,6 +253,7 @@ impl Staffroom {
             ..Default::default()
         };
         self.s()
+            .notices()
             .create_notice(&self.wang, &draft, None)
             .await
             .unwrap()
@@ -261,8 +262,13 @@ impl Staffroom {
     /// Wang's notice, sent for review and approved by the head: published now.
     pub async fn published(&self) -> i64 {
         let id = self.draft().await;
-        self.s().submit_notice(&self.wang, id).await.unwrap();
         self.s()
+            .notices()
+            .submit_notice(&self.wang, id)
+            .await
+            .unwrap();
+        self.s()
+            .notices()
             .review_notice(&self.head, id, ReviewDecision::Approve, None, None)
             .await
             .unwrap();
@@ -270,13 +276,14 @@ impl Staffroom {
     }
 
     pub async fn notice(&self, id: i64) -> NoticeView {
-        self.s().notice(&self.wang, id).await.unwrap()
+        self.s().notices().notice(&self.wang, id).await.unwrap()
     }
 
     /// Wang's own notices.
     pub async fn wangs_notices(&self) -> Vec<NoticeView> {
         self.s()
-            .notices(&self.wang, NoticeListFilter::Mine, 50)
+            .notices()
+            .list(&self.wang, NoticeListFilter::Mine, 50)
             .await
             .unwrap()
     }

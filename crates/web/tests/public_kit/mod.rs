@@ -68,6 +68,7 @@ impl Public {
         };
         self.app
             .services
+            .feedback()
             .submit_feedback(
                 &self.institution,
                 intake,
@@ -85,6 +86,7 @@ impl Public {
     pub async fn act(&self, id: i64, action: services::feedback::StaffAction) {
         self.app
             .services
+            .feedback()
             .act_on_feedback(&self.admin, id, None, action)
             .await
             .unwrap();
@@ -95,6 +97,7 @@ impl Public {
         let inbox = self
             .app
             .services
+            .feedback()
             .inbox(&self.admin, &services::feedback::InboxQuery::default())
             .await
             .unwrap();
