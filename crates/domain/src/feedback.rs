@@ -8,6 +8,10 @@ use serde::{Deserialize, Serialize};
 /// submission itself, a reply, an answer, a public text, a note. Every channel (page, API,
 /// import) and the services check against this one number.
 pub const MAX_TEXT: usize = 4000;
+/// The longest contact name a submitter gives, in characters.
+pub const MAX_CONTACT_NAME: usize = 40;
+/// The longest name a submitter shows in public, in characters.
+pub const MAX_DISPLAY_NAME: usize = 20;
 
 codes! {
     /// What the person wants: 需求, 建议, 投诉, 表扬, 咨询.

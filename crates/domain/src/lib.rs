@@ -20,6 +20,6 @@ pub mod validate;
 
 pub use ids::*;
 pub use org::{DepartmentKind, UnitKind, UnitPath};
-pub use roles::{Actor, Grant, Permission, Role};
+pub use roles::{Actor, ConsolePowers, Grant, Permission, Role};
 pub use time::{Clock, ManualClock, SystemClock, Timestamp};
 pub use validate::{Checks, FieldError, Invalid};

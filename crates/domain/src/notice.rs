@@ -129,11 +129,6 @@ pub fn transition(
     Ok(to)
 }
 
-/// Nobody reviews their own notice.
-pub fn may_review(author: UserId, reviewer: UserId) -> bool {
-    author != reviewer
-}
-
 /// How long each priority has to reach its recipients, and how far ahead long-term notices
 /// are published. An institution setting; the defaults are the communication plan's.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -531,11 +526,5 @@ mod tests {
         assert!(!may_show_on_hall_screen(&[AudienceRule::Person {
             user: UserId(3)
         }]));
-    }
-
-    #[test]
-    fn nobody_reviews_their_own_notice() {
-        assert!(!may_review(UserId(3), UserId(3)));
-        assert!(may_review(UserId(3), UserId(4)));
     }
 }

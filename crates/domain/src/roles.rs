@@ -181,6 +181,61 @@ pub struct Actor {
     pub platform_admin: bool,
 }
 
+/// Which parts of the console a staff member may open: the menu, the settings tabs, the
+/// notice lists' buttons. Decided here, once, from the roles; the pages only render it,
+/// and every action is still checked on its own row by the capability that does it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ConsolePowers {
+    pub users: bool,
+    pub org: bool,
+    pub audit: bool,
+    /// The inbox, search and themes.
+    pub feedback: bool,
+    /// Entering paper and phone feedback, and importing sheets of it.
+    pub enter_feedback: bool,
+    /// The feedback settings an administrator keeps.
+    pub feedback_settings: bool,
+    /// The answer templates: the centre's office director keeps them with the administrator.
+    pub answer_templates: bool,
+    /// The group robots: the office, over the units it looks after.
+    pub robots: bool,
+    pub write_notices: bool,
+    pub review_notices: bool,
+    /// Publishing a long-term notice without its lead time, with a reason.
+    pub override_notice_lead: bool,
+    /// The office's view of every notice of its units.
+    pub notices_office: bool,
+}
+
+impl ConsolePowers {
+    pub fn of(actor: &Actor) -> ConsolePowers {
+        let can = |p| actor.can_somewhere(p);
+        let centre_director = actor.grants.iter().any(|g| {
+            g.role == Role::OfficeDirector && g.department.is_none() && g.scope.depth() == 1
+        });
+        ConsolePowers {
+            users: can(P::ManageUsers),
+            org: can(P::ManageOrg),
+            audit: can(P::ViewAudit),
+            feedback: can(P::ViewFeedback),
+            enter_feedback: can(P::TriageFeedback),
+            feedback_settings: can(P::ManageSettings),
+            answer_templates: can(P::ManageSettings) || centre_director,
+            robots: can(P::ManageNotices),
+            write_notices: can(P::WriteNotices),
+            review_notices: can(P::ReviewNotices),
+            override_notice_lead: can(P::OverrideNoticeLead),
+            notices_office: can(P::ManageNotices),
+        }
+    }
+
+    /// The settings entry of the menu: someone who keeps some setting. (A clerk's import
+    /// tab is reached from the inbox, not the menu.)
+    pub fn settings(&self) -> bool {
+        self.feedback_settings || self.answer_templates || self.robots
+    }
+}
+
 impl Actor {
     /// May this actor do `permission` anywhere in the unit whose path is `at`? A department
     /// role does not count: it reaches only its department's work (see [`Actor::departments`]).

@@ -6,6 +6,11 @@
 //!
 //! XLSX has real dates (sortable and filterable in Excel), a frozen header row, columns as
 //! wide as their content, and a font that has Chinese glyphs on every office PC.
+//!
+//! Reading the sheets people send (XLSX, and CSV in the encodings Chinese Excel writes) is
+//! [`read`]: one crate reads and writes spreadsheets.
+
+pub mod read;
 
 use std::borrow::Cow;
 

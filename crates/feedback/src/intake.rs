@@ -566,8 +566,8 @@ impl Feedback {
         )
         .into_iter()
         .map(|(channel, to)| match channel {
-            Sending::Sms => domain::validate::mask_mobile(&to),
-            Sending::Email => super::views::mask_email(&to),
+            Sending::Sms => text::pii::mask_mobile(&to),
+            Sending::Email => text::pii::mask_email(&to),
         })
         .collect();
         Ok(Some(Receipt {
@@ -671,8 +671,16 @@ pub(crate) fn check_fields(
             checks.present("unit", found, Key::err_choice)
         }
     };
-    let contact_name = checks.optional_text("contact_name", intake.contact_name.as_deref(), 40);
-    let display_name = checks.optional_text("display_name", intake.display_name.as_deref(), 20);
+    let contact_name = checks.optional_text(
+        "contact_name",
+        intake.contact_name.as_deref(),
+        domain::feedback::MAX_CONTACT_NAME,
+    );
+    let display_name = checks.optional_text(
+        "display_name",
+        intake.display_name.as_deref(),
+        domain::feedback::MAX_DISPLAY_NAME,
+    );
     let mobile = intake
         .mobile
         .as_deref()

@@ -10,7 +10,7 @@ use crate::rate_limit::Limit;
 use crate::{Feedback, Institution, MemberSession, ServiceResult, secrets};
 use domain::TenantId;
 use domain::time::DAY_MS;
-use domain::validate::mask_mobile;
+use text::pii::mask_mobile;
 use i18n::{Key, Lang, Tr};
 use notify::Channel;
 use std::collections::HashMap;

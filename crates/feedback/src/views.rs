@@ -69,8 +69,8 @@ impl PersonalData {
                 mobile: row
                     .contact_mobile
                     .as_deref()
-                    .map(domain::validate::mask_mobile),
-                email: row.contact_email.as_deref().map(mask_email),
+                    .map(text::pii::mask_mobile),
+                email: row.contact_email.as_deref().map(text::pii::mask_email),
                 verified: row.contact_verified,
             },
         }
@@ -271,10 +271,3 @@ impl Feedback {
     }
 }
 
-/// `w***@example.com`: enough for its owner to know it, not for others to read it.
-pub(crate) fn mask_email(email: &str) -> String {
-    match email.split_once('@') {
-        Some((local, domain)) => format!("{}***@{domain}", local.chars().next().unwrap_or('*')),
-        None => "***".into(),
-    }
-}

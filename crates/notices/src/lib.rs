@@ -114,6 +114,7 @@ use domain::notice::{
     AudienceRule, DeliveryPolicy, NoticeAction, NoticeCategory, NoticePriority, NoticeStatus,
     ReceiptState,
 };
+use domain::review::{self, Chain, ItemFacts, Progress};
 use domain::{DepartmentId, Permission, TenantId, Timestamp, UnitPath, UserId};
 use serde::Serialize;
 use store::notices::NoticeRow;
@@ -219,13 +220,26 @@ fn is_office(staff: &Staff, row: &NoticeRow) -> bool {
     staff.actor.can(Permission::ManageNotices, &path_of(row))
 }
 
-/// Whether `staff` may review `row`: not its author, and either chosen as its reviewer or
-/// holding the review permission over its unit.
+/// A notice's review (审核) as the shared review chain sees it: one step, decided by the
+/// reviewer its author named or anyone who may review notices over its unit.
+fn review_of(row: &NoticeRow) -> (Chain, ItemFacts) {
+    let facts = ItemFacts {
+        author: UserId(row.author_id),
+        unit: path_of(row),
+        authors_department_head: None,
+        chosen_reviewer: row.reviewer_id.map(UserId),
+        targets: Vec::new(),
+    };
+    (Chain::notice_review(), facts)
+}
+
+/// Whether `staff` may review `row` now, by the review chain's rules: not its author, and
+/// a reviewer of the step waiting for a decision.
 fn may_review(staff: &Staff, row: &NoticeRow) -> bool {
-    let me = staff.actor.user_id;
-    domain::notice::may_review(UserId(row.author_id), me)
-        && (row.reviewer_id == Some(me.0)
-            || staff.actor.can(Permission::ReviewNotices, &path_of(row)))
+    let (chain, facts) = review_of(row);
+    Progress::start()
+        .current_step(&chain, &facts)
+        .is_some_and(|(_, step)| review::may_act(step, &staff.actor, &facts))
 }
 
 /// Whether `staff` may see who a notice is for: its author, its reviewer (chosen, or able

@@ -4,6 +4,7 @@
 use super::{is_office, may_review, parse_row};
 use crate::{Notices, ServiceError, ServiceResult, Staff};
 use domain::notice::{NoticeAction, NoticePriority, NoticeStatus, transition};
+use domain::review::{self, Progress, ReviewError, Stage};
 use domain::{Checks, FieldError, Permission, Timestamp, UnitPath, UserId};
 use i18n::Key;
 use store::notices::{NoticeChange, NoticeRow};
@@ -128,6 +129,9 @@ impl Notices {
             super::compose::REASON_MAX,
         );
         checks.finish()?;
+        if chain_outcome(staff, &row, decision, comment.as_deref())? != action {
+            return Err(ServiceError::Conflict);
+        }
         let mut changes = vec![NoticeChange::Reviewer(Some(staff.actor.user_id.0))];
         let now = self.now();
         if decision == ReviewDecision::Approve {
@@ -491,4 +495,41 @@ fn lead_error(policy: &domain::notice::DeliveryPolicy) -> ServiceError {
         FieldError::new("publish_at", Key::notice_err_lead)
             .with("days", policy.long_term_lead_days),
     ]))
+}
+
+/// The review chain decides: what the decision does to the notice, or why it may not be
+/// made. A notice's chain has one step, so an approval approves the notice.
+fn chain_outcome(
+    staff: &Staff,
+    row: &NoticeRow,
+    decision: ReviewDecision,
+    comment: Option<&str>,
+) -> ServiceResult<NoticeAction> {
+    let (chain, facts) = super::review_of(row);
+    let comment = comment.unwrap_or_default().to_owned();
+    let decision = match decision {
+        ReviewDecision::Approve => review::Decision::Approve {
+            comment: Some(comment),
+        },
+        ReviewDecision::RequestChanges => review::Decision::RequestChanges { comment },
+        ReviewDecision::Reject => review::Decision::Reject { comment },
+    };
+    let progress = Progress::start()
+        .decide(&chain, &facts, &staff.actor, &decision)
+        .map_err(|e| match e {
+            ReviewError::CommentRequired => {
+                ServiceError::invalid("comment", Key::err_required)
+            }
+            ReviewError::SelfReview | ReviewError::NotAReviewerHere { .. } => {
+                ServiceError::Forbidden
+            }
+            _ => ServiceError::Conflict,
+        })?;
+    Ok(match progress.stage() {
+        Stage::Approved => NoticeAction::Approve,
+        Stage::ChangesRequested { .. } => NoticeAction::RequestChanges,
+        Stage::Rejected { .. } => NoticeAction::Reject,
+        // More steps to go: a chain of more than one step is not a notice's yet.
+        Stage::InReview => return Err(ServiceError::Conflict),
+    })
 }

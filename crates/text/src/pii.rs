@@ -131,6 +131,18 @@ pub fn mask_name(name: &str) -> String {
     names::mask(name)
 }
 
+/// A mobile number given as a contact field, as the public and unprivileged staff see it:
+/// `138****5678`, the same as a mobile found in free text.
+pub fn mask_mobile(mobile: &str) -> String {
+    mask_one(PiiKind::Mobile, mobile)
+}
+
+/// An e-mail address given as a contact field: `w***@example.com`, enough for its owner to
+/// know it, not for others to read it; the same as one found in free text.
+pub fn mask_email(email: &str) -> String {
+    mask_one(PiiKind::Email, email)
+}
+
 /// The start of `text` for a list or a preview: at most `chars` characters, trimmed, with
 /// `…` where it was cut, and its personal data masked. Masked first and cut after, never
 /// the other way round: a number cut short at the end is no longer found, and would show

@@ -51,6 +51,8 @@ use aho_corasick::{AhoCorasick, MatchKind};
 
 use crate::normalize::{fold_char, is_gap};
 
+// Test data for the text crate's tests and the benchmarks; not in the server.
+#[cfg(feature = "generators")]
 #[doc(hidden)]
 pub mod perturb;
 

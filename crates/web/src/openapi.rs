@@ -227,27 +227,36 @@ pub(crate) fn routes() -> Router<AppState> {
 
 #[cfg(test)]
 mod tests {
-    use domain::feedback::MAX_TEXT;
+    use domain::feedback::{MAX_CONTACT_NAME, MAX_DISPLAY_NAME, MAX_TEXT};
+    use domain::validate::MAX_EMAIL;
+    use services::feedback::MAX_QUERY;
 
     /// utoipa takes only a literal for `max_length`, so the document repeats the number;
-    /// this keeps it the domain's.
+    /// this keeps every documented limit the one the services check.
     #[test]
-    fn the_documented_feedback_text_limits_are_the_domains() {
+    fn the_documented_limits_are_the_ones_checked() {
         let (_, doc) = super::endpoints().split_for_parts();
         let doc = serde_json::to_value(&doc).expect("the document is JSON");
         let schemas = &doc["components"]["schemas"];
-        for (schema, field) in [("FeedbackSubmission", "text"), ("NoteRequest", "note")] {
+        for (schema, field, limit) in [
+            ("FeedbackSubmission", "text", MAX_TEXT),
+            ("FeedbackSubmission", "contact_name", MAX_CONTACT_NAME),
+            ("FeedbackSubmission", "display_name", MAX_DISPLAY_NAME),
+            ("FeedbackSubmission", "email", MAX_EMAIL),
+            ("NoteRequest", "note", MAX_TEXT),
+        ] {
             let max = &schemas[schema]["properties"][field]["maxLength"];
-            assert_eq!(max.as_u64(), Some(MAX_TEXT as u64), "{schema}.{field}");
+            assert_eq!(max.as_u64(), Some(limit as u64), "{schema}.{field}");
         }
-        let similar = doc["paths"]["/feedback/similar"]["get"]["parameters"]
-            .as_array()
-            .and_then(|ps| ps.iter().find(|p| p["name"] == "text"))
-            .map(|p| p["schema"]["maxLength"].as_u64());
-        assert_eq!(
-            similar,
-            Some(Some(MAX_TEXT as u64)),
-            "GET /feedback/similar text"
-        );
+        for (path, param, limit) in [
+            ("/feedback/similar", "text", MAX_TEXT),
+            ("/feedback/search", "q", MAX_QUERY),
+        ] {
+            let max = doc["paths"][path]["get"]["parameters"]
+                .as_array()
+                .and_then(|ps| ps.iter().find(|p| p["name"] == param))
+                .map(|p| p["schema"]["maxLength"].as_u64());
+            assert_eq!(max, Some(Some(limit as u64)), "GET {path} {param}");
+        }
     }
 }

@@ -47,19 +47,16 @@ impl Chrome {
             staff_name: staff.map(|s| s.actor.display_name.clone()),
             member: ctx
                 .member()
-                .map(|m| domain::validate::mask_mobile(&m.mobile)),
-            nav: staff.map_or_else(ConsoleNav::default, |s| ConsoleNav {
-                users: s.actor.can_somewhere(Permission::ManageUsers),
-                org: s.actor.can_somewhere(Permission::ManageOrg),
-                audit: s.actor.can_somewhere(Permission::ViewAudit),
-                feedback: s.actor.can_somewhere(Permission::ViewFeedback),
-                settings: s.actor.can_somewhere(Permission::ManageSettings)
-                    || s.actor.can_somewhere(Permission::ManageNotices)
-                    || s.actor.grants.iter().any(|g| {
-                        g.role == domain::Role::OfficeDirector
-                            && g.department.is_none()
-                            && g.scope.depth() == 1
-                    }),
+                .map(|m| text::pii::mask_mobile(&m.mobile)),
+            nav: staff.map_or_else(ConsoleNav::default, |s| {
+                let powers = domain::ConsolePowers::of(&s.actor);
+                ConsoleNav {
+                    users: powers.users,
+                    org: powers.org,
+                    audit: powers.audit,
+                    feedback: powers.feedback,
+                    settings: powers.settings(),
+                }
             }),
             pending_notices: ctx.pending_notices,
         }

@@ -530,3 +530,11 @@ fn the_institutions_own_contacts_are_never_masked() {
         "我打了0731-1234567没人接，我的手机139****2233"
     );
 }
+
+#[test]
+fn a_contact_field_is_masked_as_the_same_thing_found_in_free_text() {
+    assert_eq!(mask_mobile("13812345678"), "138****5678");
+    assert_eq!(mask("电话13812345678"), "电话138****5678");
+    assert_eq!(mask_email("wang@example.com"), "w***@example.com");
+    assert_eq!(mask("邮箱 wang@example.com"), "邮箱 w***@example.com");
+}

@@ -12,6 +12,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use domain::ConsolePowers;
 use domain::Permission;
 use serde::Deserialize;
 use services::feedback::{Intake, OfflineEntry};
@@ -125,7 +126,7 @@ async fn page(
     status: StatusCode,
 ) -> Result<Response, AppError> {
     // Entering feedback is the office's intake work.
-    if !staff.actor.can_somewhere(Permission::TriageFeedback) {
+    if !ConsolePowers::of(&staff.actor).enter_feedback {
         return Err(ServiceError::Forbidden.into());
     }
     let t = ctx.t();

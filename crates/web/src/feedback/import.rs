@@ -13,6 +13,7 @@ use axum::extract::State;
 use axum::extract::multipart::{Multipart, MultipartError, MultipartRejection};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use domain::ConsolePowers;
 use domain::{FieldError, Permission};
 use i18n::{Key, Tr};
 use services::ServiceError;
@@ -128,7 +129,7 @@ pub async fn template(staff: StaffCtx) -> Result<Response, AppError> {
 
 /// Only staff who take feedback in import it; the service checks again, row by row.
 fn require_intake(staff: &StaffCtx) -> Result<(), AppError> {
-    if staff.staff.actor.can_somewhere(Permission::TriageFeedback) {
+    if ConsolePowers::of(&staff.staff.actor).enter_feedback {
         Ok(())
     } else {
         Err(ServiceError::Forbidden.into())

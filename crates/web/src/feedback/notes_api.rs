@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 pub struct NoteRequest {
     /// At most 4000 characters.
     #[serde(default)]
-    // 4000 is `domain::feedback::MAX_TEXT` (utoipa takes a literal; `api::tests` checks it).
+    // The limits are the domain's (utoipa takes literals; `openapi::tests` checks them).
     #[schema(min_length = 1, max_length = 4000, pattern = r"\S")]
     pub note: String,
 }

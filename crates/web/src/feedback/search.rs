@@ -13,6 +13,7 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use domain::ConsolePowers;
 use domain::Permission;
 use i18n::{Key, Tr};
 use serde::Deserialize;
@@ -98,7 +99,7 @@ pub async fn show(
     StaffCtx { ctx, staff }: StaffCtx,
     Query(params): Query<SearchParams>,
 ) -> Result<Response, AppError> {
-    if !staff.actor.can_somewhere(Permission::ViewFeedback) {
+    if !ConsolePowers::of(&staff.actor).feedback {
         return Err(AppError::Service(ServiceError::Forbidden));
     }
     let t = ctx.t();

@@ -19,6 +19,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use domain::ConsolePowers;
 use domain::notice::{NoticePriority, NoticeStatus};
 use domain::{Permission, Timestamp};
 use i18n::{Key, Tr};
@@ -471,7 +472,7 @@ async fn draw(
         audience,
         robot_posts,
         can,
-        may_override: staff.actor.can_somewhere(Permission::OverrideNoticeLead),
+        may_override: ConsolePowers::of(&staff.actor).override_notice_lead,
         any_action,
         form,
         errors: drawn.errors,

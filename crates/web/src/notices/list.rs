@@ -10,6 +10,7 @@ use crate::page::{Page, framed, render};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Html;
+use domain::ConsolePowers;
 use domain::Permission;
 use i18n::{Key, Tr};
 use serde::Deserialize;
@@ -91,9 +92,9 @@ pub async fn show(
         "office" => Which::Office,
         _ => Which::Inbox,
     };
-    let may_review = staff.actor.can_somewhere(Permission::ReviewNotices);
+    let may_review = ConsolePowers::of(&staff.actor).review_notices;
     let office = !staff.actor.scopes(Permission::ManageNotices).is_empty();
-    let may_write = staff.actor.can_somewhere(Permission::WriteNotices);
+    let may_write = ConsolePowers::of(&staff.actor).write_notices;
     let pending_inbox = services.notices().my_notices(&staff, true, 0).await?;
     let to_review = if may_review || which == Which::Review {
         Some(
@@ -190,7 +191,7 @@ pub async fn show(
         rows,
         inbox: which == Which::Inbox,
         may_write,
-        office: staff.actor.can_somewhere(Permission::ManageNotices),
+        office: ConsolePowers::of(&staff.actor).notices_office,
         prev,
         next,
     })

@@ -24,6 +24,7 @@ use axum::extract::multipart::{Multipart, MultipartError, MultipartRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use domain::ConsolePowers;
 use domain::notice::{AudienceRule, NoticeCategory, NoticePriority};
 use domain::{
     DepartmentId, FieldError, Invalid, Permission, Role, Timestamp, UnitId, UnitPath, UserId,
@@ -191,7 +192,7 @@ pub async fn show_new(
     State(state): State<AppState>,
     StaffCtx { ctx, staff }: StaffCtx,
 ) -> Result<Response, AppError> {
-    if !staff.actor.can_somewhere(Permission::WriteNotices) {
+    if !ConsolePowers::of(&staff.actor).write_notices {
         return Err(ServiceError::Forbidden.into());
     }
     let form = Typed {
@@ -290,7 +291,7 @@ async fn save(
     // Before reading anything: someone who may not change the notice learns so first.
     let existing = match target {
         Target::Edit(id) => Some(editable(services, staff, id).await?),
-        Target::New if !staff.actor.can_somewhere(Permission::WriteNotices) => {
+        Target::New if !ConsolePowers::of(&staff.actor).write_notices => {
             return Err(ServiceError::Forbidden.into());
         }
         Target::New => None,
@@ -794,7 +795,7 @@ async fn page(
         .collect::<Vec<_>>()
         .join(" "),
         default_reviewer,
-        may_override: staff.actor.can_somewhere(Permission::OverrideNoticeLead),
+        may_override: ConsolePowers::of(&staff.actor).override_notice_lead,
         attached,
         publish_hint: t.fill(
             Key::noticeform_publish_at_hint,

@@ -19,7 +19,7 @@ use utoipa::ToSchema;
 #[derive(Deserialize, ToSchema)]
 pub struct FeedbackSubmission {
     /// At most 4000 characters.
-    // 4000 is `domain::feedback::MAX_TEXT` (utoipa takes a literal; `api::tests` checks it).
+    // The limits are the domain's (utoipa takes literals; `openapi::tests` checks them).
     #[schema(min_length = 1, max_length = 4000, pattern = r"\S")]
     pub text: String,
     /// `request`, `suggestion`, `complaint`, `praise` or `inquiry`.

@@ -11,6 +11,7 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use domain::ConsolePowers;
 use domain::{FieldError, Invalid, Permission};
 use i18n::Key;
 use serde::Deserialize;
@@ -114,7 +115,7 @@ fn in_hours(invalid: Invalid) -> Invalid {
 /// the group robots the office does.
 pub async fn start(State(state): State<AppState>, staff: StaffCtx) -> Result<Response, AppError> {
     let who = &staff.staff;
-    if who.actor.can_somewhere(Permission::ManageSettings) {
+    if ConsolePowers::of(&who.actor).feedback_settings {
         return Ok(Redirect::to(PATH).into_response());
     }
     if state
@@ -125,7 +126,7 @@ pub async fn start(State(state): State<AppState>, staff: StaffCtx) -> Result<Res
     {
         return Ok(Redirect::to("/console/settings/templates").into_response());
     }
-    if who.actor.can_somewhere(Permission::ManageNotices) {
+    if ConsolePowers::of(&who.actor).robots {
         return Ok(Redirect::to("/console/settings/robots").into_response());
     }
     Err(ServiceError::Forbidden.into())

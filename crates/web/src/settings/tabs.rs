@@ -6,6 +6,7 @@ use crate::error::AppError;
 use crate::form::{FieldMessages, messages};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use domain::ConsolePowers;
 use domain::Permission;
 use i18n::{Key, Tr};
 use serde::Deserialize;
@@ -22,10 +23,10 @@ pub struct Tab {
 /// The tabs this staff member may open; the administrator sees all of them, the office
 /// director the answer templates (and, like every clerk, the import).
 pub fn tabs(t: &Tr, staff: &Staff, current: &str) -> Vec<Tab> {
-    let admin = staff.actor.can_somewhere(Permission::ManageSettings);
-    let imports = staff.actor.can_somewhere(Permission::TriageFeedback);
-    // The group robots: the office, over the units it looks after.
-    let robots = staff.actor.can_somewhere(Permission::ManageNotices);
+    let powers = ConsolePowers::of(&staff.actor);
+    let admin = powers.feedback_settings;
+    let imports = powers.enter_feedback;
+    let robots = powers.robots;
     [
         ("/console/settings/feedback", Key::setup_nav_general, admin),
         (

@@ -44,7 +44,7 @@ pub async fn me(ctx: Ctx) -> Result<axum::Json<Me>, AppError> {
         },
         Some(Principal::Member(m)) => Me {
             kind: "member".into(),
-            name: domain::validate::mask_mobile(&m.mobile),
+            name: text::pii::mask_mobile(&m.mobile),
             must_change_password: false,
             roles: Vec::new(),
         },
