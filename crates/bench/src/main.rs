@@ -4,6 +4,7 @@
 //! ```text
 //! cargo run --release -p culturedesk-bench -- feedback --items 1000000
 //! cargo run --release -p culturedesk-bench -- text-quality
+//! cargo run --release -p culturedesk-bench -- text-quality --reports-only --cross-validation
 //! cargo run --release -p culturedesk-bench -- text-speed --items 1000000
 //! cargo run --release -p culturedesk-bench -- notices --recipients 10000
 //! ```
@@ -13,6 +14,7 @@ mod measure;
 mod notices;
 mod search_speed;
 mod text_quality;
+mod text_reports;
 mod text_speed;
 
 use clap::{Parser, Subcommand};
@@ -29,7 +31,7 @@ enum Bench {
     /// The public feedback loop: submissions, the board, the inbox, the deadline sweep.
     Feedback(feedback::Options),
     /// How well the text analysis reads the labelled evaluation set, before and after staff
-    /// corrections.
+    /// corrections; with options, the reports its parameters were chosen on.
     TextQuality(text_quality::Options),
     /// How fast the text analysis goes at a million items: analysis, similar items, search.
     TextSpeed(text_speed::Options),

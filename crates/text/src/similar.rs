@@ -59,13 +59,14 @@ pub mod perturb;
 /// Similarity at or above which two items are the same request.
 ///
 /// Chosen on two synthetic corpora from `train.jsonl` (every train text, a quarter of them
-/// reposted one to three times, half of the reposts rewritten in other words; see
-/// `tests/similar.rs`, `synthetic_report`): one step (0.025) above the lowest bar at which
-/// neither corpus has a false pair. There pair precision is 1.000 at recall 0.968 and 0.958
-/// (rewrites 0.95 and 0.94, surface copies 0.99); of same-topic pairs cut to the clauses that
-/// hold their topic word 1.1% pass, of whole same-topic texts none. Texts spliced from one
-/// text's first clauses and another's last pass in a third of cases: the bar does not
-/// protect against a post that repeats someone's words and changes only the end.
+/// reposted one to three times, half of the reposts rewritten in other words; printed by
+/// `culturedesk-bench text-quality --synthetic-pairs`): one step (0.025) above the lowest
+/// bar at which neither corpus has a false pair. There pair precision is 1.000 at recall
+/// 0.968 and 0.961 (rewrites 0.95 and 0.95, surface copies 0.99); of same-topic pairs cut
+/// to the clauses that hold their topic word 1.1% pass, of whole same-topic texts none.
+/// Texts spliced from one text's first clauses and another's last pass in a third of cases:
+/// the bar does not protect against a post that repeats someone's words and changes only
+/// the end.
 pub const DUPLICATE_AT: f32 = 0.65;
 
 /// The lower bar for "others have asked something like this": about half of the characters

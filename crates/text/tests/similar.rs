@@ -3,12 +3,13 @@
 //!
 //! The pairs come from `train.jsonl` only, through `text::similar::perturb`: surface copies and
 //! rewrites in other words of a text, against other texts of the same category on the same
-//! topic. `eval.jsonl` is read by one ignored test that reports the held-out figure once the
-//! method is fixed; nothing here is tuned on it.
+//! topic. Nothing here reads `eval.jsonl`. The full report the bar was chosen on (two corpora
+//! of all train texts, several bars, the cases one by one) and the held-out figure on
+//! `eval.jsonl` are printed by the bench, not by tests:
 //!
 //! ```text
-//! cargo test -p culturedesk-text --test similar -- --ignored --nocapture synthetic_report
-//! cargo test -p culturedesk-text --test similar -- --ignored --nocapture eval_once
+//! cargo run --release -p culturedesk-bench -- text-quality --reports-only --synthetic-pairs
+//! cargo run --release -p culturedesk-bench -- text-quality    # "== same request (eval.jsonl) =="
 //! ```
 
 use std::collections::HashSet;
@@ -148,7 +149,7 @@ fn the_index_finds_what_a_full_comparison_finds() {
 
 #[test]
 fn synthetic_duplicates_are_found_and_hard_negatives_are_not() {
-    // A smaller version of `synthetic_report`, as a guard against regressions.
+    // A smaller version of the bench's synthetic-pairs report, as a guard against regressions.
     let rows = perturb::train();
     let corpus = perturb::corpus(&rows, 5, 700);
     let f = figures(&corpus, DUPLICATE_AT);
@@ -294,122 +295,10 @@ fn content_words(seg: &Segmenter, text: &str) -> Vec<String> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Reports (ignored: they print figures)
+// Helpers
 
 fn figures(corpus: &[Labelled], bar: f32) -> text::similar::PairFigures {
     let sigs: Vec<Signature> = corpus.iter().map(|c| signature(&c.text)).collect();
     let groups: Vec<Option<usize>> = corpus.iter().map(|c| c.group).collect();
     pair_figures(&sigs, &groups, bar)
-}
-
-/// Recall of the pairs of a corpus involving a rewrite, and of the others, at `bar`.
-fn recall_by_kind(corpus: &[Labelled], bar: f32) -> (f64, f64) {
-    let sigs: Vec<Signature> = corpus.iter().map(|c| signature(&c.text)).collect();
-    let (mut found, mut all) = ([0usize; 2], [0usize; 2]);
-    for i in 0..corpus.len() {
-        for j in 0..i {
-            if corpus[i].group.is_none() || corpus[i].group != corpus[j].group {
-                continue;
-            }
-            let kind = usize::from(corpus[i].rewritten || corpus[j].rewritten);
-            all[kind] += 1;
-            found[kind] += usize::from(similarity(&sigs[i], &sigs[j]) >= bar);
-        }
-    }
-    let share = |k: usize| found[k] as f64 / all[k].max(1) as f64;
-    (share(1), share(0))
-}
-
-/// The figures the similarity and the bar were chosen on: pair precision and recall over two
-/// synthetic corpora (all train texts with surface copies and rewrites) at several bars, and,
-/// for the cases one by one, the share of pairs at or above each bar.
-#[test]
-#[ignore]
-fn synthetic_report() {
-    let bars = [0.45, 0.55, 0.6, 0.625, 0.65, 0.675, 0.7, 0.725, 0.75, 0.8];
-    let rows = perturb::train();
-    for seed in [11, 12] {
-        let corpus = perturb::corpus(&rows, seed, usize::MAX);
-        let groups: HashSet<usize> = corpus.iter().filter_map(|c| c.group).collect();
-        println!(
-            "corpus {seed}: {} texts, {} groups of reposts",
-            corpus.len(),
-            groups.len()
-        );
-        for bar in bars {
-            let f = figures(&corpus, bar);
-            let (rewrites, copies) = recall_by_kind(&corpus, bar);
-            println!(
-                "  at {bar:.2}: pair precision {:.3}, recall {:.3} (with a rewrite {rewrites:.3}, \
-                 copies only {copies:.3}), false pairs {}",
-                f.precision(),
-                f.recall(),
-                f.wrong.len()
-            );
-        }
-    }
-    let seg = Segmenter::default();
-    println!("share of pairs at or above:");
-    print!("  {:<28}", "");
-    for t in bars {
-        print!(" {t:>5.2}");
-    }
-    println!();
-    for (name, pairs) in [
-        ("surface copies", perturb::repost_pairs(&rows, false, 3)),
-        ("rewrites", perturb::repost_pairs(&rows, true, 4)),
-        (
-            "same topic, most words",
-            perturb::same_topic_pairs(&rows, &seg, 3, 5),
-        ),
-        (
-            "same topic, their clauses",
-            perturb::same_topic_clauses(&rows, &seg, 3, 6),
-        ),
-        ("spliced, half shared", perturb::spliced_pairs(&rows, 9)),
-    ] {
-        let scores: Vec<f32> = pairs
-            .iter()
-            .map(|(a, b)| similarity(&signature(a), &signature(b)))
-            .collect();
-        print!("  {name:<28}");
-        for t in bars {
-            let n = scores.iter().filter(|&&s| s >= t).count();
-            print!(" {:>5.3}", n as f64 / scores.len() as f64);
-        }
-        println!("  ({} pairs)", scores.len());
-    }
-}
-
-/// The held-out measurement, run once the method and thresholds were fixed: every eval item
-/// against the earlier ones through the index at [`DUPLICATE_AT`].
-#[test]
-#[ignore]
-fn eval_once() {
-    #[derive(serde::Deserialize)]
-    struct Row {
-        text: String,
-        dup_group: Option<String>,
-    }
-    let rows: Vec<Row> = std::fs::read_to_string(data("eval.jsonl"))
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    let sigs: Vec<Signature> = rows.iter().map(|r| signature(&r.text)).collect();
-    let groups: Vec<Option<&str>> = rows.iter().map(|r| r.dup_group.as_deref()).collect();
-    let f = pair_figures(&sigs, &groups, DUPLICATE_AT);
-    println!(
-        "eval: {} items, {} duplicate pairs; predicted {} pairs, {} right: precision {:.3}, recall {:.3}",
-        rows.len(),
-        f.positives,
-        f.predicted,
-        f.right,
-        f.precision(),
-        f.recall()
-    );
-}
-
-fn data(name: &str) -> String {
-    format!("{}/data/{name}", env!("CARGO_MANIFEST_DIR"))
 }
