@@ -6,11 +6,11 @@ use crate::secrets;
 use crate::{Desk, Institution, ServiceError, ServiceResult};
 use domain::time::{DAY_MS, HOUR_MS, MINUTE_MS};
 use domain::validate::Checks;
-use text::pii::mask_mobile;
 use domain::{MemberId, TenantId};
 use i18n::{Key, Lang, Tr};
 use notify::Channel;
 use store::{members, sessions};
+use text::pii::mask_mobile;
 
 /// A signed-in member.
 #[derive(Clone, Debug)]
@@ -19,6 +19,13 @@ pub struct MemberSession {
     pub tenant: TenantId,
     pub mobile: String,
     pub session: String,
+}
+
+impl MemberSession {
+    /// `138****5678`: how pages show whose session it is.
+    pub fn masked_mobile(&self) -> String {
+        mask_mobile(&self.mobile)
+    }
 }
 
 /// What the person is told after asking for a code.

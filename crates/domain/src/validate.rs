@@ -223,8 +223,7 @@ mod tests {
     }
 
     #[test]
-    fn masks_the_middle_of_a_mobile() {
-    }
+    fn masks_the_middle_of_a_mobile() {}
 
     #[test]
     fn checks_name_every_bad_field() {

@@ -32,16 +32,15 @@
 
 use super::understanding::SIMILAR_WINDOW_DAYS;
 use crate::{Feedback, ServiceResult};
-use domain::{TenantId, Timestamp};
-use jobs::{Handler, Job, JobError, NewJob};
 pub use ::embeddings::{
     BATCH, Bars, DUPLICATE_COSINE, EmbedError, EmbeddingsConfig, EmbeddingsEndpoint,
     RELATED_COSINE, sendable,
 };
+use domain::{TenantId, Timestamp};
+use jobs::{Handler, Job, JobError, NewJob};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
-use text::similar;
 
 /// The background fill of items' vectors.
 pub const EMBEDDINGS_FILL: &str = "feedback.embeddings_fill";

@@ -12,8 +12,8 @@
 use super::intake::{Intake, NewItem, Source, check_fields};
 use crate::{Feedback, ServiceError, ServiceResult, Staff};
 use domain::feedback::{Channel, FeedbackKind};
-use export::read::{ReadError, Sheet};
 use domain::{FieldError, Invalid, Permission, Timestamp, UnitPath};
+use export::read::{ReadError, Sheet};
 use i18n::{Key, Lang, Tr};
 use jiff::civil::Date;
 use serde::Serialize;

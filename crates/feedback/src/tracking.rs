@@ -10,10 +10,10 @@ use crate::rate_limit::Limit;
 use crate::{Feedback, Institution, MemberSession, ServiceResult, secrets};
 use domain::TenantId;
 use domain::time::DAY_MS;
-use text::pii::mask_mobile;
 use i18n::{Key, Lang, Tr};
 use notify::Channel;
 use std::collections::HashMap;
+use text::pii::mask_mobile;
 use tokio::sync::Mutex;
 
 const BLOCK: i64 = 32;

@@ -66,10 +66,7 @@ impl PersonalData {
             },
             PersonalData::Masked => Contact {
                 name: row.contact_name.as_deref().map(text::pii::mask_name),
-                mobile: row
-                    .contact_mobile
-                    .as_deref()
-                    .map(text::pii::mask_mobile),
+                mobile: row.contact_mobile.as_deref().map(text::pii::mask_mobile),
                 email: row.contact_email.as_deref().map(text::pii::mask_email),
                 verified: row.contact_verified,
             },
@@ -270,4 +267,3 @@ impl Feedback {
         ))
     }
 }
-

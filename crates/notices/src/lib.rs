@@ -114,7 +114,7 @@ use domain::notice::{
     AudienceRule, DeliveryPolicy, NoticeAction, NoticeCategory, NoticePriority, NoticeStatus,
     ReceiptState,
 };
-use domain::review::{self, Chain, ItemFacts, Progress};
+use domain::review::{Chain, ItemFacts, Progress, may_act};
 use domain::{DepartmentId, Permission, TenantId, Timestamp, UnitPath, UserId};
 use serde::Serialize;
 use store::notices::NoticeRow;
@@ -239,7 +239,7 @@ fn may_review(staff: &Staff, row: &NoticeRow) -> bool {
     let (chain, facts) = review_of(row);
     Progress::start()
         .current_step(&chain, &facts)
-        .is_some_and(|(_, step)| review::may_act(step, &staff.actor, &facts))
+        .is_some_and(|(_, step)| may_act(step, &staff.actor, &facts))
 }
 
 /// Whether `staff` may see who a notice is for: its author, its reviewer (chosen, or able

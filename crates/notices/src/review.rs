@@ -517,9 +517,7 @@ fn chain_outcome(
     let progress = Progress::start()
         .decide(&chain, &facts, &staff.actor, &decision)
         .map_err(|e| match e {
-            ReviewError::CommentRequired => {
-                ServiceError::invalid("comment", Key::err_required)
-            }
+            ReviewError::CommentRequired => ServiceError::invalid("comment", Key::err_required),
             ReviewError::SelfReview | ReviewError::NotAReviewerHere { .. } => {
                 ServiceError::Forbidden
             }

@@ -5,7 +5,6 @@ use crate::ctx::Ctx;
 use crate::error::AppError;
 use askama::Template;
 use axum::response::Html;
-use domain::Permission;
 use i18n::{Lang, Tr};
 
 /// The parts of the frame that depend on the request; kept on responses so error pages
@@ -45,9 +44,7 @@ impl Chrome {
             csrf: ctx.csrf.clone(),
             path: ctx.path.clone(),
             staff_name: staff.map(|s| s.actor.display_name.clone()),
-            member: ctx
-                .member()
-                .map(|m| text::pii::mask_mobile(&m.mobile)),
+            member: ctx.member().map(|m| m.masked_mobile()),
             nav: staff.map_or_else(ConsoleNav::default, |s| {
                 let powers = domain::ConsolePowers::of(&s.actor);
                 ConsoleNav {

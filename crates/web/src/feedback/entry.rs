@@ -13,7 +13,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::ConsolePowers;
-use domain::Permission;
 use serde::Deserialize;
 use services::feedback::{Intake, OfflineEntry};
 use services::{ServiceError, Services, Staff};

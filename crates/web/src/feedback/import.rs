@@ -14,7 +14,7 @@ use axum::extract::multipart::{Multipart, MultipartError, MultipartRejection};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use domain::ConsolePowers;
-use domain::{FieldError, Permission};
+use domain::FieldError;
 use i18n::{Key, Tr};
 use services::ServiceError;
 use services::feedback::{

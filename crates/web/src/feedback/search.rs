@@ -14,7 +14,6 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use domain::ConsolePowers;
-use domain::Permission;
 use i18n::{Key, Tr};
 use serde::Deserialize;
 use services::ServiceError;

@@ -34,7 +34,7 @@ pub async fn show(
     Query(q): Query<HomeQuery>,
 ) -> Result<Html<String>, AppError> {
     let t = ctx.t();
-    let masked = text::pii::mask_mobile(&member.mobile);
+    let masked = member.masked_mobile();
     let names = Names::load(&state.services, &ctx.institution).await?;
     let items = state
         .services

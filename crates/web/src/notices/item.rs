@@ -20,8 +20,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::ConsolePowers;
+use domain::Timestamp;
 use domain::notice::{NoticePriority, NoticeStatus};
-use domain::{Permission, Timestamp};
 use i18n::{Key, Tr};
 use serde::Deserialize;
 use services::notices::{

@@ -551,7 +551,7 @@ async fn page(
         },
         places: places(&units),
         verified: member.map(|m| {
-            let masked = text::pii::mask_mobile(&m.mobile);
+            let masked = m.masked_mobile();
             t.fill(Key::fbnew_contact_verified, &[("mobile", &masked)])
         }),
         must_sign_in: member.is_none() && !setup.settings.accept_unverified,

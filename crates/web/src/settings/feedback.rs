@@ -12,7 +12,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::ConsolePowers;
-use domain::{FieldError, Invalid, Permission};
+use domain::{FieldError, Invalid};
 use i18n::Key;
 use serde::Deserialize;
 use services::ServiceError;

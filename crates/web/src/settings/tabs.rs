@@ -7,7 +7,6 @@ use crate::form::{FieldMessages, messages};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::ConsolePowers;
-use domain::Permission;
 use i18n::{Key, Tr};
 use serde::Deserialize;
 use services::feedback::CategoryView;

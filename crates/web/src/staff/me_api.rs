@@ -44,7 +44,7 @@ pub async fn me(ctx: Ctx) -> Result<axum::Json<Me>, AppError> {
         },
         Some(Principal::Member(m)) => Me {
             kind: "member".into(),
-            name: text::pii::mask_mobile(&m.mobile),
+            name: m.masked_mobile(),
             must_change_password: false,
             roles: Vec::new(),
         },
