@@ -1,25 +1,9 @@
 //! Sign-in, passwords, staff accounts and roles, on both engines.
 
-mod common;
-
-use common::{App, staff};
 use domain::{Permission, Role, UnitId};
 use i18n::Key;
 use services::{NewStaff, ServiceError};
-
-fn field_errors(e: ServiceError) -> Vec<(String, Key)> {
-    match e {
-        ServiceError::Invalid(invalid) => invalid.0.into_iter().map(|f| (f.field, f.key)).collect(),
-        other => panic!("expected field errors, got {other:?}"),
-    }
-}
-
-fn refusal(e: ServiceError) -> Key {
-    match e {
-        ServiceError::Refused { key, .. } => key,
-        other => panic!("expected a refusal, got {other:?}"),
-    }
-}
+use testkit::scenario::{App, field_errors, refusal, staff};
 
 async fn root(app: &App) -> UnitId {
     app.services

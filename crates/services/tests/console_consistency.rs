@@ -4,13 +4,11 @@
 //! publishes confident guesses), staff see the guess with its confidence, and triage holds
 //! every open item without a confirmed category.
 
-mod common;
-
-use common::{App, MONDAY_9AM, PersonExt, person};
 use domain::Timestamp;
 use domain::time::{DAY_MS, HOUR_MS};
 use services::feedback::{BoardQuery, DueState, InboxQuery, Intake, StaffAction};
 use services::{Services, Staff};
+use testkit::scenario::{App, MONDAY_9AM, PersonExt, person};
 
 struct Office {
     app: App,
@@ -21,7 +19,7 @@ struct Office {
 impl testkit::Fixture for Office {
     async fn setup(db: &testkit::TestDb) -> Office {
         let app = App::setup(db).await;
-        let root = app.root().await;
+        let root = app.root;
         let activity = app.add_department(root, "活动部").await;
         let clerk = app
             .hire(person("clerk", "李文员", "office_clerk", root).with_email())

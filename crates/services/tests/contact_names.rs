@@ -1,11 +1,9 @@
 //! The submitter's name as staff who may not see personal data read it: the surname stays,
 //! a compound one (欧阳) whole — one masker, `text::pii::mask_name`, on both engines.
 
-mod common;
-
-use common::{App, PersonExt, person};
 use services::Staff;
 use services::feedback::Intake;
+use testkit::scenario::{App, PersonExt, person};
 
 struct Evaluating {
     app: App,
@@ -15,7 +13,7 @@ struct Evaluating {
 impl testkit::Fixture for Evaluating {
     async fn setup(db: &testkit::TestDb) -> Evaluating {
         let app = App::setup(db).await;
-        let root = app.root().await;
+        let root = app.root;
         let evaluator = app
             .hire(person("evaluator", "孙评估", "evaluator", root).with_email())
             .await;

@@ -1,20 +1,10 @@
 //! The demo a newcomer starts with (`serve --demo`), on both engines: a living office.
 
-mod common;
-
-use common::Demo;
 use domain::Role;
 use domain::notice::AudienceRule;
-use services::ServiceError;
 use services::notices::{NoticeDraft, NoticeListFilter};
 use std::collections::BTreeSet;
-
-fn field_errors(e: ServiceError) -> Vec<String> {
-    match e {
-        ServiceError::Invalid(invalid) => invalid.0.into_iter().map(|f| f.field).collect(),
-        other => panic!("expected field errors, got {other:?}"),
-    }
-}
+use testkit::scenario::{Demo, fields};
 
 testkit::on_both_engines! {
     async fn the_demo_office_has_notices_in_every_state_and_one_on_the_hall_screen(d: Demo) {
@@ -77,7 +67,7 @@ testkit::on_both_engines! {
         };
         // Said when the draft is saved, on the reviewer field, not at "send for review".
         let e = s.notices().create_notice(&director, &draft, None).await.unwrap_err();
-        assert_eq!(field_errors(e), ["reviewer"]);
+        assert_eq!(fields(e), ["reviewer"]);
         assert!(s.notices().list(&director, NoticeListFilter::Mine, 50).await.unwrap().is_empty());
         let chen = s
             .eligible_reviewers(&director, &path)

@@ -6,20 +6,16 @@
 //! get the same vector while sharing no two characters in a row — which the built-in,
 //! character-based method cannot see.
 
-mod common;
-
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Json, Router, routing::post};
-use common::{App, staff};
 use domain::UnitId;
-use domain::feedback::Channel;
-use i18n::Lang;
 use services::feedback::{EmbeddingsConfig, Intake, REST_MS, SimilarItem, Submitted};
-use services::{NewStaff, Services, Settings, Staff};
+use services::{Services, Settings, Staff};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use testkit::scenario::{App, intake, person, send};
 
 /// The topics the stand-in knows, each in the wordings it recognises.
 /// (Traditional characters too: a model reads them as the same words.)
@@ -157,21 +153,10 @@ struct Desk {
 impl testkit::Fixture for Desk {
     async fn setup(db: &testkit::TestDb) -> Desk {
         let app = App::setup(db).await;
-        let s = &app.services;
-        let root = s.org_tree(app.institution.id).await.unwrap().units[0].id;
-        let station = s
-            .add_unit(&app.admin, root, "station", "城关镇文化站")
-            .await
-            .unwrap();
-        let new = NewStaff {
-            username: "li.jing".into(),
-            display_name: "李静".into(),
-            role: "office_clerk".into(),
-            unit: root.to_string(),
-            ..Default::default()
-        };
-        let (_, password) = s.create_staff(&app.admin, new).await.unwrap();
-        let clerk = staff(s, "li.jing", &password).await;
+        let station = app.add_station("城关镇文化站").await;
+        let clerk = app
+            .hire(person("li.jing", "李静", "office_clerk", app.root))
+            .await;
         let endpoint = Endpoint::start().await;
         let with_endpoint = node_with(&endpoint, &db.db, &app).await;
         Desk {
@@ -201,7 +186,7 @@ async fn node_with(endpoint: &Endpoint, db: &store::Db, app: &App) -> Services {
     Services::new(
         db.clone(),
         Arc::new(app.clock.clone()),
-        common::gateways(),
+        testkit::scenario::gateways(),
         settings,
     )
     .await
@@ -217,25 +202,19 @@ impl Desk {
     async fn submit(&self, text: &str) -> Submitted {
         let n = self.submitted.fetch_add(1, Ordering::Relaxed);
         let intake = Intake {
-            text: text.into(),
-            kind: "request".into(),
             unit: Some(self.station.to_string()),
             mobile: Some(format!("1390731{n:04}")),
-            ..Default::default()
+            ..intake(text, "request")
         };
-        self.with_endpoint
-            .feedback()
-            .submit_feedback(
-                &self.app.institution,
-                intake,
-                Vec::new(),
-                None,
-                None,
-                Channel::Web,
-                Lang::ZhCn,
-            )
-            .await
-            .expect("intake works whatever the endpoint does")
+        // Intake works whatever the endpoint does.
+        send(
+            &self.with_endpoint,
+            &self.app.institution,
+            intake,
+            Vec::new(),
+            None,
+        )
+        .await
     }
 
     /// What the item page shows as similar to `item`, on the given node.

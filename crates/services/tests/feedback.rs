@@ -1,15 +1,13 @@
 //! The public feedback loop, told as stories and run on both engines with a clock the
 //! tests control.
 
-mod common;
-
-use common::{App, MONDAY_9AM, PersonExt, person};
 use domain::feedback::{Channel, Status};
 use domain::time::{DAY_MS, HOUR_MS, MINUTE_MS};
 use domain::{Timestamp, UnitId};
 use i18n::{Key, Lang};
 use services::feedback::{BoardQuery, InboxQuery, Intake, Moderation, StaffAction};
 use services::{ServiceError, Services, Staff};
+use testkit::scenario::{App, MONDAY_9AM, PersonExt, fields, intake, send};
 
 /// The institution of `App` with a station, an activities department with a head and a
 /// member of staff, an office clerk and an office director.
@@ -26,25 +24,22 @@ struct Office {
 impl testkit::Fixture for Office {
     async fn setup(db: &testkit::TestDb) -> Office {
         let app = App::setup(db).await;
-        let root = app.root().await;
-        let station = app.add_station("城关镇文化站").await;
-        let activity = app.add_department(root, "活动部").await;
+        let centre = app.centre().await;
         let [clerk, director, head, worker] = app
-            .hire_all([
-                person("clerk", "李文员", "office_clerk", root).with_email(),
-                person("director", "周主任", "office_director", root).with_email(),
-                person("head", "陈部长", "department_head", root)
-                    .in_department(activity)
-                    .with_email(),
-                person("worker", "赵丽", "department_staff", root)
-                    .in_department(activity)
-                    .with_email(),
-            ])
+            .hire_all(
+                [
+                    centre.clerk(),
+                    centre.director(),
+                    centre.head(),
+                    centre.member("worker", "赵丽"),
+                ]
+                .map(PersonExt::with_email),
+            )
             .await;
         Office {
             app,
-            station,
-            activity: activity.0,
+            station: centre.station,
+            activity: centre.activity.0,
             clerk,
             director,
             head,
@@ -60,24 +55,17 @@ impl Office {
 
     async fn submit(&self, text: &str, kind: &str) -> services::feedback::Submitted {
         let intake = Intake {
-            text: text.into(),
-            kind: kind.into(),
             mobile: Some("13907312233".into()),
-            ..Default::default()
+            ..intake(text, kind)
         };
-        self.s()
-            .feedback()
-            .submit_feedback(
-                &self.app.institution,
-                intake,
-                Vec::new(),
-                None,
-                Some("10.1.1.1"),
-                Channel::Web,
-                Lang::ZhCn,
-            )
-            .await
-            .unwrap()
+        send(
+            self.s(),
+            &self.app.institution,
+            intake,
+            Vec::new(),
+            Some("10.1.1.1"),
+        )
+        .await
     }
 
     async fn act(
@@ -101,13 +89,6 @@ impl Office {
             .into_iter()
             .map(|m| m.body)
             .collect()
-    }
-}
-
-fn fields(e: ServiceError) -> Vec<String> {
-    match e {
-        ServiceError::Invalid(i) => i.0.into_iter().map(|f| f.field).collect(),
-        other => panic!("expected field errors, got {other:?}"),
     }
 }
 
@@ -256,7 +237,7 @@ testkit::on_both_engines! {
         assert_eq!(head_mail.iter().filter(|m| m.contains("已超过办理时限")).count(), 1, "{head_mail:?}");
 
         // The server restarts: a fresh Services on the same database repeats nothing.
-        let restarted = Services::new(o.s().db().clone(), std::sync::Arc::new(o.app.clock.clone()), common::gateways(), services::Settings::default()).await.unwrap();
+        let restarted = Services::new(o.s().db().clone(), std::sync::Arc::new(o.app.clock.clone()), testkit::scenario::gateways(), services::Settings::default()).await.unwrap();
         assert_eq!(sweep(restarted.clone()).await, 0);
         // One working day after the deadline it goes up to the office director, once.
         o.app.clock.advance_ms(DAY_MS);

@@ -1,15 +1,13 @@
 //! Importing offline feedback from spreadsheets: GBK and UTF-8 CSV, XLSX with real date
 //! cells; all or nothing, with problems named by row and column. On both engines.
 
-mod common;
-
-use common::{App, MONDAY_9AM, person};
 use domain::feedback::{Channel, Status};
 use domain::time::{DAY_MS, HOUR_MS};
 use domain::{FieldError, Timestamp, UnitId};
 use i18n::{Key, Lang, Tr};
 use services::feedback::{InboxQuery, ItemView, RoutingRuleInput, import_problem_place};
 use services::{ServiceError, Services, Staff};
+use testkit::scenario::{App, MONDAY_9AM, person};
 
 /// 2026-11-20 00:00 in Beijing: the Friday before `MONDAY_9AM`.
 const FRIDAY_MIDNIGHT: Timestamp = Timestamp(MONDAY_9AM.0 - 3 * DAY_MS - 9 * HOUR_MS);
@@ -26,7 +24,7 @@ struct Office {
 impl testkit::Fixture for Office {
     async fn setup(db: &testkit::TestDb) -> Office {
         let app = App::setup(db).await;
-        let root = app.root().await;
+        let root = app.root;
         let station = app.add_station("城关镇文化站").await;
         let [clerk, station_clerk, evaluator] = app
             .hire_all([

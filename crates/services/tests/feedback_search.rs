@@ -1,14 +1,11 @@
 //! Full-text search over feedback and answers, told as stories and run on both engines.
 
-mod common;
-
-use common::{App, gateways, staff};
 use domain::UnitId;
-use domain::feedback::Channel;
 use i18n::{Key, Lang, Tr};
 use services::feedback::{Intake, SearchPage, SearchQuery, StaffAction, Submitted};
-use services::{NewStaff, ServiceError, Services, Settings, Staff};
+use services::{ServiceError, Services, Settings, Staff};
 use std::sync::Arc;
+use testkit::scenario::{App, gateways, intake, person, send};
 
 /// An institution with two stations; an office clerk over everything, a clerk of 城关镇
 /// only, and an evaluator who may not see personal data.
@@ -27,34 +24,15 @@ struct Desk {
 impl testkit::Fixture for Desk {
     async fn setup(db: &testkit::TestDb) -> Desk {
         let app = App::setup(db).await;
-        let s = &app.services;
-        let admin = &app.admin;
-        let root = s.org_tree(app.institution.id).await.unwrap().units[0].id;
-        let chengguan = s
-            .add_unit(admin, root, "station", "城关镇文化站")
-            .await
-            .unwrap();
-        let taoyuan = s
-            .add_unit(admin, root, "station", "桃源镇文化站")
-            .await
-            .unwrap();
-        let mut people = Vec::new();
-        for (username, name, role, unit) in [
-            ("li.jing", "李静", "office_clerk", root),
-            ("tang.li", "唐莉", "office_clerk", chengguan),
-            ("eval.gao", "高评估", "evaluator", root),
-        ] {
-            let new = NewStaff {
-                username: username.into(),
-                display_name: name.into(),
-                role: role.into(),
-                unit: unit.to_string(),
-                ..Default::default()
-            };
-            let (_, password) = s.create_staff(admin, new).await.unwrap();
-            people.push(staff(s, username, &password).await);
-        }
-        let [clerk, station_clerk, evaluator] = <[Staff; 3]>::try_from(people).unwrap();
+        let chengguan = app.add_station("城关镇文化站").await;
+        let taoyuan = app.add_station("桃源镇文化站").await;
+        let [clerk, station_clerk, evaluator] = app
+            .hire_all([
+                person("li.jing", "李静", "office_clerk", app.root),
+                person("tang.li", "唐莉", "office_clerk", chengguan),
+                person("eval.gao", "高评估", "evaluator", app.root),
+            ])
+            .await;
         Desk {
             url: db.url.clone(),
             app,
@@ -79,25 +57,11 @@ impl Desk {
             .submitted
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let intake = Intake {
-            text: text.into(),
-            kind: "complaint".into(),
             unit: Some(unit.to_string()),
             mobile: Some(format!("1390731{n:04}")),
-            ..Default::default()
+            ..intake(text, "complaint")
         };
-        services
-            .feedback()
-            .submit_feedback(
-                &self.app.institution,
-                intake,
-                Vec::new(),
-                None,
-                None,
-                Channel::Web,
-                Lang::ZhCn,
-            )
-            .await
-            .unwrap()
+        send(services, &self.app.institution, intake, Vec::new(), None).await
     }
 
     async fn submit(&self, text: &str, unit: UnitId) -> Submitted {
@@ -329,7 +293,7 @@ testkit::on_both_engines! {
                     station_id: unit.id,
                     unit_path: unit.path.clone(),
                     search_text: Some(services::feedback::index_words(&body)),
-                    ..NewFeedback::new(tenant, format!("BULK-{n:06}"), body, common::MONDAY_9AM)
+                    ..NewFeedback::new(tenant, format!("BULK-{n:06}"), body, testkit::scenario::MONDAY_9AM)
                 }
             }).collect();
             for (id, tracking_no) in store::feedback::insert_many_returning(d.s().db(), rows).await.unwrap() {

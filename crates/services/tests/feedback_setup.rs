@@ -2,9 +2,6 @@
 //! policies, the working calendar, answer templates, sensitive words — and what that does to
 //! the next item that comes in. On both engines, with a clock the tests control.
 
-mod common;
-
-use common::{App, MONDAY_9AM, person};
 use domain::feedback::{Channel, Priority, Status};
 use domain::time::{DAY_MS, HOUR_MS};
 use domain::{FieldError, Timestamp, UnitId};
@@ -14,6 +11,7 @@ use services::feedback::{
     Submitted,
 };
 use services::{ServiceError, Services, Staff};
+use testkit::scenario::{App, MONDAY_9AM, field_errors, fields, intake};
 
 /// The institution of `App` with a station, an activities department, an office clerk and
 /// an office director.
@@ -28,19 +26,12 @@ struct Office {
 impl testkit::Fixture for Office {
     async fn setup(db: &testkit::TestDb) -> Office {
         let app = App::setup(db).await;
-        let root = app.root().await;
-        let station = app.add_station("城关镇文化站").await;
-        let activity = app.add_department(root, "活动部").await;
-        let [clerk, director] = app
-            .hire_all([
-                person("clerk", "李文员", "office_clerk", root),
-                person("director", "周主任", "office_director", root),
-            ])
-            .await;
+        let centre = app.centre().await;
+        let [clerk, director] = app.hire_all([centre.clerk(), centre.director()]).await;
         Office {
             app,
-            station,
-            activity: activity.0,
+            station: centre.station,
+            activity: centre.activity.0,
             clerk,
             director,
         }
@@ -57,25 +48,12 @@ impl Office {
     }
 
     async fn submit(&self, text: &str, kind: &str, category: Option<&str>) -> Submitted {
-        let intake = Intake {
-            text: text.into(),
-            kind: kind.into(),
-            category: category.map(str::to_owned),
-            ..Default::default()
-        };
-        self.s()
-            .feedback()
-            .submit_feedback(
-                &self.app.institution,
-                intake,
-                Vec::new(),
-                None,
-                None,
-                Channel::Web,
-                Lang::ZhCn,
-            )
+        self.app
+            .send(Intake {
+                category: category.map(str::to_owned),
+                ..intake(text, kind)
+            })
             .await
-            .unwrap()
     }
 
     async fn due(&self, id: i64) -> (Timestamp, Timestamp) {
@@ -107,10 +85,6 @@ fn invalid(e: ServiceError) -> Vec<FieldError> {
         ServiceError::Invalid(i) => i.0,
         other => panic!("expected field errors, got {other:?}"),
     }
-}
-
-fn fields(e: ServiceError) -> Vec<String> {
-    invalid(e).into_iter().map(|f| f.field).collect()
 }
 
 fn arg<'a>(e: &'a FieldError, name: &str) -> &'a str {
@@ -378,7 +352,8 @@ testkit::on_both_engines! {
         }
         // A refused change leaves no trace.
         let before = o.audit_actions().await.len();
-        s.feedback().add_category(admin, CategoryInput { code: "Bad Code".into(), name: "x".into(), name_en: "x".into() }).await.unwrap_err();
+        let e = s.feedback().add_category(admin, CategoryInput { code: "Bad Code".into(), name: "x".into(), name_en: "x".into() }).await.unwrap_err();
+        assert_eq!(field_errors(e), [("code".to_owned(), Key::setup_err_code)]);
         assert_eq!(o.audit_actions().await.len(), before);
     }
 }

@@ -3,13 +3,11 @@
 //! institution chose so), items sent with a number are theirs once the number signs in,
 //! and the links can be texted again. On both engines.
 
-mod common;
-
-use common::App;
 use domain::feedback::Channel;
 use i18n::Lang;
 use services::feedback::{FeedbackSettings, Intake, Submitted};
 use services::{MemberSession, ServiceError};
+use testkit::scenario::App;
 
 const MOBILE: &str = "13907310077";
 

@@ -1,10 +1,8 @@
 //! Members of the public signing in with an SMS code, on both engines.
 
-mod common;
-
-use common::App;
 use i18n::{Key, Lang};
 use services::ServiceError;
+use testkit::scenario::App;
 
 /// The code in the newest SMS to `mobile`, as the person would read it.
 async fn texted_code(app: &App, mobile: &str) -> String {

@@ -2,14 +2,12 @@
 //! delivery to named recipients, reading and acknowledging, reminders and escalation on a
 //! clock the test controls, corrections and retraction.
 
-mod common;
-
-use common::{App, PersonExt, person};
 use domain::notice::{AudienceRule, ReceiptState};
 use domain::time::{DAY_MS, MINUTE_MS};
 use domain::{Clock, DepartmentId, UnitId};
 use services::notices::{AudienceGroup, NoticeDraft, NoticeListFilter, ReviewDecision};
-use services::{NewStaff, ServiceError, Services, Staff};
+use services::{ServiceError, Services, Staff};
+use testkit::scenario::{App, PersonExt, fields, publish};
 
 /// The centre with 活动部 (a head and two staff), the office (a director and a clerk), and a
 /// clerk of 城关镇文化站, who is outside 活动部.
@@ -28,30 +26,27 @@ struct Staffroom {
 impl testkit::Fixture for Staffroom {
     async fn setup(db: &testkit::TestDb) -> Staffroom {
         let app = App::setup(db).await;
-        let root = app.root().await;
-        let station = app.add_station("城关镇文化站").await;
-        let activity = app.add_department(root, "活动部").await;
+        let centre = app.centre().await;
         let people = [
-            person("director", "周主任", "office_director", root),
-            person("clerk", "李文员", "office_clerk", root),
-            person("head", "陈部长", "department_head", root).in_department(activity),
-            person("wang", "王芳", "department_staff", root).in_department(activity),
-            person("zhao", "赵丽", "department_staff", root).in_department(activity),
-            person("tang", "唐莉", "office_clerk", station),
+            centre.director(),
+            centre.clerk(),
+            centre.head(),
+            centre.member("wang", "王芳"),
+            centre.member("zhao", "赵丽"),
+            centre.station_clerk(),
         ];
         let mut i = 0;
         let [director, clerk, head, wang, zhao, station_clerk] = app
             .hire_all(people.map(|p| {
                 // Each has a mobile number of their own.
-                let mobile = Some(format!("1390731{i:04}"));
                 i += 1;
-                NewStaff { mobile, ..p }.with_email()
+                p.with_mobile(i - 1).with_email()
             }))
             .await;
         Staffroom {
             app,
-            activity: activity.0,
-            station,
+            activity: centre.activity.0,
+            station: centre.station,
             director,
             clerk,
             head,
@@ -88,23 +83,7 @@ impl Staffroom {
 
     /// Wang writes `draft`, their head approves it, and it goes out now.
     async fn publish_draft(&self, draft: &NoticeDraft) -> i64 {
-        let id = self
-            .s()
-            .notices()
-            .create_notice(&self.wang, draft, None)
-            .await
-            .unwrap();
-        self.s()
-            .notices()
-            .submit_notice(&self.wang, id)
-            .await
-            .unwrap();
-        self.s()
-            .notices()
-            .review_notice(&self.head, id, ReviewDecision::Approve, None, None)
-            .await
-            .unwrap();
-        id
+        publish(self.s(), &self.wang, &self.head, draft).await
     }
 
     async fn messages_to(&self, who: &str) -> Vec<store::outbox::MessageRow> {
@@ -115,13 +94,6 @@ impl Staffroom {
 
     async fn sweep(&self) -> usize {
         self.s().notices().sweep_notices().await.unwrap()
-    }
-}
-
-fn field_errors(e: ServiceError) -> Vec<String> {
-    match e {
-        ServiceError::Invalid(invalid) => invalid.0.into_iter().map(|f| f.field).collect(),
-        other => panic!("expected field errors, got {other:?}"),
     }
 }
 
@@ -204,7 +176,7 @@ testkit::on_both_engines! {
             .notices().review_notice(&r.head, id, ReviewDecision::RequestChanges, Some("  "), None)
             .await
             .unwrap_err();
-        assert_eq!(field_errors(no_comment), ["comment"]);
+        assert_eq!(fields(no_comment), ["comment"]);
         s.notices().review_notice(&r.head, id, ReviewDecision::RequestChanges, Some("请写明加班补休办法"), None)
             .await
             .unwrap();
@@ -240,18 +212,18 @@ testkit::on_both_engines! {
         draft.expires_at = Some(r.app.clock.now());
         draft.effective_at = Some(r.app.clock.now().plus_ms(DAY_MS));
         let e = s.notices().create_notice(&r.wang, &draft, None).await.unwrap_err();
-        let mut fields = field_errors(e);
-        fields.sort();
-        assert_eq!(fields, ["audience", "category", "expires_at", "priority", "title"]);
+        let mut named = fields(e);
+        named.sort();
+        assert_eq!(named, ["audience", "category", "expires_at", "priority", "title"]);
         // Naming oneself as reviewer is refused; so is an audience outside one's unit.
         let mut own = r.draft("自审", "routine");
         own.reviewer = Some(r.wang.actor.user_id);
-        assert_eq!(field_errors(s.notices().create_notice(&r.wang, &own, None).await.unwrap_err()), ["reviewer"]);
+        assert_eq!(fields(s.notices().create_notice(&r.wang, &own, None).await.unwrap_err()), ["reviewer"]);
         let mut outside = r.draft("给城关镇", "routine");
         outside.audience = vec![AudienceRule::Unit { unit: r.station }];
         outside.unit = Some(r.station);
         let e = s.notices().create_notice(&r.wang, &outside, None).await.unwrap_err();
-        assert_eq!(field_errors(e), ["unit"]);
+        assert_eq!(fields(e), ["unit"]);
         assert!(s.notices().list(&r.wang, NoticeListFilter::Mine, 50).await.unwrap().is_empty());
     }
 
@@ -262,17 +234,17 @@ testkit::on_both_engines! {
         draft.category = "policy".into();
         draft.effective_at = Some(now.plus_ms(2 * DAY_MS));
         let id = s.notices().create_notice(&r.clerk, &draft, None).await.unwrap();
-        assert_eq!(field_errors(s.notices().submit_notice(&r.clerk, id).await.unwrap_err()), ["publish_at"]);
+        assert_eq!(fields(s.notices().submit_notice(&r.clerk, id).await.unwrap_err()), ["publish_at"]);
         // A clerk may not override.
         draft.lead_override_reason = Some("上级要求下周一执行".into());
         let e = s.notices().update_notice(&r.clerk, id, &draft, s.notices().notice(&r.clerk, id).await.unwrap().version).await.unwrap_err();
-        assert_eq!(field_errors(e), ["lead_override_reason"]);
+        assert_eq!(fields(e), ["lead_override_reason"]);
         // The director, reviewing, overrides with a reason.
         draft.lead_override_reason = None;
         draft.effective_at = Some(now.plus_ms(4 * DAY_MS));
         draft.publish_at = Some(now.plus_ms(2 * DAY_MS));
         s.notices().update_notice(&r.clerk, id, &draft, s.notices().notice(&r.clerk, id).await.unwrap().version).await.unwrap();
-        assert_eq!(field_errors(s.notices().submit_notice(&r.clerk, id).await.unwrap_err()), ["publish_at"]);
+        assert_eq!(fields(s.notices().submit_notice(&r.clerk, id).await.unwrap_err()), ["publish_at"]);
         draft.publish_at = Some(now.plus_ms(DAY_MS));
         s.notices().update_notice(&r.clerk, id, &draft, s.notices().notice(&r.clerk, id).await.unwrap().version).await.unwrap();
         s.notices().submit_notice(&r.clerk, id).await.unwrap();
@@ -280,7 +252,7 @@ testkit::on_both_engines! {
         // Time passes before review: the lead time is gone, so approval needs the override.
         r.app.clock.advance_ms(2 * DAY_MS);
         let e = s.notices().review_notice(&r.director, id, ReviewDecision::Approve, None, None).await.unwrap_err();
-        assert_eq!(field_errors(e), ["publish_at"]);
+        assert_eq!(fields(e), ["publish_at"]);
         s.notices().review_notice(&r.director, id, ReviewDecision::Approve, None, Some("上级要求下周一执行"))
             .await
             .unwrap();
@@ -392,7 +364,7 @@ testkit::on_both_engines! {
         let id = r.publish("周五下午三点开会", "important").await;
         s.worker().run_due().await.unwrap();
         let e = s.notices().correct_notice(&r.wang, id, "周五下午三点开会", "请各位同事周五前把本月活动台账交到办公室。", "无").await.unwrap_err();
-        assert_eq!(field_errors(e), ["body"]);
+        assert_eq!(fields(e), ["body"]);
         s.notices().correct_notice(&r.wang, id, "周五下午四点开会", "时间改为四点。", "时间改为四点").await.unwrap();
         let view = s.notices().notice(&r.zhao, id).await.unwrap();
         assert_eq!((view.title.as_str(), view.edition, view.correction_count), ("周五下午四点开会", 2, 1));
@@ -452,7 +424,7 @@ testkit::on_both_engines! {
             draft.audience = audience.clone();
             draft.on_hall_screen = true;
             let e = s.notices().create_notice(&r.wang, &draft, None).await.unwrap_err();
-            assert_eq!(field_errors(e), ["on_hall_screen"], "{audience:?}");
+            assert_eq!(fields(e), ["on_hall_screen"], "{audience:?}");
         }
         assert_eq!(s.notices().list(&r.wang, NoticeListFilter::Mine, 50).await.unwrap().len(), before);
         // Nor ticked later, on a draft to a department.
@@ -461,7 +433,7 @@ testkit::on_both_engines! {
         edited.on_hall_screen = true;
         let seen = s.notices().notice(&r.wang, id).await.unwrap().version;
         let e = s.notices().update_notice(&r.wang, id, &edited, seen).await.unwrap_err();
-        assert_eq!(field_errors(e), ["on_hall_screen"]);
+        assert_eq!(fields(e), ["on_hall_screen"]);
         assert!(!s.notices().notice(&r.wang, id).await.unwrap().on_hall_screen);
     }
 

@@ -2,14 +2,13 @@
 //! notices of each priority are published, read and acknowledged at known delays, one is
 //! corrected and one retracted, one e-mail fails; the month's figures must come out exactly.
 
-mod common;
-
-use common::{App, PersonExt, person};
 use domain::notice::{AudienceRule, NoticePriority};
 use domain::time::{DAY_MS, HOUR_MS, MINUTE_MS};
 use domain::{DepartmentId, UnitId};
+use i18n::Key;
 use services::notices::{NoticeDraft, ReportLine, ReviewDecision};
 use services::{ServiceError, Services, Staff};
+use testkit::scenario::{App, PersonExt, field_errors, publish};
 
 /// The centre's 活动部 (a head and three staff), the office (a director and a clerk) and
 /// 城关镇文化站 with its own clerk.
@@ -29,27 +28,25 @@ struct Office {
 impl testkit::Fixture for Office {
     async fn setup(db: &testkit::TestDb) -> Office {
         let app = App::setup(db).await;
-        let root = app.root().await;
-        let station = app.add_station("城关镇文化站").await;
-        let activity = app.add_department(root, "活动部").await;
+        let centre = app.centre().await;
         let [director, clerk, head, wang, zhao, qian, station_clerk] = app
             .hire_all(
                 [
-                    person("director", "周主任", "office_director", root),
-                    person("clerk", "李文员", "office_clerk", root),
-                    person("head", "陈部长", "department_head", root).in_department(activity),
-                    person("wang", "王芳", "department_staff", root).in_department(activity),
-                    person("zhao", "赵丽", "department_staff", root).in_department(activity),
-                    person("qian", "钱进", "department_staff", root).in_department(activity),
-                    person("tang", "唐莉", "office_clerk", station),
+                    centre.director(),
+                    centre.clerk(),
+                    centre.head(),
+                    centre.member("wang", "王芳"),
+                    centre.member("zhao", "赵丽"),
+                    centre.member("qian", "钱进"),
+                    centre.station_clerk(),
                 ]
                 .map(PersonExt::with_email),
             )
             .await;
         Office {
             app,
-            activity: activity.0,
-            station,
+            activity: centre.activity.0,
+            station: centre.station,
             director,
             clerk,
             head,
@@ -84,18 +81,7 @@ impl Office {
             }],
             ..Default::default()
         };
-        let s = self.s();
-        let id = s
-            .notices()
-            .create_notice(&self.wang, &draft, None)
-            .await
-            .unwrap();
-        s.notices().submit_notice(&self.wang, id).await.unwrap();
-        s.notices()
-            .review_notice(&self.head, id, ReviewDecision::Approve, None, None)
-            .await
-            .unwrap();
-        id
+        publish(self.s(), &self.wang, &self.head, &draft).await
     }
 
     async fn read(&self, who: &Staff, id: i64) {
@@ -241,10 +227,8 @@ testkit::on_both_engines! {
         assert_eq!(own.total.notices, 1);
         assert_eq!(own.units.len(), 1);
         let root = centre.units[0].0;
-        assert!(matches!(
-            s.notices().notice_report(&o.station_clerk, Some("2026-11"), Some(root)).await,
-            Err(ServiceError::Invalid(_))
-        ));
+        let e = s.notices().notice_report(&o.station_clerk, Some("2026-11"), Some(root)).await.unwrap_err();
+        assert_eq!(field_errors(e), [("unit".to_owned(), Key::noticereport_err_unit)]);
         // Department staff do not oversee notices at all; a bad month names its field.
         assert!(matches!(
             s.notices().notice_report(&o.zhao, None, None).await,

@@ -3,14 +3,11 @@
 //! real local WeCom robot record what they receive, while the worker runs on a clock the
 //! test controls.
 
-mod common;
-
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use base64::Engine as _;
-use common::{App, PersonExt, person};
 use domain::notice::AudienceRule;
 use domain::time::MINUTE_MS;
 use domain::{Clock, ManualClock, UnitId};
@@ -23,6 +20,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU16, Ordering};
 use std::sync::{Arc, Mutex};
 use testkit::HttpRecorder;
+use testkit::scenario::{App, PersonExt, person};
 
 const TOKEN: &str = "dt7c1e9a4b2f6d8e0a3c5b7d9f1e2a4c6b8d0f2e4a6c8b0d2f4e6a8c0b2d4f6e8a";
 const SECRET: &str = "SEC5f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b2a1f0e";
@@ -141,7 +139,7 @@ impl testkit::Fixture for Groups {
     async fn setup(db: &testkit::TestDb) -> Groups {
         let app = App::setup(db).await;
         let s = &app.services;
-        let root = app.root().await;
+        let root = app.root;
         let station = app.add_station("城关镇文化站").await;
         let activity = app.add_department(root, "活动部").await;
         let [director, head, wang, tang, _lin] = app

@@ -1,11 +1,9 @@
 //! The people every person picker offers, on both engines: each named with unit and
 //! department, so the seventeen "办公室" people of nine offices are told apart.
 
-mod common;
-
-use common::Demo;
 use services::PickFor;
 use std::collections::{BTreeSet, HashMap, HashSet};
+use testkit::scenario::Demo;
 
 const UNITS_IN_ORDER: [&str; 9] = [
     "青山县文化馆",

@@ -1,16 +1,14 @@
 //! Acting on something outside one's own units (issue 11): staff accounts with a wider role,
 //! merge targets, departments and reviewers of another station, on both engines.
 
-mod common;
-
-use common::{App, PersonExt, person, staff};
-use domain::feedback::{Channel, Status};
+use domain::feedback::Status;
 use domain::notice::AudienceRule;
 use domain::{UnitId, UserId};
-use i18n::{Key, Lang};
-use services::feedback::{Intake, StaffAction, Submitted};
+use i18n::Key;
+use services::feedback::{StaffAction, Submitted};
 use services::notices::NoticeDraft;
 use services::{ServiceError, Services, Staff};
+use testkit::scenario::{App, PersonExt, field_errors, person, staff};
 
 /// The centre (with 活动部 and its head), 东山镇文化站 (with its own 文体部 and head) and
 /// 西岭乡文化站 (with 综合部). The office director also holds a role at 东山: the county-wide
@@ -38,7 +36,7 @@ impl testkit::Fixture for County {
         let app = App::setup(db).await;
         let s = &app.services;
         let admin = &app.admin;
-        let root = app.root().await;
+        let root = app.root;
         let east = app.add_station("东山镇文化站").await;
         let west = app.add_station("西岭乡文化站").await;
         let centre_dept = app.add_department(root, "活动部").await;
@@ -87,25 +85,7 @@ impl County {
     }
 
     async fn submit_at(&self, unit: UnitId, text: &str) -> Submitted {
-        let intake = Intake {
-            text: text.into(),
-            kind: "request".into(),
-            unit: Some(unit.to_string()),
-            ..Default::default()
-        };
-        self.s()
-            .feedback()
-            .submit_feedback(
-                &self.app.institution,
-                intake,
-                Vec::new(),
-                None,
-                None,
-                Channel::Web,
-                Lang::ZhCn,
-            )
-            .await
-            .unwrap()
+        self.app.send_about(unit, text).await
     }
 
     async fn act(
@@ -133,13 +113,6 @@ impl County {
             item.department,
             timeline.into_iter().map(|e| e.kind).collect(),
         )
-    }
-}
-
-fn field_errors(e: ServiceError) -> Vec<(String, Key)> {
-    match e {
-        ServiceError::Invalid(invalid) => invalid.0.into_iter().map(|f| (f.field, f.key)).collect(),
-        other => panic!("expected field errors, got {other:?}"),
     }
 }
 
@@ -212,7 +185,8 @@ testkit::on_both_engines! {
         // Many at once: each item is refused the same way.
         let report = c.s().feedback().bulk_act(&c.east_clerk, &[item.id], &assign(c.west_dept)).await.unwrap();
         assert!(report.done.is_empty());
-        assert!(matches!(&report.refused[..], [(_, ServiceError::Invalid(_))]), "{:?}", report.refused);
+        let [(_, e)] = <[_; 1]>::try_from(report.refused).expect("the one item refused");
+        assert_eq!(field_errors(e), vec![("department".to_string(), Key::err_department_outside)]);
         let outcome = c.s().feedback().bulk_assign(&c.east_clerk, &[item.id], c.west_dept, None).await.unwrap();
         assert!(outcome.done.is_empty() && outcome.refused.len() == 1);
         assert_eq!(c.state(item.id).await, before, "nothing changed");

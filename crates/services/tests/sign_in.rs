@@ -1,11 +1,9 @@
 //! Sign-in throttles under parallel guesses, on both engines: guessing is slowed, the owner
 //! is never locked out, and names that do not exist answer like real ones.
 
-mod common;
-
-use common::App;
 use i18n::{Key, Lang};
 use services::{Origin, ServiceError, Services};
+use testkit::scenario::App;
 
 /// How each attempt of a batch was answered.
 #[derive(Debug, Default, PartialEq, Eq)]

@@ -1,13 +1,11 @@
 //! The anonymous staff suggestion box, told as stories on both engines: what is stored has
 //! no link to the sender, the office answers for everyone to read, and a quarter is summed up.
 
-mod common;
-
-use common::{App, PersonExt, person};
 use domain::time::{HOUR_MS, MINUTE_MS};
 use domain::{Clock, Timestamp};
 use services::notices::Quarter;
 use services::{ServiceError, Services, Staff};
+use testkit::scenario::{App, person};
 
 /// The office director at the centre, a clerk of 城关镇文化站 (the office of her station
 /// only), and Wang of 活动部.
@@ -21,14 +19,12 @@ struct Office {
 impl testkit::Fixture for Office {
     async fn setup(db: &testkit::TestDb) -> Office {
         let app = App::setup(db).await;
-        let root = app.root().await;
-        let station = app.add_station("城关镇文化站").await;
-        let activity = app.add_department(root, "活动部").await;
+        let centre = app.centre().await;
         let [director, tang, wang] = app
             .hire_all([
-                person("director", "director", "office_director", root),
-                person("tang", "tang", "office_clerk", station),
-                person("wang", "wang", "department_staff", root).in_department(activity),
+                person("director", "director", "office_director", centre.root),
+                person("tang", "tang", "office_clerk", centre.station),
+                centre.member("wang", "wang"),
             ])
             .await;
         Office {
@@ -84,7 +80,7 @@ type StoredRow = (
     i64,
 );
 
-/// 2026-11-23 00:00 in Beijing: the day of `common::MONDAY_9AM`.
+/// 2026-11-23 00:00 in Beijing: the day of `testkit::scenario::MONDAY_9AM`.
 const MONDAY: Timestamp = Timestamp(1_795_363_200_000);
 
 testkit::on_both_engines! {

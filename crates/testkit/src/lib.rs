@@ -13,11 +13,25 @@
 //! - [`Browser`]: a real headless Chromium behind ChromeDriver, on a phone (WeChat's user
 //!   agent) or desktop [`Screen`], with a fresh profile per test; missing binaries skip
 //!   with a notice, or fail under `CI=true`.
+//! - [`photo`]: a tiny JPEG as phones send it, with and without a GPS location.
+//! - [`multipart::Multipart`]: a `multipart/form-data` body written by hand.
+//!
+//! With the `scenario` feature (for the crates above `services`):
+//! - [`scenario`]: an institution built through the services — stations, departments, staff
+//!   of each role signed in — and what the public sends ([`scenario::App`], [`scenario::Org`]).
+//! - [`http`]: a browser-like client's steps: CSRF tokens, the sign-in form, API tokens.
 
 mod browser;
 mod db;
 mod http_recorder;
+pub mod multipart;
+pub mod photo;
 mod smtp;
+
+#[cfg(feature = "scenario")]
+pub mod http;
+#[cfg(feature = "scenario")]
+pub mod scenario;
 
 pub use browser::{Browser, Screen, WECHAT_USER_AGENT};
 pub use db::{Fixture, TestDb, ci, require_or_skip};

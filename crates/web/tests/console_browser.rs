@@ -6,10 +6,8 @@ mod common;
 mod desk;
 
 use desk::{Desk, PASSWORD};
-use domain::feedback::Channel;
-use i18n::Lang;
 use serde_json::{Value, json};
-use services::feedback::Intake;
+use testkit::scenario::{intake, send};
 use testkit::{Browser, Screen};
 
 /// Texts a county centre gets, varied so the analysis reads them differently.
@@ -25,25 +23,15 @@ const TEXTS: [&str; 6] = [
 async fn submit_many(d: &Desk, n: usize) -> Vec<i64> {
     let mut ids = Vec::new();
     for i in 0..n {
-        let intake = Intake {
-            text: format!("{}（第{}条）", TEXTS[i % TEXTS.len()], i + 1),
-            kind: "request".into(),
-            ..Default::default()
-        };
-        let sent = d
-            .s()
-            .feedback()
-            .submit_feedback(
-                &d.institution,
-                intake,
-                Vec::new(),
-                None,
-                None,
-                Channel::Web,
-                Lang::ZhCn,
-            )
-            .await
-            .unwrap();
+        let text = format!("{}（第{}条）", TEXTS[i % TEXTS.len()], i + 1);
+        let sent = send(
+            d.s(),
+            &d.institution,
+            intake(&text, "request"),
+            Vec::new(),
+            None,
+        )
+        .await;
         ids.push(sent.id);
     }
     ids

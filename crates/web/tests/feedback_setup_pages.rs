@@ -3,61 +3,39 @@
 
 mod common;
 
-use common::{ADMIN_PASSWORD, TestApp, location};
+use common::{ADMIN_PASSWORD, TestApp, location, staff};
 use domain::feedback::{Channel, Status};
 use i18n::Lang;
+use services::Staff;
 use services::feedback::{InboxQuery, Intake};
-use services::{NewStaff, Principal, Staff};
+use testkit::multipart::Multipart;
+use testkit::scenario::{Org, person};
 
 /// A staff member's session as the services see it.
 async fn staff_of(app: &TestApp, username: &str, password: &str) -> Staff {
-    let login = app
-        .services
-        .login(username, password, None, None)
-        .await
-        .unwrap();
-    match app.services.principal(&login.token, None).await.unwrap() {
-        Some(Principal::Staff(staff)) => *staff,
-        other => panic!("expected staff, got {other:?}"),
-    }
+    staff(&app.services, username, password).await
 }
 
 /// An office clerk at the centre who has chosen their own password.
 async fn clerk(app: &TestApp) -> (Staff, &'static str) {
     const PASSWORD: &str = "文员的新密码-2026-青山";
-    let admin = staff_of(app, "admin", ADMIN_PASSWORD).await;
-    let tenant = admin.actor.tenant_id;
-    let centre = app.services.org_tree(tenant).await.unwrap().units[0].id;
-    let person = NewStaff {
-        username: "li.wen".into(),
-        display_name: "李文".into(),
-        role: "office_clerk".into(),
-        unit: centre.to_string(),
-        ..Default::default()
+    let org = Org {
+        password: Some(PASSWORD),
+        ..app.org().await
     };
-    let (_, one_time) = app.services.create_staff(&admin, person).await.unwrap();
-    let first = staff_of(app, "li.wen", &one_time).await;
-    app.services
-        .change_password(&first, &one_time, PASSWORD, PASSWORD)
-        .await
-        .unwrap();
-    (staff_of(app, "li.wen", PASSWORD).await, PASSWORD)
+    let clerk = org
+        .hire(person("li.wen", "李文", "office_clerk", org.root))
+        .await;
+    (clerk, PASSWORD)
 }
 
-/// A `multipart/form-data` body with one file, written out by hand (the test client has no
-/// multipart support of its own).
+/// A `multipart/form-data` body with one CSV file (after the CSRF token, if any).
 fn upload(token: Option<&str>, file_name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
-    let boundary = "----culturedesk-import-test-3f9a1c";
-    let token = token.map_or(String::new(), |t| {
-        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{t}\r\n")
-    });
-    let mut body = format!(
-        "{token}--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: text/csv\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
+    let mut body = Multipart::new();
+    if let Some(token) = token {
+        body = body.text("_csrf", token);
+    }
+    body.file("file", file_name, "text/csv", bytes).finish()
 }
 
 /// The upload form's action, CSRF token included, as the page gives it.

@@ -5,15 +5,14 @@
 mod common;
 
 use calamine::{Data, Reader, Xlsx};
-use common::{ADMIN_PASSWORD, TestApp, staff};
+use common::{PASSWORD, TestApp};
 use domain::notice::AudienceRule;
 use domain::time::{DAY_MS, HOUR_MS, MINUTE_MS};
 use domain::{Clock, DepartmentId, UnitId};
-use services::notices::{NoticeDraft, ReviewDecision};
-use services::{NewStaff, Services, Staff};
+use services::notices::NoticeDraft;
+use services::{Services, Staff};
 use std::time::Duration;
-
-const PASSWORD: &str = "青山文化馆-工作人员-2026";
+use testkit::scenario::{PersonExt, person, publish};
 
 /// The centre with 活动部 (its head 陈部长, 王芳 who writes, 赵丽) and 培训部 (钱进), and the
 /// office clerk 李静; everyone with an e-mail address and a mobile number.
@@ -32,51 +31,24 @@ struct Staffroom {
 impl testkit::Fixture for Staffroom {
     async fn setup(db: &testkit::TestDb) -> Staffroom {
         let app = TestApp::setup(db).await;
-        let s = app.services.clone();
-        let admin = staff(&s, "admin", ADMIN_PASSWORD).await;
-        let institution = s.institution_for_host(None).await.unwrap().unwrap();
-        let root = s.org_tree(institution.id).await.unwrap().units[0].id;
-        let activity = s
-            .add_department(&admin, root, "activity", "活动部")
-            .await
-            .unwrap();
-        let training = s
-            .add_department(&admin, root, "training", "培训部")
-            .await
-            .unwrap();
-        let mut people = Vec::new();
-        for (i, (username, name, role, department)) in [
-            ("wang.fang", "王芳", "department_staff", Some(activity)),
-            ("chen.hao", "陈部长", "department_head", Some(activity)),
-            ("zhao.li", "赵丽", "department_staff", Some(activity)),
-            ("qian.jin", "钱进", "department_staff", Some(training)),
-            ("li.jing", "李静", "office_clerk", None),
-        ]
-        .into_iter()
-        .enumerate()
-        {
-            let new = NewStaff {
-                username: username.into(),
-                display_name: name.into(),
-                email: Some(format!("{username}@example.org")),
-                mobile: Some(format!("1390731{i:04}")),
-                role: role.into(),
-                unit: root.to_string(),
-                department: department.map(|d| d.0.to_string()),
-            };
-            let (id, one_time) = s.create_staff(&admin, new).await.unwrap();
-            if username == "chen.hao" {
-                s.set_department_head(&admin, activity, Some(id))
-                    .await
-                    .unwrap();
-            }
-            let first = staff(&s, username, &one_time).await;
-            s.change_password(&first, &one_time, PASSWORD, PASSWORD)
-                .await
-                .unwrap();
-            people.push(staff(&s, username, PASSWORD).await);
-        }
-        let [wang, head, zhao, qian, clerk] = <[Staff; 5]>::try_from(people).unwrap();
+        let org = app.org().await;
+        let root = org.root;
+        let activity = org.add_department_of(root, "activity", "活动部").await;
+        let training = org.add_department_of(root, "training", "培训部").await;
+        let people = [
+            person("wang.fang", "王芳", "department_staff", root).in_department(activity),
+            person("chen.hao", "陈部长", "department_head", root).in_department(activity),
+            person("zhao.li", "赵丽", "department_staff", root).in_department(activity),
+            person("qian.jin", "钱进", "department_staff", root).in_department(training),
+            person("li.jing", "李静", "office_clerk", root),
+        ];
+        let mut i = 0;
+        let [wang, head, zhao, qian, clerk] = org
+            .hire_all(people.map(|p| {
+                i += 1;
+                p.with_email().with_mobile(i - 1)
+            }))
+            .await;
         Staffroom {
             app,
             root,
@@ -125,18 +97,7 @@ impl Staffroom {
     /// 王芳 writes to both departments (陈部长, 赵丽 and 钱进 receive it), her head approves,
     /// and it goes out at once.
     async fn publish(&self, draft: NoticeDraft) -> i64 {
-        let s = self.s();
-        let id = s
-            .notices()
-            .create_notice(&self.wang, &draft, None)
-            .await
-            .unwrap();
-        s.notices().submit_notice(&self.wang, id).await.unwrap();
-        s.notices()
-            .review_notice(&self.head, id, ReviewDecision::Approve, None, None)
-            .await
-            .unwrap();
-        id
+        publish(self.s(), &self.wang, &self.head, &draft).await
     }
 
     async fn signed_in(&self, username: &str) -> reqwest::Client {

@@ -5,9 +5,8 @@
 mod common;
 mod notices_kit;
 
-use common::ADMIN_PASSWORD;
 use notices_kit::{PASSWORD, Staffroom};
-use services::NewStaff;
+use testkit::scenario::person;
 use testkit::{Browser, Screen};
 
 async fn sign_in(b: &Browser, r: &Staffroom, username: &str) {
@@ -36,15 +35,8 @@ async fn people_shown(b: &Browser) -> Vec<String> {
 testkit::on_both_engines! {
     async fn an_author_finds_a_stations_people_by_typing_and_ticks_two(r: Staffroom) {
         // 城关镇文化站 has a second person, 冯军, beside its clerk 唐莉.
-        let admin = notices_kit::staff(r.s(), "admin", ADMIN_PASSWORD).await;
-        let new = NewStaff {
-            username: "feng.jun".into(),
-            display_name: "冯军".into(),
-            role: "office_clerk".into(),
-            unit: r.station.to_string(),
-            ..Default::default()
-        };
-        let (feng, _) = r.s().create_staff(&admin, new).await.unwrap();
+        let org = r.app.org().await;
+        let (feng, _) = org.create(person("feng.jun", "冯军", "office_clerk", r.station)).await;
 
         let Some(b) = Browser::start(Screen::Desktop).await else {
             return;

@@ -7,12 +7,11 @@ mod desk;
 
 use common::ADMIN_PASSWORD;
 use desk::{Desk, PASSWORD, staff};
-use domain::feedback::{Channel, Status};
+use domain::feedback::Status;
 use domain::{DepartmentId, UnitId, UserId};
-use i18n::Lang;
 use serde_json::{Value, json};
-use services::NewStaff;
-use services::feedback::{Intake, Submitted};
+use services::feedback::Submitted;
+use testkit::scenario::PersonExt;
 
 /// Adds someone to the institution with the tests' password; gives their id.
 async fn person(
@@ -23,44 +22,16 @@ async fn person(
     unit: UnitId,
     department: Option<DepartmentId>,
 ) -> UserId {
-    let s = d.s();
-    let admin = staff(s, "admin", ADMIN_PASSWORD).await;
-    let new = NewStaff {
-        username: username.into(),
-        display_name: name.into(),
-        role: role.into(),
-        unit: unit.to_string(),
-        department: department.map(|d| d.0.to_string()),
-        ..Default::default()
+    let new = testkit::scenario::person(username, name, role, unit);
+    let new = match department {
+        Some(department) => new.in_department(department),
+        None => new,
     };
-    let (id, one_time) = s.create_staff(&admin, new).await.unwrap();
-    let first = staff(s, username, &one_time).await;
-    s.change_password(&first, &one_time, PASSWORD, PASSWORD)
-        .await
-        .unwrap();
-    id
+    d.app.org().await.enrol(new).await.0
 }
 
 async fn submit_at(d: &Desk, unit: UnitId, text: &str) -> Submitted {
-    let intake = Intake {
-        text: text.into(),
-        kind: "request".into(),
-        unit: Some(unit.to_string()),
-        ..Default::default()
-    };
-    d.s()
-        .feedback()
-        .submit_feedback(
-            &d.institution,
-            intake,
-            Vec::new(),
-            None,
-            None,
-            Channel::Web,
-            Lang::ZhCn,
-        )
-        .await
-        .unwrap()
+    d.app.org().await.send_about(unit, text).await
 }
 
 testkit::on_both_engines! {
