@@ -47,8 +47,10 @@ impl Evaluating {
 }
 
 testkit::on_both_engines! {
-    async fn a_compound_surname_stays_whole_and_a_single_one_alone(e: Evaluating) {
-        assert_eq!(e.name_seen("欧阳秀英").await.as_deref(), Some("欧阳**"));
-        assert_eq!(e.name_seen("王芳").await.as_deref(), Some("王*"));
-    }
+    a_compound_surname_stays_whole_and_a_single_one_alone(Evaluating),
+}
+
+async fn a_compound_surname_stays_whole_and_a_single_one_alone(e: Evaluating) {
+    assert_eq!(e.name_seen("欧阳秀英").await.as_deref(), Some("欧阳**"));
+    assert_eq!(e.name_seen("王芳").await.as_deref(), Some("王*"));
 }

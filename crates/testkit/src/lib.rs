@@ -42,12 +42,37 @@ pub use smtp::{ReceivedMail, SmtpServer};
 ///
 /// ```ignore
 /// testkit::on_both_engines! {
-///     async fn a_unit_gets_its_path(db: Db) { /* … */ }
+///     a_unit_gets_its_path(Db),
 /// }
+///
+/// async fn a_unit_gets_its_path(db: Db) { /* … */ }
 /// ```
-/// The argument may be any [`Fixture`], set up from the fresh database.
+/// Each story is a plain `async fn` beside the list, where rustfmt formats it; the list
+/// names it with its argument's type, which may be any [`Fixture`], set up from the fresh
+/// database. Attributes (`#[ignore]`) go before a name in the list. The stories may also be
+/// written inside the macro (`async fn name(arg: Type) { … }`), which rustfmt cannot reach.
 #[macro_export]
 macro_rules! on_both_engines {
+    ($($(#[$meta:meta])* $name:ident($ty:ty)),+ $(,)?) => {$(
+        $(#[$meta])*
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let db = $crate::TestDb::sqlite().await;
+                super::$name(<$ty as $crate::Fixture>::setup(&db).await).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if let Some(db) = $crate::TestDb::postgres().await {
+                    super::$name(<$ty as $crate::Fixture>::setup(&db).await).await;
+                }
+            }
+        }
+    )*};
     ($($(#[$meta:meta])* async fn $name:ident($arg:ident : $ty:ty) $body:block)*) => {$(
         $(#[$meta])*
         mod $name {
