@@ -2,6 +2,7 @@
 
 use std::process::Stdio;
 use std::time::Duration;
+use testkit::http::{api_login, text};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
@@ -65,19 +66,6 @@ fn value_after<'a>(printed: &'a str, marker: &str) -> &'a str {
     line.rsplit(':').next().unwrap().trim()
 }
 
-/// Signs in through the API; gives its answer.
-async fn api_login(url: &str, username: &str, password: &str) -> serde_json::Value {
-    reqwest::Client::new()
-        .post(format!("{url}/api/v1/auth/login"))
-        .json(&serde_json::json!({"username": username, "password": password}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
-
 async fn the_demo_runs_and_the_printed_password_signs_in(database_url: &str) {
     let dir = tempfile::tempdir().unwrap();
     let (mut child, url, printed) = serve_demo(database_url, dir.path()).await;
@@ -87,25 +75,8 @@ async fn the_demo_runs_and_the_printed_password_signs_in(database_url: &str) {
 
     notify::install_crypto_provider();
     let client = reqwest::Client::new();
-    assert_eq!(
-        client
-            .get(format!("{url}/healthz"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap(),
-        "ok"
-    );
-    let portal = client
-        .get(format!("{url}/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    assert_eq!(text(&client, &format!("{url}/healthz")).await, "ok");
+    let portal = text(&client, &format!("{url}/")).await;
     assert!(portal.contains("城关镇文化站") && portal.contains("石门乡文化站"));
     let admin = api_login(&url, "admin", admin_password).await;
     assert_eq!(admin["must_change_password"], true, "{admin}");

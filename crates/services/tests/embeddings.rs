@@ -6,20 +6,16 @@
 //! get the same vector while sharing no two characters in a row — which the built-in,
 //! character-based method cannot see.
 
-mod common;
-
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Json, Router, routing::post};
-use common::{App, staff};
 use domain::UnitId;
-use domain::feedback::Channel;
-use i18n::Lang;
 use services::feedback::{EmbeddingsConfig, Intake, REST_MS, SimilarItem, Submitted};
-use services::{NewStaff, Services, Settings, Staff};
+use services::{Services, Settings, Staff};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use testkit::scenario::{App, intake, person, send};
 
 /// The topics the stand-in knows, each in the wordings it recognises.
 /// (Traditional characters too: a model reads them as the same words.)
@@ -157,21 +153,10 @@ struct Desk {
 impl testkit::Fixture for Desk {
     async fn setup(db: &testkit::TestDb) -> Desk {
         let app = App::setup(db).await;
-        let s = &app.services;
-        let root = s.org_tree(app.institution.id).await.unwrap().units[0].id;
-        let station = s
-            .add_unit(&app.admin, root, "station", "城关镇文化站")
-            .await
-            .unwrap();
-        let new = NewStaff {
-            username: "li.jing".into(),
-            display_name: "李静".into(),
-            role: "office_clerk".into(),
-            unit: root.to_string(),
-            ..Default::default()
-        };
-        let (_, password) = s.create_staff(&app.admin, new).await.unwrap();
-        let clerk = staff(s, "li.jing", &password).await;
+        let station = app.add_station("城关镇文化站").await;
+        let clerk = app
+            .hire(person("li.jing", "李静", "office_clerk", app.root))
+            .await;
         let endpoint = Endpoint::start().await;
         let with_endpoint = node_with(&endpoint, &db.db, &app).await;
         Desk {
@@ -201,7 +186,7 @@ async fn node_with(endpoint: &Endpoint, db: &store::Db, app: &App) -> Services {
     Services::new(
         db.clone(),
         Arc::new(app.clock.clone()),
-        common::gateways(),
+        testkit::scenario::gateways(),
         settings,
     )
     .await
@@ -217,25 +202,19 @@ impl Desk {
     async fn submit(&self, text: &str) -> Submitted {
         let n = self.submitted.fetch_add(1, Ordering::Relaxed);
         let intake = Intake {
-            text: text.into(),
-            kind: "request".into(),
             unit: Some(self.station.to_string()),
             mobile: Some(format!("1390731{n:04}")),
-            ..Default::default()
+            ..intake(text, "request")
         };
-        self.with_endpoint
-            .feedback()
-            .submit_feedback(
-                &self.app.institution,
-                intake,
-                Vec::new(),
-                None,
-                None,
-                Channel::Web,
-                Lang::ZhCn,
-            )
-            .await
-            .expect("intake works whatever the endpoint does")
+        // Intake works whatever the endpoint does.
+        send(
+            &self.with_endpoint,
+            &self.app.institution,
+            intake,
+            Vec::new(),
+            None,
+        )
+        .await
     }
 
     /// What the item page shows as similar to `item`, on the given node.
@@ -264,125 +243,167 @@ fn ids(similar: &[SimilarItem]) -> Vec<i64> {
 }
 
 testkit::on_both_engines! {
-    async fn the_same_question_in_other_words_is_found_only_with_the_endpoint(d: Desk) {
-        let asked = d.submit(ASKED).await;
-        let noise = d.submit(NOISE).await;
-        let other_words = d.submit(IN_OTHER_WORDS).await;
-        // Intake itself never waits for the endpoint: nothing was sent yet.
-        assert_eq!(d.endpoint.requests(), 0);
-        d.a_minute_later().await;
-        assert!(d.endpoint.requests() > 0, "the fill sent the items' texts");
+    the_same_question_in_other_words_is_found_only_with_the_endpoint(Desk),
+    a_failing_endpoint_leaves_intake_and_similar_items_to_the_built_in_method(Desk),
+    an_endpoint_that_does_not_answer_in_time_is_not_waited_for_again(Desk),
+    vectors_another_node_wrote_are_used_within_seconds(Desk),
+    a_text_the_endpoint_refuses_does_not_hold_back_the_others(Desk),
+}
 
-        let found = d.similar_on(&d.with_endpoint, &other_words, IN_OTHER_WORDS).await;
-        assert_eq!(ids(&found), vec![asked.id], "{found:?}");
-        assert!(found[0].duplicate, "the same request: a merge candidate");
-        assert!(!ids(&found).contains(&noise.id));
-        // The built-in method sees no likeness in other words.
-        let built_in = d.similar_on(d.plain(), &other_words, IN_OTHER_WORDS).await;
-        assert!(!ids(&built_in).contains(&asked.id), "{built_in:?}");
+async fn the_same_question_in_other_words_is_found_only_with_the_endpoint(d: Desk) {
+    let asked = d.submit(ASKED).await;
+    let noise = d.submit(NOISE).await;
+    let other_words = d.submit(IN_OTHER_WORDS).await;
+    // Intake itself never waits for the endpoint: nothing was sent yet.
+    assert_eq!(d.endpoint.requests(), 0);
+    d.a_minute_later().await;
+    assert!(d.endpoint.requests() > 0, "the fill sent the items' texts");
 
-        // The item's stored vector serves its page: no call to the endpoint.
-        let before = d.endpoint.requests();
-        d.similar_on(&d.with_endpoint, &asked, ASKED).await;
-        assert_eq!(d.endpoint.requests(), before);
-        // A text not yet taken in is embedded when asked about.
-        let fresh = d
-            .with_endpoint
-            .feedback().similar_feedback(d.app.institution.id, Some(&d.clerk), "星期天图书室营业吗", None, 5)
+    let found = d
+        .similar_on(&d.with_endpoint, &other_words, IN_OTHER_WORDS)
+        .await;
+    assert_eq!(ids(&found), vec![asked.id], "{found:?}");
+    assert!(found[0].duplicate, "the same request: a merge candidate");
+    assert!(!ids(&found).contains(&noise.id));
+    // The built-in method sees no likeness in other words.
+    let built_in = d.similar_on(d.plain(), &other_words, IN_OTHER_WORDS).await;
+    assert!(!ids(&built_in).contains(&asked.id), "{built_in:?}");
+
+    // The item's stored vector serves its page: no call to the endpoint.
+    let before = d.endpoint.requests();
+    d.similar_on(&d.with_endpoint, &asked, ASKED).await;
+    assert_eq!(d.endpoint.requests(), before);
+    // A text not yet taken in is embedded when asked about.
+    let fresh = d
+        .with_endpoint
+        .feedback()
+        .similar_feedback(
+            d.app.institution.id,
+            Some(&d.clerk),
+            "星期天图书室营业吗",
+            None,
+            5,
+        )
+        .await
+        .unwrap();
+    assert!(
+        ids(&fresh).contains(&asked.id) && ids(&fresh).contains(&other_words.id),
+        "{fresh:?}"
+    );
+    assert_eq!(d.endpoint.requests(), before + 1);
+
+    // Personal data never left: the endpoint had the text as the board shows it.
+    let inputs = d.endpoint.inputs();
+    assert!(
+        inputs
+            .iter()
+            .any(|t| t.starts_with("农家书屋周末能不能开门")),
+        "{inputs:?}"
+    );
+    assert!(inputs.iter().all(|t| !t.contains(PHONE)), "{inputs:?}");
+
+    // Each item was embedded once, whatever the fill runs after.
+    let sent = inputs.len();
+    d.a_minute_later().await;
+    assert_eq!(d.endpoint.inputs().len(), sent);
+}
+
+async fn a_failing_endpoint_leaves_intake_and_similar_items_to_the_built_in_method(d: Desk) {
+    d.endpoint.set(Mode::Fail);
+    let asked = d.submit(ASKED).await;
+    let other_words = d.submit(IN_OTHER_WORDS).await;
+    let retyped = d.submit(RETYPED).await;
+    d.a_minute_later().await;
+    let tried = d.endpoint.requests();
+    assert!(tried > 0, "the fill tried");
+
+    // The page still shows what the built-in method finds, and does not call the
+    // endpoint again while it rests.
+    let found = d.similar_on(&d.with_endpoint, &retyped, RETYPED).await;
+    assert_eq!(ids(&found), vec![asked.id], "{found:?}");
+    assert_eq!(d.endpoint.requests(), tried);
+
+    // Back up: after its rest the fill catches up, and the other wording is found.
+    d.endpoint.set(Mode::Answer);
+    d.app.clock.advance_ms(REST_MS);
+    d.a_minute_later().await;
+    let found = d.similar_on(&d.with_endpoint, &retyped, RETYPED).await;
+    // Both alike in meaning; the one alike in characters too comes first.
+    assert_eq!(ids(&found), vec![asked.id, other_words.id], "{found:?}");
+}
+
+async fn an_endpoint_that_does_not_answer_in_time_is_not_waited_for_again(d: Desk) {
+    d.endpoint.set(Mode::Hang);
+    let asked = d.submit(ASKED).await;
+    let retyped = d.submit(RETYPED).await;
+    let other_words = d.submit(IN_OTHER_WORDS).await;
+    // The page asks for the text's vector, gives up after the timeout, and shows what
+    // the built-in method finds.
+    let found = d.similar_on(&d.with_endpoint, &retyped, RETYPED).await;
+    assert_eq!(ids(&found), vec![asked.id], "{found:?}");
+    assert_eq!(d.endpoint.requests(), 1);
+    // Resting: neither the next page nor the fill waits on it.
+    let found = d
+        .similar_on(&d.with_endpoint, &other_words, IN_OTHER_WORDS)
+        .await;
+    assert!(found.is_empty(), "{found:?}");
+    d.with_endpoint.worker().run_due().await.unwrap();
+    assert_eq!(d.endpoint.requests(), 1);
+}
+
+async fn vectors_another_node_wrote_are_used_within_seconds(d: Desk) {
+    let asked = d.submit(ASKED).await;
+    d.submit(NOISE).await;
+    d.a_minute_later().await;
+    // This node holds the vectors it has seen so far…
+    assert!(
+        d.similar_on(&d.with_endpoint, &asked, ASKED)
             .await
-            .unwrap();
-        assert!(ids(&fresh).contains(&asked.id) && ids(&fresh).contains(&other_words.id), "{fresh:?}");
-        assert_eq!(d.endpoint.requests(), before + 1);
+            .is_empty()
+    );
+    // …while another node takes in the same question in other words and embeds it.
+    let other_node = node_with(&d.endpoint, &d.db, &d.app).await;
+    let other_words = d.submit(IN_OTHER_WORDS).await;
+    d.app.clock.advance_ms(60_000);
+    other_node.worker().run_due().await.unwrap();
+    let found = d.similar_on(&d.with_endpoint, &asked, ASKED).await;
+    assert_eq!(ids(&found), vec![other_words.id], "{found:?}");
+}
 
-        // Personal data never left: the endpoint had the text as the board shows it.
-        let inputs = d.endpoint.inputs();
-        assert!(inputs.iter().any(|t| t.starts_with("农家书屋周末能不能开门")), "{inputs:?}");
-        assert!(inputs.iter().all(|t| !t.contains(PHONE)), "{inputs:?}");
-
-        // Each item was embedded once, whatever the fill runs after.
-        let sent = inputs.len();
-        d.a_minute_later().await;
-        assert_eq!(d.endpoint.inputs().len(), sent);
-    }
-
-    async fn a_failing_endpoint_leaves_intake_and_similar_items_to_the_built_in_method(d: Desk) {
-        d.endpoint.set(Mode::Fail);
-        let asked = d.submit(ASKED).await;
-        let other_words = d.submit(IN_OTHER_WORDS).await;
-        let retyped = d.submit(RETYPED).await;
-        d.a_minute_later().await;
-        let tried = d.endpoint.requests();
-        assert!(tried > 0, "the fill tried");
-
-        // The page still shows what the built-in method finds, and does not call the
-        // endpoint again while it rests.
-        let found = d.similar_on(&d.with_endpoint, &retyped, RETYPED).await;
-        assert_eq!(ids(&found), vec![asked.id], "{found:?}");
-        assert_eq!(d.endpoint.requests(), tried);
-
-        // Back up: after its rest the fill catches up, and the other wording is found.
-        d.endpoint.set(Mode::Answer);
-        d.app.clock.advance_ms(REST_MS);
-        d.a_minute_later().await;
-        let found = d.similar_on(&d.with_endpoint, &retyped, RETYPED).await;
-        // Both alike in meaning; the one alike in characters too comes first.
-        assert_eq!(ids(&found), vec![asked.id, other_words.id], "{found:?}");
-    }
-
-    async fn an_endpoint_that_does_not_answer_in_time_is_not_waited_for_again(d: Desk) {
-        d.endpoint.set(Mode::Hang);
-        let asked = d.submit(ASKED).await;
-        let retyped = d.submit(RETYPED).await;
-        let other_words = d.submit(IN_OTHER_WORDS).await;
-        // The page asks for the text's vector, gives up after the timeout, and shows what
-        // the built-in method finds.
-        let found = d.similar_on(&d.with_endpoint, &retyped, RETYPED).await;
-        assert_eq!(ids(&found), vec![asked.id], "{found:?}");
-        assert_eq!(d.endpoint.requests(), 1);
-        // Resting: neither the next page nor the fill waits on it.
-        let found = d.similar_on(&d.with_endpoint, &other_words, IN_OTHER_WORDS).await;
-        assert!(found.is_empty(), "{found:?}");
-        d.with_endpoint.worker().run_due().await.unwrap();
-        assert_eq!(d.endpoint.requests(), 1);
-    }
-
-    async fn vectors_another_node_wrote_are_used_within_seconds(d: Desk) {
-        let asked = d.submit(ASKED).await;
-        d.submit(NOISE).await;
-        d.a_minute_later().await;
-        // This node holds the vectors it has seen so far…
-        assert!(d.similar_on(&d.with_endpoint, &asked, ASKED).await.is_empty());
-        // …while another node takes in the same question in other words and embeds it.
-        let other_node = node_with(&d.endpoint, &d.db, &d.app).await;
-        let other_words = d.submit(IN_OTHER_WORDS).await;
-        d.app.clock.advance_ms(60_000);
-        other_node.worker().run_due().await.unwrap();
-        let found = d.similar_on(&d.with_endpoint, &asked, ASKED).await;
-        assert_eq!(ids(&found), vec![other_words.id], "{found:?}");
-    }
-
-    async fn a_text_the_endpoint_refuses_does_not_hold_back_the_others(d: Desk) {
-        let asked = d.submit(ASKED).await;
-        let refused = d.submit(&format!("{TOO_LONG}图书室的灯坏了")).await;
-        let other_words = d.submit(IN_OTHER_WORDS).await;
-        d.a_minute_later().await;
-        let found = d.similar_on(&d.with_endpoint, &other_words, IN_OTHER_WORDS).await;
-        assert_eq!(ids(&found), vec![asked.id], "{found:?}");
-        // Nor is the refused text sent again and again.
-        let sent = d.endpoint.requests();
-        d.a_minute_later().await;
-        assert_eq!(d.endpoint.requests(), sent);
-        // The refused item's own page falls back to the built-in method, and the endpoint
-        // is not left alone for it: the next text asked about is embedded.
-        let text = format!("{TOO_LONG}图书室的灯坏了");
-        assert!(d.similar_on(&d.with_endpoint, &refused, &text).await.is_empty());
-        let before = d.endpoint.requests();
-        let fresh = d
-            .with_endpoint
-            .feedback().similar_feedback(d.app.institution.id, Some(&d.clerk), "星期天图书室营业吗", None, 5)
+async fn a_text_the_endpoint_refuses_does_not_hold_back_the_others(d: Desk) {
+    let asked = d.submit(ASKED).await;
+    let refused = d.submit(&format!("{TOO_LONG}图书室的灯坏了")).await;
+    let other_words = d.submit(IN_OTHER_WORDS).await;
+    d.a_minute_later().await;
+    let found = d
+        .similar_on(&d.with_endpoint, &other_words, IN_OTHER_WORDS)
+        .await;
+    assert_eq!(ids(&found), vec![asked.id], "{found:?}");
+    // Nor is the refused text sent again and again.
+    let sent = d.endpoint.requests();
+    d.a_minute_later().await;
+    assert_eq!(d.endpoint.requests(), sent);
+    // The refused item's own page falls back to the built-in method, and the endpoint
+    // is not left alone for it: the next text asked about is embedded.
+    let text = format!("{TOO_LONG}图书室的灯坏了");
+    assert!(
+        d.similar_on(&d.with_endpoint, &refused, &text)
             .await
-            .unwrap();
-        assert!(ids(&fresh).contains(&asked.id), "{fresh:?}");
-        assert_eq!(d.endpoint.requests(), before + 1);
-    }
+            .is_empty()
+    );
+    let before = d.endpoint.requests();
+    let fresh = d
+        .with_endpoint
+        .feedback()
+        .similar_feedback(
+            d.app.institution.id,
+            Some(&d.clerk),
+            "星期天图书室营业吗",
+            None,
+            5,
+        )
+        .await
+        .unwrap();
+    assert!(ids(&fresh).contains(&asked.id), "{fresh:?}");
+    assert_eq!(d.endpoint.requests(), before + 1);
 }

@@ -196,6 +196,17 @@ impl Browser {
         }
     }
 
+    /// Signs a member of staff in on the sign-in page of the server at `base`, typing as a
+    /// person does, and expects the console.
+    pub async fn sign_in_staff(&self, base: &str, username: &str, password: &str) {
+        self.goto(&format!("{base}/login")).await;
+        self.fill("#f-username", username).await;
+        self.fill("#f-password", password).await;
+        self.submit_form("form[action='/login']").await;
+        let url = self.url().await;
+        assert!(url.ends_with("/console"), "{username} signed in: {url}");
+    }
+
     /// The address of the current page.
     pub async fn url(&self) -> String {
         match self.client.current_url().await {

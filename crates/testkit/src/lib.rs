@@ -13,11 +13,25 @@
 //! - [`Browser`]: a real headless Chromium behind ChromeDriver, on a phone (WeChat's user
 //!   agent) or desktop [`Screen`], with a fresh profile per test; missing binaries skip
 //!   with a notice, or fail under `CI=true`.
+//! - [`photo`]: a tiny JPEG as phones send it, with and without a GPS location.
+//! - [`multipart::Multipart`]: a `multipart/form-data` body written by hand.
+//!
+//! With the `scenario` feature (for the crates above `services`):
+//! - [`scenario`]: an institution built through the services — stations, departments, staff
+//!   of each role signed in — and what the public sends ([`scenario::App`], [`scenario::Org`]).
+//! - [`http`]: a browser-like client's steps: CSRF tokens, the sign-in form, API tokens.
 
 mod browser;
 mod db;
 mod http_recorder;
+pub mod multipart;
+pub mod photo;
 mod smtp;
+
+#[cfg(feature = "scenario")]
+pub mod http;
+#[cfg(feature = "scenario")]
+pub mod scenario;
 
 pub use browser::{Browser, Screen, WECHAT_USER_AGENT};
 pub use db::{Fixture, TestDb, ci, require_or_skip};
@@ -28,12 +42,37 @@ pub use smtp::{ReceivedMail, SmtpServer};
 ///
 /// ```ignore
 /// testkit::on_both_engines! {
-///     async fn a_unit_gets_its_path(db: Db) { /* … */ }
+///     a_unit_gets_its_path(Db),
 /// }
+///
+/// async fn a_unit_gets_its_path(db: Db) { /* … */ }
 /// ```
-/// The argument may be any [`Fixture`], set up from the fresh database.
+/// Each story is a plain `async fn` beside the list, where rustfmt formats it; the list
+/// names it with its argument's type, which may be any [`Fixture`], set up from the fresh
+/// database. Attributes (`#[ignore]`) go before a name in the list. The stories may also be
+/// written inside the macro (`async fn name(arg: Type) { … }`), which rustfmt cannot reach.
 #[macro_export]
 macro_rules! on_both_engines {
+    ($($(#[$meta:meta])* $name:ident($ty:ty)),+ $(,)?) => {$(
+        $(#[$meta])*
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let db = $crate::TestDb::sqlite().await;
+                super::$name(<$ty as $crate::Fixture>::setup(&db).await).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if let Some(db) = $crate::TestDb::postgres().await {
+                    super::$name(<$ty as $crate::Fixture>::setup(&db).await).await;
+                }
+            }
+        }
+    )*};
     ($($(#[$meta:meta])* async fn $name:ident($arg:ident : $ty:ty) $body:block)*) => {$(
         $(#[$meta])*
         mod $name {

@@ -6,10 +6,8 @@ mod common;
 mod desk;
 
 use desk::{Desk, PASSWORD};
-use domain::feedback::Channel;
-use i18n::Lang;
 use serde_json::{Value, json};
-use services::feedback::Intake;
+use testkit::scenario::{intake, send};
 use testkit::{Browser, Screen};
 
 /// Texts a county centre gets, varied so the analysis reads them differently.
@@ -25,25 +23,15 @@ const TEXTS: [&str; 6] = [
 async fn submit_many(d: &Desk, n: usize) -> Vec<i64> {
     let mut ids = Vec::new();
     for i in 0..n {
-        let intake = Intake {
-            text: format!("{}（第{}条）", TEXTS[i % TEXTS.len()], i + 1),
-            kind: "request".into(),
-            ..Default::default()
-        };
-        let sent = d
-            .s()
-            .feedback()
-            .submit_feedback(
-                &d.institution,
-                intake,
-                Vec::new(),
-                None,
-                None,
-                Channel::Web,
-                Lang::ZhCn,
-            )
-            .await
-            .unwrap();
+        let text = format!("{}（第{}条）", TEXTS[i % TEXTS.len()], i + 1);
+        let sent = send(
+            d.s(),
+            &d.institution,
+            intake(&text, "request"),
+            Vec::new(),
+            None,
+        )
+        .await;
         ids.push(sent.id);
     }
     ids
@@ -69,11 +57,7 @@ async fn in_first_screen(b: &Browser, css: &str) -> bool {
 }
 
 async fn sign_in(b: &Browser, d: &Desk) {
-    b.goto(&d.app.at("/login")).await;
-    b.fill("#f-username", "li.jing").await;
-    b.fill("#f-password", PASSWORD).await;
-    b.submit_form("form[action='/login']").await;
-    assert!(b.url().await.ends_with("/console"), "{}", b.url().await);
+    b.sign_in_staff(&d.app.url, "li.jing", PASSWORD).await;
 }
 
 async fn a_clerk_works_through_a_long_inbox(d: Desk, screen: Screen) {
@@ -150,11 +134,14 @@ async fn a_clerk_works_through_a_long_inbox(d: Desk, screen: Screen) {
 }
 
 testkit::on_both_engines! {
-    async fn a_clerk_works_through_a_long_inbox_on_a_desktop(d: Desk) {
-        a_clerk_works_through_a_long_inbox(d, Screen::Desktop).await;
-    }
+    a_clerk_works_through_a_long_inbox_on_a_desktop(Desk),
+    a_clerk_works_through_a_long_inbox_on_a_phone(Desk),
+}
 
-    async fn a_clerk_works_through_a_long_inbox_on_a_phone(d: Desk) {
-        a_clerk_works_through_a_long_inbox(d, Screen::Phone).await;
-    }
+async fn a_clerk_works_through_a_long_inbox_on_a_desktop(d: Desk) {
+    a_clerk_works_through_a_long_inbox(d, Screen::Desktop).await;
+}
+
+async fn a_clerk_works_through_a_long_inbox_on_a_phone(d: Desk) {
+    a_clerk_works_through_a_long_inbox(d, Screen::Phone).await;
 }

@@ -9,12 +9,15 @@ use notices_kit::Staffroom;
 use testkit::{Browser, Screen};
 
 testkit::on_both_engines! {
-    async fn the_hall_screen_reloads_by_script_without_a_meta_refresh(r: Staffroom) {
-        let Some(b) = Browser::start(Screen::Desktop).await else {
-            return;
-        };
-        b.goto(&r.app.at("/board/notices")).await;
-        let found = b
+    the_hall_screen_reloads_by_script_without_a_meta_refresh(Staffroom),
+}
+
+async fn the_hall_screen_reloads_by_script_without_a_meta_refresh(r: Staffroom) {
+    let Some(b) = Browser::start(Screen::Desktop).await else {
+        return;
+    };
+    b.goto(&r.app.at("/board/notices")).await;
+    let found = b
             .client()
             .execute(
                 "return [document.querySelectorAll('meta[http-equiv=refresh]').length,
@@ -23,9 +26,21 @@ testkit::on_both_engines! {
             )
             .await
             .unwrap();
-        assert_eq!(found, serde_json::json!([0, 1]), "no meta refresh in the page, one reload script");
-        let script = r.app.client().get(r.app.at("/static/reload.js")).send().await.unwrap();
-        assert_eq!(script.headers()["content-type"], "text/javascript; charset=utf-8");
-        assert!(script.text().await.unwrap().contains("location.reload()"));
-    }
+    assert_eq!(
+        found,
+        serde_json::json!([0, 1]),
+        "no meta refresh in the page, one reload script"
+    );
+    let script = r
+        .app
+        .client()
+        .get(r.app.at("/static/reload.js"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        script.headers()["content-type"],
+        "text/javascript; charset=utf-8"
+    );
+    assert!(script.text().await.unwrap().contains("location.reload()"));
 }

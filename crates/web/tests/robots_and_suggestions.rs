@@ -62,122 +62,283 @@ async fn text(client: &reqwest::Client, url: String) -> String {
 }
 
 testkit::on_both_engines! {
-    async fn the_office_adds_a_robot_whose_secrets_never_come_back(app: TestApp) {
-        let dingtalk = HttpRecorder::start().await;
-        let webhook = dingtalk.url(&format!("/robot/send?access_token={TOKEN}"));
-        let admin_staff = staff_of(&app, "admin", ADMIN_PASSWORD).await;
-        let centre = app.services.org_tree(admin_staff.actor.tenant_id).await.unwrap().units[0].id.to_string();
-        let admin = app.client();
-        app.sign_in(&admin, "admin", ADMIN_PASSWORD).await;
+    the_office_adds_a_robot_whose_secrets_never_come_back(TestApp),
+    staff_suggest_anonymously_and_the_office_answers_for_all(TestApp),
+}
 
-        let page = text(&admin, app.at(ROBOTS)).await;
-        assert!(page.contains("群机器人") && page.contains("还没有添加机器人"), "{page}");
-        assert!(page.contains("href=\"/console/settings/robots\" aria-current=\"page\""), "a tab of the settings");
+async fn the_office_adds_a_robot_whose_secrets_never_come_back(app: TestApp) {
+    let dingtalk = HttpRecorder::start().await;
+    let webhook = dingtalk.url(&format!("/robot/send?access_token={TOKEN}"));
+    let admin_staff = staff_of(&app, "admin", ADMIN_PASSWORD).await;
+    let centre = app
+        .services
+        .org_tree(admin_staff.actor.tenant_id)
+        .await
+        .unwrap()
+        .units[0]
+        .id
+        .to_string();
+    let admin = app.client();
+    app.sign_in(&admin, "admin", ADMIN_PASSWORD).await;
 
-        // Only the token pasted: refused next to the field, and the token is not echoed.
-        let refused = app.post_form(&admin, ROBOTS, ROBOTS, &[
-            ("action", "add"), ("kind", "dingtalk"), ("name", "馆办公室工作群"), ("unit", &centre),
-            ("webhook", TOKEN), ("secret", SECRET),
-        ]).await;
-        assert_eq!(refused.status(), 422);
-        let page = refused.text().await.unwrap();
-        assert!(page.contains("id=\"e-webhook\"") && page.contains("请粘贴钉钉机器人的完整 Webhook 地址"), "{page}");
-        assert!(page.contains("value=\"馆办公室工作群\""), "the name is kept to correct");
-        assert!(!page.contains(TOKEN) && !page.contains(SECRET), "credentials are never shown back");
+    let page = text(&admin, app.at(ROBOTS)).await;
+    assert!(
+        page.contains("群机器人") && page.contains("还没有添加机器人"),
+        "{page}"
+    );
+    assert!(
+        page.contains("href=\"/console/settings/robots\" aria-current=\"page\""),
+        "a tab of the settings"
+    );
 
-        // A WeCom robot has no secret: the secret field says so.
-        let refused = app.post_form(&admin, ROBOTS, ROBOTS, &[
-            ("action", "add"), ("kind", "wecom"), ("name", "群"), ("unit", &centre),
-            ("webhook", &dingtalk.url("/cgi-bin/webhook/send?key=k-123456")), ("secret", SECRET),
-        ]).await;
-        assert_eq!(refused.status(), 422);
-        let page = refused.text().await.unwrap();
-        assert!(page.contains("id=\"e-secret\"") && page.contains("企业微信机器人没有加签密钥"), "{page}");
+    // Only the token pasted: refused next to the field, and the token is not echoed.
+    let refused = app
+        .post_form(
+            &admin,
+            ROBOTS,
+            ROBOTS,
+            &[
+                ("action", "add"),
+                ("kind", "dingtalk"),
+                ("name", "馆办公室工作群"),
+                ("unit", &centre),
+                ("webhook", TOKEN),
+                ("secret", SECRET),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), 422);
+    let page = refused.text().await.unwrap();
+    assert!(
+        page.contains("id=\"e-webhook\"") && page.contains("请粘贴钉钉机器人的完整 Webhook 地址"),
+        "{page}"
+    );
+    assert!(
+        page.contains("value=\"馆办公室工作群\""),
+        "the name is kept to correct"
+    );
+    assert!(
+        !page.contains(TOKEN) && !page.contains(SECRET),
+        "credentials are never shown back"
+    );
 
-        let added = app.post_form(&admin, ROBOTS, ROBOTS, &[
-            ("action", "add"), ("kind", "dingtalk"), ("name", "馆办公室工作群"), ("unit", &centre),
-            ("webhook", &webhook), ("secret", SECRET),
-        ]).await;
-        assert_eq!(location(&added), "/console/settings/robots?done=saved");
-        let page = text(&admin, app.at("/console/settings/robots?done=saved")).await;
-        assert!(page.contains("已保存") && page.contains("馆办公室工作群") && page.contains("启用中"), "{page}");
-        assert!(page.contains(&format!("••••{}", &TOKEN[TOKEN.len() - 4..])), "the webhook's last 4 characters");
-        assert!(page.contains(&format!("••••{}", &SECRET[SECRET.len() - 4..])));
-        assert!(!page.contains(TOKEN) && !page.contains(SECRET) && !page.contains(&webhook), "{page}");
-        // Nor does the audit log hold them.
-        let audit = text(&admin, app.at("/console/audit")).await;
-        assert!(audit.contains("添加群机器人") && !audit.contains(TOKEN) && !audit.contains(SECRET));
+    // A WeCom robot has no secret: the secret field says so.
+    let refused = app
+        .post_form(
+            &admin,
+            ROBOTS,
+            ROBOTS,
+            &[
+                ("action", "add"),
+                ("kind", "wecom"),
+                ("name", "群"),
+                ("unit", &centre),
+                (
+                    "webhook",
+                    &dingtalk.url("/cgi-bin/webhook/send?key=k-123456"),
+                ),
+                ("secret", SECRET),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), 422);
+    let page = refused.text().await.unwrap();
+    assert!(
+        page.contains("id=\"e-secret\"") && page.contains("企业微信机器人没有加签密钥"),
+        "{page}"
+    );
 
-        // Without the form's token nothing happens.
-        let id = app.services.notices().robots(&admin_staff).await.unwrap()[0].id.to_string();
-        let forged = admin.post(app.at(ROBOTS)).form(&[("action", "deactivate"), ("id", &id)]).send().await.unwrap();
-        assert_eq!(forged.status(), 403);
-        assert!(app.services.notices().robots(&admin_staff).await.unwrap()[0].active);
+    let added = app
+        .post_form(
+            &admin,
+            ROBOTS,
+            ROBOTS,
+            &[
+                ("action", "add"),
+                ("kind", "dingtalk"),
+                ("name", "馆办公室工作群"),
+                ("unit", &centre),
+                ("webhook", &webhook),
+                ("secret", SECRET),
+            ],
+        )
+        .await;
+    assert_eq!(location(&added), "/console/settings/robots?done=saved");
+    let page = text(&admin, app.at("/console/settings/robots?done=saved")).await;
+    assert!(
+        page.contains("已保存") && page.contains("馆办公室工作群") && page.contains("启用中"),
+        "{page}"
+    );
+    assert!(
+        page.contains(&format!("••••{}", &TOKEN[TOKEN.len() - 4..])),
+        "the webhook's last 4 characters"
+    );
+    assert!(page.contains(&format!("••••{}", &SECRET[SECRET.len() - 4..])));
+    assert!(
+        !page.contains(TOKEN) && !page.contains(SECRET) && !page.contains(&webhook),
+        "{page}"
+    );
+    // Nor does the audit log hold them.
+    let audit = text(&admin, app.at("/console/audit")).await;
+    assert!(audit.contains("添加群机器人") && !audit.contains(TOKEN) && !audit.contains(SECRET));
 
-        let stopped = app.post_form(&admin, ROBOTS, ROBOTS, &[("action", "deactivate"), ("id", &id)]).await;
-        assert_eq!(location(&stopped), "/console/settings/robots?done=saved");
-        let page = text(&admin, app.at(ROBOTS)).await;
-        assert!(page.contains("已停用") && page.contains("重新启用"), "{page}");
+    // Without the form's token nothing happens.
+    let id = app.services.notices().robots(&admin_staff).await.unwrap()[0]
+        .id
+        .to_string();
+    let forged = admin
+        .post(app.at(ROBOTS))
+        .form(&[("action", "deactivate"), ("id", &id)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 403);
+    assert!(app.services.notices().robots(&admin_staff).await.unwrap()[0].active);
 
-        // Department staff do not look after notices.
-        let password = colleague(&app, "wang", "department_staff").await;
-        let wang = app.client();
-        app.sign_in(&wang, "wang", &password).await;
-        assert_eq!(wang.get(app.at(ROBOTS)).send().await.unwrap().status(), 403);
-    }
+    let stopped = app
+        .post_form(
+            &admin,
+            ROBOTS,
+            ROBOTS,
+            &[("action", "deactivate"), ("id", &id)],
+        )
+        .await;
+    assert_eq!(location(&stopped), "/console/settings/robots?done=saved");
+    let page = text(&admin, app.at(ROBOTS)).await;
+    assert!(
+        page.contains("已停用") && page.contains("重新启用"),
+        "{page}"
+    );
 
-    async fn staff_suggest_anonymously_and_the_office_answers_for_all(app: TestApp) {
-        let wang_password = colleague(&app, "wang", "department_staff").await;
-        let director_password = colleague(&app, "zhou", "office_director").await;
-        let wang = app.client();
-        app.sign_in(&wang, "wang", &wang_password).await;
-        let director = app.client();
-        app.sign_in(&director, "zhou", &director_password).await;
+    // Department staff do not look after notices.
+    let password = colleague(&app, "wang", "department_staff").await;
+    let wang = app.client();
+    app.sign_in(&wang, "wang", &password).await;
+    assert_eq!(wang.get(app.at(ROBOTS)).send().await.unwrap().status(), 403);
+}
 
-        let page = text(&wang, app.at(BOX)).await;
-        assert!(page.contains("匿名意见箱") && page.contains("不记录您的账号") && page.contains("还没有建议"), "{page}");
-        assert!(!page.contains("/answer\""), "no answer form for Wang");
+async fn staff_suggest_anonymously_and_the_office_answers_for_all(app: TestApp) {
+    let wang_password = colleague(&app, "wang", "department_staff").await;
+    let director_password = colleague(&app, "zhou", "office_director").await;
+    let wang = app.client();
+    app.sign_in(&wang, "wang", &wang_password).await;
+    let director = app.client();
+    app.sign_in(&director, "zhou", &director_password).await;
 
-        let empty = app.post_form(&wang, BOX, BOX, &[("body", "  ")]).await;
-        assert_eq!(empty.status(), 422);
-        assert!(empty.text().await.unwrap().contains("id=\"e-body\""));
+    let page = text(&wang, app.at(BOX)).await;
+    assert!(
+        page.contains("匿名意见箱")
+            && page.contains("不记录您的账号")
+            && page.contains("还没有建议"),
+        "{page}"
+    );
+    assert!(!page.contains("/answer\""), "no answer form for Wang");
 
-        let sent = app.post_form(&wang, BOX, BOX, &[("body", "工作群里通知太多，希望分个轻重。")]).await;
-        assert_eq!(location(&sent), "/console/suggestions?done=sent");
-        let page = text(&wang, app.at("/console/suggestions?done=sent")).await;
-        assert!(page.contains("已收到您的建议") && page.contains("工作群里通知太多，希望分个轻重。") && page.contains("2026-11-23 收到"), "{page}");
+    let empty = app.post_form(&wang, BOX, BOX, &[("body", "  ")]).await;
+    assert_eq!(empty.status(), 422);
+    assert!(empty.text().await.unwrap().contains("id=\"e-body\""));
 
-        // Kept with its day only (the table itself is checked in the services' tests).
-        let zhou = staff_of(&app, "zhou", &director_password).await;
-        let kept = app.services.notices().suggestion_box(&zhou).await.unwrap().suggestions;
-        assert_eq!(kept.len(), 1);
-        let id = kept[0].id;
-        assert_eq!(kept[0].day.0, common::MONDAY_9AM.0 - 9 * 3_600_000, "midnight in Beijing");
-        let admin = app.client();
-        app.sign_in(&admin, "admin", ADMIN_PASSWORD).await;
-        // (The page lists every kind of record in its filter, so the log itself is asked.)
-        let log = app.services.audit_log(&staff_of(&app, "admin", ADMIN_PASSWORD).await, Default::default()).await.unwrap();
-        assert!(log.iter().all(|e| !e.entity_type.contains("suggestion") && !e.action.contains("suggestion")), "nothing in the audit log");
+    let sent = app
+        .post_form(
+            &wang,
+            BOX,
+            BOX,
+            &[("body", "工作群里通知太多，希望分个轻重。")],
+        )
+        .await;
+    assert_eq!(location(&sent), "/console/suggestions?done=sent");
+    let page = text(&wang, app.at("/console/suggestions?done=sent")).await;
+    assert!(
+        page.contains("已收到您的建议")
+            && page.contains("工作群里通知太多，希望分个轻重。")
+            && page.contains("2026-11-23 收到"),
+        "{page}"
+    );
 
-        // Wang cannot answer; the director can, and everyone reads it.
-        let action = format!("/console/suggestions/{id}/answer");
-        let refused = app.post_form(&wang, BOX, &action, &[("answer", "我自己答复")]).await;
-        assert_eq!(refused.status(), 403);
-        let page = text(&director, app.at(BOX)).await;
-        assert!(page.contains(&format!("action=\"{action}\"")), "the office's answer form");
-        let empty = app.post_form(&director, BOX, &action, &[("answer", "")]).await;
-        assert_eq!(empty.status(), 422);
-        assert!(empty.text().await.unwrap().contains(&format!("id=\"e-answer-{id}\"")));
-        let answered = app.post_form(&director, BOX, &action, &[("answer", "下月起紧急通知单独标红，其余每天汇总一次。")]).await;
-        assert_eq!(location(&answered), format!("/console/suggestions?done=saved#s-{id}"));
-        let page = text(&wang, app.at(BOX)).await;
-        assert!(page.contains("下月起紧急通知单独标红，其余每天汇总一次。") && !page.contains("我自己答复"), "{page}");
+    // Kept with its day only (the table itself is checked in the services' tests).
+    let zhou = staff_of(&app, "zhou", &director_password).await;
+    let kept = app
+        .services
+        .notices()
+        .suggestion_box(&zhou)
+        .await
+        .unwrap()
+        .suggestions;
+    assert_eq!(kept.len(), 1);
+    let id = kept[0].id;
+    assert_eq!(
+        kept[0].day.0,
+        common::MONDAY_9AM.0 - 9 * 3_600_000,
+        "midnight in Beijing"
+    );
+    let admin = app.client();
+    app.sign_in(&admin, "admin", ADMIN_PASSWORD).await;
+    // (The page lists every kind of record in its filter, so the log itself is asked.)
+    let log = app
+        .services
+        .audit_log(
+            &staff_of(&app, "admin", ADMIN_PASSWORD).await,
+            Default::default(),
+        )
+        .await
+        .unwrap();
+    assert!(
+        log.iter()
+            .all(|e| !e.entity_type.contains("suggestion") && !e.action.contains("suggestion")),
+        "nothing in the audit log"
+    );
 
-        // The quarter in figures.
-        let quarter = text(&wang, app.at("/console/suggestions/quarter?q=2026-4")).await;
-        assert!(quarter.contains("2026 年第 4 季度意见汇总") && quarter.contains("100%"), "{quarter}");
-        assert!(quarter.contains("q=2026-3") && quarter.contains("q=2027-1"));
-        let bad = wang.get(app.at("/console/suggestions/quarter?q=2026-9")).send().await.unwrap();
-        assert_eq!(bad.status(), 422);
-    }
+    // Wang cannot answer; the director can, and everyone reads it.
+    let action = format!("/console/suggestions/{id}/answer");
+    let refused = app
+        .post_form(&wang, BOX, &action, &[("answer", "我自己答复")])
+        .await;
+    assert_eq!(refused.status(), 403);
+    let page = text(&director, app.at(BOX)).await;
+    assert!(
+        page.contains(&format!("action=\"{action}\"")),
+        "the office's answer form"
+    );
+    let empty = app
+        .post_form(&director, BOX, &action, &[("answer", "")])
+        .await;
+    assert_eq!(empty.status(), 422);
+    assert!(
+        empty
+            .text()
+            .await
+            .unwrap()
+            .contains(&format!("id=\"e-answer-{id}\""))
+    );
+    let answered = app
+        .post_form(
+            &director,
+            BOX,
+            &action,
+            &[("answer", "下月起紧急通知单独标红，其余每天汇总一次。")],
+        )
+        .await;
+    assert_eq!(
+        location(&answered),
+        format!("/console/suggestions?done=saved#s-{id}")
+    );
+    let page = text(&wang, app.at(BOX)).await;
+    assert!(
+        page.contains("下月起紧急通知单独标红，其余每天汇总一次。") && !page.contains("我自己答复"),
+        "{page}"
+    );
+
+    // The quarter in figures.
+    let quarter = text(&wang, app.at("/console/suggestions/quarter?q=2026-4")).await;
+    assert!(
+        quarter.contains("2026 年第 4 季度意见汇总") && quarter.contains("100%"),
+        "{quarter}"
+    );
+    assert!(quarter.contains("q=2026-3") && quarter.contains("q=2027-1"));
+    let bad = wang
+        .get(app.at("/console/suggestions/quarter?q=2026-9"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 422);
 }

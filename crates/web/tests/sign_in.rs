@@ -41,24 +41,47 @@ fn counts(statuses: &[u16]) -> (usize, usize) {
 }
 
 testkit::on_both_engines! {
-    async fn fifty_parallel_wrong_passwords_check_three_and_keep_the_owners_browser_open(app: TestApp) {
-        let owner = app.client();
-        app.sign_in(&owner, "admin", ADMIN_PASSWORD).await;
-        owner.post(app.at("/logout")).form(&[("_csrf", app.csrf(&owner, "/console").await.as_str())]).send().await.unwrap();
+    fifty_parallel_wrong_passwords_check_three_and_keep_the_owners_browser_open(TestApp),
+}
 
-        assert_eq!(counts(&parallel_guesses(&app, "admin", 50).await), (3, 47));
-        // A made-up name answers the same, so names cannot be listed.
-        assert_eq!(counts(&parallel_guesses(&app, "nobody.here", 50).await), (3, 47));
+async fn fifty_parallel_wrong_passwords_check_three_and_keep_the_owners_browser_open(app: TestApp) {
+    let owner = app.client();
+    app.sign_in(&owner, "admin", ADMIN_PASSWORD).await;
+    owner
+        .post(app.at("/logout"))
+        .form(&[("_csrf", app.csrf(&owner, "/console").await.as_str())])
+        .send()
+        .await
+        .unwrap();
 
-        // A stranger's browser at the same address is asked to wait, and told how long…
-        let stranger = app.client();
-        let csrf = app.csrf(&stranger, "/login").await;
-        let response = stranger.post(app.at("/login"))
-            .form(&[("_csrf", csrf.as_str()), ("username", "admin"), ("password", ADMIN_PASSWORD)])
-            .send().await.unwrap();
-        assert_eq!(response.status(), 429);
-        assert!(response.text().await.unwrap().contains("尝试次数过多，请 2 秒后再试"));
-        // …while the owner's browser, where they signed in before, gets straight in.
-        app.sign_in(&owner, "admin", ADMIN_PASSWORD).await;
-    }
+    assert_eq!(counts(&parallel_guesses(&app, "admin", 50).await), (3, 47));
+    // A made-up name answers the same, so names cannot be listed.
+    assert_eq!(
+        counts(&parallel_guesses(&app, "nobody.here", 50).await),
+        (3, 47)
+    );
+
+    // A stranger's browser at the same address is asked to wait, and told how long…
+    let stranger = app.client();
+    let csrf = app.csrf(&stranger, "/login").await;
+    let response = stranger
+        .post(app.at("/login"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("username", "admin"),
+            ("password", ADMIN_PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 429);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("尝试次数过多，请 2 秒后再试")
+    );
+    // …while the owner's browser, where they signed in before, gets straight in.
+    app.sign_in(&owner, "admin", ADMIN_PASSWORD).await;
 }

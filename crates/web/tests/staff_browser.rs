@@ -19,11 +19,7 @@ async fn answer_an_item(d: Desk, screen: Screen) {
     let Some(b) = Browser::start(screen).await else {
         return;
     };
-    b.goto(&d.app.at("/login")).await;
-    b.fill("#f-username", "li.jing").await;
-    b.fill("#f-password", PASSWORD).await;
-    b.submit_form("form[action='/login']").await;
-    assert!(b.url().await.ends_with("/console"), "{}", b.url().await);
+    b.sign_in_staff(&d.app.url, "li.jing", PASSWORD).await;
     assert!(
         b.exists("section[aria-labelledby='glance-title']").await,
         "feedback at a glance"
@@ -102,11 +98,14 @@ async fn answer_an_item(d: Desk, screen: Screen) {
 }
 
 testkit::on_both_engines! {
-    async fn a_clerk_answers_an_item_on_a_desktop(d: Desk) {
-        answer_an_item(d, Screen::Desktop).await;
-    }
+    a_clerk_answers_an_item_on_a_desktop(Desk),
+    a_clerk_answers_an_item_on_a_phone(Desk),
+}
 
-    async fn a_clerk_answers_an_item_on_a_phone(d: Desk) {
-        answer_an_item(d, Screen::Phone).await;
-    }
+async fn a_clerk_answers_an_item_on_a_desktop(d: Desk) {
+    answer_an_item(d, Screen::Desktop).await;
+}
+
+async fn a_clerk_answers_an_item_on_a_phone(d: Desk) {
+    answer_an_item(d, Screen::Phone).await;
 }

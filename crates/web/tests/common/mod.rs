@@ -3,15 +3,20 @@
 
 #![allow(dead_code)]
 
-use domain::{ManualClock, Timestamp};
-use services::{Gateways, Principal, Services, Settings, Staff};
+use domain::ManualClock;
+use services::{Gateways, Services, Settings};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use testkit::HttpRecorder;
+use testkit::scenario::Org;
 
-/// 2026-11-23 09:00 in Beijing, a Monday.
-pub const MONDAY_9AM: Timestamp = Timestamp(1_795_395_600_000);
+#[allow(unused_imports)]
+pub use testkit::http::{csrf_field_after, location};
+pub use testkit::scenario::{MONDAY_9AM, staff};
+
 pub const ADMIN_PASSWORD: &str = "青山文化馆-管理员-2026";
+/// The password everyone the stories take on chooses at their first sign-in.
+pub const PASSWORD: &str = "青山文化馆-工作人员-2026";
 
 pub struct TestApp {
     pub url: String,
@@ -85,17 +90,9 @@ impl TestApp {
         .unwrap();
         // The first administrator, with a password the tests know.
         let (_, one_time) = services.ensure_first_admin().await.unwrap().unwrap();
-        let admin = services
-            .login("admin", &one_time, None, None)
-            .await
-            .unwrap();
-        let Some(services::Principal::Staff(staff)) =
-            services.principal(&admin.token, None).await.unwrap()
-        else {
-            panic!("admin session");
-        };
+        let admin = staff(&services, "admin", &one_time).await;
         services
-            .change_password(&staff, &one_time, ADMIN_PASSWORD, ADMIN_PASSWORD)
+            .change_password(&admin, &one_time, ADMIN_PASSWORD, ADMIN_PASSWORD)
             .await
             .unwrap();
 
@@ -125,28 +122,21 @@ impl TestApp {
         format!("{}{path}", self.url)
     }
 
+    /// The institution as its administrator sees it; everyone taken on through it chooses
+    /// [`PASSWORD`].
+    pub async fn org(&self) -> Org {
+        let admin = staff(&self.services, "admin", ADMIN_PASSWORD).await;
+        Org::open(&self.services, admin, Some(PASSWORD)).await
+    }
+
     /// A browser-like client: keeps cookies, does not follow redirects (tests look at them).
     pub fn client(&self) -> reqwest::Client {
-        reqwest::Client::builder()
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap()
+        testkit::http::client()
     }
 
     /// The CSRF token a page gives its forms.
     pub async fn csrf(&self, client: &reqwest::Client, path: &str) -> String {
-        let html = client
-            .get(self.at(path))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        let marker = "name=\"csrf-token\" content=\"";
-        let start = html.find(marker).expect("a csrf meta tag") + marker.len();
-        html[start..].split('"').next().unwrap().to_owned()
+        testkit::http::csrf(client, &self.at(path)).await
     }
 
     /// Signs `username` in through the login form; gives the redirect target.
@@ -156,20 +146,7 @@ impl TestApp {
         username: &str,
         password: &str,
     ) -> String {
-        let csrf = self.csrf(client, "/login").await;
-        let response = client
-            .post(self.at("/login"))
-            .form(&[
-                ("_csrf", csrf.as_str()),
-                ("username", username),
-                ("password", password),
-                ("next", ""),
-            ])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 303, "sign-in of {username}");
-        location(&response)
+        testkit::http::sign_in(client, &self.url, username, password).await
     }
 
     /// Posts a form from `page`, with that page's CSRF token.
@@ -193,16 +170,10 @@ impl TestApp {
 
     /// A bearer token for the API.
     pub async fn api_token(&self, username: &str, password: &str) -> String {
-        let response = reqwest::Client::new()
-            .post(self.at("/api/v1/auth/login"))
-            .json(&serde_json::json!({ "username": username, "password": password }))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 200);
-        response.json::<serde_json::Value>().await.unwrap()["token"]
+        let answer = testkit::http::api_login(&self.url, username, password).await;
+        answer["token"]
             .as_str()
-            .unwrap()
+            .unwrap_or_else(|| panic!("no token for {username}: {answer}"))
             .to_owned()
     }
 
@@ -212,14 +183,6 @@ impl TestApp {
     }
 }
 
-pub fn location(response: &reqwest::Response) -> String {
-    response
-        .headers()
-        .get("location")
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default()
-}
-
 /// The test kits hand a multipart form's target around as `path?_csrf=token`; the page
 /// itself sends the token as the form's first field, never in the address. Gives the path
 /// and the token to put first in the body.
@@ -227,29 +190,5 @@ pub fn multipart_target(action: &str) -> (String, Option<String>) {
     match action.split_once("?_csrf=") {
         Some((path, token)) => (path.to_owned(), Some(token.to_owned())),
         None => (action.to_owned(), None),
-    }
-}
-
-/// The `_csrf` field of the form whose opening tag holds `marker`.
-pub fn csrf_field_after(html: &str, marker: &str) -> Option<String> {
-    let at = html.find(marker)?;
-    let field = "name=\"_csrf\" value=\"";
-    let start = at + html[at..].find(field)? + field.len();
-    Some(html[start..].split('"').next()?.to_owned())
-}
-
-/// Signs in on the services and gives the staff member behind the session.
-pub async fn staff(services: &Services, username: &str, password: &str) -> Staff {
-    let login = services
-        .login(username, password, Some("10.0.0.1"), None)
-        .await
-        .unwrap();
-    match services
-        .principal(&login.token, Some("10.0.0.1"))
-        .await
-        .unwrap()
-    {
-        Some(Principal::Staff(staff)) => *staff,
-        other => panic!("expected staff, got {other:?}"),
     }
 }

@@ -4,14 +4,12 @@
 
 #![allow(dead_code)]
 
+pub use crate::common::PASSWORD;
 use crate::common::{ADMIN_PASSWORD, TestApp, location};
 use domain::UnitId;
-use domain::feedback::Channel;
-use i18n::Lang;
 use services::feedback::{Intake, PhotoUpload, Submitted};
-use services::{Institution, NewStaff, Services, Staff};
-
-pub const PASSWORD: &str = "青山文化馆-工作人员-2026";
+use services::{Institution, Services, Staff};
+use testkit::scenario::{PersonExt, person, send};
 /// The submitter's mobile number in every story.
 pub const MOBILE: &str = "13907312233";
 pub const MOBILE_MASKED: &str = "139****2233";
@@ -37,54 +35,26 @@ pub struct Desk {
 impl testkit::Fixture for Desk {
     async fn setup(db: &testkit::TestDb) -> Desk {
         let app = TestApp::setup(db).await;
-        let s = app.services.clone();
-        let admin = staff(&s, "admin", ADMIN_PASSWORD).await;
-        let institution = s.institution_for_host(None).await.unwrap().unwrap();
-        let root = s.org_tree(institution.id).await.unwrap().units[0].id;
-        let station = s
-            .add_unit(&admin, root, "station", "城关镇文化站")
-            .await
-            .unwrap();
-        let activity = s
-            .add_department(&admin, root, "activity", "活动部")
-            .await
-            .unwrap()
-            .0;
-        let training = s
-            .add_department(&admin, root, "training", "培训部")
-            .await
-            .unwrap()
-            .0;
-        let mut people = Vec::new();
-        for (username, name, role, department) in [
-            ("li.jing", "李静", "office_clerk", None),
-            ("zhao.li", "赵丽", "department_staff", Some(activity)),
-            ("wang.pei", "王培", "department_staff", Some(training)),
-            ("eval.gao", "高评估", "evaluator", None),
-        ] {
-            let new = NewStaff {
-                username: username.into(),
-                display_name: name.into(),
-                role: role.into(),
-                unit: root.to_string(),
-                department: department.map(|d: i64| d.to_string()),
-                ..Default::default()
-            };
-            let (_, one_time) = s.create_staff(&admin, new).await.unwrap();
-            let first = staff(&s, username, &one_time).await;
-            s.change_password(&first, &one_time, PASSWORD, PASSWORD)
-                .await
-                .unwrap();
-            people.push(staff(&s, username, PASSWORD).await);
-        }
-        let [clerk, worker, trainer, evaluator] = <[Staff; 4]>::try_from(people).unwrap();
+        let org = app.org().await;
+        let root = org.root;
+        let station = org.add_station("城关镇文化站").await;
+        let activity = org.add_department_of(root, "activity", "活动部").await;
+        let training = org.add_department_of(root, "training", "培训部").await;
+        let [clerk, worker, trainer, evaluator] = org
+            .hire_all([
+                person("li.jing", "李静", "office_clerk", root),
+                person("zhao.li", "赵丽", "department_staff", root).in_department(activity),
+                person("wang.pei", "王培", "department_staff", root).in_department(training),
+                person("eval.gao", "高评估", "evaluator", root),
+            ])
+            .await;
         Desk {
             app,
-            institution,
+            institution: org.institution,
             root,
             station,
-            activity,
-            training,
+            activity: activity.0,
+            training: training.0,
             clerk,
             worker,
             trainer,
@@ -93,6 +63,7 @@ impl testkit::Fixture for Desk {
     }
 }
 
+#[allow(unused_imports)]
 pub use super::common::staff;
 
 impl Desk {
@@ -107,25 +78,11 @@ impl Desk {
 
     pub async fn submit_with(&self, text: &str, kind: &str, photos: Vec<PhotoUpload>) -> Submitted {
         let intake = Intake {
-            text: text.into(),
-            kind: kind.into(),
             mobile: Some(MOBILE.into()),
             contact_name: Some("王秀英".into()),
-            ..Default::default()
+            ..testkit::scenario::intake(text, kind)
         };
-        self.s()
-            .feedback()
-            .submit_feedback(
-                &self.institution,
-                intake,
-                photos,
-                None,
-                None,
-                Channel::Web,
-                Lang::ZhCn,
-            )
-            .await
-            .unwrap()
+        send(self.s(), &self.institution, intake, photos, None).await
     }
 
     /// A browser-like client signed in as `username`.

@@ -5,13 +5,14 @@
 
 #![allow(dead_code)]
 
-use crate::common::{ADMIN_PASSWORD, TestApp, location};
+pub use crate::common::PASSWORD;
+use crate::common::{TestApp, location};
 use domain::UnitId;
 use domain::notice::AudienceRule;
-use services::notices::{NoticeDraft, NoticeListFilter, NoticeView, ReviewDecision};
-use services::{NewStaff, Services, Staff};
-
-pub const PASSWORD: &str = "青山文化馆-工作人员-2026";
+use services::notices::{NoticeDraft, NoticeListFilter, NoticeView};
+use services::{Services, Staff};
+use testkit::multipart::Multipart;
+use testkit::scenario::{PersonExt, person, publish};
 pub const TITLE: &str = "关于十一月活动台账报送的通知";
 pub const BODY: &str = "各位同事：\n请于周五前把本月活动台账交到办公室。\n\n- 活动照片\n- 签到表";
 
@@ -38,67 +39,23 @@ pub struct Staffroom {
 impl testkit::Fixture for Staffroom {
     async fn setup(db: &testkit::TestDb) -> Staffroom {
         let app = TestApp::setup(db).await;
-        let s = app.services.clone();
-        let admin = staff(&s, "admin", ADMIN_PASSWORD).await;
-        let institution = s.institution_for_host(None).await.unwrap().unwrap();
-        let root = s.org_tree(institution.id).await.unwrap().units[0].id;
-        let station = s
-            .add_unit(&admin, root, "station", "城关镇文化站")
-            .await
-            .unwrap();
-        let activity = s
-            .add_department(&admin, root, "activity", "活动部")
-            .await
-            .unwrap();
-        let mut people = Vec::new();
-        for (username, name, role, unit, department) in [
-            ("zhou.min", "周敏", "office_director", root, None),
-            ("li.jing", "李静", "office_clerk", root, None),
-            (
-                "chen.hao",
-                "陈浩",
-                "department_head",
-                root,
-                Some(activity.0),
-            ),
-            (
-                "wang.fang",
-                "王芳",
-                "department_staff",
-                root,
-                Some(activity.0),
-            ),
-            (
-                "zhao.li",
-                "赵丽",
-                "department_staff",
-                root,
-                Some(activity.0),
-            ),
-            ("tang.li", "唐莉", "office_clerk", station, None),
-        ] {
-            let new = NewStaff {
-                username: username.into(),
-                display_name: name.into(),
-                email: Some(format!("{username}@example.org")),
-                role: role.into(),
-                unit: unit.to_string(),
-                department: department.map(|d: i64| d.to_string()),
-                ..Default::default()
-            };
-            let (id, one_time) = s.create_staff(&admin, new).await.unwrap();
-            if username == "chen.hao" {
-                s.set_department_head(&admin, activity, Some(id))
-                    .await
-                    .unwrap();
-            }
-            let first = staff(&s, username, &one_time).await;
-            s.change_password(&first, &one_time, PASSWORD, PASSWORD)
-                .await
-                .unwrap();
-            people.push(staff(&s, username, PASSWORD).await);
-        }
-        let [director, clerk, head, wang, zhao, tang] = <[Staff; 6]>::try_from(people).unwrap();
+        let org = app.org().await;
+        let root = org.root;
+        let station = org.add_station("城关镇文化站").await;
+        let activity = org.add_department(root, "活动部").await;
+        let [director, clerk, head, wang, zhao, tang] = org
+            .hire_all(
+                [
+                    person("zhou.min", "周敏", "office_director", root),
+                    person("li.jing", "李静", "office_clerk", root),
+                    person("chen.hao", "陈浩", "department_head", root).in_department(activity),
+                    person("wang.fang", "王芳", "department_staff", root).in_department(activity),
+                    person("zhao.li", "赵丽", "department_staff", root).in_department(activity),
+                    person("tang.li", "唐莉", "office_clerk", station),
+                ]
+                .map(PersonExt::with_email),
+            )
+            .await;
         Staffroom {
             app,
             root,
@@ -114,6 +71,7 @@ impl testkit::Fixture for Staffroom {
     }
 }
 
+#[allow(unused_imports)]
 pub use super::common::staff;
 
 impl Staffroom {
@@ -169,8 +127,7 @@ impl Staffroom {
             body = body.file("attachment", file_name, content_type, bytes);
         }
         if files.is_empty() {
-            // What a browser sends for a file input left empty.
-            body = body.file("attachment", "", "application/octet-stream", &[]);
+            body = body.no_file("attachment");
         }
         let (content_type, bytes) = body.finish();
         client
@@ -241,7 +198,16 @@ impl Staffroom {
 
     /// Wang's notice to 活动部 as a draft, through the services.
     pub async fn draft(&self) -> i64 {
-        let draft = NoticeDraft {
+        self.s()
+            .notices()
+            .create_notice(&self.wang, &self.draft_of_wang(), None)
+            .await
+            .unwrap()
+    }
+
+    /// What Wang writes to 活动部.
+    pub fn draft_of_wang(&self) -> NoticeDraft {
+        NoticeDraft {
             title: TITLE.into(),
             body: BODY.into(),
             category: "notice".into(),
@@ -251,28 +217,12 @@ impl Staffroom {
                 department: domain::DepartmentId(self.activity),
             }],
             ..Default::default()
-        };
-        self.s()
-            .notices()
-            .create_notice(&self.wang, &draft, None)
-            .await
-            .unwrap()
+        }
     }
 
     /// Wang's notice, sent for review and approved by the head: published now.
     pub async fn published(&self) -> i64 {
-        let id = self.draft().await;
-        self.s()
-            .notices()
-            .submit_notice(&self.wang, id)
-            .await
-            .unwrap();
-        self.s()
-            .notices()
-            .review_notice(&self.head, id, ReviewDecision::Approve, None, None)
-            .await
-            .unwrap();
-        id
+        publish(self.s(), &self.wang, &self.head, &self.draft_of_wang()).await
     }
 
     pub async fn notice(&self, id: i64) -> NoticeView {
@@ -306,59 +256,4 @@ pub fn id_in(location: &str) -> i64 {
         .unwrap()
         .parse()
         .unwrap_or_else(|_| panic!("no notice id in {location}"))
-}
-
-/// A `multipart/form-data` body, written out by hand (the test client has no multipart
-/// support of its own).
-pub struct Multipart {
-    boundary: String,
-    body: Vec<u8>,
-}
-
-impl Multipart {
-    pub fn new() -> Multipart {
-        Multipart {
-            boundary: "----culturedesk-notice-boundary-9QkZ2".into(),
-            body: Vec::new(),
-        }
-    }
-
-    pub fn text(mut self, name: &str, value: &str) -> Multipart {
-        self.body.extend_from_slice(
-            format!(
-                "--{}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n",
-                self.boundary
-            )
-            .as_bytes(),
-        );
-        self
-    }
-
-    pub fn file(
-        mut self,
-        name: &str,
-        file_name: &str,
-        content_type: &str,
-        bytes: &[u8],
-    ) -> Multipart {
-        self.body.extend_from_slice(
-            format!(
-                "--{}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: {content_type}\r\n\r\n",
-                self.boundary
-            )
-            .as_bytes(),
-        );
-        self.body.extend_from_slice(bytes);
-        self.body.extend_from_slice(b"\r\n");
-        self
-    }
-
-    pub fn finish(mut self) -> (String, Vec<u8>) {
-        self.body
-            .extend_from_slice(format!("--{}--\r\n", self.boundary).as_bytes());
-        (
-            format!("multipart/form-data; boundary={}", self.boundary),
-            self.body,
-        )
-    }
 }
