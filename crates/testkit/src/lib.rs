@@ -96,3 +96,23 @@ macro_rules! on_both_engines {
         }
     )*};
 }
+
+/// Runs each browser story once, on SQLite: a page looks the same whichever engine is
+/// under it, and the engines' own differences are the HTTP and storage stories' to catch
+/// (those run on both). Written like [`on_both_engines!`]'s list.
+#[macro_export]
+macro_rules! in_a_browser {
+    ($($(#[$meta:meta])* $name:ident($ty:ty)),+ $(,)?) => {$(
+        $(#[$meta])*
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let db = $crate::TestDb::sqlite().await;
+                super::$name(<$ty as $crate::Fixture>::setup(&db).await).await;
+            }
+        }
+    )*};
+}

@@ -6,7 +6,7 @@ mod common;
 use common::{ADMIN_PASSWORD, TestApp};
 use testkit::{Browser, Screen};
 
-testkit::on_both_engines! {
+testkit::in_a_browser! {
     the_portal_fits_a_phone_and_switches_language(TestApp),
     staff_sign_in_and_add_a_colleague_on_a_desktop(TestApp),
     a_forged_csrf_cookie_gets_a_clear_error_and_no_session(TestApp),

@@ -133,7 +133,7 @@ async fn a_clerk_works_through_a_long_inbox(d: Desk, screen: Screen) {
     assert!(!b.horizontal_overflow().await);
 }
 
-testkit::on_both_engines! {
+testkit::in_a_browser! {
     a_clerk_works_through_a_long_inbox_on_a_desktop(Desk),
     a_clerk_works_through_a_long_inbox_on_a_phone(Desk),
 }

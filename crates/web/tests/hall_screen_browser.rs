@@ -8,7 +8,7 @@ mod notices_kit;
 use notices_kit::Staffroom;
 use testkit::{Browser, Screen};
 
-testkit::on_both_engines! {
+testkit::in_a_browser! {
     the_hall_screen_reloads_by_script_without_a_meta_refresh(Staffroom),
 }
 

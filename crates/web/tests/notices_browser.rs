@@ -16,7 +16,7 @@ async fn sign_in(b: &Browser, r: &Staffroom, username: &str) {
     b.sign_in_staff(&r.app.url, username, PASSWORD).await;
 }
 
-testkit::on_both_engines! {
+testkit::in_a_browser! {
     an_author_a_reviewer_and_a_recipient_in_separate_browsers(Staffroom),
     the_hall_screen_fits_a_phone_and_shows_lists_as_lists(Staffroom),
 }

@@ -28,7 +28,7 @@ async fn people_shown(b: &Browser) -> Vec<String> {
     serde_json::from_value(shown).unwrap()
 }
 
-testkit::on_both_engines! {
+testkit::in_a_browser! {
     an_author_finds_a_stations_people_by_typing_and_ticks_two(Staffroom),
 }
 

@@ -10,7 +10,7 @@ use public_kit::Public;
 use services::feedback::StaffAction;
 use testkit::{Browser, Screen};
 
-testkit::on_both_engines! {
+testkit::in_a_browser! {
     feedback_is_sent_and_followed_on_a_phone(Public),
     a_phone_is_offered_a_similar_item_and_can_still_send_its_own(Public),
     the_board_fits_a_phone_and_is_reachable_from_the_keyboard(Public),

@@ -97,7 +97,7 @@ async fn answer_an_item(d: Desk, screen: Screen) {
     assert_eq!(item.status, domain::feedback::Status::New);
 }
 
-testkit::on_both_engines! {
+testkit::in_a_browser! {
     a_clerk_answers_an_item_on_a_desktop(Desk),
     a_clerk_answers_an_item_on_a_phone(Desk),
 }
