@@ -86,8 +86,11 @@ pub(crate) use desk::{org, rate_limit, secrets};
 
 use async_trait::async_trait;
 use domain::MemberId;
+use domain::feedback::Status;
+use domain::{DepartmentId, Permission, TenantId, UnitPath};
 use std::ops::Deref;
 use std::sync::Arc;
+use store::feedback::FeedbackRow;
 
 /// The feedback capability's facade: `services.feedback().…`. Cheap to clone.
 ///
@@ -194,9 +197,6 @@ impl desk::Hooks for Inner {
         self.setups.forget(tenant);
     }
 }
-use domain::feedback::Status;
-use domain::{DepartmentId, Permission, TenantId, UnitPath};
-use store::feedback::FeedbackRow;
 
 impl Feedback {
     /// The item, if the staff member may see it: its unit lies in their scope for viewing

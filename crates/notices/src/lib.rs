@@ -57,8 +57,16 @@ pub use report::{ERROR_RATE_LIMIT_PERCENT, NoticeReport, ReportLine, ReportMonth
 pub use desk::{Arg, Desk, Institution, MemberSession, ServiceError, ServiceResult, Staff};
 pub(crate) use desk::{org, rate_limit, secrets};
 
+use domain::notice::{
+    AudienceRule, DeliveryPolicy, NoticeAction, NoticeCategory, NoticePriority, NoticeStatus,
+    ReceiptState,
+};
+use domain::review::{Chain, ItemFacts, Progress, may_act};
+use domain::{DepartmentId, Permission, TenantId, Timestamp, UnitPath, UserId};
+use serde::Serialize;
 use std::ops::Deref;
 use std::sync::Arc;
+use store::notices::NoticeRow;
 
 /// The notices capability's facade: `services.notices().…`. Cheap to clone.
 ///
@@ -110,14 +118,6 @@ impl Notices {
             })
     }
 }
-use domain::notice::{
-    AudienceRule, DeliveryPolicy, NoticeAction, NoticeCategory, NoticePriority, NoticeStatus,
-    ReceiptState,
-};
-use domain::review::{Chain, ItemFacts, Progress, may_act};
-use domain::{DepartmentId, Permission, TenantId, Timestamp, UnitPath, UserId};
-use serde::Serialize;
-use store::notices::NoticeRow;
 
 /// A notice as staff see it.
 #[derive(Clone, Debug, Serialize)]
