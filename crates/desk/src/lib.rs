@@ -4,7 +4,8 @@
 //! the clock, the job queue, the outgoing channels, the secrets, and the methods for the
 //! institution and its people — sign-in ([`auth`], [`members`]), staff accounts, the
 //! organisation tree and its directory of heads ([`org`]), authorisation, the audit log,
-//! rate limits, and the outbox that sends messages exactly once ([`messages`]).
+//! rate limits, the review chain's actions ([`review`]), and the outbox that sends messages
+//! exactly once ([`messages`]).
 //!
 //! A capability crate (`feedback`, `notices`, …) wraps a `Desk` in its own facade and
 //! dereferences to it, so its methods read the desk's context as their own. The desk knows
@@ -19,6 +20,7 @@ pub mod members;
 pub mod messages;
 pub mod org;
 pub mod rate_limit;
+pub mod review;
 pub mod secrets;
 pub mod tenancy;
 
@@ -28,6 +30,7 @@ pub use auth::{LoginOutcome, Origin, Principal, Staff};
 pub use error::{Arg, ServiceError, ServiceResult};
 pub use members::{CodeSent, MemberSession};
 pub use org::{OrgTree, PickFor, PickablePerson, UnitNode};
+pub use review::Review;
 pub use secrets::new_token;
 pub use store::audit::Filter as AuditFilter;
 pub use tenancy::Institution;

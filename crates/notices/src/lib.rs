@@ -61,7 +61,8 @@ use domain::notice::{
     AudienceRule, DeliveryPolicy, NoticeAction, NoticeCategory, NoticePriority, NoticeStatus,
     ReceiptState,
 };
-use domain::review::{Chain, ItemFacts, Progress, may_act};
+use desk::Review;
+use domain::review::ItemFacts;
 use domain::{DepartmentId, Permission, TenantId, Timestamp, UnitPath, UserId};
 use serde::Serialize;
 use std::ops::Deref;
@@ -220,26 +221,35 @@ fn is_office(staff: &Staff, row: &NoticeRow) -> bool {
     staff.actor.can(Permission::ManageNotices, &path_of(row))
 }
 
-/// A notice's review (审核) as the shared review chain sees it: one step, decided by the
-/// reviewer its author named or anyone who may review notices over its unit.
-fn review_of(row: &NoticeRow) -> (Chain, ItemFacts) {
-    let facts = ItemFacts {
+/// What the review chain needs to know about a notice: its author, its unit and the
+/// reviewer its author named.
+fn review_facts(row: &NoticeRow) -> ItemFacts {
+    ItemFacts {
         author: UserId(row.author_id),
         unit: path_of(row),
         authors_department_head: None,
         chosen_reviewer: row.reviewer_id.map(UserId),
         targets: Vec::new(),
-    };
-    (Chain::notice_review(), facts)
+    }
 }
 
-/// Whether `staff` may review `row` now, by the review chain's rules: not its author, and
-/// a reviewer of the step waiting for a decision.
+/// The notice's review (审核) on the shared chain, once it was sent for one.
+fn stored_review(row: &NoticeRow) -> ServiceResult<Option<Review>> {
+    match (&row.review_chain, &row.review_progress, row.review_version) {
+        (Some(chain), Some(progress), Some(version)) => {
+            Review::from_stored(chain, progress, version).map(Some)
+        }
+        _ => Ok(None),
+    }
+}
+
+/// Whether `staff` may decide the step of the notice's review waiting now: not its author,
+/// and a reviewer of that step. A review that cannot be read lets nobody decide.
 fn may_review(staff: &Staff, row: &NoticeRow) -> bool {
-    let (chain, facts) = review_of(row);
-    Progress::start()
-        .current_step(&chain, &facts)
-        .is_some_and(|(_, step)| may_act(step, &staff.actor, &facts))
+    stored_review(row)
+        .ok()
+        .flatten()
+        .is_some_and(|r| r.may_decide(&staff.actor, &review_facts(row)))
 }
 
 /// Whether `staff` may see who a notice is for: its author, its reviewer (chosen, or able

@@ -1,13 +1,17 @@
 //! Review before publishing, and what can happen to a notice after it went out:
 //! corrections (recipients are told what changed; the old version is kept) and retraction.
 
-use super::{is_office, may_review, parse_row};
+use super::{is_office, may_review, parse_row, review_facts, stored_review};
 use crate::{Notices, ServiceError, ServiceResult, Staff};
 use domain::notice::{NoticeAction, NoticePriority, NoticeStatus, transition};
-use domain::review::{self, Progress, ReviewError, Stage};
+use domain::review::{self, Chain, Stage};
 use domain::{Checks, FieldError, Permission, Timestamp, UnitPath, UserId};
 use i18n::Key;
 use store::notices::{NoticeChange, NoticeRow};
+use store::reminders::Subject;
+
+/// The settings key of the institution's own notice review chain (`Desk::review_chain`).
+const REVIEW_KIND: &str = "notice";
 
 /// The reviewer's decision.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,7 +46,26 @@ impl Notices {
             ));
         };
         let now = self.now();
+        let tenant = staff.actor.tenant_id;
+        let chain = self
+            .review_chain(tenant, REVIEW_KIND, Chain::notice_review())
+            .await?;
+        let facts = review::ItemFacts {
+            chosen_reviewer: Some(UserId(reviewer)),
+            ..review_facts(&row)
+        };
+        let earlier = stored_review(&row)?;
+        let tx = self.db().begin().await?;
+        let subject = Subject::Notice(row.id);
+        let stage = self
+            .send_for_review(&tx, tenant, subject, earlier.as_ref(), chain, &facts)
+            .await?;
+        // A chain always has a step that applies to a notice, so a notice sent is in review.
+        if stage != Stage::InReview {
+            return Err(ServiceError::Conflict);
+        }
         self.move_notice(
+            &tx,
             staff,
             &row,
             parsed.status,
@@ -55,6 +78,7 @@ impl Notices {
             None,
         )
         .await?;
+        tx.commit().await?;
         // The reviewer hears about it in the console and by e-mail.
         if let Some(user) = store::users::find(self.db(), UserId(reviewer)).await? {
             let t = i18n::Tr::new(i18n::Lang::ZhCn);
@@ -85,8 +109,14 @@ impl Notices {
         }
         let from = parse_row(&row)?.status;
         let to = legal(from, NoticeAction::Withdraw)?;
-        self.move_notice(staff, &row, from, to, Vec::new(), "withdrawn", None)
-            .await
+        let tx = self.db().begin().await?;
+        let tenant = staff.actor.tenant_id;
+        self.withdraw_from_review(&tx, tenant, Subject::Notice(row.id))
+            .await?;
+        self.move_notice(&tx, staff, &row, from, to, Vec::new(), "withdrawn", None)
+            .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// The reviewer decides. Sending back and rejecting need a comment, which the author is
@@ -102,16 +132,25 @@ impl Notices {
         lead_override_reason: Option<&str>,
     ) -> ServiceResult<()> {
         let row = self.visible_notice(staff, id).await?;
-        if !may_review(staff, &row) {
-            return Err(ServiceError::Forbidden);
-        }
+        let facts = review_facts(&row);
         let parsed = parse_row(&row)?;
-        let action = match decision {
-            ReviewDecision::Approve => NoticeAction::Approve,
-            ReviewDecision::RequestChanges => NoticeAction::RequestChanges,
-            ReviewDecision::Reject => NoticeAction::Reject,
+        let stored = stored_review(&row)?;
+        if parsed.status != NoticeStatus::InReview {
+            // Nothing waits for a decision: a reviewer is told so, anyone else refused.
+            let chain = stored.map_or_else(Chain::notice_review, |r| r.chain);
+            let first = desk::Review {
+                chain,
+                progress: review::Progress::start(),
+                version: 0,
+            };
+            if !first.may_decide(&staff.actor, &facts) {
+                return Err(ServiceError::Forbidden);
+            }
+            return legal(parsed.status, NoticeAction::Approve).map(drop);
+        }
+        let Some(review) = stored.filter(|_| may_review(staff, &row)) else {
+            return Err(ServiceError::Forbidden);
         };
-        let to = legal(parsed.status, action)?;
         let mut checks = Checks::new();
         let comment = match decision {
             ReviewDecision::Approve => {
@@ -129,38 +168,39 @@ impl Notices {
             super::compose::REASON_MAX,
         );
         checks.finish()?;
-        if chain_outcome(staff, &row, decision, comment.as_deref())? != action {
-            return Err(ServiceError::Conflict);
-        }
+        let tenant = staff.actor.tenant_id;
+        let tx = self.db().begin().await?;
+        let stage = self
+            .decide_review(
+                &tx,
+                tenant,
+                Subject::Notice(row.id),
+                &review,
+                &facts,
+                &staff.actor,
+                &chain_decision(decision, comment.as_deref()),
+            )
+            .await?;
         let mut changes = vec![NoticeChange::Reviewer(Some(staff.actor.user_id.0))];
-        let now = self.now();
-        if decision == ReviewDecision::Approve {
-            let policy = self.delivery_policy(staff.actor.tenant_id).await?;
-            let publish_at = row.publish_at.map_or(now, |t| Timestamp(t).max(now));
-            let path = UnitPath::from_stored(row.unit_path.clone());
-            if !lead_ok(&policy, parsed.priority, publish_at, &row) {
-                match &reason {
-                    Some(reason) if staff.actor.can(Permission::OverrideNoticeLead, &path) => {
-                        changes.push(NoticeChange::LeadOverrideReason(Some(reason.clone())));
-                        changes.push(NoticeChange::LeadOverrideBy(staff.actor.user_id));
-                    }
-                    Some(_) => {
-                        return Err(ServiceError::invalid(
-                            "lead_override_reason",
-                            Key::notice_err_override_director,
-                        ));
-                    }
-                    None => return Err(lead_error(&policy)),
-                }
+        // The chain decides what happens to the notice: it goes out once every step has
+        // approved; until then an approval hands it to the next step.
+        let (to, event) = match stage {
+            Stage::Approved => {
+                changes.extend(
+                    self.approval(staff, &row, parsed.priority, reason)
+                        .await?,
+                );
+                (legal(parsed.status, NoticeAction::Approve)?, "approved")
             }
-            changes.push(NoticeChange::PublishAt(Some(publish_at)));
-        }
-        let event = match decision {
-            ReviewDecision::Approve => "approved",
-            ReviewDecision::RequestChanges => "changes_requested",
-            ReviewDecision::Reject => "rejected",
+            Stage::InReview => (parsed.status, "approved"),
+            Stage::ChangesRequested { .. } => (
+                legal(parsed.status, NoticeAction::RequestChanges)?,
+                "changes_requested",
+            ),
+            Stage::Rejected { .. } => (legal(parsed.status, NoticeAction::Reject)?, "rejected"),
         };
         self.move_notice(
+            &tx,
             staff,
             &row,
             parsed.status,
@@ -170,9 +210,13 @@ impl Notices {
             comment.as_deref(),
         )
         .await?;
+        tx.commit().await?;
         if decision != ReviewDecision::Approve {
             self.tell_author(staff, &row, event, comment.as_deref().unwrap_or_default())
                 .await?;
+            return Ok(());
+        }
+        if stage != Stage::Approved {
             return Ok(());
         }
         // Due now: publish at once rather than at the sweep's next minute.
@@ -382,8 +426,44 @@ impl Notices {
     /// Moves a notice from `from` to `to` if nobody moved it meanwhile, with its event and
     /// audit entry, in one transaction.
     #[allow(clippy::too_many_arguments)]
+    /// What approving the last step adds to the notice: its publish time (now, if none was
+    /// set), and an office director's override of a lead time that ran out, with the reason.
+    async fn approval(
+        &self,
+        staff: &Staff,
+        row: &NoticeRow,
+        priority: NoticePriority,
+        reason: Option<String>,
+    ) -> ServiceResult<Vec<NoticeChange>> {
+        let now = self.now();
+        let policy = self.delivery_policy(staff.actor.tenant_id).await?;
+        let publish_at = row.publish_at.map_or(now, |t| Timestamp(t).max(now));
+        let path = UnitPath::from_stored(row.unit_path.clone());
+        let mut changes = Vec::new();
+        if !lead_ok(&policy, priority, publish_at, row) {
+            match reason {
+                Some(reason) if staff.actor.can(Permission::OverrideNoticeLead, &path) => {
+                    changes.push(NoticeChange::LeadOverrideReason(Some(reason)));
+                    changes.push(NoticeChange::LeadOverrideBy(staff.actor.user_id));
+                }
+                Some(_) => {
+                    return Err(ServiceError::invalid(
+                        "lead_override_reason",
+                        Key::notice_err_override_director,
+                    ));
+                }
+                None => return Err(lead_error(&policy)),
+            }
+        }
+        changes.push(NoticeChange::PublishAt(Some(publish_at)));
+        Ok(changes)
+    }
+
+    /// Moves the notice from `from` to `to` in `tx`, with its event and audit entry.
+    #[allow(clippy::too_many_arguments)]
     async fn move_notice(
         &self,
+        tx: &store::Tx,
         staff: &Staff,
         row: &NoticeRow,
         from: NoticeStatus,
@@ -395,15 +475,14 @@ impl Notices {
         let tenant = staff.actor.tenant_id;
         let now = self.now();
         changes.push(NoticeChange::Status(to));
-        let tx = self.db().begin().await?;
         let changed =
-            store::notices::update(&tx, tenant, row.id, row.version, changes, now).await?;
+            store::notices::update(tx, tenant, row.id, row.version, changes, now).await?;
         if changed == 0 {
             return Err(ServiceError::Conflict);
         }
-        self.replan_notice(&tx, tenant, row.id).await?;
+        self.replan_notice(tx, tenant, row.id).await?;
         store::notices::insert_event(
-            &tx,
+            tx,
             tenant,
             row.id,
             Some(staff.actor.user_id),
@@ -413,7 +492,7 @@ impl Notices {
         )
         .await?;
         self.audit(
-            &tx,
+            tx,
             staff,
             &format!("notice.{event}"),
             "notice",
@@ -422,7 +501,6 @@ impl Notices {
             Some(serde_json::json!({ "status": to.as_str(), "comment": comment })),
         )
         .await?;
-        tx.commit().await?;
         Ok(())
     }
 
@@ -497,37 +575,14 @@ fn lead_error(policy: &domain::notice::DeliveryPolicy) -> ServiceError {
     ]))
 }
 
-/// The review chain decides: what the decision does to the notice, or why it may not be
-/// made. A notice's chain has one step, so an approval approves the notice.
-fn chain_outcome(
-    staff: &Staff,
-    row: &NoticeRow,
-    decision: ReviewDecision,
-    comment: Option<&str>,
-) -> ServiceResult<NoticeAction> {
-    let (chain, facts) = super::review_of(row);
+/// The reviewer's decision as the review chain reads it.
+fn chain_decision(decision: ReviewDecision, comment: Option<&str>) -> review::Decision {
     let comment = comment.unwrap_or_default().to_owned();
-    let decision = match decision {
+    match decision {
         ReviewDecision::Approve => review::Decision::Approve {
             comment: Some(comment),
         },
         ReviewDecision::RequestChanges => review::Decision::RequestChanges { comment },
         ReviewDecision::Reject => review::Decision::Reject { comment },
-    };
-    let progress = Progress::start()
-        .decide(&chain, &facts, &staff.actor, &decision)
-        .map_err(|e| match e {
-            ReviewError::CommentRequired => ServiceError::invalid("comment", Key::err_required),
-            ReviewError::SelfReview | ReviewError::NotAReviewerHere { .. } => {
-                ServiceError::Forbidden
-            }
-            _ => ServiceError::Conflict,
-        })?;
-    Ok(match progress.stage() {
-        Stage::Approved => NoticeAction::Approve,
-        Stage::ChangesRequested { .. } => NoticeAction::RequestChanges,
-        Stage::Rejected { .. } => NoticeAction::Reject,
-        // More steps to go: a chain of more than one step is not a notice's yet.
-        Stage::InReview => return Err(ServiceError::Conflict),
-    })
+    }
 }

@@ -107,6 +107,7 @@ testkit::on_both_engines! {
     a_server_down_over_a_notice_deadline_sends_only_the_escalation(Staffroom),
     remind_the_unread_by_hand_at_most_every_five_minutes(Staffroom),
     corrections_keep_the_old_version_and_retraction_tells_everyone(Staffroom),
+    a_two_step_chain_returns_a_resubmitted_notice_to_the_step_that_asked(Staffroom),
 }
 
 async fn a_notice_is_reviewed_then_reaches_named_people_who_read_and_acknowledge(r: Staffroom) {
@@ -950,4 +951,61 @@ async fn the_reviewer_and_the_office_see_who_a_notice_is_for_and_recipients_do_n
             Err(ServiceError::Forbidden)
         ));
     }
+}
+
+/// The institution reviews notices in two steps: the reviewer the author's notice names
+/// (their head), then the office director. Sent back at the second step, the notice returns
+/// to it when resubmitted, and the first step's approval stands.
+async fn a_two_step_chain_returns_a_resubmitted_notice_to_the_step_that_asked(r: Staffroom) {
+    let s = r.s();
+    let tenant = r.wang.actor.tenant_id;
+    let row = store::tenants::find(s.db(), tenant).await.unwrap().unwrap();
+    let mut settings: serde_json::Value = serde_json::from_str(&row.settings).unwrap_or_default();
+    settings["review_chains"] = serde_json::json!({ "notice": [
+        { "name": "部门审核", "who": [{ "kind": "chosen_by_author" }], "when": { "kind": "always" } },
+        { "name": "办公室审核", "who": [{ "kind": "person", "user": r.director.actor.user_id.0 }],
+          "when": { "kind": "always" } },
+    ]});
+    store::tenants::update_settings(s.db(), tenant, &settings.to_string())
+        .await
+        .unwrap();
+    let notices = s.notices();
+    let id = notices
+        .create_notice(&r.wang, &r.draft("国庆值班安排", "important"), None)
+        .await
+        .unwrap();
+    notices.submit_notice(&r.wang, id).await.unwrap();
+    let approve = |who: &'static str| {
+        let staff = if who == "head" { &r.head } else { &r.director };
+        notices.review_notice(staff, id, ReviewDecision::Approve, None, None)
+    };
+    let status = || async { notices.notice(&r.wang, id).await.unwrap().status };
+
+    // The director's step is not reached before the head's.
+    assert!(matches!(approve("director").await, Err(ServiceError::Forbidden)));
+    approve("head").await.unwrap();
+    assert_eq!(status().await.as_str(), "in_review", "one step to go");
+    assert!(matches!(approve("head").await, Err(ServiceError::Forbidden)));
+
+    notices
+        .review_notice(
+            &r.director,
+            id,
+            ReviewDecision::RequestChanges,
+            Some("请补充值班电话"),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(status().await.as_str(), "changes_requested");
+    notices.submit_notice(&r.wang, id).await.unwrap();
+    // Back at the director's step: the head's approval stands and is not asked again.
+    assert!(matches!(approve("head").await, Err(ServiceError::Forbidden)));
+    approve("director").await.unwrap();
+    assert_eq!(status().await.as_str(), "published");
+    assert_eq!(
+        notices.notice(&r.wang, id).await.unwrap().recipient_count,
+        3,
+        "活动部: the head and two staff"
+    );
 }

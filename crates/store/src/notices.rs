@@ -141,6 +141,10 @@ pub struct NoticeRow {
     pub created_at: i64,
     pub updated_at: i64,
     pub on_hall_screen: bool,
+    /// The notice's review, once it was sent for one (`crate::reviews`).
+    pub review_chain: Option<String>,
+    pub review_progress: Option<String>,
+    pub review_version: Option<i64>,
 }
 
 const COLUMNS: [N; 31] = [
@@ -307,10 +311,22 @@ impl NoticeChange {
     }
 }
 
+/// Notices with their review beside them, so that whoever reads a notice reads where its
+/// review stands.
 fn select() -> SelectStatement {
+    use crate::reviews::Reviews as Rv;
     Query::select()
         .columns(COLUMNS.map(|c| (N::Table, c)))
+        .expr_as(Expr::col((Rv::Table, Rv::Chain)), "review_chain")
+        .expr_as(Expr::col((Rv::Table, Rv::Progress)), "review_progress")
+        .expr_as(Expr::col((Rv::Table, Rv::Version)), "review_version")
         .from(N::Table)
+        .left_join(
+            Rv::Table,
+            Expr::col((Rv::Table, Rv::SubjectId))
+                .equals((N::Table, N::Id))
+                .and(Expr::col((Rv::Table, Rv::SubjectKind)).eq(crate::subject::SubjectKind::Notice.code())),
+        )
         .to_owned()
 }
 

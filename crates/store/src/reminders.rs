@@ -26,43 +26,7 @@ enum Reminders {
 }
 use Reminders as R;
 
-/// What a reminder is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Subject {
-    Feedback(i64),
-    Notice(i64),
-}
-
-/// The kinds of subject, for the sweeps (each sweeps its own).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SubjectKind {
-    Feedback,
-    Notice,
-}
-
-impl SubjectKind {
-    fn code(self) -> &'static str {
-        match self {
-            SubjectKind::Feedback => "feedback",
-            SubjectKind::Notice => "notice",
-        }
-    }
-}
-
-impl Subject {
-    fn kind(self) -> SubjectKind {
-        match self {
-            Subject::Feedback(_) => SubjectKind::Feedback,
-            Subject::Notice(_) => SubjectKind::Notice,
-        }
-    }
-
-    fn id(self) -> i64 {
-        match self {
-            Subject::Feedback(id) | Subject::Notice(id) => id,
-        }
-    }
-}
+pub use crate::subject::{Subject, SubjectKind};
 
 /// A step carried over from before the ledger: it only wakes the sweep, which then writes
 /// the subject's plan (and so removes it).

@@ -1,6 +1,7 @@
-//! Migration 0010 (and 0011 after it) carries the two old "exactly once" mechanisms over to the reminder
-//! ledger: what had fired stays fired, and what was waiting for its time still wakes the
-//! sweep. Told once, run on SQLite and PostgreSQL, on a database written before it.
+//! Migration 0010 (and 0011 after it) carries the two old "exactly once" mechanisms over to
+//! the reminder ledger: what had fired stays fired, and what was waiting for its time still
+//! wakes the sweep. Migration 0012 carries the notices' review state over to the one review
+//! chain. Told once, run on SQLite and PostgreSQL, on a database written before it.
 
 use domain::notice::{NoticeCategory, NoticePriority};
 use domain::{TenantId, Timestamp};
@@ -111,7 +112,42 @@ async fn carries_the_old_state_over(db: &Db) {
         vec![NOW.0.into(), (NOW.0 + 3 * HOUR).into(), going.into()],
     )).await.unwrap();
 
+    let waiting = notices::insert(db, t, notice("文艺汇演方案"), NOW)
+        .await
+        .unwrap();
+    let sent_back = notices::insert(db, t, notice("值班表"), NOW)
+        .await
+        .unwrap();
+    let draft = notices::insert(db, t, notice("草稿"), NOW).await.unwrap();
+    for (id, status) in [(waiting, "in_review"), (sent_back, "changes_requested")] {
+        db.execute(&raw(
+            "UPDATE notices SET status = ?1 WHERE id = ?2",
+            "UPDATE notices SET status = $1 WHERE id = $2",
+            vec![status.into(), id.into()],
+        ))
+        .await
+        .unwrap();
+    }
+
     db.migrate().await.unwrap();
+
+    // 0012: every notice that was sent for review has its review on the chain, at the
+    // place its status said; a draft has none.
+    let review = |id: i64| async move {
+        let row = notices::find(db, t, id).await.unwrap().unwrap();
+        let chain = row.review_chain.map(|c| {
+            let chain: domain::review::Chain = serde_json::from_str(&c).unwrap();
+            assert_eq!(chain, domain::review::Chain::notice_review());
+        });
+        chain.and(row.review_progress)
+    };
+    assert_eq!(review(done).await.as_deref(), Some("approved:0"));
+    assert_eq!(review(waiting).await.as_deref(), Some("in_review"));
+    assert_eq!(
+        review(sent_back).await.as_deref(),
+        Some("changes_requested@0")
+    );
+    assert_eq!(review(draft).await, None);
 
     // 0011: the corrected notice is still in its third edition; its row version starts at 0.
     let corrected = notices::find(db, t, done).await.unwrap().unwrap();
