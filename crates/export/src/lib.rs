@@ -1,4 +1,6 @@
-//! Spreadsheet files for Chinese offices.
+//! Files CultureDesk writes for offices and for the public: spreadsheets, calendars and feeds.
+//!
+//! Spreadsheets for Chinese offices:
 //!
 //! CSV starts with a UTF-8 byte-order mark: without it, Excel on a Chinese Windows reads
 //! the file as GBK and shows garbage. Cells that a spreadsheet would run as a formula are
@@ -9,7 +11,14 @@
 //!
 //! Reading the sheets people send (XLSX, and CSV in the encodings Chinese Excel writes) is
 //! [`read`]: one crate reads and writes spreadsheets.
+//!
+//! The public activity calendar goes out as an iCalendar subscription ([`calendar`]), with
+//! stable UIDs, Beijing times and cancellations that calendar apps follow, and as an Atom
+//! feed ([`feed`]) with ids that survive a change of title. Both take plain input types, so
+//! this crate stays independent of the domain.
 
+pub mod calendar;
+pub mod feed;
 pub mod read;
 
 use std::borrow::Cow;
