@@ -152,6 +152,19 @@ pub struct Party {
 }
 
 impl Party {
+    /// The party of people born in `birth_years` (the member first), with their ages in
+    /// the year of the date starting at `starts_at`, as [`super::companion::age_at`] counts.
+    pub fn at_date(township: Option<UnitId>, birth_years: &[i32], starts_at: Timestamp) -> Party {
+        let ages = birth_years
+            .iter()
+            .map(|&y| {
+                let age = super::companion::age_at(y, starts_at).clamp(0, i32::from(u8::MAX));
+                u8::try_from(age).unwrap_or(u8::MAX)
+            })
+            .collect();
+        Party { township, ages }
+    }
+
     pub fn seats(&self) -> u32 {
         u32::try_from(self.ages.len()).unwrap_or(u32::MAX)
     }

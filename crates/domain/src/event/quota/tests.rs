@@ -45,6 +45,16 @@ fn reserve(index: usize, seats: u32) -> Charge {
 }
 
 #[test]
+fn a_party_counts_ages_in_the_year_of_the_date() {
+    // 2026-06-01 12:00 China time.
+    let june_2026 = Timestamp(1_780_286_400_000);
+    assert_eq!(
+        Party::at_date(Some(EAST), &[1956, 2016, 2030], june_2026),
+        party(Some(EAST), &[70, 10, 0])
+    );
+}
+
+#[test]
 fn reserves_may_not_hold_more_than_the_total() {
     assert_eq!(
         Quota::new(10, vec![township(EAST, 6), elders(5)]),
