@@ -7,6 +7,7 @@ mod codes;
 
 pub mod calendar;
 pub mod deadlines;
+pub mod event;
 pub mod feedback;
 pub mod ids;
 pub mod notice;

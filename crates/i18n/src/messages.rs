@@ -1333,4 +1333,10 @@ crate::catalogue! {
     noticeaud_first => "包括：{names}", "Including: {names}";
     noticeaud_show_all => "显示全部 {n} 人", "Show all {n} people";
     noticeaud_receipts => "查看接收名单和阅读情况", "See the recipients and who has read it";
+
+    // ---- Events and training: allocation modes and registration errors (events-domain) ----
+    alloc_first_come => "先到先得", "First come, first served";
+    alloc_lottery => "摇号", "Lottery (draw)";
+    event_err_too_many_companions => "最多可带 {max} 位同行人", "At most {max} companions";
+    event_err_companion_twice => "这位同行人已经填过了", "This companion is already listed";
 }
