@@ -999,13 +999,15 @@ async fn a_two_step_chain_returns_a_resubmitted_notice_to_the_step_that_asked(r:
         .unwrap();
     assert_eq!(status().await.as_str(), "changes_requested");
     notices.submit_notice(&r.wang, id).await.unwrap();
-    // Back at the director's step: the head's approval stands and is not asked again.
-    assert!(matches!(approve("head").await, Err(ServiceError::Forbidden)));
+    // Back at the director's step: the head's approval stands and is not asked again. The
+    // notice no longer waits for the head, who now cannot even open it.
+    let again = approve("head").await;
+    assert!(matches!(again, Err(ServiceError::NotFound)), "{again:?}");
     approve("director").await.unwrap();
     assert_eq!(status().await.as_str(), "published");
     assert_eq!(
         notices.notice(&r.wang, id).await.unwrap().recipient_count,
-        3,
-        "活动部: the head and two staff"
+        2,
+        "活动部 but its author: the head and 赵丽"
     );
 }

@@ -21,6 +21,7 @@ pub mod schema;
 
 pub mod audit;
 pub mod embeddings;
+pub mod events;
 pub mod feedback;
 pub mod feedback_setup;
 pub mod jobs;

@@ -347,8 +347,8 @@ pub async fn find_by_submission_key(
 ) -> Result<Option<NoticeRow>> {
     c.fetch_optional(
         &select()
-            .and_where(Expr::col(N::TenantId).eq(tenant.0))
-            .and_where(Expr::col(N::SubmissionKey).eq(key))
+            .and_where(Expr::col((N::Table, N::TenantId)).eq(tenant.0))
+            .and_where(Expr::col((N::Table, N::SubmissionKey)).eq(key))
             .to_owned(),
     )
     .await

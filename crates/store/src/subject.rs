@@ -5,6 +5,12 @@
 pub enum Subject {
     Feedback(i64),
     Notice(i64),
+    /// A date of an activity: its reminder the day before, its lottery draw.
+    ActivityDate(i64),
+    /// A registration: its waiting-list offer running out.
+    Registration(i64),
+    /// An activity: its review.
+    Activity(i64),
 }
 
 /// The kinds of subject, for the sweeps (each sweeps its own).
@@ -12,6 +18,9 @@ pub enum Subject {
 pub enum SubjectKind {
     Feedback,
     Notice,
+    ActivityDate,
+    Registration,
+    Activity,
 }
 
 impl SubjectKind {
@@ -19,6 +28,9 @@ impl SubjectKind {
         match self {
             SubjectKind::Feedback => "feedback",
             SubjectKind::Notice => "notice",
+            SubjectKind::ActivityDate => "activity_date",
+            SubjectKind::Registration => "registration",
+            SubjectKind::Activity => "activity",
         }
     }
 }
@@ -28,12 +40,19 @@ impl Subject {
         match self {
             Subject::Feedback(_) => SubjectKind::Feedback,
             Subject::Notice(_) => SubjectKind::Notice,
+            Subject::ActivityDate(_) => SubjectKind::ActivityDate,
+            Subject::Registration(_) => SubjectKind::Registration,
+            Subject::Activity(_) => SubjectKind::Activity,
         }
     }
 
     pub(crate) fn id(self) -> i64 {
         match self {
-            Subject::Feedback(id) | Subject::Notice(id) => id,
+            Subject::Feedback(id)
+            | Subject::Notice(id)
+            | Subject::ActivityDate(id)
+            | Subject::Registration(id)
+            | Subject::Activity(id) => id,
         }
     }
 }
