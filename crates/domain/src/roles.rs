@@ -52,6 +52,11 @@ pub enum Permission {
     ManageNotices,
     /// Publish a long-term notice later than its lead time allows, with a reason.
     OverrideNoticeLead,
+    /// Draft activities of one's units, see their registrations and check people in.
+    WriteEvents,
+    /// The office's part in events: publish, change and cancel activities, excuse
+    /// no-shows, lift a no-show block, mark members for priority registration.
+    PublishEvents,
 }
 
 use Permission as P;
@@ -118,6 +123,8 @@ impl Role {
                 P::ManageNotices,
             ],
             Role::OfficeDirector => &[
+                P::WriteEvents,
+                P::PublishEvents,
                 P::ViewAudit,
                 P::ViewFeedback,
                 P::TriageFeedback,
@@ -132,6 +139,8 @@ impl Role {
                 P::OverrideNoticeLead,
             ],
             Role::OfficeClerk => &[
+                P::WriteEvents,
+                P::PublishEvents,
                 P::ViewFeedback,
                 P::TriageFeedback,
                 P::HandleFeedback,
@@ -142,6 +151,7 @@ impl Role {
                 P::ManageNotices,
             ],
             Role::DepartmentHead => &[
+                P::WriteEvents,
                 P::ViewFeedback,
                 P::HandleFeedback,
                 P::SeeContactDetails,
@@ -151,6 +161,7 @@ impl Role {
                 P::ReviewNotices,
             ],
             Role::DepartmentStaff => &[
+                P::WriteEvents,
                 P::ViewFeedback,
                 P::HandleFeedback,
                 P::SeeContactDetails,
@@ -205,6 +216,10 @@ pub struct ConsolePowers {
     pub override_notice_lead: bool,
     /// The office's view of every notice of its units.
     pub notices_office: bool,
+    /// The activities of one's units: drafting, registrations, check-in.
+    pub events: bool,
+    /// Publishing activities, excusing no-shows and lifting blocks.
+    pub publish_events: bool,
 }
 
 impl ConsolePowers {
@@ -226,6 +241,8 @@ impl ConsolePowers {
             review_notices: can(P::ReviewNotices),
             override_notice_lead: can(P::OverrideNoticeLead),
             notices_office: can(P::ManageNotices),
+            events: can(P::WriteEvents),
+            publish_events: can(P::PublishEvents),
         }
     }
 

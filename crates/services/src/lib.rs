@@ -1,7 +1,8 @@
 //! CultureDesk's application: the capabilities composed on one shared core.
 //!
 //! [`Services`] holds the [`Desk`] (people, organisation, sign-in, audit, outbox) and each
-//! capability's facade: `services.feedback().…`, `services.notices().…`. It dereferences
+//! capability's facade: `services.feedback().…`, `services.notices().…`,
+//! `services.events().…`. It dereferences
 //! to the desk, so the core's methods are called on it directly. Each method checks who may
 //! do it (on the server, for the action and the row), validates the input with errors that
 //! name the field, does the work in one transaction, and writes the audit log in that same
@@ -9,10 +10,14 @@
 //! to these calls and back.
 //!
 //! Besides composing, this crate holds what spans capabilities: the demo institution
-//! ([`demo`]), which each capability fills in its own module.
+//! ([`demo`]), which each capability fills in its own module, and the one place where one
+//! capability hands work to another: an activity's rating comment filed as feedback
+//! (`ratings`).
 
 pub mod demo;
+mod ratings;
 
+pub use ::events;
 pub use ::feedback;
 pub use ::notices;
 pub use demo::DemoAccounts;
@@ -23,6 +28,7 @@ pub use desk::{
 };
 
 use domain::Clock;
+use events::Events;
 use feedback::Feedback;
 use jobs::Worker;
 use notices::Notices;
@@ -58,6 +64,7 @@ pub struct Services {
     desk: Desk,
     feedback: Feedback,
     notices: Notices,
+    events: Events,
     settings: Settings,
 }
 
@@ -81,8 +88,11 @@ impl Services {
             node_name: settings.node_name.clone(),
         };
         let desk = Desk::new(db, clock, gateways, core).await?;
+        let feedback = Feedback::new(desk.clone(), settings.embeddings.clone());
+        let comments = Arc::new(ratings::CommentsToFeedback(feedback.clone()));
         Ok(Services {
-            feedback: Feedback::new(desk.clone(), settings.embeddings.clone()),
+            events: Events::new(desk.clone(), comments),
+            feedback,
             notices: Notices::new(desk.clone())?,
             desk,
             settings,
@@ -104,10 +114,16 @@ impl Services {
         &self.notices
     }
 
+    /// Events and training: activities, registration, check-in, ratings.
+    pub fn events(&self) -> &Events {
+        &self.events
+    }
+
     /// The background worker with every handler and schedule of the application.
     pub fn worker(&self) -> Worker {
         let worker = self.desk.worker();
         let worker = self.feedback.add_work(worker);
-        self.notices.add_work(worker)
+        let worker = self.notices.add_work(worker);
+        self.events.add_work(worker)
     }
 }

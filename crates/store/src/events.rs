@@ -89,12 +89,13 @@ enum Registrations {
     ActivityId,
     DateId,
     MemberId,
-    WalkInName,
+    Name,
+    BirthYear,
     Seats,
     Companions,
     TownshipUnitId,
     Status,
-    ReserveId,
+    Charges,
     Position,
     ApplicationNo,
     OfferExpiresAt,
@@ -550,8 +551,9 @@ pub async fn hold_seats(c: &impl Conn, date: i64, seats: i32) -> Result<Option<i
     Ok(taken.map(|(t,)| t - seats))
 }
 
-/// Gives back seats held for a registration that ended (cancelled, lapsed, declined).
-pub async fn free_seats(c: &impl Conn, date: i64, reserve: Option<i64>, seats: i32) -> Result<()> {
+/// Gives back seats held for a registration that ended (cancelled, lapsed, declined):
+/// `seats` of the date, and of each reserve its `charges` name.
+pub async fn free_seats(c: &impl Conn, date: i64, seats: i32, charges: &[(i64, i32)]) -> Result<()> {
     c.execute(
         &Query::update()
             .table(D::Table)
@@ -560,12 +562,12 @@ pub async fn free_seats(c: &impl Conn, date: i64, reserve: Option<i64>, seats: i
             .to_owned(),
     )
     .await?;
-    if let Some(reserve) = reserve {
+    for (reserve, seats) in charges {
         c.execute(
             &Query::update()
                 .table(Rs::Table)
-                .value(Rs::Taken, Expr::col(Rs::Taken).sub(seats))
-                .and_where(Expr::col(Rs::Id).eq(reserve))
+                .value(Rs::Taken, Expr::col(Rs::Taken).sub(*seats))
+                .and_where(Expr::col(Rs::Id).eq(*reserve))
                 .to_owned(),
         )
         .await?;
@@ -655,12 +657,14 @@ pub struct RegistrationRow {
     pub activity_id: i64,
     pub date_id: i64,
     pub member_id: Option<i64>,
-    pub walk_in_name: Option<String>,
+    pub name: String,
+    pub birth_year: Option<i32>,
     pub seats: i32,
     pub companions: String,
     pub township_unit_id: Option<i64>,
     pub status: String,
-    pub reserve_id: Option<i64>,
+    /// JSON list of [reserve id, seats].
+    pub charges: String,
     pub position: Option<i64>,
     pub application_no: Option<String>,
     pub offer_expires_at: Option<i64>,
@@ -673,18 +677,19 @@ pub struct RegistrationRow {
     pub cancelled_at: Option<i64>,
 }
 
-const REGISTRATION_COLUMNS: [Rg; 21] = [
+const REGISTRATION_COLUMNS: [Rg; 22] = [
     Rg::Id,
     Rg::TenantId,
     Rg::ActivityId,
     Rg::DateId,
     Rg::MemberId,
-    Rg::WalkInName,
+    Rg::Name,
+    Rg::BirthYear,
     Rg::Seats,
     Rg::Companions,
     Rg::TownshipUnitId,
     Rg::Status,
-    Rg::ReserveId,
+    Rg::Charges,
     Rg::Position,
     Rg::ApplicationNo,
     Rg::OfferExpiresAt,
@@ -702,13 +707,15 @@ pub struct NewRegistration {
     pub activity_id: i64,
     pub date_id: i64,
     pub member_id: Option<i64>,
-    pub walk_in_name: Option<String>,
+    pub name: String,
+    pub birth_year: Option<i32>,
     pub seats: i32,
     /// JSON list of companions.
     pub companions: String,
     pub township_unit_id: Option<i64>,
     pub status: &'static str,
-    pub reserve_id: Option<i64>,
+    /// JSON list of [reserve id, seats].
+    pub charges: String,
     pub position: Option<i64>,
     pub application_no: Option<String>,
     pub offer_expires_at: Option<Timestamp>,
@@ -732,12 +739,13 @@ pub async fn insert_registration(
                 (Rg::ActivityId, r.activity_id.into()),
                 (Rg::DateId, r.date_id.into()),
                 (Rg::MemberId, Expr::val(r.member_id)),
-                (Rg::WalkInName, Expr::val(r.walk_in_name.clone())),
+                (Rg::Name, r.name.as_str().into()),
+                (Rg::BirthYear, Expr::val(r.birth_year)),
                 (Rg::Seats, r.seats.into()),
                 (Rg::Companions, r.companions.as_str().into()),
                 (Rg::TownshipUnitId, Expr::val(r.township_unit_id)),
                 (Rg::Status, r.status.into()),
-                (Rg::ReserveId, Expr::val(r.reserve_id)),
+                (Rg::Charges, r.charges.as_str().into()),
                 (Rg::Position, Expr::val(r.position)),
                 (Rg::ApplicationNo, Expr::val(r.application_no.clone())),
                 (Rg::OfferExpiresAt, Expr::val(r.offer_expires_at.map(|t| t.0))),
@@ -835,7 +843,7 @@ pub enum RegistrationChange {
     Status(&'static str),
     Offer(Option<Timestamp>),
     Position(i64),
-    Reserve(Option<i64>),
+    Charges(String),
     CancelledAt(Timestamp),
     Excused(bool),
     ApplicationNo(String),
@@ -854,7 +862,7 @@ pub async fn update_registration(
         RegistrationChange::Status(s) => (Rg::Status, Expr::val(s)),
         RegistrationChange::Offer(t) => (Rg::OfferExpiresAt, Expr::val(t.map(|t| t.0))),
         RegistrationChange::Position(p) => (Rg::Position, Expr::val(p)),
-        RegistrationChange::Reserve(r) => (Rg::ReserveId, Expr::val(r)),
+        RegistrationChange::Charges(c) => (Rg::Charges, Expr::val(c)),
         RegistrationChange::CancelledAt(t) => (Rg::CancelledAt, Expr::val(t.0)),
         RegistrationChange::Excused(e) => (Rg::Excused, Expr::val(e)),
         RegistrationChange::ApplicationNo(n) => (Rg::ApplicationNo, Expr::val(n)),

@@ -92,7 +92,9 @@ CREATE TABLE registrations (
     date_id BIGINT NOT NULL REFERENCES activity_dates (id),
     -- NULL for a walk-in added at the door.
     member_id BIGINT REFERENCES members (id),
-    walk_in_name TEXT,
+    -- The registrant's name and birth year as given on the form (the sign-in sheet's).
+    name TEXT NOT NULL,
+    birth_year INTEGER,
     seats INTEGER NOT NULL,
     -- JSON list of domain::event companions.
     companions TEXT NOT NULL DEFAULT '[]',
@@ -100,8 +102,8 @@ CREATE TABLE registrations (
     -- applied (lottery) | waiting | offered | confirmed | cancelled | late_cancelled
     -- | declined | lapsed (an offer not taken up) | not_drawn
     status TEXT NOT NULL,
-    -- The reserve the seats were charged to, if any.
-    reserve_id BIGINT REFERENCES date_reserves (id),
+    -- The reserves the seats were charged to: JSON list of [reserve id, seats].
+    charges TEXT NOT NULL DEFAULT '[]',
     -- Waiting-list order (the time joined, or the place drawn).
     position BIGINT,
     application_no TEXT,
