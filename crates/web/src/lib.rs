@@ -23,6 +23,7 @@ mod page;
 // The features, each with its pages and API endpoints.
 mod feedback;
 mod members;
+mod events;
 mod notices;
 mod public;
 mod settings;
@@ -87,6 +88,7 @@ pub fn app(services: Services, config: WebConfig) -> Router {
         .merge(feedback::routes())
         .merge(settings::routes())
         .merge(notices::routes())
+        .merge(events::routes())
         .merge(openapi::routes())
         .fallback(error::not_found)
         // Inside the context, so a refusal is shown in the person's language.

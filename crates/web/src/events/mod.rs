@@ -1,0 +1,15 @@
+//! Events and training: the public calendar and activity pages, a member's registrations
+//! and the private link, the API (`public`, `member`, `api`), and the staff console's
+//! activities, rosters and check-in (`console`).
+
+mod console;
+mod public;
+
+use crate::AppState;
+use axum::Router;
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .merge(public::routes())
+        .merge(console::routes())
+}
