@@ -1375,6 +1375,8 @@ crate::catalogue! {
     event_msg_drawn => "【摇号结果】恭喜，您在“{title}”摇号中签！请在 {until} 前确认：{link}", "[Lottery] You were drawn for “{title}”! Confirm by {until}: {link}";
     event_msg_reminder => "【活动提醒】明天 {when} “{title}”，地点：{venue}。签到码 {code}。不能参加请取消：{link}", "[Reminder] Tomorrow {when}: “{title}” at {venue}. Check-in code {code}. Cannot come? Cancel: {link}";
     event_rating_feedback => "对活动“{title}”的评价（{stars} 星）：{comment}", "On the activity “{title}” ({stars} stars): {comment}";
+    nav_events => "活动报名", "Activities";
+    console_events => "活动", "Activities";
     event_col_name => "姓名", "Name";
     event_col_seats => "人数", "Seats";
     event_col_companions => "同行人", "Companions";

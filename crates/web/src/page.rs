@@ -33,6 +33,8 @@ pub struct ConsoleNav {
     /// The settings: the administrator, the office director for answer templates, and the
     /// office for the group robots.
     pub settings: bool,
+    /// Activities: anyone who organises them for a unit.
+    pub events: bool,
 }
 
 impl Chrome {
@@ -50,6 +52,7 @@ impl Chrome {
                 ConsoleNav {
                     users: powers.users,
                     org: powers.org,
+                    events: powers.events,
                     audit: powers.audit,
                     feedback: powers.feedback,
                     settings: powers.settings(),
