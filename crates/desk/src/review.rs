@@ -28,8 +28,9 @@ impl Review {
             .map_err(|e| ServiceError::Internal(format!("stored review chain: {e}")))?;
         let chain = Chain::new(steps)
             .map_err(|e| ServiceError::Internal(format!("stored review chain: {e}")))?;
-        let progress = Progress::parse(progress)
-            .ok_or_else(|| ServiceError::Internal(format!("stored review progress {progress:?}")))?;
+        let progress = Progress::parse(progress).ok_or_else(|| {
+            ServiceError::Internal(format!("stored review progress {progress:?}"))
+        })?;
         Ok(Review {
             chain,
             progress,
@@ -68,7 +69,9 @@ impl Desk {
             .unwrap_or_default();
         let own = serde_json::from_str::<serde_json::Value>(&settings)
             .ok()
-            .and_then(|v| serde_json::from_value::<Chain>(v.get("review_chains")?.get(kind)?.clone()).ok());
+            .and_then(|v| {
+                serde_json::from_value::<Chain>(v.get("review_chains")?.get(kind)?.clone()).ok()
+            });
         Ok(own.unwrap_or(default))
     }
 
@@ -97,13 +100,12 @@ impl Desk {
         Ok(progress.stage())
     }
 
-    /// `actor` decides the step waiting on `review`. Refused with the reason a person can
+    /// `actor` decides the step waiting on `review` (of an item of `actor`'s institution). Refused with the reason a person can
     /// act on (a comment is needed; not theirs to decide), or `Conflict` when the review
     /// moved since it was read.
     pub async fn decide_review(
         &self,
         tx: &store::Tx,
-        tenant: TenantId,
         subject: Subject,
         review: &Review,
         item: &ItemFacts,
@@ -116,6 +118,7 @@ impl Desk {
             .map_err(refusal)?;
         let now = self.now();
         let code = progress.code();
+        let tenant = actor.tenant_id;
         if !store::reviews::decide(tx, tenant, subject, review.version, &code, now).await? {
             return Err(ServiceError::Conflict);
         }

@@ -9,7 +9,7 @@ use domain::{Checks, FieldError, Permission, TenantId, Timestamp};
 use i18n::Key;
 use jiff::tz::TimeZone;
 use serde::Deserialize;
-use store::events::{ActivityChange, ActivityFields, ActivityRow, DateRow, ReserveRow};
+use store::events::{ActivityChange, ActivityFields, ActivityRow, DateChange, DateRow, ReserveRow};
 use store::reminders::Subject;
 
 pub const TITLE_MAX: usize = 80;
@@ -77,14 +77,27 @@ pub const BOOKINGS: [&str; 3] = ["none", "per_date", "course"];
 
 impl Events {
     /// A new draft of an activity of one of `staff`'s units.
-    pub async fn create_activity(&self, staff: &Staff, draft: &ActivityDraft) -> ServiceResult<i64> {
+    pub async fn create_activity(
+        &self,
+        staff: &Staff,
+        draft: &ActivityDraft,
+    ) -> ServiceResult<i64> {
         let tenant = staff.actor.tenant_id;
         let fields = self.check_activity(staff, draft).await?;
         let tx = self.db().begin().await?;
-        let id = store::events::insert_activity(&tx, tenant, staff.actor.user_id.0, &fields, self.now())
-            .await?;
-        self.audit(&tx, staff, "activity.created", "activity", id, None, Some(serde_json::json!({ "title": fields.title })))
-            .await?;
+        let id =
+            store::events::insert_activity(&tx, tenant, staff.actor.user_id.0, &fields, self.now())
+                .await?;
+        self.audit(
+            &tx,
+            staff,
+            "activity.created",
+            "activity",
+            id,
+            None,
+            Some(serde_json::json!({ "title": fields.title })),
+        )
+        .await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -107,7 +120,10 @@ impl Events {
         }
         let fields = self.check_activity(staff, draft).await?;
         if row.status == "published" && fields.allocation != row.allocation {
-            return Err(ServiceError::invalid("allocation", Key::event_err_allocation_fixed));
+            return Err(ServiceError::invalid(
+                "allocation",
+                Key::event_err_allocation_fixed,
+            ));
         }
         let tx = self.db().begin().await?;
         let changed = store::events::update_activity(
@@ -130,7 +146,12 @@ impl Events {
     }
 
     /// Adds a date (with its seats and reserves) to an activity.
-    pub async fn add_date(&self, staff: &Staff, activity: i64, draft: &DateDraft) -> ServiceResult<i64> {
+    pub async fn add_date(
+        &self,
+        staff: &Staff,
+        activity: i64,
+        draft: &DateDraft,
+    ) -> ServiceResult<i64> {
         let tenant = staff.actor.tenant_id;
         let row = self.activity_row(tenant, activity).await?;
         if !may_work_on(staff, &row) {
@@ -138,27 +159,54 @@ impl Events {
         }
         let tz = self.institution(tenant).await?.timezone;
         let mut checks = Checks::new();
-        let starts = checks.present("starts_at", parse_time(&draft.starts_at, &tz), Key::event_err_time);
-        let ends = checks.present("ends_at", parse_time(&draft.ends_at, &tz), Key::event_err_time);
+        let starts = checks.present(
+            "starts_at",
+            parse_time(&draft.starts_at, &tz),
+            Key::event_err_time,
+        );
+        let ends = checks.present(
+            "ends_at",
+            parse_time(&draft.ends_at, &tz),
+            Key::event_err_time,
+        );
         if let (Some(s), Some(e)) = (starts, ends)
             && e <= s
         {
             checks.push(FieldError::new("ends_at", Key::event_err_ends_before));
         }
-        let capacity = number(&mut checks, "capacity", &draft.capacity, 1, CAPACITY_MAX, row.booking == "none");
-        let reserves = self.check_reserves(tenant, &draft.reserves, &tz, capacity, &mut checks).await?;
+        let capacity = number(
+            &mut checks,
+            "capacity",
+            &draft.capacity,
+            1,
+            CAPACITY_MAX,
+            row.booking == "none",
+        );
+        let reserves = self
+            .check_reserves(tenant, &draft.reserves, &tz, capacity, &mut checks)
+            .await?;
         checks.finish()?;
         let (Some(starts), Some(ends)) = (starts, ends) else {
             return Err(ServiceError::Internal("checked above".into()));
         };
         let capacity = i32::try_from(capacity.unwrap_or(0)).unwrap_or(i32::MAX);
         let tx = self.db().begin().await?;
-        let id = store::events::insert_date(&tx, tenant, activity, starts, ends, capacity, self.now()).await?;
+        let id =
+            store::events::insert_date(&tx, tenant, activity, starts, ends, capacity, self.now())
+                .await?;
         for r in &reserves {
             store::events::insert_reserve(&tx, tenant, id, r).await?;
         }
-        self.audit(&tx, staff, "activity.date_added", "activity", activity, None, Some(serde_json::json!({ "date": id, "starts_at": starts.0, "capacity": capacity })))
-            .await?;
+        self.audit(
+            &tx,
+            staff,
+            "activity.date_added",
+            "activity",
+            activity,
+            None,
+            Some(serde_json::json!({ "date": id, "starts_at": starts.0, "capacity": capacity })),
+        )
+        .await?;
         self.plan_activity(&tx, tenant, activity).await?;
         tx.commit().await?;
         Ok(id)
@@ -166,7 +214,12 @@ impl Events {
 
     /// The office publishes the activity: it shows on the calendar, registration opens at
     /// its time, and for a lottery the commitment to the draw's seed is made public now.
-    pub async fn publish_activity(&self, staff: &Staff, id: i64, version: i64) -> ServiceResult<()> {
+    pub async fn publish_activity(
+        &self,
+        staff: &Staff,
+        id: i64,
+        version: i64,
+    ) -> ServiceResult<()> {
         let tenant = staff.actor.tenant_id;
         let row = self.activity_row(tenant, id).await?;
         if !may_work_on(staff, &row) {
@@ -183,7 +236,10 @@ impl Events {
             return Err(ServiceError::invalid("dates", Key::event_err_no_dates));
         }
         let now = self.now();
-        let mut changes = vec![ActivityChange::Status("published"), ActivityChange::PublishedAt(now)];
+        let mut changes = vec![
+            ActivityChange::Status("published"),
+            ActivityChange::PublishedAt(now),
+        ];
         if row.allocation == AllocationMode::Lottery.as_str() {
             let seed: [u8; lottery::SEED_BYTES] = rand::random();
             changes.push(ActivityChange::Lottery {
@@ -195,8 +251,16 @@ impl Events {
         if store::events::update_activity(&tx, tenant, id, version, changes, now).await? == 0 {
             return Err(ServiceError::Conflict);
         }
-        self.audit(&tx, staff, "activity.published", "activity", id, Some(serde_json::json!({ "status": row.status })), Some(serde_json::json!({ "status": "published" })))
-            .await?;
+        self.audit(
+            &tx,
+            staff,
+            "activity.published",
+            "activity",
+            id,
+            Some(serde_json::json!({ "status": row.status })),
+            Some(serde_json::json!({ "status": "published" })),
+        )
+        .await?;
         self.plan_activity(&tx, tenant, id).await?;
         tx.commit().await?;
         Ok(())
@@ -231,17 +295,43 @@ impl Events {
             return Err(ServiceError::Internal("checked above".into()));
         };
         let tx = self.db().begin().await?;
-        if store::events::change_date(&tx, tenant, date, version, Some((s, e)), None, None, self.now()).await? == 0 {
+        if store::events::change_date(
+            &tx,
+            tenant,
+            date,
+            version,
+            DateChange {
+                times: Some((s, e)),
+                ..Default::default()
+            },
+            self.now(),
+        )
+        .await?
+            == 0
+        {
             return Err(ServiceError::Conflict);
         }
         let when = s.format_minutes(&tz);
         let text = i18n::Tr::new(i18n::Lang::ZhCn).fill(
             Key::event_msg_moved,
-            &[("title", &activity.title), ("when", &when), ("venue", &activity.venue)],
+            &[
+                ("title", &activity.title),
+                ("when", &when),
+                ("venue", &activity.venue),
+            ],
         );
-        self.tell_registrants(&tx, tenant, &activity, &d, &text).await?;
-        self.audit(&tx, staff, "activity.date_moved", "activity_date", date, Some(serde_json::json!({ "starts_at": d.starts_at })), Some(serde_json::json!({ "starts_at": s.0 })))
+        self.tell_registrants(&tx, tenant, &activity, &d, &text)
             .await?;
+        self.audit(
+            &tx,
+            staff,
+            "activity.date_moved",
+            "activity_date",
+            date,
+            Some(serde_json::json!({ "starts_at": d.starts_at })),
+            Some(serde_json::json!({ "starts_at": s.0 })),
+        )
+        .await?;
         self.plan_activity(&tx, tenant, activity.id).await?;
         tx.commit().await?;
         self.wake_worker();
@@ -250,7 +340,13 @@ impl Events {
 
     /// Cancels a date: registrants are told once, with the reason; its feed entry says
     /// CANCELLED.
-    pub async fn cancel_date(&self, staff: &Staff, date: i64, reason: &str, version: i64) -> ServiceResult<()> {
+    pub async fn cancel_date(
+        &self,
+        staff: &Staff,
+        date: i64,
+        reason: &str,
+        version: i64,
+    ) -> ServiceResult<()> {
         let tenant = staff.actor.tenant_id;
         let (activity, d) = self.staff_date(staff, date).await?;
         if !may_publish(staff, &activity) {
@@ -263,17 +359,43 @@ impl Events {
             return Err(ServiceError::refused(Key::event_err_cancelled));
         }
         let tx = self.db().begin().await?;
-        if store::events::change_date(&tx, tenant, date, version, None, Some("cancelled"), None, self.now()).await? == 0 {
+        if store::events::change_date(
+            &tx,
+            tenant,
+            date,
+            version,
+            DateChange {
+                status: Some("cancelled"),
+                ..Default::default()
+            },
+            self.now(),
+        )
+        .await?
+            == 0
+        {
             return Err(ServiceError::Conflict);
         }
         let tz = self.institution(tenant).await?.timezone;
         let text = i18n::Tr::new(i18n::Lang::ZhCn).fill(
             Key::event_msg_cancelled,
-            &[("title", &activity.title), ("when", &Timestamp(d.starts_at).format_minutes(&tz)), ("reason", &reason)],
+            &[
+                ("title", &activity.title),
+                ("when", &Timestamp(d.starts_at).format_minutes(&tz)),
+                ("reason", &reason),
+            ],
         );
-        self.tell_registrants(&tx, tenant, &activity, &d, &text).await?;
-        self.audit(&tx, staff, "activity.date_cancelled", "activity_date", date, None, Some(serde_json::json!({ "reason": reason })))
+        self.tell_registrants(&tx, tenant, &activity, &d, &text)
             .await?;
+        self.audit(
+            &tx,
+            staff,
+            "activity.date_cancelled",
+            "activity_date",
+            date,
+            None,
+            Some(serde_json::json!({ "reason": reason })),
+        )
+        .await?;
         self.plan_activity(&tx, tenant, activity.id).await?;
         tx.commit().await?;
         self.wake_worker();
@@ -281,7 +403,11 @@ impl Events {
     }
 
     /// The activity and one of its dates, for staff who may work on it.
-    pub(crate) async fn staff_date(&self, staff: &Staff, date: i64) -> ServiceResult<(ActivityRow, DateRow)> {
+    pub(crate) async fn staff_date(
+        &self,
+        staff: &Staff,
+        date: i64,
+    ) -> ServiceResult<(ActivityRow, DateRow)> {
         let tenant = staff.actor.tenant_id;
         let d = self.date_row(tenant, date).await?;
         let activity = self.activity_row(tenant, d.activity_id).await?;
@@ -333,7 +459,11 @@ impl Events {
     }
 
     /// Checks the activity form, naming each wrong field.
-    async fn check_activity(&self, staff: &Staff, d: &ActivityDraft) -> ServiceResult<ActivityFields> {
+    async fn check_activity(
+        &self,
+        staff: &Staff,
+        d: &ActivityDraft,
+    ) -> ServiceResult<ActivityFields> {
         let tenant = staff.actor.tenant_id;
         let tz = self.institution(tenant).await?.timezone;
         let units = store::org::units(self.db(), tenant).await?;
@@ -354,7 +484,9 @@ impl Events {
             checks.push(FieldError::new("unit", Key::event_err_unit_not_yours));
         }
         let venue = checks.text("venue", &d.venue, PLACE_MAX);
-        let address = checks.optional_text("address", Some(&d.address), PLACE_MAX).unwrap_or_default();
+        let address = checks
+            .optional_text("address", Some(&d.address), PLACE_MAX)
+            .unwrap_or_default();
         let position = parse_position(&d.position);
         if position.is_none() && !d.position.trim().is_empty() {
             checks.push(FieldError::new("position", Key::event_err_position));
@@ -367,15 +499,27 @@ impl Events {
         {
             checks.push(FieldError::new("age_max", Key::event_err_age_range));
         }
-        let contact = checks.optional_text("contact", Some(&d.contact), PLACE_MAX).unwrap_or_default();
+        let contact = checks
+            .optional_text("contact", Some(&d.contact), PLACE_MAX)
+            .unwrap_or_default();
         let booking = choice(&mut checks, "booking", &d.booking, &BOOKINGS, "per_date");
-        let allocation = choice(&mut checks, "allocation", &d.allocation, &["first_come", "lottery"], "first_come");
+        let allocation = choice(
+            &mut checks,
+            "allocation",
+            &d.allocation,
+            &["first_come", "lottery"],
+            "first_come",
+        );
         let needs_window = booking != "none";
         let opens_at = optional_time(&mut checks, "opens_at", &d.opens_at, &tz);
-        let priority_opens_at = optional_time(&mut checks, "priority_opens_at", &d.priority_opens_at, &tz);
+        let priority_opens_at =
+            optional_time(&mut checks, "priority_opens_at", &d.priority_opens_at, &tz);
         let closes_at = optional_time(&mut checks, "closes_at", &d.closes_at, &tz);
         if needs_window && allocation == "lottery" && closes_at.is_none() {
-            checks.push(FieldError::new("closes_at", Key::event_err_lottery_needs_close));
+            checks.push(FieldError::new(
+                "closes_at",
+                Key::event_err_lottery_needs_close,
+            ));
         }
         if let (Some(o), Some(c)) = (opens_at, closes_at)
             && c <= o
@@ -385,10 +529,22 @@ impl Events {
         if let (Some(p), Some(o)) = (priority_opens_at, opens_at)
             && p >= o
         {
-            checks.push(FieldError::new("priority_opens_at", Key::event_err_priority_after));
+            checks.push(FieldError::new(
+                "priority_opens_at",
+                Key::event_err_priority_after,
+            ));
         }
-        let cancel_hours = number(&mut checks, "cancel_hours", &d.cancel_hours, 0, 24 * 14, true).unwrap_or(24);
-        let companions_max = number(&mut checks, "companions_max", &d.companions_max, 0, 4, true).unwrap_or(2);
+        let cancel_hours = number(
+            &mut checks,
+            "cancel_hours",
+            &d.cancel_hours,
+            0,
+            24 * 14,
+            true,
+        )
+        .unwrap_or(24);
+        let companions_max =
+            number(&mut checks, "companions_max", &d.companions_max, 0, 4, true).unwrap_or(2);
         checks.finish()?;
         let Some(unit) = unit else {
             return Err(ServiceError::Internal("checked above".into()));
@@ -434,22 +590,35 @@ impl Events {
                 continue;
             }
             let field = |f: &str| format!("reserves[{i}].{f}");
-            let seats = number(checks, &field("seats"), &r.seats, 1, CAPACITY_MAX, false).unwrap_or(0);
+            let seats =
+                number(checks, &field("seats"), &r.seats, 1, CAPACITY_MAX, false).unwrap_or(0);
             total += seats;
-            let released = checks.present(&field("released_at"), parse_time(&r.released_at, tz), Key::event_err_time);
-            let (township, min_age) = match r.audience.as_str() {
-                "township" => {
-                    let unit = r.township.trim().parse::<i64>().ok().filter(|id| {
-                        units.iter().any(|u| u.id == *id && u.kind == "station")
-                    });
-                    (checks.present(&field("township"), unit, Key::err_choice), None)
-                }
-                "aged" => (None, number(checks, &field("min_age"), &r.min_age, 50, 120, false)),
-                _ => {
-                    checks.push(FieldError::new(field("audience"), Key::err_choice));
-                    (None, None)
-                }
-            };
+            let released = checks.present(
+                &field("released_at"),
+                parse_time(&r.released_at, tz),
+                Key::event_err_time,
+            );
+            let (township, min_age) =
+                match r.audience.as_str() {
+                    "township" => {
+                        let unit =
+                            r.township.trim().parse::<i64>().ok().filter(|id| {
+                                units.iter().any(|u| u.id == *id && u.kind == "station")
+                            });
+                        (
+                            checks.present(&field("township"), unit, Key::err_choice),
+                            None,
+                        )
+                    }
+                    "aged" => (
+                        None,
+                        number(checks, &field("min_age"), &r.min_age, 50, 120, false),
+                    ),
+                    _ => {
+                        checks.push(FieldError::new(field("audience"), Key::err_choice));
+                        (None, None)
+                    }
+                };
             out.push(ReserveRow {
                 id: 0,
                 date_id: 0,
@@ -464,7 +633,10 @@ impl Events {
         if let Some(capacity) = capacity
             && total > capacity
         {
-            checks.push(FieldError::new("reserves", Key::event_err_reserves_over).with("capacity", capacity));
+            checks.push(
+                FieldError::new("reserves", Key::event_err_reserves_over)
+                    .with("capacity", capacity),
+            );
         }
         Ok(out)
     }
@@ -492,7 +664,13 @@ fn parse_position(s: &str) -> Option<(f64, f64)> {
     ((-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon)).then_some((lat, lon))
 }
 
-fn choice<'a>(checks: &mut Checks, field: &str, s: &str, allowed: &[&'a str], default: &'a str) -> &'a str {
+fn choice<'a>(
+    checks: &mut Checks,
+    field: &str,
+    s: &str,
+    allowed: &[&'a str],
+    default: &'a str,
+) -> &'a str {
     let s = s.trim();
     if s.is_empty() {
         return default;
@@ -507,7 +685,14 @@ fn choice<'a>(checks: &mut Checks, field: &str, s: &str, allowed: &[&'a str], de
 }
 
 /// A whole number in `min..=max`; empty is `None` when `optional`.
-pub(crate) fn number(checks: &mut Checks, field: &str, s: &str, min: i64, max: i64, optional: bool) -> Option<i64> {
+pub(crate) fn number(
+    checks: &mut Checks,
+    field: &str,
+    s: &str,
+    min: i64,
+    max: i64,
+    optional: bool,
+) -> Option<i64> {
     let s = s.trim();
     if s.is_empty() {
         if !optional {
@@ -518,7 +703,11 @@ pub(crate) fn number(checks: &mut Checks, field: &str, s: &str, min: i64, max: i
     match s.parse::<i64>() {
         Ok(n) if (min..=max).contains(&n) => Some(n),
         _ => {
-            checks.push(FieldError::new(field, Key::err_range).with("min", min).with("max", max));
+            checks.push(
+                FieldError::new(field, Key::err_range)
+                    .with("min", min)
+                    .with("max", max),
+            );
             None
         }
     }
@@ -533,18 +722,24 @@ pub(crate) fn unit_label(units: &[store::org::UnitRow], id: i64) -> String {
         .unwrap_or_default()
 }
 
-
 /// The planned steps of the activity's dates on the ledger; rewritten on every change.
 impl Events {
-    pub(crate) async fn plan_activity(&self, c: &impl store::Conn, tenant: TenantId, id: i64) -> ServiceResult<()> {
+    pub(crate) async fn plan_activity(
+        &self,
+        c: &impl store::Conn,
+        tenant: TenantId,
+        id: i64,
+    ) -> ServiceResult<()> {
         let Some(row) = store::events::find_activity(c, tenant, id).await? else {
             return Ok(());
         };
         let dates = store::events::dates_of(c, tenant, &[id]).await?;
-        let reserves = store::events::reserves_of(c, &dates.iter().map(|d| d.id).collect::<Vec<_>>()).await?;
+        let reserves =
+            store::events::reserves_of(c, &dates.iter().map(|d| d.id).collect::<Vec<_>>()).await?;
         for d in &dates {
             let steps = crate::sweep::plan_of(&row, d, &reserves);
-            let steps: Vec<(&str, Timestamp)> = steps.iter().map(|(s, t)| (s.as_str(), *t)).collect();
+            let steps: Vec<(&str, Timestamp)> =
+                steps.iter().map(|(s, t)| (s.as_str(), *t)).collect();
             store::reminders::plan(c, tenant, Subject::ActivityDate(d.id), &steps).await?;
         }
         Ok(())

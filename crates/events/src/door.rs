@@ -70,7 +70,9 @@ impl Events {
         let lines = regs
             .iter()
             .map(|r| {
-                let seen = attendance.iter().find(|a| a.registration_id == r.id && a.date_id == d.id);
+                let seen = attendance
+                    .iter()
+                    .find(|a| a.registration_id == r.id && a.date_id == d.id);
                 RosterLine {
                     registration: view(r, seen.map(|a| a.outcome.clone())),
                 }
@@ -95,23 +97,54 @@ impl Events {
         let Ok(number) = CheckinNumber::parse(code) else {
             return Err(ServiceError::invalid("code", Key::event_err_code));
         };
-        let Some(r) = store::events::registration_by_code(self.db(), tenant, &number.code()).await? else {
-            return Ok(CheckIn { outcome: CheckInOutcome::Unknown, registration: None, earlier: None });
+        let Some(r) =
+            store::events::registration_by_code(self.db(), tenant, &number.code()).await?
+        else {
+            return Ok(CheckIn {
+                outcome: CheckInOutcome::Unknown,
+                registration: None,
+                earlier: None,
+            });
         };
         let dates = store::events::dates_of(self.db(), tenant, &[activity.id]).await?;
         let holder = crate::holder_of(&activity, &dates, &d);
         if r.date_id != holder.id {
-            return Ok(CheckIn { outcome: CheckInOutcome::OtherDate, registration: Some(view(&r, None)), earlier: None });
+            return Ok(CheckIn {
+                outcome: CheckInOutcome::OtherDate,
+                registration: Some(view(&r, None)),
+                earlier: None,
+            });
         }
         if r.status != "confirmed" {
-            return Ok(CheckIn { outcome: CheckInOutcome::NoPlace, registration: Some(view(&r, None)), earlier: None });
+            return Ok(CheckIn {
+                outcome: CheckInOutcome::NoPlace,
+                registration: Some(view(&r, None)),
+                earlier: None,
+            });
         }
         let now = self.now();
         let tx = self.db().begin().await?;
-        let first = store::events::record_attendance(&tx, tenant, r.id, d.id, "attended", Some(staff.actor.user_id.0), now).await?;
+        let first = store::events::record_attendance(
+            &tx,
+            tenant,
+            r.id,
+            d.id,
+            "attended",
+            Some(staff.actor.user_id.0),
+            now,
+        )
+        .await?;
         if first {
-            self.audit(&tx, staff, "registration.checked_in", "registration", r.id, None, Some(serde_json::json!({ "date": d.id })))
-                .await?;
+            self.audit(
+                &tx,
+                staff,
+                "registration.checked_in",
+                "registration",
+                r.id,
+                None,
+                Some(serde_json::json!({ "date": d.id })),
+            )
+            .await?;
         }
         tx.commit().await?;
         let earlier = if first {
@@ -123,13 +156,26 @@ impl Events {
                 .find(|a| a.date_id == d.id)
                 .map(|a| Timestamp(a.at))
         };
-        let outcome = if first { CheckInOutcome::CheckedIn } else { CheckInOutcome::AlreadyIn };
-        Ok(CheckIn { outcome, registration: Some(view(&r, Some("attended".into()))), earlier })
+        let outcome = if first {
+            CheckInOutcome::CheckedIn
+        } else {
+            CheckInOutcome::AlreadyIn
+        };
+        Ok(CheckIn {
+            outcome,
+            registration: Some(view(&r, Some("attended".into()))),
+            earlier,
+        })
     }
 
     /// After the date: everyone confirmed and not checked in is recorded as a no-show, or
     /// (for a station that checked in on paper) as attended. Gives how many were marked.
-    pub async fn mark_the_rest(&self, staff: &Staff, date: i64, attended: bool) -> ServiceResult<usize> {
+    pub async fn mark_the_rest(
+        &self,
+        staff: &Staff,
+        date: i64,
+        attended: bool,
+    ) -> ServiceResult<usize> {
         let tenant = staff.actor.tenant_id;
         let (activity, d) = self.staff_date(staff, date).await?;
         let now = self.now();
@@ -147,18 +193,42 @@ impl Events {
         let tx = self.db().begin().await?;
         let mut marked = 0;
         for r in store::events::registrations(&tx, tenant, &filter).await? {
-            if store::events::record_attendance(&tx, tenant, r.id, d.id, outcome, Some(staff.actor.user_id.0), now).await? {
+            if store::events::record_attendance(
+                &tx,
+                tenant,
+                r.id,
+                d.id,
+                outcome,
+                Some(staff.actor.user_id.0),
+                now,
+            )
+            .await?
+            {
                 marked += 1;
             }
         }
-        self.audit(&tx, staff, "activity.marked_rest", "activity_date", d.id, None, Some(serde_json::json!({ "outcome": outcome, "marked": marked })))
-            .await?;
+        self.audit(
+            &tx,
+            staff,
+            "activity.marked_rest",
+            "activity_date",
+            d.id,
+            None,
+            Some(serde_json::json!({ "outcome": outcome, "marked": marked })),
+        )
+        .await?;
         tx.commit().await?;
         Ok(marked)
     }
 
     /// Someone came without registering: added at the door if seats are free.
-    pub async fn add_walk_in(&self, staff: &Staff, date: i64, name: &str, seats: &str) -> ServiceResult<i64> {
+    pub async fn add_walk_in(
+        &self,
+        staff: &Staff,
+        date: i64,
+        name: &str,
+        seats: &str,
+    ) -> ServiceResult<i64> {
         let tenant = staff.actor.tenant_id;
         let (activity, d) = self.staff_date(staff, date).await?;
         let mut checks = Checks::new();
@@ -170,7 +240,10 @@ impl Events {
         let holder = crate::holder_of(&activity, &dates, &d).clone();
         let now = self.now();
         let tx = self.db().begin().await?;
-        if store::events::hold_seats(&tx, holder.id, seats).await?.is_none() {
+        if store::events::hold_seats(&tx, holder.id, seats)
+            .await?
+            .is_none()
+        {
             return Err(ServiceError::refused(Key::event_err_full));
         }
         let new = NewRegistration {
@@ -191,35 +264,78 @@ impl Events {
             token: desk::new_token(),
         };
         let id = store::events::insert_registration(&tx, tenant, &new, now).await?;
-        store::events::record_attendance(&tx, tenant, id, d.id, "attended", Some(staff.actor.user_id.0), now).await?;
-        self.audit(&tx, staff, "registration.walk_in", "registration", id, None, Some(serde_json::json!({ "seats": seats })))
-            .await?;
+        store::events::record_attendance(
+            &tx,
+            tenant,
+            id,
+            d.id,
+            "attended",
+            Some(staff.actor.user_id.0),
+            now,
+        )
+        .await?;
+        self.audit(
+            &tx,
+            staff,
+            "registration.walk_in",
+            "registration",
+            id,
+            None,
+            Some(serde_json::json!({ "seats": seats })),
+        )
+        .await?;
         tx.commit().await?;
         Ok(id)
     }
 
     /// The office excuses a no-show or a late cancellation (illness, a family matter): it
     /// no longer counts towards a block.
-    pub async fn excuse(&self, staff: &Staff, registration: i64, reason: &str) -> ServiceResult<()> {
+    pub async fn excuse(
+        &self,
+        staff: &Staff,
+        registration: i64,
+        reason: &str,
+    ) -> ServiceResult<()> {
         let tenant = staff.actor.tenant_id;
         let r = self.staff_registration(staff, registration).await?;
         let mut checks = Checks::new();
         let reason = checks.text("reason", reason, crate::activities::PLACE_MAX);
         checks.finish()?;
         let tx = self.db().begin().await?;
-        let changed = store::events::update_registration(&tx, tenant, r.id, r.version, vec![RegistrationChange::Excused(true)], self.now()).await?;
+        let changed = store::events::update_registration(
+            &tx,
+            tenant,
+            r.id,
+            r.version,
+            vec![RegistrationChange::Excused(true)],
+            self.now(),
+        )
+        .await?;
         if changed == 0 {
             return Err(ServiceError::Conflict);
         }
-        self.audit(&tx, staff, "registration.excused", "registration", r.id, None, Some(serde_json::json!({ "reason": reason })))
-            .await?;
+        self.audit(
+            &tx,
+            staff,
+            "registration.excused",
+            "registration",
+            r.id,
+            None,
+            Some(serde_json::json!({ "reason": reason })),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
 
     /// The office lifts a member's no-show block, with a reason: no-shows before now no
     /// longer count.
-    pub async fn lift_block(&self, staff: &Staff, registration: i64, reason: &str) -> ServiceResult<()> {
+    pub async fn lift_block(
+        &self,
+        staff: &Staff,
+        registration: i64,
+        reason: &str,
+    ) -> ServiceResult<()> {
         let tenant = staff.actor.tenant_id;
         let r = self.staff_registration(staff, registration).await?;
         let Some(member) = r.member_id else {
@@ -230,14 +346,26 @@ impl Events {
         checks.finish()?;
         let tx = self.db().begin().await?;
         store::events::lift_no_shows(&tx, tenant, member, self.now()).await?;
-        self.audit(&tx, staff, "member.no_shows_lifted", "member", member, None, Some(serde_json::json!({ "reason": reason })))
-            .await?;
+        self.audit(
+            &tx,
+            staff,
+            "member.no_shows_lifted",
+            "member",
+            member,
+            None,
+            Some(serde_json::json!({ "reason": reason })),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
 
     /// Whether the member of a registration is blocked by no-shows now, and until when.
-    pub async fn member_blocked_until(&self, tenant: TenantId, member: i64) -> ServiceResult<Option<Timestamp>> {
+    pub async fn member_blocked_until(
+        &self,
+        tenant: TenantId,
+        member: i64,
+    ) -> ServiceResult<Option<Timestamp>> {
         let (_, lifted) = store::events::member_standing(self.db(), tenant, member).await?;
         self.blocked_until(tenant, member, lifted, self.now()).await
     }
@@ -259,7 +387,12 @@ impl Events {
     }
 
     /// The roster as a sheet (CSV or XLSX) for the office.
-    pub async fn roster_sheet(&self, staff: &Staff, date: i64, xlsx: bool) -> ServiceResult<Vec<u8>> {
+    pub async fn roster_sheet(
+        &self,
+        staff: &Staff,
+        date: i64,
+        xlsx: bool,
+    ) -> ServiceResult<Vec<u8>> {
         let roster = self.roster(staff, date).await?;
         let t = i18n::Tr::new(i18n::Lang::ZhCn);
         let tz = self.institution(staff.actor.tenant_id).await?.timezone;
@@ -280,7 +413,11 @@ impl Events {
             .iter()
             .map(|l| {
                 let r = &l.registration;
-                let companions: Vec<String> = r.companions.iter().map(|c| format!("{}（{}）", c.name, c.birth_year)).collect();
+                let companions: Vec<String> = r
+                    .companions
+                    .iter()
+                    .map(|c| format!("{}（{}）", c.name, c.birth_year))
+                    .collect();
                 vec![
                     export::Cell::Text(r.name.clone()),
                     export::Cell::Number(f64::from(r.seats)),

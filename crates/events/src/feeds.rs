@@ -42,7 +42,12 @@ pub struct PublishedApplication {
 
 impl Events {
     /// The institution's (or one station's) calendar as an iCalendar subscription.
-    pub async fn ical(&self, tenant: TenantId, unit: Option<i64>, host: &str) -> ServiceResult<Vec<u8>> {
+    pub async fn ical(
+        &self,
+        tenant: TenantId,
+        unit: Option<i64>,
+        host: &str,
+    ) -> ServiceResult<Vec<u8>> {
         let institution = self.institution(tenant).await?;
         let now = self.now();
         let q = CalendarQuery {
@@ -65,7 +70,11 @@ impl Events {
                 all_day: false,
                 summary: e.title,
                 description: activity.description,
-                location: Some(format!("{} {}", activity.venue, activity.address).trim().to_owned()),
+                location: Some(
+                    format!("{} {}", activity.venue, activity.address)
+                        .trim()
+                        .to_owned(),
+                ),
                 geo: activity.latitude.zip(activity.longitude),
                 url: Some(format!("{base}/events/{}", e.activity)),
                 cancelled: e.cancelled,
@@ -78,7 +87,8 @@ impl Events {
             domain_for_uid: host.to_owned(),
             events,
         };
-        export::calendar::ical(&cal, now.0).map_err(|e| ServiceError::Internal(format!("calendar: {e}")))
+        export::calendar::ical(&cal, now.0)
+            .map_err(|e| ServiceError::Internal(format!("calendar: {e}")))
     }
 
     /// New activities as an Atom feed.
@@ -144,7 +154,8 @@ impl Events {
                 categories: vec![activity.category],
             }],
         };
-        export::calendar::ical(&cal, self.now().0).map_err(|e| ServiceError::Internal(format!("calendar: {e}")))
+        export::calendar::ical(&cal, self.now().0)
+            .map_err(|e| ServiceError::Internal(format!("calendar: {e}")))
     }
 
     /// The lottery of a date as published now.
@@ -166,7 +177,10 @@ impl Events {
         let seed = activity.drawn_at.and(activity.lottery_seed.clone());
         let order = match &seed {
             Some(seed) => {
-                let numbers: Vec<String> = applied.iter().filter_map(|r| r.application_no.clone()).collect();
+                let numbers: Vec<String> = applied
+                    .iter()
+                    .filter_map(|r| r.application_no.clone())
+                    .collect();
                 draw_order(seed, &numbers).unwrap_or_default()
             }
             None => Vec::new(),
@@ -209,7 +223,10 @@ fn html_paragraphs(text: &str) -> String {
     text.split('\n')
         .filter(|l| !l.trim().is_empty())
         .map(|l| {
-            let escaped = l.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+            let escaped = l
+                .replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;");
             format!("<p>{escaped}</p>")
         })
         .collect()

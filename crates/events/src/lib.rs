@@ -110,7 +110,11 @@ pub(crate) fn may_publish(staff: &Staff, row: &ActivityRow) -> bool {
 }
 
 /// The seat-holding date of a registration: a course's first date holds its seats.
-pub(crate) fn holder_of<'d>(activity: &ActivityRow, dates: &'d [DateRow], date: &'d DateRow) -> &'d DateRow {
+pub(crate) fn holder_of<'d>(
+    activity: &ActivityRow,
+    dates: &'d [DateRow],
+    date: &'d DateRow,
+) -> &'d DateRow {
     if activity.booking == "course" {
         dates
             .iter()
@@ -123,7 +127,11 @@ pub(crate) fn holder_of<'d>(activity: &ActivityRow, dates: &'d [DateRow], date: 
 }
 
 impl Events {
-    pub(crate) async fn activity_row(&self, tenant: TenantId, id: i64) -> ServiceResult<ActivityRow> {
+    pub(crate) async fn activity_row(
+        &self,
+        tenant: TenantId,
+        id: i64,
+    ) -> ServiceResult<ActivityRow> {
         store::events::find_activity(self.db(), tenant, id)
             .await?
             .ok_or(ServiceError::NotFound)

@@ -33,7 +33,14 @@ pub struct KeepComments;
 
 #[async_trait::async_trait]
 impl RatingComments for KeepComments {
-    async fn file(&self, _: &MemberSession, _: &ActivityRow, _: u8, _: &str, _: bool) -> ServiceResult<String> {
+    async fn file(
+        &self,
+        _: &MemberSession,
+        _: &ActivityRow,
+        _: u8,
+        _: &str,
+        _: bool,
+    ) -> ServiceResult<String> {
         Ok(String::new())
     }
 }
@@ -51,7 +58,8 @@ impl Events {
     ) -> ServiceResult<Option<String>> {
         let tenant = member.tenant;
         let r = self.own_registration(member, registration).await?;
-        self.rate_registration(member, tenant, r, stars, comment, suggestion).await
+        self.rate_registration(member, tenant, r, stars, comment, suggestion)
+            .await
     }
 
     async fn rate_registration(
@@ -94,7 +102,8 @@ impl Events {
                 e.into()
             });
         }
-        self.member_audit(&tx, tenant, r.member_id, "registration.rated", r.id).await?;
+        self.member_audit(&tx, tenant, r.member_id, "registration.rated", r.id)
+            .await?;
         tx.commit().await?;
         // The rating stands on its own; the feedback item follows it, so a failure to file
         // the comment never loses the rating.

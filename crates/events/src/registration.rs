@@ -83,14 +83,17 @@ impl Events {
             return Err(ServiceError::refused(Key::event_err_cancelled));
         }
         let (party, companions, me) = self.check_party(&activity, &d, form, now)?;
-        let (priority, lifted) = store::events::member_standing(self.db(), tenant, member.member.0).await?;
+        let (priority, lifted) =
+            store::events::member_standing(self.db(), tenant, member.member.0).await?;
         let window = window_of(&activity, &d);
         window
             .check(now, Timestamp(d.starts_at), priority.is_some())
             .map_err(|e| self.window_refusal(e, tenant))?;
         let dates = store::events::dates_of(self.db(), tenant, &[activity.id]).await?;
         let holder = holder_of(&activity, &dates, &d).clone();
-        let blocked = self.blocked_until(tenant, member.member.0, lifted, now).await?;
+        let blocked = self
+            .blocked_until(tenant, member.member.0, lifted, now)
+            .await?;
         let new = NewRegistration {
             activity_id: activity.id,
             date_id: holder.id,
@@ -193,7 +196,9 @@ impl Events {
                 charges.push((r.id, seats));
             }
         }
-        Ok(Some(serde_json::to_string(&charges).unwrap_or_else(|_| "[]".into())))
+        Ok(Some(
+            serde_json::to_string(&charges).unwrap_or_else(|_| "[]".into()),
+        ))
     }
 
     async fn apply(&self, tenant: TenantId, new: NewRegistration) -> ServiceResult<Registered> {
@@ -222,7 +227,12 @@ impl Events {
         Ok(done)
     }
 
-    async fn join_waiting_list(&self, tenant: TenantId, new: NewRegistration, now: Timestamp) -> ServiceResult<Registered> {
+    async fn join_waiting_list(
+        &self,
+        tenant: TenantId,
+        new: NewRegistration,
+        now: Timestamp,
+    ) -> ServiceResult<Registered> {
         let new = NewRegistration {
             status: "waiting",
             position: Some(now.0),
@@ -273,7 +283,10 @@ impl Events {
             tenant,
             r.id,
             r.version,
-            vec![RegistrationChange::Status(status), RegistrationChange::CancelledAt(now)],
+            vec![
+                RegistrationChange::Status(status),
+                RegistrationChange::CancelledAt(now),
+            ],
             now,
         )
         .await?;
@@ -284,8 +297,14 @@ impl Events {
             store::events::free_seats(&tx, d.id, r.seats, &charges_of(&r)).await?;
             self.offer_freed_seats(&tx, tenant, &activity, d.id).await?;
         }
-        self.member_audit(&tx, tenant, r.member_id, &format!("registration.{status}"), r.id)
-            .await?;
+        self.member_audit(
+            &tx,
+            tenant,
+            r.member_id,
+            &format!("registration.{status}"),
+            r.id,
+        )
+        .await?;
         tx.commit().await?;
         self.wake_worker();
         Ok(())
@@ -315,7 +334,10 @@ impl Events {
             tenant,
             r.id,
             r.version,
-            vec![RegistrationChange::Status("confirmed"), RegistrationChange::Offer(None)],
+            vec![
+                RegistrationChange::Status("confirmed"),
+                RegistrationChange::Offer(None),
+            ],
             now,
         )
         .await?;
@@ -323,8 +345,14 @@ impl Events {
             return Err(ServiceError::Conflict);
         }
         store::reminders::plan(&tx, tenant, Subject::Registration(r.id), &[]).await?;
-        self.member_audit(&tx, tenant, r.member_id, "registration.offer_accepted", r.id)
-            .await?;
+        self.member_audit(
+            &tx,
+            tenant,
+            r.member_id,
+            "registration.offer_accepted",
+            r.id,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -393,8 +421,13 @@ impl Events {
                 store::events::free_seats(tx, date, entry.seats, &[]).await?;
                 continue;
             }
-            store::reminders::plan(tx, tenant, Subject::Registration(entry.id), &[("offer_expires", expires)])
-                .await?;
+            store::reminders::plan(
+                tx,
+                tenant,
+                Subject::Registration(entry.id),
+                &[("offer_expires", expires)],
+            )
+            .await?;
             let tz = self.institution(tenant).await?.timezone;
             let link = format!("{}/e/{}", self.settings().public_url, entry.token);
             let text = i18n::Tr::new(i18n::Lang::ZhCn).fill(
@@ -407,15 +440,27 @@ impl Events {
                 ],
             );
             self.tell_member(tx, tenant, entry.member_id, &text).await?;
-            self.member_audit(tx, tenant, entry.member_id, "registration.offered", entry.id)
-                .await?;
+            self.member_audit(
+                tx,
+                tenant,
+                entry.member_id,
+                "registration.offered",
+                entry.id,
+            )
+            .await?;
             offered += 1;
         }
         Ok(offered)
     }
 
     /// Staff see on the roster that an entry was passed over, and why.
-    async fn note_skipped(&self, tx: &store::Tx, tenant: TenantId, entry: &RegistrationRow, free: i32) -> ServiceResult<()> {
+    async fn note_skipped(
+        &self,
+        tx: &store::Tx,
+        tenant: TenantId,
+        entry: &RegistrationRow,
+        free: i32,
+    ) -> ServiceResult<()> {
         store::audit::append(
             tx,
             store::audit::NewEntry {
@@ -463,13 +508,22 @@ impl Events {
         Ok(())
     }
 
-    pub(crate) async fn date_row_in(&self, c: &impl store::Conn, tenant: TenantId, id: i64) -> ServiceResult<DateRow> {
+    pub(crate) async fn date_row_in(
+        &self,
+        c: &impl store::Conn,
+        tenant: TenantId,
+        id: i64,
+    ) -> ServiceResult<DateRow> {
         store::events::find_date(c, tenant, id)
             .await?
             .ok_or(ServiceError::NotFound)
     }
 
-    pub(crate) async fn own_registration(&self, member: &MemberSession, id: i64) -> ServiceResult<RegistrationRow> {
+    pub(crate) async fn own_registration(
+        &self,
+        member: &MemberSession,
+        id: i64,
+    ) -> ServiceResult<RegistrationRow> {
         let r = store::events::find_registration(self.db(), member.tenant, id)
             .await?
             .ok_or(ServiceError::NotFound)?;
@@ -488,7 +542,8 @@ impl Events {
         now: Timestamp,
     ) -> ServiceResult<Option<Timestamp>> {
         let rule = NoShowRule::default();
-        let since = now.minus_ms(i64::from(rule.within_days + rule.block_days) * domain::time::DAY_MS);
+        let since =
+            now.minus_ms(i64::from(rule.within_days + rule.block_days) * domain::time::DAY_MS);
         let no_shows = store::events::no_shows_of(self.db(), tenant, member, since).await?;
         Ok(match standing(&rule, &no_shows, lifted, now) {
             Standing::Clear => None,
@@ -497,7 +552,11 @@ impl Events {
     }
 
     async fn blocked_refusal(&self, tenant: TenantId, until: Timestamp) -> ServiceError {
-        let tz = self.institution(tenant).await.map(|i| i.timezone).unwrap_or_else(|_| domain::time::china());
+        let tz = self
+            .institution(tenant)
+            .await
+            .map(|i| i.timezone)
+            .unwrap_or_else(|_| domain::time::china());
         ServiceError::Refused {
             key: Key::event_err_blocked,
             args: vec![("until", Arg::Text(until.format_minutes(&tz)))],
@@ -540,7 +599,9 @@ impl Events {
             .collect();
         let max = usize::try_from(activity.companions_max).unwrap_or(0);
         if typed.len() > max {
-            checks.push(FieldError::new("companions", Key::event_err_too_many_companions).with("max", max));
+            checks.push(
+                FieldError::new("companions", Key::event_err_too_many_companions).with("max", max),
+            );
         }
         let companions = check_companions(&typed, now, &mut checks);
         let township = form.township.trim().parse::<i64>().ok().map(UnitId);
@@ -549,7 +610,11 @@ impl Events {
             max: activity.age_max.and_then(|a| u8::try_from(a).ok()),
         };
         if needs_ages && let Some(year) = birth_year {
-            let mut party = vec![Attendee { who: Who::Member, name: name.clone(), birth_year: year }];
+            let mut party = vec![Attendee {
+                who: Who::Member,
+                name: name.clone(),
+                birth_year: year,
+            }];
             party.extend(companions.iter().enumerate().map(|(i, c)| Attendee {
                 who: Who::Companion { index: i },
                 name: c.name.clone(),
@@ -573,7 +638,12 @@ impl Events {
     }
 }
 
-async fn insert(tx: &store::Tx, tenant: TenantId, new: &NewRegistration, now: Timestamp) -> ServiceResult<i64> {
+async fn insert(
+    tx: &store::Tx,
+    tenant: TenantId,
+    new: &NewRegistration,
+    now: Timestamp,
+) -> ServiceResult<i64> {
     match store::events::insert_registration(tx, tenant, new, now).await {
         Ok(id) => Ok(id),
         Err(e) if e.is_duplicate() => Err(ServiceError::refused(Key::event_err_already)),
@@ -623,14 +693,28 @@ pub(crate) fn quota_of(
             released_at: Timestamp(r.released_at),
         })
         .collect();
-    let in_reserves: Vec<u32> = reserves.iter().map(|r| u32::try_from(r.taken).unwrap_or(0)).collect();
+    let in_reserves: Vec<u32> = reserves
+        .iter()
+        .map(|r| u32::try_from(r.taken).unwrap_or(0))
+        .collect();
     let reserved: u32 = in_reserves.iter().sum();
-    let general = u32::try_from(taken_total).unwrap_or(0).saturating_sub(reserved);
+    let general = u32::try_from(taken_total)
+        .unwrap_or(0)
+        .saturating_sub(reserved);
     // Reserves that no longer fit the total (capacity lowered) count as general seats.
     if let Ok(q) = Quota::new(total, list) {
-        return Some((q, Taken { general, reserves: in_reserves }));
+        return Some((
+            q,
+            Taken {
+                general,
+                reserves: in_reserves,
+            },
+        ));
     }
-    let all_general = Taken { general: general + reserved, reserves: Vec::new() };
+    let all_general = Taken {
+        general: general + reserved,
+        reserves: Vec::new(),
+    };
     Quota::new(total, Vec::new()).ok().map(|q| (q, all_general))
 }
 
@@ -639,7 +723,11 @@ pub(crate) fn party_of(r: &RegistrationRow, d: &DateRow) -> Party {
     let companions: Vec<Companion> = serde_json::from_str(&r.companions).unwrap_or_default();
     let mut years = vec![r.birth_year.unwrap_or(0)];
     years.extend(companions.iter().map(|c| c.birth_year));
-    Party::at_date(r.township_unit_id.map(UnitId), &years, Timestamp(d.starts_at))
+    Party::at_date(
+        r.township_unit_id.map(UnitId),
+        &years,
+        Timestamp(d.starts_at),
+    )
 }
 
 /// The reserves a registration's seats were charged to.
@@ -647,7 +735,13 @@ pub(crate) fn charges_of(r: &RegistrationRow) -> Vec<(i64, i32)> {
     serde_json::from_str(&r.charges).unwrap_or_default()
 }
 
-fn birth_year(checks: &mut Checks, field: &str, s: &str, required: bool, now: Timestamp) -> Option<i32> {
+fn birth_year(
+    checks: &mut Checks,
+    field: &str,
+    s: &str,
+    required: bool,
+    now: Timestamp,
+) -> Option<i32> {
     let s = s.trim();
     if s.is_empty() {
         if required {
@@ -659,7 +753,11 @@ fn birth_year(checks: &mut Checks, field: &str, s: &str, required: bool, now: Ti
     match s.parse::<i32>() {
         Ok(y) if (1900..=this_year).contains(&y) => Some(y),
         _ => {
-            checks.push(FieldError::new(field, Key::err_range).with("min", 1900).with("max", this_year));
+            checks.push(
+                FieldError::new(field, Key::err_range)
+                    .with("min", 1900)
+                    .with("max", this_year),
+            );
             None
         }
     }

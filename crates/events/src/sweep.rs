@@ -23,7 +23,11 @@ pub const EVENTS_SWEEP: &str = "events.sweep";
 const BATCH: u64 = 200;
 
 /// The steps a date has on the ledger now; rewritten whenever the activity or date changes.
-pub(crate) fn plan_of(activity: &ActivityRow, d: &DateRow, reserves: &[ReserveRow]) -> Vec<(String, Timestamp)> {
+pub(crate) fn plan_of(
+    activity: &ActivityRow,
+    d: &DateRow,
+    reserves: &[ReserveRow],
+) -> Vec<(String, Timestamp)> {
     if activity.status != "published" || d.status == "cancelled" {
         return Vec::new();
     }
@@ -63,15 +67,27 @@ impl Events {
         let mut seen = HashSet::new();
         loop {
             let now = self.now();
-            let due = store::reminders::due_subjects(self.db(), SubjectKind::ActivityDate, now, BATCH).await?;
-            let fresh: Vec<_> = due.into_iter().filter(|d| seen.insert(("date", d.subject_id))).collect();
-            let offers = store::reminders::due_subjects(self.db(), SubjectKind::Registration, now, BATCH).await?;
-            let offers: Vec<_> = offers.into_iter().filter(|d| seen.insert(("offer", d.subject_id))).collect();
+            let due =
+                store::reminders::due_subjects(self.db(), SubjectKind::ActivityDate, now, BATCH)
+                    .await?;
+            let fresh: Vec<_> = due
+                .into_iter()
+                .filter(|d| seen.insert(("date", d.subject_id)))
+                .collect();
+            let offers =
+                store::reminders::due_subjects(self.db(), SubjectKind::Registration, now, BATCH)
+                    .await?;
+            let offers: Vec<_> = offers
+                .into_iter()
+                .filter(|d| seen.insert(("offer", d.subject_id)))
+                .collect();
             if fresh.is_empty() && offers.is_empty() {
                 break;
             }
             for d in fresh {
-                done += self.date_steps(d.tenant, d.subject_id, &d.steps, now).await?;
+                done += self
+                    .date_steps(d.tenant, d.subject_id, &d.steps, now)
+                    .await?;
             }
             for o in offers {
                 done += self.offer_ran_out(o.tenant, o.subject_id, now).await?;
@@ -83,7 +99,13 @@ impl Events {
         Ok(done)
     }
 
-    async fn date_steps(&self, tenant: TenantId, date: i64, steps: &[String], now: Timestamp) -> ServiceResult<usize> {
+    async fn date_steps(
+        &self,
+        tenant: TenantId,
+        date: i64,
+        steps: &[String],
+        now: Timestamp,
+    ) -> ServiceResult<usize> {
         let subject = Subject::ActivityDate(date);
         let tx = self.db().begin().await?;
         let Some(d) = store::events::find_date(&tx, tenant, date).await? else {
@@ -113,7 +135,12 @@ impl Events {
     }
 
     /// An offer was not taken up in time: the seats pass on.
-    async fn offer_ran_out(&self, tenant: TenantId, id: i64, now: Timestamp) -> ServiceResult<usize> {
+    async fn offer_ran_out(
+        &self,
+        tenant: TenantId,
+        id: i64,
+        now: Timestamp,
+    ) -> ServiceResult<usize> {
         let tx = self.db().begin().await?;
         if !store::reminders::claim(&tx, Subject::Registration(id), "offer_expires", now).await? {
             return Ok(0);
@@ -128,15 +155,28 @@ impl Events {
                 tenant,
                 r.id,
                 r.version,
-                vec![RegistrationChange::Status("lapsed"), RegistrationChange::Offer(None)],
+                vec![
+                    RegistrationChange::Status("lapsed"),
+                    RegistrationChange::Offer(None),
+                ],
                 now,
             )
             .await?;
             if changed == 1 {
-                store::events::free_seats(&tx, r.date_id, r.seats, &crate::registration::charges_of(&r)).await?;
-                self.member_audit(&tx, tenant, r.member_id, "registration.lapsed", r.id).await?;
-                if let Some(activity) = store::events::find_activity(&tx, tenant, r.activity_id).await? {
-                    self.offer_freed_seats(&tx, tenant, &activity, r.date_id).await?;
+                store::events::free_seats(
+                    &tx,
+                    r.date_id,
+                    r.seats,
+                    &crate::registration::charges_of(&r),
+                )
+                .await?;
+                self.member_audit(&tx, tenant, r.member_id, "registration.lapsed", r.id)
+                    .await?;
+                if let Some(activity) =
+                    store::events::find_activity(&tx, tenant, r.activity_id).await?
+                {
+                    self.offer_freed_seats(&tx, tenant, &activity, r.date_id)
+                        .await?;
                 }
             }
         }
@@ -145,7 +185,13 @@ impl Events {
     }
 
     /// Tells everyone with a place on the date (for a course: on its lessons) the day before.
-    async fn remind_day_before(&self, tx: &store::Tx, tenant: TenantId, activity: &ActivityRow, d: &DateRow) -> ServiceResult<()> {
+    async fn remind_day_before(
+        &self,
+        tx: &store::Tx,
+        tenant: TenantId,
+        activity: &ActivityRow,
+        d: &DateRow,
+    ) -> ServiceResult<()> {
         let dates = store::events::dates_of(tx, tenant, &[activity.id]).await?;
         let holder = crate::holder_of(activity, &dates, d);
         let filter = store::events::RegistrationFilter {
@@ -177,7 +223,13 @@ impl Events {
     /// its party fits the seats, and the rest form the waiting list. Winners get an offer
     /// to confirm within the activity's hours; an offer not taken up passes down the
     /// drawn order.
-    async fn draw(&self, tx: &store::Tx, tenant: TenantId, activity: &ActivityRow, d: &DateRow) -> ServiceResult<()> {
+    async fn draw(
+        &self,
+        tx: &store::Tx,
+        tenant: TenantId,
+        activity: &ActivityRow,
+        d: &DateRow,
+    ) -> ServiceResult<()> {
         let Some(seed) = activity.lottery_seed.as_deref() else {
             return Ok(());
         };
@@ -187,14 +239,19 @@ impl Events {
             ..Default::default()
         };
         let applied = store::events::registrations(tx, tenant, &filter).await?;
-        let numbers: Vec<String> = applied.iter().filter_map(|r| r.application_no.clone()).collect();
+        let numbers: Vec<String> = applied
+            .iter()
+            .filter_map(|r| r.application_no.clone())
+            .collect();
         let sizes: HashMap<String, u32> = applied
             .iter()
             .filter_map(|r| Some((r.application_no.clone()?, u32::try_from(r.seats).ok()?)))
             .collect();
         let free = u32::try_from(d.capacity - d.taken).unwrap_or(0);
-        let order = draw_order(seed, &numbers).map_err(|e| crate::ServiceError::Internal(format!("draw: {e}")))?;
-        let result = allocate(&order, &sizes, free).map_err(|e| crate::ServiceError::Internal(format!("draw: {e}")))?;
+        let order = draw_order(seed, &numbers)
+            .map_err(|e| crate::ServiceError::Internal(format!("draw: {e}")))?;
+        let result = allocate(&order, &sizes, free)
+            .map_err(|e| crate::ServiceError::Internal(format!("draw: {e}")))?;
         let by_number: HashMap<&str, &store::events::RegistrationRow> = applied
             .iter()
             .filter_map(|r| Some((r.application_no.as_deref()?, r)))
@@ -204,12 +261,24 @@ impl Events {
         let expires = offer_expires_at(now, Timestamp(d.starts_at), hours);
         let tz = self.institution(tenant).await?.timezone;
         let t = i18n::Tr::new(i18n::Lang::ZhCn);
-        let place_of: HashMap<&str, usize> = order.iter().enumerate().map(|(i, n)| (n.as_str(), i)).collect();
+        let place_of: HashMap<&str, usize> = order
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.as_str(), i))
+            .collect();
         for w in &result.winners {
-            let Some(r) = by_number.get(w.number.as_str()) else { continue };
+            let Some(r) = by_number.get(w.number.as_str()) else {
+                continue;
+            };
             let position = place_of.get(w.number.as_str()).copied().unwrap_or(0) as i64;
             let (status, offer) = match expires {
-                Some(_) if store::events::hold_seats(tx, d.id, r.seats).await?.is_some() => ("offered", expires),
+                Some(_)
+                    if store::events::hold_seats(tx, d.id, r.seats)
+                        .await?
+                        .is_some() =>
+                {
+                    ("offered", expires)
+                }
                 _ => ("waiting", None),
             };
             store::events::update_registration(
@@ -226,24 +295,39 @@ impl Events {
             )
             .await?;
             if let Some(until) = offer {
-                store::reminders::plan(tx, tenant, Subject::Registration(r.id), &[("offer_expires", until)]).await?;
+                store::reminders::plan(
+                    tx,
+                    tenant,
+                    Subject::Registration(r.id),
+                    &[("offer_expires", until)],
+                )
+                .await?;
                 let link = format!("{}/e/{}", self.settings().public_url, r.token);
                 let text = t.fill(
                     Key::event_msg_drawn,
-                    &[("title", &activity.title), ("until", &until.format_minutes(&tz)), ("link", &link)],
+                    &[
+                        ("title", &activity.title),
+                        ("until", &until.format_minutes(&tz)),
+                        ("link", &link),
+                    ],
                 );
                 self.tell_member(tx, tenant, r.member_id, &text).await?;
             }
         }
         for w in &result.waiting {
-            let Some(r) = by_number.get(w.number.as_str()) else { continue };
+            let Some(r) = by_number.get(w.number.as_str()) else {
+                continue;
+            };
             let position = place_of.get(w.number.as_str()).copied().unwrap_or(0) as i64;
             store::events::update_registration(
                 tx,
                 tenant,
                 r.id,
                 r.version,
-                vec![RegistrationChange::Status("waiting"), RegistrationChange::Position(position)],
+                vec![
+                    RegistrationChange::Status("waiting"),
+                    RegistrationChange::Position(position),
+                ],
                 now,
             )
             .await?;
@@ -251,8 +335,15 @@ impl Events {
         if let Some(fresh) = store::events::find_activity(tx, tenant, activity.id).await?
             && fresh.drawn_at.is_none()
         {
-            store::events::update_activity(tx, tenant, fresh.id, fresh.version, vec![ActivityChange::DrawnAt(now)], now)
-                .await?;
+            store::events::update_activity(
+                tx,
+                tenant,
+                fresh.id,
+                fresh.version,
+                vec![ActivityChange::DrawnAt(now)],
+                now,
+            )
+            .await?;
         }
         store::audit::append(
             tx,

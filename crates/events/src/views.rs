@@ -145,14 +145,21 @@ pub struct ActivityFigures {
 
 impl Events {
     /// The public calendar: dates of published activities between `from` and `to`.
-    pub async fn calendar(&self, tenant: TenantId, q: &CalendarQuery) -> ServiceResult<Vec<CalendarEntry>> {
+    pub async fn calendar(
+        &self,
+        tenant: TenantId,
+        q: &CalendarQuery,
+    ) -> ServiceResult<Vec<CalendarEntry>> {
         let now = self.now();
         let from = q.from.unwrap_or(now.minus_ms(domain::time::DAY_MS));
         let to = q.to.unwrap_or(from.plus_ms(60 * domain::time::DAY_MS));
         let units = store::org::units(self.db(), tenant).await?;
         let within = match q.unit {
             Some(id) => {
-                let unit = units.iter().find(|u| u.id == id).ok_or_else(|| ServiceError::invalid("unit", i18n::Key::err_choice))?;
+                let unit = units
+                    .iter()
+                    .find(|u| u.id == id)
+                    .ok_or_else(|| ServiceError::invalid("unit", i18n::Key::err_choice))?;
                 vec![unit.unit_path()]
             }
             None => Vec::new(),
@@ -170,9 +177,18 @@ impl Events {
         let dates = store::events::dates_of(self.db(), tenant, &ids).await?;
         let by_id: HashMap<i64, &ActivityRow> = activities.iter().map(|a| (a.id, a)).collect();
         let mut out = Vec::new();
-        for d in dates.iter().filter(|d| d.starts_at >= from.0 && d.starts_at < to.0) {
-            let Some(a) = by_id.get(&d.activity_id) else { continue };
-            let own: Vec<DateRow> = dates.iter().filter(|x| x.activity_id == a.id).cloned().collect();
+        for d in dates
+            .iter()
+            .filter(|d| d.starts_at >= from.0 && d.starts_at < to.0)
+        {
+            let Some(a) = by_id.get(&d.activity_id) else {
+                continue;
+            };
+            let own: Vec<DateRow> = dates
+                .iter()
+                .filter(|x| x.activity_id == a.id)
+                .cloned()
+                .collect();
             let holder = crate::holder_of(a, &own, d);
             out.push(CalendarEntry {
                 activity: a.id,
@@ -216,7 +232,10 @@ impl Events {
         let dates = store::events::dates_of(self.db(), tenant, &[row.id]).await?;
         let waiting = self.waiting_counts(tenant, &dates).await?;
         let stars = store::events::stars_of(self.db(), tenant, &[row.id]).await?;
-        let stars: Vec<u8> = stars.iter().filter_map(|(_, s)| u8::try_from(*s).ok()).collect();
+        let stars: Vec<u8> = stars
+            .iter()
+            .filter_map(|(_, s)| u8::try_from(*s).ok())
+            .collect();
         let views = dates
             .iter()
             .map(|d| {
@@ -265,7 +284,11 @@ impl Events {
         })
     }
 
-    async fn waiting_counts(&self, tenant: TenantId, dates: &[DateRow]) -> ServiceResult<HashMap<i64, i64>> {
+    async fn waiting_counts(
+        &self,
+        tenant: TenantId,
+        dates: &[DateRow],
+    ) -> ServiceResult<HashMap<i64, i64>> {
         let filter = RegistrationFilter {
             dates: dates.iter().map(|d| d.id).collect(),
             statuses: vec!["waiting", "applied"],
@@ -292,7 +315,8 @@ impl Events {
             limit: 200,
             ..Default::default()
         };
-        let rows = store::events::list_activities(self.db(), staff.actor.tenant_id, &filter).await?;
+        let rows =
+            store::events::list_activities(self.db(), staff.actor.tenant_id, &filter).await?;
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
             out.push(self.view_of(staff.actor.tenant_id, row).await?);
@@ -301,7 +325,10 @@ impl Events {
     }
 
     /// The member's registrations, the coming first.
-    pub async fn my_registrations(&self, member: &desk::MemberSession) -> ServiceResult<Vec<MyRegistration>> {
+    pub async fn my_registrations(
+        &self,
+        member: &desk::MemberSession,
+    ) -> ServiceResult<Vec<MyRegistration>> {
         let tenant = member.tenant;
         let filter = RegistrationFilter {
             member: Some(member.member.0),
@@ -324,7 +351,11 @@ impl Events {
         self.mine(TenantId(r.tenant_id), &r).await
     }
 
-    pub(crate) async fn mine(&self, tenant: TenantId, r: &RegistrationRow) -> ServiceResult<MyRegistration> {
+    pub(crate) async fn mine(
+        &self,
+        tenant: TenantId,
+        r: &RegistrationRow,
+    ) -> ServiceResult<MyRegistration> {
         let now = self.now();
         let a = self.activity_row(tenant, r.activity_id).await?;
         let d = self.date_row(tenant, r.date_id).await?;
@@ -343,7 +374,13 @@ impl Events {
             None
         };
         let may_rate = !rated
-            && domain::event::rating::may_rate(attended, Timestamp(d.ends_at), now, crate::ratings::WINDOW_DAYS).is_ok();
+            && domain::event::rating::may_rate(
+                attended,
+                Timestamp(d.ends_at),
+                now,
+                crate::ratings::WINDOW_DAYS,
+            )
+            .is_ok();
         Ok(MyRegistration {
             id: r.id,
             activity: a.id,
@@ -362,12 +399,18 @@ impl Events {
             attended,
             rated,
             may_rate,
-            may_cancel: crate::registration::ACTIVE.contains(&r.status.as_str()) && now.0 < d.starts_at,
+            may_cancel: crate::registration::ACTIVE.contains(&r.status.as_str())
+                && now.0 < d.starts_at,
         })
     }
 
     /// Figures per activity of `staff`'s units, for activities with a date in [from, to).
-    pub async fn figures(&self, staff: &Staff, from: Timestamp, to: Timestamp) -> ServiceResult<Vec<ActivityFigures>> {
+    pub async fn figures(
+        &self,
+        staff: &Staff,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> ServiceResult<Vec<ActivityFigures>> {
         let tenant = staff.actor.tenant_id;
         let within = crate::event_scopes(staff);
         if within.is_empty() {
@@ -393,7 +436,9 @@ impl Events {
             },
         )
         .await?;
-        let attendance = store::events::attendance_of(self.db(), &regs.iter().map(|r| r.id).collect::<Vec<_>>()).await?;
+        let attendance =
+            store::events::attendance_of(self.db(), &regs.iter().map(|r| r.id).collect::<Vec<_>>())
+                .await?;
         let stars = store::events::stars_of(self.db(), tenant, &ids).await?;
         let mut out: Vec<ActivityFigures> = rows
             .iter()
@@ -405,8 +450,15 @@ impl Events {
             })
             .collect();
         for f in &mut out {
-            let mine: Vec<&RegistrationRow> = regs.iter().filter(|r| r.activity_id == f.activity).collect();
-            f.registered = mine.iter().filter(|r| r.status == "confirmed").map(|r| i64::from(r.seats)).sum();
+            let mine: Vec<&RegistrationRow> = regs
+                .iter()
+                .filter(|r| r.activity_id == f.activity)
+                .collect();
+            f.registered = mine
+                .iter()
+                .filter(|r| r.status == "confirmed")
+                .map(|r| i64::from(r.seats))
+                .sum();
             f.unmet_demand = mine
                 .iter()
                 .filter(|r| matches!(r.status.as_str(), "waiting" | "lapsed" | "applied"))
@@ -420,7 +472,11 @@ impl Events {
                     }
                 }
             }
-            let s: Vec<u8> = stars.iter().filter(|(a, _)| *a == f.activity).filter_map(|(_, s)| u8::try_from(*s).ok()).collect();
+            let s: Vec<u8> = stars
+                .iter()
+                .filter(|(a, _)| *a == f.activity)
+                .filter_map(|(_, s)| u8::try_from(*s).ok())
+                .collect();
             f.ratings = s.len() as i64;
             f.average_tenths = public_summary(&s).map(|s| s.average_tenths);
         }

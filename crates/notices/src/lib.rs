@@ -57,11 +57,11 @@ pub use report::{ERROR_RATE_LIMIT_PERCENT, NoticeReport, ReportLine, ReportMonth
 pub use desk::{Arg, Desk, Institution, MemberSession, ServiceError, ServiceResult, Staff};
 pub(crate) use desk::{org, rate_limit, secrets};
 
+use desk::Review;
 use domain::notice::{
     AudienceRule, DeliveryPolicy, NoticeAction, NoticeCategory, NoticePriority, NoticeStatus,
     ReceiptState,
 };
-use desk::Review;
 use domain::review::ItemFacts;
 use domain::{DepartmentId, Permission, TenantId, Timestamp, UnitPath, UserId};
 use serde::Serialize;

@@ -168,12 +168,10 @@ impl Notices {
             super::compose::REASON_MAX,
         );
         checks.finish()?;
-        let tenant = staff.actor.tenant_id;
         let tx = self.db().begin().await?;
         let stage = self
             .decide_review(
                 &tx,
-                tenant,
                 Subject::Notice(row.id),
                 &review,
                 &facts,
@@ -186,10 +184,7 @@ impl Notices {
         // approved; until then an approval hands it to the next step.
         let (to, event) = match stage {
             Stage::Approved => {
-                changes.extend(
-                    self.approval(staff, &row, parsed.priority, reason)
-                        .await?,
-                );
+                changes.extend(self.approval(staff, &row, parsed.priority, reason).await?);
                 (legal(parsed.status, NoticeAction::Approve)?, "approved")
             }
             Stage::InReview => (parsed.status, "approved"),
@@ -475,8 +470,7 @@ impl Notices {
         let tenant = staff.actor.tenant_id;
         let now = self.now();
         changes.push(NoticeChange::Status(to));
-        let changed =
-            store::notices::update(tx, tenant, row.id, row.version, changes, now).await?;
+        let changed = store::notices::update(tx, tenant, row.id, row.version, changes, now).await?;
         if changed == 0 {
             return Err(ServiceError::Conflict);
         }

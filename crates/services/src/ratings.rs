@@ -31,21 +31,45 @@ impl events::RatingComments for CommentsToFeedback {
         );
         let intake = Intake {
             text,
-            kind: if suggestion { "suggestion" } else { "complaint" }.into(),
+            kind: if suggestion {
+                "suggestion"
+            } else {
+                "complaint"
+            }
+            .into(),
             category: Some(activity.category.clone()),
             unit: Some(activity.unit_id.to_string()),
             ..Default::default()
         };
         let submitted = match self
             .0
-            .submit_feedback(&institution, intake.clone(), Vec::new(), Some(member), None, Channel::Web, i18n::Lang::ZhCn)
+            .submit_feedback(
+                &institution,
+                intake.clone(),
+                Vec::new(),
+                Some(member),
+                None,
+                Channel::Web,
+                i18n::Lang::ZhCn,
+            )
             .await
         {
             // An activity category the feedback setup does not have: let it propose one.
             Err(desk::ServiceError::Invalid(_)) => {
-                let intake = Intake { category: None, ..intake };
+                let intake = Intake {
+                    category: None,
+                    ..intake
+                };
                 self.0
-                    .submit_feedback(&institution, intake, Vec::new(), Some(member), None, Channel::Web, i18n::Lang::ZhCn)
+                    .submit_feedback(
+                        &institution,
+                        intake,
+                        Vec::new(),
+                        Some(member),
+                        None,
+                        Channel::Web,
+                        i18n::Lang::ZhCn,
+                    )
                     .await?
             }
             other => other?,

@@ -982,10 +982,16 @@ async fn a_two_step_chain_returns_a_resubmitted_notice_to_the_step_that_asked(r:
     let status = || async { notices.notice(&r.wang, id).await.unwrap().status };
 
     // The director's step is not reached before the head's.
-    assert!(matches!(approve("director").await, Err(ServiceError::Forbidden)));
+    assert!(matches!(
+        approve("director").await,
+        Err(ServiceError::Forbidden)
+    ));
     approve("head").await.unwrap();
     assert_eq!(status().await.as_str(), "in_review", "one step to go");
-    assert!(matches!(approve("head").await, Err(ServiceError::Forbidden)));
+    assert!(matches!(
+        approve("head").await,
+        Err(ServiceError::Forbidden)
+    ));
 
     notices
         .review_notice(

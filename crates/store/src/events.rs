@@ -302,10 +302,7 @@ pub enum ActivityChange {
     Fields(Box<ActivityFields>),
     Status(&'static str),
     PublishedAt(Timestamp),
-    Lottery {
-        seed: String,
-        commitment: String,
-    },
+    Lottery { seed: String, commitment: String },
     DrawnAt(Timestamp),
 }
 
@@ -333,7 +330,12 @@ pub async fn update_activity(
         }
     }
     c.execute(&crate::versioned_update(
-        A::Table, tenant, id, version, values, now,
+        A::Table,
+        tenant,
+        id,
+        version,
+        values,
+        now,
     ))
     .await
 }
@@ -345,7 +347,11 @@ fn select_activity() -> SelectStatement {
         .to_owned()
 }
 
-pub async fn find_activity(c: &impl Conn, tenant: TenantId, id: i64) -> Result<Option<ActivityRow>> {
+pub async fn find_activity(
+    c: &impl Conn,
+    tenant: TenantId,
+    id: i64,
+) -> Result<Option<ActivityRow>> {
     c.fetch_optional(
         &select_activity()
             .and_where(Expr::col((A::Table, A::TenantId)).eq(tenant.0))
@@ -504,30 +510,41 @@ pub async fn dates_of(c: &impl Conn, tenant: TenantId, activities: &[i64]) -> Re
     .await
 }
 
-/// A change of a date's time, or its cancellation; bumps the calendar's SEQUENCE.
+/// A change of a date: its time, its cancellation, its seats.
+#[derive(Debug, Clone, Default)]
+pub struct DateChange {
+    pub times: Option<(Timestamp, Timestamp)>,
+    pub status: Option<&'static str>,
+    pub capacity: Option<i32>,
+}
+
+/// Changes a date if it is still at `version`; bumps the calendar's SEQUENCE.
 pub async fn change_date(
     c: &impl Conn,
     tenant: TenantId,
     id: i64,
     version: i64,
-    times: Option<(Timestamp, Timestamp)>,
-    status: Option<&'static str>,
-    capacity: Option<i32>,
+    change: DateChange,
     now: Timestamp,
 ) -> Result<u64> {
     let mut values: Vec<(D, Expr)> = vec![(D::Sequence, Expr::col(D::Sequence).add(1))];
-    if let Some((s, e)) = times {
+    if let Some((s, e)) = change.times {
         values.push((D::StartsAt, s.0.into()));
         values.push((D::EndsAt, e.0.into()));
     }
-    if let Some(status) = status {
+    if let Some(status) = change.status {
         values.push((D::Status, status.into()));
     }
-    if let Some(capacity) = capacity {
+    if let Some(capacity) = change.capacity {
         values.push((D::Capacity, capacity.into()));
     }
     c.execute(&crate::versioned_update(
-        D::Table, tenant, id, version, values, now,
+        D::Table,
+        tenant,
+        id,
+        version,
+        values,
+        now,
     ))
     .await
 }
@@ -553,7 +570,12 @@ pub async fn hold_seats(c: &impl Conn, date: i64, seats: i32) -> Result<Option<i
 
 /// Gives back seats held for a registration that ended (cancelled, lapsed, declined):
 /// `seats` of the date, and of each reserve its `charges` name.
-pub async fn free_seats(c: &impl Conn, date: i64, seats: i32, charges: &[(i64, i32)]) -> Result<()> {
+pub async fn free_seats(
+    c: &impl Conn,
+    date: i64,
+    seats: i32,
+    charges: &[(i64, i32)],
+) -> Result<()> {
     c.execute(
         &Query::update()
             .table(D::Table)
@@ -587,7 +609,12 @@ pub struct ReserveRow {
     pub released_at: i64,
 }
 
-pub async fn insert_reserve(c: &impl Conn, tenant: TenantId, date: i64, r: &ReserveRow) -> Result<i64> {
+pub async fn insert_reserve(
+    c: &impl Conn,
+    tenant: TenantId,
+    date: i64,
+    r: &ReserveRow,
+) -> Result<i64> {
     c.fetch_i64(
         &crate::insert_into(
             Rs::Table,
@@ -748,7 +775,10 @@ pub async fn insert_registration(
                 (Rg::Charges, r.charges.as_str().into()),
                 (Rg::Position, Expr::val(r.position)),
                 (Rg::ApplicationNo, Expr::val(r.application_no.clone())),
-                (Rg::OfferExpiresAt, Expr::val(r.offer_expires_at.map(|t| t.0))),
+                (
+                    Rg::OfferExpiresAt,
+                    Expr::val(r.offer_expires_at.map(|t| t.0)),
+                ),
                 (Rg::Code, r.code.as_str().into()),
                 (Rg::Token, r.token.as_str().into()),
                 (Rg::CreatedAt, now.0.into()),
@@ -868,7 +898,12 @@ pub async fn update_registration(
         RegistrationChange::ApplicationNo(n) => (Rg::ApplicationNo, Expr::val(n)),
     });
     c.execute(&crate::versioned_update(
-        Rg::Table, tenant, id, version, values, now,
+        Rg::Table,
+        tenant,
+        id,
+        version,
+        values,
+        now,
     ))
     .await
 }
@@ -1002,7 +1037,12 @@ pub async fn member_standing(
 }
 
 /// Staff lift a member's no-show block from `at` on.
-pub async fn lift_no_shows(c: &impl Conn, tenant: TenantId, member: i64, at: Timestamp) -> Result<u64> {
+pub async fn lift_no_shows(
+    c: &impl Conn,
+    tenant: TenantId,
+    member: i64,
+    at: Timestamp,
+) -> Result<u64> {
     c.execute(
         &Query::update()
             .table(Members::Table)
@@ -1043,7 +1083,12 @@ pub struct NewRating {
 }
 
 /// Stores a rating: one per registration, `StoreError::Duplicate` for a second.
-pub async fn insert_rating(c: &impl Conn, tenant: TenantId, r: &NewRating, now: Timestamp) -> Result<()> {
+pub async fn insert_rating(
+    c: &impl Conn,
+    tenant: TenantId,
+    r: &NewRating,
+    now: Timestamp,
+) -> Result<()> {
     c.execute(&crate::insert_into(
         Rt::Table,
         vec![
@@ -1062,7 +1107,11 @@ pub async fn insert_rating(c: &impl Conn, tenant: TenantId, r: &NewRating, now: 
 }
 
 /// The stars given to `activities`: (activity, stars).
-pub async fn stars_of(c: &impl Conn, tenant: TenantId, activities: &[i64]) -> Result<Vec<(i64, i32)>> {
+pub async fn stars_of(
+    c: &impl Conn,
+    tenant: TenantId,
+    activities: &[i64],
+) -> Result<Vec<(i64, i32)>> {
     if activities.is_empty() {
         return Ok(Vec::new());
     }

@@ -325,7 +325,10 @@ fn select() -> SelectStatement {
             Rv::Table,
             Expr::col((Rv::Table, Rv::SubjectId))
                 .equals((N::Table, N::Id))
-                .and(Expr::col((Rv::Table, Rv::SubjectKind)).eq(crate::subject::SubjectKind::Notice.code())),
+                .and(
+                    Expr::col((Rv::Table, Rv::SubjectKind))
+                        .eq(crate::subject::SubjectKind::Notice.code()),
+                ),
         )
         .to_owned()
 }

@@ -115,9 +115,7 @@ async fn carries_the_old_state_over(db: &Db) {
     let waiting = notices::insert(db, t, notice("文艺汇演方案"), NOW)
         .await
         .unwrap();
-    let sent_back = notices::insert(db, t, notice("值班表"), NOW)
-        .await
-        .unwrap();
+    let sent_back = notices::insert(db, t, notice("值班表"), NOW).await.unwrap();
     let draft = notices::insert(db, t, notice("草稿"), NOW).await.unwrap();
     for (id, status) in [(waiting, "in_review"), (sent_back, "changes_requested")] {
         db.execute(&raw(

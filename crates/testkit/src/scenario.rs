@@ -27,14 +27,14 @@ pub fn gateways() -> Gateways {
 
 /// Services on `db` with the log [`gateways`] and the clock given.
 pub async fn services_on(db: &TestDb, clock: &ManualClock) -> Services {
-    Services::new(
-        db.db.clone(),
-        Arc::new(clock.clone()),
-        gateways(),
-        Settings::default(),
-    )
-    .await
-    .unwrap()
+    services_on_db(db.db.clone(), clock).await
+}
+
+/// Services on a database already open: a second node, or the server after a restart.
+pub async fn services_on_db(db: store::Db, clock: &ManualClock) -> Services {
+    Services::new(db, Arc::new(clock.clone()), gateways(), Settings::default())
+        .await
+        .unwrap()
 }
 
 /// Signs in on the services (from 10.0.0.1) and gives the staff member behind the session.
