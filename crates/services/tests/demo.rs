@@ -9,6 +9,49 @@ use testkit::scenario::{Demo, fields};
 testkit::on_both_engines! {
     the_demo_office_has_notices_in_every_state_and_one_on_the_hall_screen(Demo),
     the_office_director_with_nobody_above_him_chooses_a_reviewer(Demo),
+    the_demo_term_has_classes_full_and_waiting_checked_in_rated_and_a_lottery_open(Demo),
+}
+
+/// The calendar is alive at first start: classes across stations, one full with a waiting
+/// list, past lessons checked in and rated, a lottery taking applications, performances
+/// that need no registration.
+async fn the_demo_term_has_classes_full_and_waiting_checked_in_rated_and_a_lottery_open(d: Demo) {
+    let s = &d.services;
+    let director = d.staff("zhou.min").await;
+    let tenant = director.actor.tenant_id;
+    let coming = s
+        .events()
+        .calendar(tenant, &Default::default())
+        .await
+        .unwrap();
+    assert!(coming.len() >= 8, "{} dates coming", coming.len());
+    assert!(coming.iter().any(|e| e.booking == "none"));
+    let stations: std::collections::HashSet<&str> =
+        coming.iter().map(|e| e.unit_name.as_str()).collect();
+    assert!(stations.len() >= 3, "{stations:?}");
+    let mine = s.events().staff_activities(&director).await.unwrap();
+    assert!(
+        mine.iter()
+            .any(|a| a.dates.iter().any(|d| d.seats_left == 0 && d.waiting > 0))
+    );
+    assert!(
+        mine.iter()
+            .any(|a| a.allocation == "lottery" && a.lottery_commitment.is_some())
+    );
+    let figures = s
+        .events()
+        .figures(
+            &director,
+            s.now().minus_ms(60 * domain::time::DAY_MS),
+            s.now(),
+        )
+        .await
+        .unwrap();
+    assert!(
+        figures
+            .iter()
+            .any(|f| f.attended > 0 && f.no_shows > 0 && f.ratings > 0)
+    );
 }
 
 async fn the_demo_office_has_notices_in_every_state_and_one_on_the_hall_screen(d: Demo) {

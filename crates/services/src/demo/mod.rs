@@ -5,6 +5,7 @@
 //! Later capabilities add their own demo data here (feedback in `demo::feedback`, notices in
 //! `demo::notices`, events).
 
+mod events;
 mod feedback;
 mod notices;
 
@@ -337,6 +338,8 @@ impl Services {
         self.seed_demo_feedback(&institution, self.gateways().clone(), &shared)
             .await?;
         self.seed_demo_notices(&institution, self.gateways().clone())
+            .await?;
+        self.seed_demo_events(&institution, self.gateways().clone(), &MEMBERS)
             .await?;
         Ok(DemoAccounts {
             institution: CENTRE.into(),
