@@ -46,7 +46,7 @@ pub struct Options {
 }
 
 const TEXTS: &str = include_str!("../../services/src/demo/feedback.tsv");
-const PASSWORD: &str = "benchmark-password-2026";
+pub(crate) const PASSWORD: &str = "benchmark-password-2026";
 
 pub async fn run(o: Options) -> anyhow::Result<()> {
     for engine in o

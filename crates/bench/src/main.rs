@@ -12,6 +12,7 @@
 mod feedback;
 mod measure;
 mod notices;
+mod rush;
 mod search_speed;
 mod text_quality;
 mod text_reports;
@@ -39,6 +40,9 @@ enum Bench {
     SearchSpeed(search_speed::Options),
     /// One internal notice to 10,000 recipients: publishing, live sessions, receipts.
     Notices(notices::Options),
+    /// A popular class opening: thousands of registrations at once through the API, and a
+    /// lottery draw over 50,000 applications.
+    RegistrationRush(rush::Options),
 }
 
 #[tokio::main]
@@ -56,5 +60,6 @@ async fn main() -> anyhow::Result<()> {
         Bench::TextSpeed(options) => text_speed::run(options).await,
         Bench::SearchSpeed(options) => search_speed::run(options).await,
         Bench::Notices(options) => notices::run(options).await,
+        Bench::RegistrationRush(options) => rush::run(options).await,
     }
 }
