@@ -23,6 +23,7 @@
 pub mod activities;
 pub mod door;
 pub mod feeds;
+mod priority;
 pub mod ratings;
 pub mod registration;
 pub mod sweep;

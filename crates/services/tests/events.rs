@@ -163,6 +163,7 @@ testkit::on_both_engines! {
     parallel_registrations_never_oversell_nor_double(Centre),
     seats_kept_for_a_township_wait_for_its_residents_until_released(Centre),
     a_moved_date_tells_each_registrant_once(Centre),
+    members_marked_for_priority_register_before_the_opening(Centre),
 }
 
 async fn a_member_registers_with_companions_cancels_and_registers_again(c: Centre) {
@@ -672,4 +673,79 @@ async fn a_moved_date_tells_each_registrant_once(c: Centre) {
         1,
         "{texts:?}"
     );
+}
+
+async fn members_marked_for_priority_register_before_the_opening(c: Centre) {
+    let opens = c.now().plus_ms(DAY_MS);
+    let draft = ActivityDraft {
+        title: "春节联欢晚会门票".into(),
+        description: "凭票入场。".into(),
+        category: "activity".into(),
+        unit: c.app.root.0.to_string(),
+        venue: "县剧场".into(),
+        booking: "per_date".into(),
+        opens_at: at(opens),
+        priority_opens_at: at(opens.minus_ms(2 * HOUR_MS)),
+        ..Default::default()
+    };
+    let id = c.e().create_activity(&c.clerk, &draft).await.unwrap();
+    let starts = c.now().plus_ms(5 * DAY_MS);
+    let date = c
+        .e()
+        .add_date(
+            &c.clerk,
+            id,
+            &DateDraft {
+                starts_at: at(starts),
+                ends_at: at(starts.plus_ms(HOUR_MS)),
+                capacity: "100".into(),
+                reserves: Vec::new(),
+            },
+        )
+        .await
+        .unwrap();
+    let version = c.e().staff_activity(&c.clerk, id).await.unwrap().version;
+    c.e()
+        .publish_activity(&c.director, id, version)
+        .await
+        .unwrap();
+    let volunteer = c.member("13900000071").await;
+    let other = c.member("13900000072").await;
+    let e = c
+        .e()
+        .mark_priority(&c.director, "139 0000 0071", Some("  "))
+        .await
+        .unwrap_err();
+    assert_eq!(fields(e), ["reason"]);
+    c.e()
+        .mark_priority(
+            &c.director,
+            "13900000071",
+            Some("文化志愿者，全年服务120小时"),
+        )
+        .await
+        .unwrap();
+    // An hour before the opening: the volunteer may register, others are told when.
+    c.app.clock.set(opens.minus_ms(HOUR_MS));
+    let done = c
+        .e()
+        .register(&volunteer, date, &form("志愿者", &[], false))
+        .await
+        .unwrap();
+    assert_eq!(done.status, "confirmed");
+    let e = c
+        .e()
+        .register(&other, date, &form("群众", &[], false))
+        .await
+        .unwrap_err();
+    let ServiceError::Refused { key, args } = e else {
+        panic!("refused")
+    };
+    assert_eq!(key, i18n::Key::event_err_not_open);
+    assert!(!args.is_empty(), "says when it opens");
+    c.app.clock.set(opens);
+    c.e()
+        .register(&other, date, &form("群众", &[], false))
+        .await
+        .unwrap();
 }
