@@ -158,6 +158,79 @@ impl Events {
             .map_err(|e| ServiceError::Internal(format!("calendar: {e}")))
     }
 
+    /// The private address of a member's own calendar ("my activities"): the institution,
+    /// the member and a MAC of both under the server's key, so that it cannot be guessed
+    /// and needs no table. Calendar apps cannot send a session, so the address is the key.
+    pub fn member_feed_token(&self, member: &desk::MemberSession) -> String {
+        let (tenant, id) = (member.tenant.0, member.member.0);
+        format!("{tenant}-{id}-{}", self.feed_mac(tenant, id))
+    }
+
+    fn feed_mac(&self, tenant: i64, member: i64) -> String {
+        let mac = desk::secrets::mac(
+            &self.keys().codes,
+            &format!("member-feed:{tenant}:{member}"),
+        );
+        mac.chars().take(32).collect()
+    }
+
+    /// The member's activities (places held, with a course's every lesson) as an
+    /// iCalendar subscription, by the address [`Events::member_feed_token`] gave.
+    pub async fn ical_of_member(&self, token: &str, host: &str) -> ServiceResult<Vec<u8>> {
+        let mut parts = token.splitn(3, '-');
+        let (Some(tenant), Some(member), Some(mac)) = (parts.next(), parts.next(), parts.next())
+        else {
+            return Err(ServiceError::NotFound);
+        };
+        let (Ok(tenant), Ok(member)) = (tenant.parse::<i64>(), member.parse::<i64>()) else {
+            return Err(ServiceError::NotFound);
+        };
+        if !desk::secrets::same(mac, &self.feed_mac(tenant, member)) {
+            return Err(ServiceError::NotFound);
+        }
+        let tenant = TenantId(tenant);
+        let filter = RegistrationFilter {
+            member: Some(member),
+            statuses: vec!["confirmed", "offered"],
+            ..Default::default()
+        };
+        let regs = store::events::registrations(self.db(), tenant, &filter).await?;
+        let base = &self.settings().public_url;
+        let mut events = Vec::new();
+        for r in regs {
+            let activity = self.activity_row(tenant, r.activity_id).await?;
+            let dates = store::events::dates_of(self.db(), tenant, &[activity.id]).await?;
+            let mine = dates
+                .iter()
+                .filter(|d| d.id == r.date_id || activity.booking == "course");
+            for d in mine {
+                events.push(CalendarEvent {
+                    uid_key: format!("date-{}", d.id),
+                    sequence: u32::try_from(d.sequence).unwrap_or(0),
+                    starts_at_ms: d.starts_at,
+                    ends_at_ms: d.ends_at,
+                    all_day: false,
+                    summary: activity.title.clone(),
+                    description: format!("签到码 {}", r.code),
+                    location: Some(activity.venue.clone()),
+                    geo: activity.latitude.zip(activity.longitude),
+                    url: Some(format!("{base}/e/{}", r.token)),
+                    cancelled: d.status == "cancelled",
+                    last_modified_ms: d.updated_at,
+                    categories: vec![activity.category.clone()],
+                });
+            }
+        }
+        let institution = self.institution(tenant).await?;
+        let cal = Calendar {
+            name: institution.name,
+            domain_for_uid: host.to_owned(),
+            events,
+        };
+        export::calendar::ical(&cal, self.now().0)
+            .map_err(|e| ServiceError::Internal(format!("calendar: {e}")))
+    }
+
     /// The lottery of a date as published now.
     pub async fn lottery(&self, tenant: TenantId, date: i64) -> ServiceResult<LotteryPublication> {
         let d = self.date_row(tenant, date).await?;

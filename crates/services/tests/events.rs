@@ -164,6 +164,7 @@ testkit::on_both_engines! {
     seats_kept_for_a_township_wait_for_its_residents_until_released(Centre),
     a_moved_date_tells_each_registrant_once(Centre),
     members_marked_for_priority_register_before_the_opening(Centre),
+    a_member_subscribes_to_their_own_activities_by_a_private_address(Centre),
 }
 
 async fn a_member_registers_with_companions_cancels_and_registers_again(c: Centre) {
@@ -748,4 +749,34 @@ async fn members_marked_for_priority_register_before_the_opening(c: Centre) {
         .register(&other, date, &form("群众", &[], false))
         .await
         .unwrap();
+}
+
+async fn a_member_subscribes_to_their_own_activities_by_a_private_address(c: Centre) {
+    let (_, date) = c.class("摄影基础", 5, "first_come").await;
+    let m = c.member("13900000081").await;
+    let done = c
+        .e()
+        .register(&m, date, &form("孙八", &[], false))
+        .await
+        .unwrap();
+    let token = c.e().member_feed_token(&m);
+    let feed = c
+        .e()
+        .ical_of_member(&token, "wh.example.org")
+        .await
+        .unwrap();
+    let text = String::from_utf8(feed).unwrap();
+    assert_eq!(text.matches("BEGIN:VEVENT").count(), 1);
+    assert!(text.contains("摄影基础") && text.contains(&done.code));
+    assert!(text.contains(&format!("UID:date-{date}@wh.example.org")));
+    // Another member's id with this member's MAC, or a made-up MAC, finds nothing.
+    let other = c.member("13900000082").await;
+    let mac = token.rsplit('-').next().unwrap();
+    let forged = format!("{}-{}-{mac}", m.tenant.0, other.member.0);
+    for bad in [forged.as_str(), "1-1-0000", "nonsense"] {
+        assert!(matches!(
+            c.e().ical_of_member(bad, "wh.example.org").await,
+            Err(ServiceError::NotFound)
+        ));
+    }
 }
