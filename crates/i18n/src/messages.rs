@@ -1394,6 +1394,7 @@ crate::catalogue! {
     evpub_audience_children => "适合儿童", "For children";
     evpub_audience_elderly => "适合老年人", "For older people";
     evpub_audience_family => "亲子家庭", "For families";
+    evpub_filter_more => "按举办单位或类别查找", "Find by organiser or category";
     evpub_filter_apply => "显示活动", "Show activities";
     evpub_none => "这段时间没有活动。可以看看下周或本月。", "No activities in this period. Try next week or this month.";
     evpub_seats_left => "还剩 {n} 个名额", "{n} seats left";
@@ -1486,6 +1487,7 @@ crate::catalogue! {
     evpub_attended => "已签到", "Checked in";
     evpub_cancel => "取消报名", "Cancel registration";
     evpub_cancel_late => "现在取消已不到开始前 {hours} 小时，会记为一次爽约。", "Cancelling now is within {hours} hours of the start and counts as a no-show.";
+    evpub_cancel_confirm => "确定取消，不去了", "Yes, cancel: I will not come";
     evpub_cancelled_done => "已取消报名", "Your registration is cancelled";
     evpub_offer => "有空位了！请在 {until} 前确认，过时名额会让给下一位。", "A seat is free! Confirm by {until}, or it passes to the next person.";
     evpub_accept => "确认参加", "Yes, I will come";

@@ -166,9 +166,15 @@ async fn a_member_registers_with_a_child_and_a_parent_and_sees_the_code(ev: Ev) 
 
     let client = ev.member_client("13907310011").await;
     let form = text(client.get(ev.at(&path)).send().await.unwrap()).await;
-    assert!(form.contains("name=\"companions[1].name\""), "two empty rows");
+    assert!(
+        form.contains("name=\"companions[1].name\""),
+        "two empty rows"
+    );
     assert!(!form.contains("name=\"companions[2].name\""));
-    assert!(form.contains("可以不填"), "birth year optional without age limits");
+    assert!(
+        form.contains("可以不填"),
+        "birth year optional without age limits"
+    );
 
     let sent = ev
         .register_form(
@@ -187,7 +193,10 @@ async fn a_member_registers_with_a_child_and_a_parent_and_sees_the_code(ev: Ev) 
         .await;
     assert_eq!(sent.status(), 303);
     let receipt = common::location(&sent);
-    assert!(receipt.starts_with("/e/") && receipt.ends_with("?done=1"), "{receipt}");
+    assert!(
+        receipt.starts_with("/e/") && receipt.ends_with("?done=1"),
+        "{receipt}"
+    );
     let page = client.get(ev.at(&receipt)).send().await.unwrap();
     assert_eq!(page.headers()["cache-control"], "no-store");
     let page = text(page).await;
@@ -205,7 +214,10 @@ async fn a_member_registers_with_a_child_and_a_parent_and_sees_the_code(ev: Ev) 
         .map(|r| json!({ "code": r[0].code, "token": r[0].token, "seats": r[0].seats }))
         .unwrap();
     let code = mine["code"].as_str().unwrap();
-    assert!(page.contains(&format!("class=\"ev-code\" id=\"code-")), "the code large");
+    assert!(
+        page.contains("class=\"ev-code\" id=\"code-"),
+        "the code large"
+    );
     assert!(page.contains(code), "the check-in code {code}");
     assert!(page.contains(&format!("/e/{}", mine["token"].as_str().unwrap())));
     assert_eq!(mine["seats"], 3);
@@ -221,7 +233,11 @@ async fn registering_twice_gets_a_clear_refusal(ev: Ev) {
     let (_, date) = ev.activity("书法入门", 10, ActivityDraft::default()).await;
     let token = ev.member_token("13907310012").await;
     let first = ev
-        .register_api(&token, date, json!({ "name": "李桂兰", "birth_year": "1952" }))
+        .register_api(
+            &token,
+            date,
+            json!({ "name": "李桂兰", "birth_year": "1952" }),
+        )
         .await;
     assert_eq!(first.status(), 201);
     let first: Value = first.json().await.unwrap();
@@ -239,9 +255,7 @@ async fn registering_twice_gets_a_clear_refusal(ev: Ev) {
     // The same through the form, stated on the form (a minute on: one code a minute).
     ev.app.clock.advance_ms(61_000);
     let client = ev.member_client("13907310012").await;
-    let page = ev
-        .register_form(&client, date, &[("name", "李桂兰")])
-        .await;
+    let page = ev.register_form(&client, date, &[("name", "李桂兰")]).await;
     assert_eq!(page.status(), 409);
     assert!(text(page).await.contains("不能重复报名"));
 }
@@ -293,7 +307,10 @@ async fn a_member_cancels_and_registers_again(ev: Ev) {
         .iter()
         .map(|r| r["status"].as_str().unwrap())
         .collect();
-    assert!(statuses.contains(&"confirmed") && statuses.contains(&"cancelled"), "{statuses:?}");
+    assert!(
+        statuses.contains(&"confirmed") && statuses.contains(&"cancelled"),
+        "{statuses:?}"
+    );
 
     // Cancelling through the private link of the new one, as a relative without the session.
     let token_link = mine["registrations"]
@@ -312,13 +329,22 @@ async fn a_member_cancels_and_registers_again(ev: Ev) {
         .post_form(&stranger, &link, &format!("{link}/cancel"), &[])
         .await;
     assert_eq!(answer.status(), 303);
-    let page = text(stranger.get(ev.at(&common::location(&answer))).send().await.unwrap()).await;
+    let page = text(
+        stranger
+            .get(ev.at(&common::location(&answer)))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert!(page.contains("已取消报名"), "{page}");
     assert_eq!(ev.seats_left(activity).await, 5);
 }
 
 async fn a_full_date_refuses_unless_the_waiting_list_box_is_ticked(ev: Ev) {
-    let (activity, date) = ev.activity("合唱团体验课", 1, ActivityDraft::default()).await;
+    let (activity, date) = ev
+        .activity("合唱团体验课", 1, ActivityDraft::default())
+        .await;
     let first = ev.member_token("13907310014").await;
     assert_eq!(
         ev.register_api(&first, date, json!({ "name": "孙阿姨" }))
@@ -372,12 +398,22 @@ async fn a_full_date_refuses_unless_the_waiting_list_box_is_ticked(ev: Ev) {
         .await
         .unwrap();
     assert_eq!(waits["status"], "waiting");
-    let page = text(reqwest::get(ev.at(&format!("/events/{activity}"))).await.unwrap()).await;
-    assert!(page.contains("已满，可候补") && page.contains("2 人在候补"), "{page}");
+    let page = text(
+        reqwest::get(ev.at(&format!("/events/{activity}")))
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert!(
+        page.contains("已满，可候补") && page.contains("2 人在候补"),
+        "{page}"
+    );
 }
 
 async fn the_calendar_and_the_activity_page_show_seats_left(ev: Ev) {
-    let (activity, date) = ev.activity("广场舞培训", 12, ActivityDraft::default()).await;
+    let (activity, date) = ev
+        .activity("广场舞培训", 12, ActivityDraft::default())
+        .await;
     let (walk_in, _) = ev
         .activity(
             "非遗展览",
@@ -393,11 +429,24 @@ async fn the_calendar_and_the_activity_page_show_seats_left(ev: Ev) {
     assert!(calendar.contains("广场舞培训"), "this week by default");
     assert!(calendar.contains("还剩 12 个名额"));
     assert!(calendar.contains("无需报名"));
-    assert!(calendar.contains("2026-11-25 周三 14:00–16:00"), "{calendar}");
+    assert!(
+        calendar.contains("2026-11-25 周三 14:00–16:00"),
+        "{calendar}"
+    );
     assert!(calendar.contains("href=\"/events.ics\""));
-    let next_week = text(reqwest::get(ev.at("/events?period=next_week")).await.unwrap()).await;
+    let next_week = text(
+        reqwest::get(ev.at("/events?period=next_week"))
+            .await
+            .unwrap(),
+    )
+    .await;
     assert!(!next_week.contains("广场舞培训"));
-    let elderly = text(reqwest::get(ev.at("/events?audience=elderly")).await.unwrap()).await;
+    let elderly = text(
+        reqwest::get(ev.at("/events?audience=elderly"))
+            .await
+            .unwrap(),
+    )
+    .await;
     assert!(elderly.contains("非遗展览") && !elderly.contains("广场舞培训"));
     let station = text(
         reqwest::get(ev.at(&format!("/events?unit={}", ev.stations[0])))
@@ -405,7 +454,10 @@ async fn the_calendar_and_the_activity_page_show_seats_left(ev: Ev) {
             .unwrap(),
     )
     .await;
-    assert!(!station.contains("广场舞培训"), "the centre's, not the station's");
+    assert!(
+        !station.contains("广场舞培训"),
+        "the centre's, not the station's"
+    );
 
     let token = ev.member_token("13907310017").await;
     ev.register_api(
@@ -414,7 +466,12 @@ async fn the_calendar_and_the_activity_page_show_seats_left(ev: Ev) {
         json!({ "name": "钱阿姨", "companions": [{ "name": "钱小宝", "birth_year": "2018" }] }),
     )
     .await;
-    let page = text(reqwest::get(ev.at(&format!("/events/{activity}"))).await.unwrap()).await;
+    let page = text(
+        reqwest::get(ev.at(&format!("/events/{activity}")))
+            .await
+            .unwrap(),
+    )
+    .await;
     assert!(page.contains("还剩 10 个名额"), "{page}");
     assert!(page.contains("<p>第一段介绍。</p>") && page.contains("<p>第二段：请带水杯。</p>"));
     assert!(page.contains(&format!("href=\"/events/dates/{date}/register\"")));
@@ -433,7 +490,12 @@ async fn the_calendar_and_the_activity_page_show_seats_left(ev: Ev) {
         .find(|e| e["activity"] == activity)
         .unwrap();
     assert_eq!(line["seats_left"], 10);
-    let walk_in_page = text(reqwest::get(ev.at(&format!("/events/{walk_in}"))).await.unwrap()).await;
+    let walk_in_page = text(
+        reqwest::get(ev.at(&format!("/events/{walk_in}")))
+            .await
+            .unwrap(),
+    )
+    .await;
     assert!(walk_in_page.contains("无需报名，直接到场即可"));
     assert!(!walk_in_page.contains("/register\""), "no button");
 }
@@ -445,7 +507,10 @@ async fn the_ical_feed_parses_and_a_moved_date_keeps_its_uid_with_a_higher_seque
         async move {
             let answer = reqwest::get(url).await.unwrap();
             assert_eq!(answer.status(), 200);
-            assert_eq!(answer.headers()["content-type"], "text/calendar; charset=utf-8");
+            assert_eq!(
+                answer.headers()["content-type"],
+                "text/calendar; charset=utf-8"
+            );
             answer.text().await.unwrap()
         }
     };
@@ -487,7 +552,13 @@ async fn the_ical_feed_parses_and_a_moved_date_keeps_its_uid_with_a_higher_seque
         .dates[0]
         .version;
     events
-        .move_date(&ev.clerk, date, "2026-11-26T14:00", "2026-11-26T16:00", version)
+        .move_date(
+            &ev.clerk,
+            date,
+            "2026-11-26T14:00",
+            "2026-11-26T16:00",
+            version,
+        )
         .await
         .unwrap();
     let after = uid_and_sequence(&feed("/events.ics").await);
@@ -497,7 +568,10 @@ async fn the_ical_feed_parses_and_a_moved_date_keeps_its_uid_with_a_higher_seque
     let station = reqwest::get(ev.at(&format!("/events/units/{}.ics", ev.root)))
         .await
         .unwrap();
-    assert_eq!(station.headers()["content-type"], "text/calendar; charset=utf-8");
+    assert_eq!(
+        station.headers()["content-type"],
+        "text/calendar; charset=utf-8"
+    );
     assert!(station.text().await.unwrap().contains("戏曲欣赏"));
     let atom = reqwest::get(ev.at("/events/feed.atom")).await.unwrap();
     assert_eq!(atom.status(), 200);
@@ -516,14 +590,18 @@ async fn the_ical_feed_parses_and_a_moved_date_keeps_its_uid_with_a_higher_seque
     let own = reqwest::get(ev.at(&format!("/e/{}.ics", done["token"].as_str().unwrap())))
         .await
         .unwrap();
-    assert_eq!(own.headers()["content-type"], "text/calendar; charset=utf-8");
+    assert_eq!(
+        own.headers()["content-type"],
+        "text/calendar; charset=utf-8"
+    );
     assert_eq!(uid_and_sequence(&own.text().await.unwrap()).0, before.0);
 }
 
 async fn two_simultaneous_registrations_from_one_member_give_one_place(ev: Ev) {
     let (activity, date) = ev.activity("摄影讲座", 20, ActivityDraft::default()).await;
     let token = ev.member_token("13907310019").await;
-    let body = json!({ "name": "冯老师", "companions": [{ "name": "冯小雨", "birth_year": "2016" }] });
+    let body =
+        json!({ "name": "冯老师", "companions": [{ "name": "冯小雨", "birth_year": "2016" }] });
     let (a, b) = tokio::join!(
         ev.register_api(&token, date, body.clone()),
         ev.register_api(&token, date, body.clone()),
@@ -557,7 +635,10 @@ async fn bad_input_is_named_by_field_or_is_a_404_never_a_5xx(ev: Ev) {
             .unwrap(),
     )
     .await;
-    assert!(form.contains("本活动有年龄要求"), "the form says why the year is needed");
+    assert!(
+        form.contains("本活动有年龄要求"),
+        "the form says why the year is needed"
+    );
     let page = ev
         .register_form(
             &client,
@@ -572,13 +653,20 @@ async fn bad_input_is_named_by_field_or_is_a_404_never_a_5xx(ev: Ev) {
         .await;
     assert_eq!(page.status(), 422);
     let page = text(page).await;
-    assert!(page.contains("id=\"e-birth_year\""), "beside the field: {page}");
+    assert!(
+        page.contains("id=\"e-birth_year\""),
+        "beside the field: {page}"
+    );
     assert!(page.contains("id=\"e-companions-0-birth_year\""));
     assert!(page.contains("href=\"#f-birth_year\""), "listed at the top");
 
     let token = ev.member_token("13907310021").await;
     let letters = ev
-        .register_api(&token, date, json!({ "name": "陈小妹", "birth_year": "abcd" }))
+        .register_api(
+            &token,
+            date,
+            json!({ "name": "陈小妹", "birth_year": "abcd" }),
+        )
         .await;
     assert_eq!(letters.status(), 422);
     let letters: Value = letters.json().await.unwrap();
@@ -639,15 +727,20 @@ async fn bad_input_is_named_by_field_or_is_a_404_never_a_5xx(ev: Ev) {
 }
 
 async fn a_member_registers_through_the_form_on_a_phone(ev: Ev) {
-    let (activity, date) = ev.activity("老年智能手机课", 8, ActivityDraft::default()).await;
+    let (activity, date) = ev
+        .activity("老年智能手机课", 8, ActivityDraft::default())
+        .await;
     let Some(b) = Browser::start(Screen::Phone).await else {
         return;
     };
     b.goto(&ev.at("/events")).await;
     assert!(!b.horizontal_overflow().await, "the calendar fits a phone");
+    b.keep_screenshot("events-calendar").await;
     b.click(&format!("a[href='/events/{activity}']")).await;
     assert!(!b.horizontal_overflow().await, "the activity fits a phone");
-    b.click(&format!("a[href='/events/dates/{date}/register']")).await;
+    b.keep_screenshot("events-activity").await;
+    b.click(&format!("a[href='/events/dates/{date}/register']"))
+        .await;
     // Signing in with the texted code, then back to the form.
     b.fill("#f-mobile", "139 0731 0022").await;
     b.submit_form("#send-code-form").await;
@@ -655,7 +748,9 @@ async fn a_member_registers_through_the_form_on_a_phone(ev: Ev) {
     b.fill("#f-code", &code).await;
     b.submit_form("#verify-form").await;
     assert!(
-        b.url().await.ends_with(&format!("/events/dates/{date}/register")),
+        b.url()
+            .await
+            .ends_with(&format!("/events/dates/{date}/register")),
         "{}",
         b.url().await
     );

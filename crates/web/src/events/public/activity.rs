@@ -44,7 +44,6 @@ struct ActivityPage {
     lottery: bool,
     commitment: Option<String>,
     seed: Option<String>,
-    lottery_date: Option<i64>,
     window: Vec<String>,
     cancel_rule: Option<String>,
     dates: Vec<DateLine>,
@@ -73,11 +72,18 @@ pub async fn show(
         .iter()
         .map(|d| {
             let full = d.seats_left <= 0;
-            let taking = open && !d.cancelled && now < d.starts_at && closes.is_none_or(|c| now < c);
+            let taking =
+                open && !d.cancelled && now < d.starts_at && closes.is_none_or(|c| now < c);
             DateLine {
                 id: d.id,
                 when: view::when(&t, &tz, d.starts_at, d.ends_at),
-                seats: view::seats_words(&t, &a.booking, &a.allocation, d.seats_left, Some(d.capacity)),
+                seats: view::seats_words(
+                    &t,
+                    &a.booking,
+                    &a.allocation,
+                    d.seats_left,
+                    Some(d.capacity),
+                ),
                 waiting: (d.waiting > 0 && a.booking != "none")
                     .then(|| t.fill(Key::evpub_waiting_count, &[("n", &d.waiting)])),
                 cancelled: d.cancelled,
@@ -97,10 +103,16 @@ pub async fn show(
     let mut window = Vec::new();
     if a.booking != "none" {
         if let Some(opens) = a.opens_at {
-            window.push(t.fill(Key::evpub_window_from, &[("opens", &view::minute(&tz, opens))]));
+            window.push(t.fill(
+                Key::evpub_window_from,
+                &[("opens", &view::minute(&tz, opens))],
+            ));
         }
         match a.closes_at {
-            Some(c) => window.push(t.fill(Key::evpub_window_until, &[("closes", &view::minute(&tz, c))])),
+            Some(c) => window.push(t.fill(
+                Key::evpub_window_until,
+                &[("closes", &view::minute(&tz, c))],
+            )),
             None => window.push(t.evpub_window_until_start().to_owned()),
         }
         if let Some(p) = a.priority_opens_at {
@@ -138,7 +150,6 @@ pub async fn show(
         lottery,
         commitment: a.lottery_commitment.clone().filter(|_| lottery),
         seed: a.lottery_seed.clone().filter(|_| lottery),
-        lottery_date: a.dates.first().map(|d| d.id).filter(|_| lottery),
         window,
         cancel_rule: (a.booking != "none")
             .then(|| t.fill(Key::evpub_cancel_rule, &[("hours", &a.cancel_hours)])),

@@ -97,12 +97,15 @@ pub fn period_bounds(period: &str, now: Timestamp, tz: &TimeZone) -> (Timestamp,
     let monday = today
         .checked_sub(jiff::Span::new().days(i64::from(today.weekday().to_monday_zero_offset())))
         .unwrap_or(today);
-    let plus_days = |d: jiff::civil::Date, n: i64| d.checked_add(jiff::Span::new().days(n)).unwrap_or(d);
+    let plus_days =
+        |d: jiff::civil::Date, n: i64| d.checked_add(jiff::Span::new().days(n)).unwrap_or(d);
     match period {
         "next_week" => (ms(plus_days(monday, 7)), ms(plus_days(monday, 14))),
         "this_month" => {
             let first = today.first_of_month();
-            let next = first.checked_add(jiff::Span::new().months(1)).unwrap_or(first);
+            let next = first
+                .checked_add(jiff::Span::new().months(1))
+                .unwrap_or(first);
             (ms(first), ms(next))
         }
         _ => (ms(monday), ms(plus_days(monday, 7))),

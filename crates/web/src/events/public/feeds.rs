@@ -128,7 +128,11 @@ pub async fn lottery(
 ) -> Result<Response, AppError> {
     let t = ctx.t();
     let tz = ctx.institution.timezone.clone();
-    let l = state.services.events().lottery(ctx.institution.id, date).await?;
+    let l = state
+        .services
+        .events()
+        .lottery(ctx.institution.id, date)
+        .await?;
     let drawn = l.seed.is_some();
     let rows = l
         .applications
@@ -148,7 +152,10 @@ pub async fn lottery(
         })
         .collect();
     let body = render(&LotteryPage {
-        page: Page::new(&ctx, t.fill(Key::evpub_lottery_title, &[("title", &l.title)])),
+        page: Page::new(
+            &ctx,
+            t.fill(Key::evpub_lottery_title, &[("title", &l.title)]),
+        ),
         activity: l.activity,
         heading: t.fill(Key::evpub_lottery_title, &[("title", &l.title)]),
         seats: t.fill(Key::evpub_lottery_seats, &[("n", &l.seats)]),
@@ -159,9 +166,12 @@ pub async fn lottery(
         frozen: l.frozen,
         rows,
         seed: l.seed,
-        drawn_at: l
-            .drawn_at
-            .map(|at| t.fill(Key::evpub_lottery_drawn_at, &[("at", &view::minute(&tz, at))])),
+        drawn_at: l.drawn_at.map(|at| {
+            t.fill(
+                Key::evpub_lottery_drawn_at,
+                &[("at", &view::minute(&tz, at))],
+            )
+        }),
     })?;
     Ok(body.into_response())
 }

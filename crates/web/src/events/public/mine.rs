@@ -127,7 +127,12 @@ pub async fn accept(
     member_ctx: MemberCtx,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    match state.services.events().accept_offer(&member_ctx.member, id).await {
+    match state
+        .services
+        .events()
+        .accept_offer(&member_ctx.member, id)
+        .await
+    {
         Ok(()) => Ok(Redirect::to("/me/events?done=accepted").into_response()),
         Err(e) => refused_or(&state, &member_ctx, e).await,
     }
@@ -153,7 +158,13 @@ pub async fn rate(
     match state
         .services
         .events()
-        .rate(&member_ctx.member, id, stars, comment, !form.suggestion.is_empty())
+        .rate(
+            &member_ctx.member,
+            id,
+            stars,
+            comment,
+            !form.suggestion.is_empty(),
+        )
         .await
     {
         Ok(_) => Ok(Redirect::to("/me/events?done=rated").into_response()),

@@ -69,7 +69,11 @@ pub async fn show(
     }
     let t = ctx.t();
     let tz = ctx.institution.timezone.clone();
-    let r = state.services.events().registration_by_token(&token).await?;
+    let r = state
+        .services
+        .events()
+        .registration_by_token(&token)
+        .await?;
     let hours = view::cancel_hours_of(&state.services, ctx.institution.id, r.activity).await;
     let card = RegistrationCard::new(&t, &tz, &r, hours, state.services.now());
     let (outcome, notice) = match q.done.as_str() {
@@ -78,7 +82,12 @@ pub async fn show(
         "accepted" => (None, Some(t.evpub_accepted_done().to_owned())),
         _ => (None, None),
     };
-    let base = state.services.settings().public_url.trim_end_matches('/').to_owned();
+    let base = state
+        .services
+        .settings()
+        .public_url
+        .trim_end_matches('/')
+        .to_owned();
     let mut response = render(&PrivatePage {
         page: Page::new(&ctx, r.title.clone()).with_notice(notice),
         outcome,
@@ -107,6 +116,10 @@ pub async fn accept(
     State(state): State<AppState>,
     Path(token): Path<String>,
 ) -> Result<Response, AppError> {
-    state.services.events().accept_offer_by_token(&token).await?;
+    state
+        .services
+        .events()
+        .accept_offer_by_token(&token)
+        .await?;
     Ok(Redirect::to(&format!("/e/{token}?done=accepted")).into_response())
 }

@@ -85,13 +85,35 @@ pub async fn submit(
         Ok(done) => Ok(Redirect::to(&format!("/e/{}?done=1", done.token)).into_response()),
         Err(ServiceError::Invalid(invalid)) => {
             let a = view::activity_of_date(&state.services, ctx.institution.id, date).await?;
-            page(&state, &ctx, &a, date, form, Failure::Fields(invalid), StatusCode::UNPROCESSABLE_ENTITY).await
+            page(
+                &state,
+                &ctx,
+                &a,
+                date,
+                form,
+                Failure::Fields(invalid),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
-        Err(e @ (ServiceError::Refused { .. } | ServiceError::RateLimited { .. } | ServiceError::Conflict)) => {
+        Err(
+            e @ (ServiceError::Refused { .. }
+            | ServiceError::RateLimited { .. }
+            | ServiceError::Conflict),
+        ) => {
             let a = view::activity_of_date(&state.services, ctx.institution.id, date).await?;
             let info = AppError::from(e).info();
             let message = info.message(&ctx.t());
-            page(&state, &ctx, &a, date, form, Failure::Whole(message), info.status).await
+            page(
+                &state,
+                &ctx,
+                &a,
+                date,
+                form,
+                Failure::Whole(message),
+                info.status,
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }
@@ -109,9 +131,15 @@ pub fn read(fields: &[(String, String)]) -> RegistrationForm {
             "township" => form.township = value.clone(),
             "join_waiting_list" => form.join_waiting_list = !value.is_empty(),
             other => {
-                let Some(rest) = other.strip_prefix("companions[") else { continue };
-                let Some((index, field)) = rest.split_once("].") else { continue };
-                let Ok(index) = index.parse::<usize>() else { continue };
+                let Some(rest) = other.strip_prefix("companions[") else {
+                    continue;
+                };
+                let Some((index, field)) = rest.split_once("].") else {
+                    continue;
+                };
+                let Ok(index) = index.parse::<usize>() else {
+                    continue;
+                };
                 if index >= 16 {
                     continue;
                 }
@@ -146,7 +174,11 @@ async fn page(
 ) -> Result<Response, AppError> {
     let t = ctx.t();
     let tz = ctx.institution.timezone.clone();
-    let d = a.dates.iter().find(|d| d.id == date).ok_or(AppError::NotFound)?;
+    let d = a
+        .dates
+        .iter()
+        .find(|d| d.id == date)
+        .ok_or(AppError::NotFound)?;
     let (errors, error) = match &failure {
         Failure::None => (FieldMessages::new(), None),
         Failure::Fields(invalid) => (messages(invalid, &t), None),
@@ -211,11 +243,17 @@ async fn page(
         .collect();
     let lottery = a.allocation == "lottery";
     let page_view = RegisterPage {
-        page: Page::new(ctx, t.fill(Key::evpub_register_title, &[("title", &a.title)])),
+        page: Page::new(
+            ctx,
+            t.fill(Key::evpub_register_title, &[("title", &a.title)]),
+        ),
         date,
         activity: a.id,
         heading: t.fill(Key::evpub_register_title, &[("title", &a.title)]),
-        when: t.fill(Key::evpub_for_date, &[("when", &view::when(&t, &tz, d.starts_at, d.ends_at))]),
+        when: t.fill(
+            Key::evpub_for_date,
+            &[("when", &view::when(&t, &tz, d.starts_at, d.ends_at))],
+        ),
         venue: a.venue.clone(),
         form,
         errors,
@@ -227,7 +265,11 @@ async fn page(
         companions,
         companions_legend: t.fill(Key::evpub_companions, &[("max", &max)]),
         lottery,
-        submit: if lottery { t.evpub_apply() } else { t.evpub_submit() },
+        submit: if lottery {
+            t.evpub_apply()
+        } else {
+            t.evpub_submit()
+        },
     };
     Ok((status, render(&page_view)?).into_response())
 }

@@ -79,7 +79,11 @@ pub async fn register(
             .collect(),
         join_waiting_list: req.join_waiting_list,
     };
-    let done = state.services.events().register(&member, date, &form).await?;
+    let done = state
+        .services
+        .events()
+        .register(&member, date, &form)
+        .await?;
     Ok((
         StatusCode::CREATED,
         axum::Json(Registered {

@@ -2,11 +2,11 @@
 //! institution's wall clock with the weekday, seats in words, audiences and statuses in the
 //! reader's language, the registration card, the QR code of a check-in code.
 
+use domain::{TenantId, Timestamp};
 use i18n::{Key, Tr};
 use jiff::tz::TimeZone;
 use services::Services;
 use services::events::{ActivityView, CalendarEntry, CalendarQuery, MyRegistration};
-use domain::{TenantId, Timestamp};
 
 /// `2026-12-08 周二 14:00–16:00` (the end without its date when on the same day).
 pub fn when(t: &Tr, tz: &TimeZone, starts: Timestamp, ends: Timestamp) -> String {
@@ -72,7 +72,9 @@ pub fn audience(t: &Tr, code: &str) -> &'static str {
 
 pub fn ages(t: &Tr, min: Option<i32>, max: Option<i32>) -> Option<String> {
     match (min, max) {
-        (Some(min), Some(max)) => Some(t.fill(Key::evpub_ages_range, &[("min", &min), ("max", &max)])),
+        (Some(min), Some(max)) => {
+            Some(t.fill(Key::evpub_ages_range, &[("min", &min), ("max", &max)]))
+        }
         (Some(min), None) => Some(t.fill(Key::evpub_ages_min, &[("min", &min)])),
         (None, Some(max)) => Some(t.fill(Key::evpub_ages_max, &[("max", &max)])),
         (None, None) => None,
@@ -88,7 +90,10 @@ pub fn status(t: &Tr, r: &MyRegistration) -> String {
             None => t.evpub_status_waiting().to_owned(),
         },
         "applied" => match &r.application_no {
-            Some(no) => format!("{}（{no}）", t.evpub_status_applied()),
+            Some(no) => match t.lang {
+                i18n::Lang::ZhCn => format!("{}（{no}）", t.evpub_status_applied()),
+                i18n::Lang::En => format!("{} ({no})", t.evpub_status_applied()),
+            },
             None => t.evpub_status_applied().to_owned(),
         },
         "offered" => t.evpub_status_offered().to_owned(),
@@ -143,9 +148,17 @@ pub struct RegistrationCard {
 }
 
 impl RegistrationCard {
-    pub fn new(t: &Tr, tz: &TimeZone, r: &MyRegistration, cancel_hours: Option<i32>, now: Timestamp) -> Self {
+    pub fn new(
+        t: &Tr,
+        tz: &TimeZone,
+        r: &MyRegistration,
+        cancel_hours: Option<i32>,
+        now: Timestamp,
+    ) -> Self {
         let late_warning = cancel_hours.and_then(|hours| {
-            let cutoff = r.starts_at.minus_ms(i64::from(hours) * domain::time::HOUR_MS);
+            let cutoff = r
+                .starts_at
+                .minus_ms(i64::from(hours) * domain::time::HOUR_MS);
             (r.status == "confirmed" && now >= cutoff && now < r.starts_at)
                 .then(|| t.fill(Key::evpub_cancel_late, &[("hours", &hours)]))
         });
@@ -159,7 +172,11 @@ impl RegistrationCard {
             status: status(t, r),
             status_code: r.status.clone(),
             party: t.fill(Key::evpub_party, &[("n", &r.seats)]),
-            qr: if holds_seat { qr_svg(&r.code) } else { String::new() },
+            qr: if holds_seat {
+                qr_svg(&r.code)
+            } else {
+                String::new()
+            },
             qr_label: t.fill(Key::evpub_qr_label, &[("code", &r.code)]),
             code: r.code.clone(),
             token: r.token.clone(),
@@ -179,11 +196,7 @@ impl RegistrationCard {
 
 /// The cancellation cutoff of each activity the member registered for, read from the
 /// activities' public pages (the registration itself does not carry it).
-pub async fn cancel_hours_of(
-    services: &Services,
-    tenant: TenantId,
-    activity: i64,
-) -> Option<i32> {
+pub async fn cancel_hours_of(services: &Services, tenant: TenantId, activity: i64) -> Option<i32> {
     services
         .events()
         .public_activity(tenant, activity)
@@ -209,7 +222,10 @@ pub async fn activity_of_date(
         .iter()
         .find(|e| e.date == date)
         .ok_or(services::ServiceError::NotFound)?;
-    services.events().public_activity(tenant, entry.activity).await
+    services
+        .events()
+        .public_activity(tenant, entry.activity)
+        .await
 }
 
 /// The host name for calendar UIDs and feed ids: the public address's, else the request's.
