@@ -143,6 +143,8 @@ testkit::on_both_engines! {
     the_ical_feed_parses_and_a_moved_date_keeps_its_uid_with_a_higher_sequence(Ev),
     two_simultaneous_registrations_from_one_member_give_one_place(Ev),
     bad_input_is_named_by_field_or_is_a_404_never_a_5xx(Ev),
+    an_offer_is_taken_up_a_late_cancel_is_warned_and_an_attendee_rates(Ev),
+    the_lottery_page_shows_the_commitment_then_the_list_and_the_seed(Ev),
 }
 
 testkit::in_a_browser! {
@@ -768,4 +770,209 @@ async fn a_member_registers_through_the_form_on_a_phone(ev: Ev) {
     b.keep_screenshot("events-registered").await;
     let link = unescape(&b.text("a.tracking-link").await);
     assert!(link.contains("/e/"), "{link}");
+}
+
+/// `at` (`YYYY-MM-DDTHH:MM`, Beijing) in milliseconds.
+fn beijing(at: &str) -> i64 {
+    let civil: jiff::civil::DateTime = at.parse().unwrap();
+    civil
+        .to_zoned(jiff::tz::TimeZone::get("Asia/Shanghai").unwrap())
+        .unwrap()
+        .timestamp()
+        .as_millisecond()
+}
+
+async fn an_offer_is_taken_up_a_late_cancel_is_warned_and_an_attendee_rates(ev: Ev) {
+    let (_, date) = ev.activity("京剧唱腔班", 1, ActivityDraft::default()).await;
+    let first = ev.member_client("13907310031").await;
+    let sent = ev.register_form(&first, date, &[("name", "何先生")]).await;
+    assert_eq!(sent.status(), 303);
+    let token = ev.member_token("13907310032").await;
+    let waiting: Value = ev
+        .register_api(
+            &token,
+            date,
+            json!({ "name": "许阿姨", "join_waiting_list": true }),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(waiting["status"], "waiting");
+    let link = format!("/e/{}", waiting["token"].as_str().unwrap());
+
+    // The first member gives the seat up from /me/events, in good time.
+    let list = text(first.get(ev.at("/me/events")).send().await.unwrap()).await;
+    assert!(
+        list.contains("取消报名…") && !list.contains("爽约"),
+        "{list}"
+    );
+    let mine = ev.app.services.events();
+    let id = list
+        .split("id=\"registration-")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap()
+        .to_owned();
+    let cancelled = ev
+        .app
+        .post_form(
+            &first,
+            "/me/events",
+            &format!("/me/events/{id}/cancel"),
+            &[],
+        )
+        .await;
+    assert_eq!(common::location(&cancelled), "/me/events?done=cancelled");
+
+    // The seat is offered to the second, who takes it up through the private link.
+    let offered = text(reqwest::get(ev.at(&link)).await.unwrap()).await;
+    assert!(offered.contains("有空位了！请在"), "{offered}");
+    let stranger = ev.app.client();
+    let accepted = ev
+        .app
+        .post_form(&stranger, &link, &format!("{link}/accept"), &[])
+        .await;
+    assert_eq!(common::location(&accepted), format!("{link}?done=accepted"));
+    let page = text(
+        stranger
+            .get(ev.at(&common::location(&accepted)))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert!(
+        page.contains("已确认参加") && page.contains("<svg"),
+        "{page}"
+    );
+
+    // The day itself, an hour before: cancelling now would count as a no-show, and says so.
+    ev.app
+        .clock
+        .set(domain::Timestamp(beijing("2026-11-25T13:00")));
+    let late = text(reqwest::get(ev.at(&link)).await.unwrap()).await;
+    assert!(late.contains("会记为一次爽约"), "{late}");
+
+    // Checked in at the door, then rated once it ended.
+    let registration = mine
+        .registration_by_token(waiting["token"].as_str().unwrap())
+        .await
+        .unwrap();
+    ev.app
+        .clock
+        .set(domain::Timestamp(beijing("2026-11-25T14:05")));
+    mine.check_in(&ev.clerk, date, &registration.code)
+        .await
+        .unwrap();
+    ev.app
+        .clock
+        .set(domain::Timestamp(beijing("2026-11-25T17:00")));
+    let second = ev.member_client("13907310032").await;
+    let list = text(second.get(ev.at("/me/events")).send().await.unwrap()).await;
+    assert!(
+        list.contains("给这次活动打分") && list.contains("name=\"stars\""),
+        "{list}"
+    );
+    let rated = ev
+        .app
+        .post_form(
+            &second,
+            "/me/events",
+            &format!("/me/events/{}/rate", registration.id),
+            &[("stars", "5"), ("comment", "老师讲得很好")],
+        )
+        .await;
+    assert_eq!(common::location(&rated), "/me/events?done=rated");
+    let list = text(
+        second
+            .get(ev.at("/me/events?done=rated"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert!(
+        list.contains("谢谢您的评分") && list.contains("已评分"),
+        "{list}"
+    );
+}
+
+async fn the_lottery_page_shows_the_commitment_then_the_list_and_the_seed(ev: Ev) {
+    let (activity, date) = ev
+        .activity(
+            "古筝公益培训班",
+            1,
+            ActivityDraft {
+                allocation: "lottery".into(),
+                closes_at: "2026-11-24T12:00".into(),
+                ..Default::default()
+            },
+        )
+        .await;
+    let page = text(
+        reqwest::get(ev.at(&format!("/events/{activity}")))
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert!(
+        page.contains("申请摇号") && page.contains("摇号承诺值"),
+        "{page}"
+    );
+    let api: Value = reqwest::get(ev.at(&format!("/api/v1/events/{activity}")))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let commitment = api["lottery_commitment"].as_str().unwrap().to_owned();
+    for (mobile, name) in [("13907310041", "黄同学"), ("13907310042", "林同学")] {
+        let token = ev.member_token(mobile).await;
+        let applied: Value = ev
+            .register_api(&token, date, json!({ "name": name }))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(applied["status"], "applied");
+        assert!(applied["application_no"].as_str().unwrap().starts_with('A'));
+    }
+    let lottery = format!("/events/dates/{date}/lottery");
+    let before = text(reqwest::get(ev.at(&lottery)).await.unwrap()).await;
+    assert!(
+        before.contains(&commitment) && before.contains("报名截止后"),
+        "{before}"
+    );
+    assert!(!before.contains("id=\"seed\""));
+
+    ev.app
+        .clock
+        .set(domain::Timestamp(beijing("2026-11-24T12:01")));
+    ev.app.run_worker().await;
+    let after = text(reqwest::get(ev.at(&lottery)).await.unwrap()).await;
+    assert!(
+        after.contains("黄**") || after.contains("黄*"),
+        "names masked: {after}"
+    );
+    assert!(!after.contains("黄同学"));
+    let seed = after
+        .split("id=\"seed\">")
+        .nth(1)
+        .and_then(|s| s.split('<').next())
+        .unwrap_or_else(|| panic!("the seed after the draw: {after}"))
+        .to_owned();
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(seed.as_bytes());
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(
+        hex, commitment,
+        "anyone can check the seed against the commitment"
+    );
+    assert!(after.contains("中签") && after.contains("候补"));
+    assert!(after.contains("href=\"/events/lottery-procedure\""));
+    let procedure = reqwest::get(ev.at("/events/lottery-procedure"))
+        .await
+        .unwrap();
+    assert!(procedure.text().await.unwrap().contains("SHA-256"));
 }
