@@ -29,6 +29,7 @@ const PREFIX: &str = "/api/v1";
         (name = "audit", description = "The audit log"),
         (name = "inbox", description = "Staff work on feedback: the inbox, items, their workflow and notes"),
         (name = "feedback", description = "Feedback from the public: submitting it, following it, and the transparency board"),
+        (name = "events", description = "Activities and training: the public calendar, an activity's dates and seats, a member's registrations"),
     )
 )]
 struct ApiDoc;
@@ -210,6 +211,7 @@ fn endpoints() -> OpenApiRouter<AppState> {
         .merge(crate::members::api())
         .merge(crate::feedback::api())
         .merge(crate::public::api())
+        .merge(crate::events::api())
 }
 
 /// `GET /api/v1/openapi.json`: the document, built once at start.
