@@ -92,10 +92,11 @@ impl Events {
                 .is_some(),
             None => false,
         };
+        let tz = self.institution(tenant).await?.timezone;
         let window = window_of(&activity, &d);
         window
             .check(now, Timestamp(d.starts_at), priority)
-            .map_err(|e| self.window_refusal(e, tenant))?;
+            .map_err(|e| window_refusal(e, &tz))?;
         let holder = match activity.booking.as_str() {
             "course" => {
                 let dates = store::events::dates_of(self.db(), tenant, &[activity.id]).await?;
@@ -582,18 +583,6 @@ impl Events {
         }
     }
 
-    fn window_refusal(&self, e: WindowRefusal, _tenant: TenantId) -> ServiceError {
-        let tz = domain::time::china();
-        match e {
-            WindowRefusal::NotYet { opens_at } => ServiceError::Refused {
-                key: Key::event_err_not_open,
-                args: vec![("opens", Arg::Text(opens_at.format_minutes(&tz)))],
-            },
-            WindowRefusal::Closed { .. } => ServiceError::refused(Key::event_err_closed),
-            WindowRefusal::Started { .. } => ServiceError::refused(Key::event_err_started),
-        }
-    }
-
     /// Checks the form: the member's name, the companions, the ages against the
     /// activity's limits; gives the party, the companions and the member as a person.
     fn check_party(
@@ -796,5 +785,17 @@ fn age_error(r: domain::event::companion::AgeRefusal) -> FieldError {
         R::TooOld { who, name, max, .. } => FieldError::new(field(who), Key::event_err_too_old)
             .with("name", name)
             .with("max", max),
+    }
+}
+
+/// Why registering is not open now, with the time in the institution's zone.
+fn window_refusal(e: WindowRefusal, tz: &jiff::tz::TimeZone) -> ServiceError {
+    match e {
+        WindowRefusal::NotYet { opens_at } => ServiceError::Refused {
+            key: Key::event_err_not_open,
+            args: vec![("opens", Arg::Text(opens_at.format_minutes(tz)))],
+        },
+        WindowRefusal::Closed { .. } => ServiceError::refused(Key::event_err_closed),
+        WindowRefusal::Started { .. } => ServiceError::refused(Key::event_err_started),
     }
 }

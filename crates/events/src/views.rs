@@ -218,6 +218,16 @@ impl Events {
         self.view_of(tenant, row).await
     }
 
+    /// The published activity a date belongs to, as the public sees it.
+    pub async fn public_activity_of_date(
+        &self,
+        tenant: TenantId,
+        date: i64,
+    ) -> ServiceResult<ActivityView> {
+        let d = self.date_row(tenant, date).await?;
+        self.public_activity(tenant, d.activity_id).await
+    }
+
     /// An activity as staff who may work on it see it (drafts too).
     pub async fn staff_activity(&self, staff: &Staff, id: i64) -> ServiceResult<ActivityView> {
         let row = self.activity_row(staff.actor.tenant_id, id).await?;
@@ -339,7 +349,12 @@ impl Events {
         for r in rows {
             out.push(self.mine(tenant, &r).await?);
         }
-        out.sort_by_key(|m| std::cmp::Reverse(m.starts_at));
+        // The coming first, soonest first; then the past, latest first.
+        let now = self.now();
+        out.sort_by_key(|m| {
+            let past = m.ends_at < now;
+            (past, if past { -m.starts_at.0 } else { m.starts_at.0 })
+        });
         Ok(out)
     }
 

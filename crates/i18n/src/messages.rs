@@ -1406,6 +1406,8 @@ crate::catalogue! {
     evpub_subscribe_ical => "把全部活动加到手机日历（iCal）", "Add all activities to your phone's calendar (iCal)";
     evpub_subscribe_unit => "只订阅{unit}的活动（iCal）", "Only {unit}'s activities (iCal)";
     evpub_subscribe_atom => "新活动订阅（Atom）", "New activities feed (Atom)";
+    evpub_subscribe_mine => "把我报名的活动加到手机日历（iCal）", "Add my activities to my phone's calendar (iCal)";
+    evpub_subscribe_mine_hint => "这个地址只属于您，请不要转发给别人。", "This address is yours alone; do not pass it on.";
     evpub_weekday_1 => "周一", "Mon";
     evpub_weekday_2 => "周二", "Tue";
     evpub_weekday_3 => "周三", "Wed";

@@ -48,6 +48,21 @@ pub async fn institution_ics(
     Ok(calendar_file(body, "events.ics"))
 }
 
+/// A member's own activities, at the private address `/me/events/feed/{token}.ics`.
+pub async fn member_ics(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
+    let token = token.strip_suffix(".ics").ok_or(AppError::NotFound)?;
+    let body = state
+        .services
+        .events()
+        .ical_of_member(token, &host(&state, &headers))
+        .await?;
+    Ok(calendar_file(body, "my-events.ics"))
+}
+
 pub async fn unit_ics(
     State(state): State<AppState>,
     ctx: Ctx,

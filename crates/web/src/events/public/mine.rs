@@ -30,6 +30,8 @@ struct MinePage {
     stars: Vec<(u8, String)>,
     /// A refusal about one registration (too late to cancel, offer expired).
     error: Option<String>,
+    /// The member's own calendar subscription (a private address).
+    feed: String,
 }
 framed!(MinePage);
 
@@ -86,6 +88,10 @@ async fn page(
         rows,
         stars,
         error,
+        feed: format!(
+            "/me/events/feed/{}.ics",
+            state.services.events().member_feed_token(member)
+        ),
     })?;
     Ok((status, body).into_response())
 }

@@ -35,6 +35,7 @@ pub(crate) fn routes() -> Router<AppState> {
         )
         .route("/events/dates/{date}/lottery", get(feeds::lottery))
         .route("/me/events", get(mine::show))
+        .route("/me/events/feed/{token}", get(feeds::member_ics))
         .route("/me/events/{id}/cancel", post(mine::cancel))
         .route("/me/events/{id}/accept", post(mine::accept))
         .route("/me/events/{id}/rate", post(mine::rate))

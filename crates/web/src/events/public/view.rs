@@ -6,7 +6,7 @@ use domain::{TenantId, Timestamp};
 use i18n::{Key, Tr};
 use jiff::tz::TimeZone;
 use services::Services;
-use services::events::{ActivityView, CalendarEntry, CalendarQuery, MyRegistration};
+use services::events::{ActivityView, MyRegistration};
 
 /// `2026-12-08 周二 14:00–16:00` (the end without its date when on the same day).
 pub fn when(t: &Tr, tz: &TimeZone, starts: Timestamp, ends: Timestamp) -> String {
@@ -212,19 +212,9 @@ pub async fn activity_of_date(
     tenant: TenantId,
     date: i64,
 ) -> Result<ActivityView, services::ServiceError> {
-    let q = CalendarQuery {
-        from: Some(Timestamp(0)),
-        to: Some(Timestamp(i64::MAX / 4)),
-        ..Default::default()
-    };
-    let entries: Vec<CalendarEntry> = services.events().calendar(tenant, &q).await?;
-    let entry = entries
-        .iter()
-        .find(|e| e.date == date)
-        .ok_or(services::ServiceError::NotFound)?;
     services
         .events()
-        .public_activity(tenant, entry.activity)
+        .public_activity_of_date(tenant, date)
         .await
 }
 
