@@ -122,6 +122,9 @@ impl Events {
                 continue;
             }
             match step.as_str() {
+                // Claimed either way; a reminder for a date already begun (the server was
+                // down, or the date was moved) is not sent.
+                "remind" if now.0 >= d.starts_at => {}
                 "remind" => self.remind_day_before(&tx, tenant, &activity, &d).await?,
                 "draw" => self.draw(&tx, tenant, &activity, &d).await?,
                 _ => {

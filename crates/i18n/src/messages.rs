@@ -1373,7 +1373,7 @@ crate::catalogue! {
     event_msg_cancelled => "【活动取消】很抱歉，您报名的“{title}”（{when}）已取消。原因：{reason}", "[Cancelled] Sorry: “{title}” ({when}) is cancelled. Reason: {reason}";
     event_msg_offer => "【候补递补】“{title}”（{when}）有名额空出，为您保留至 {until}。请在此确认：{link}", "[Waiting list] A seat for “{title}” ({when}) is yours until {until}. Confirm here: {link}";
     event_msg_drawn => "【摇号结果】恭喜，您在“{title}”摇号中签！请在 {until} 前确认：{link}", "[Lottery] You were drawn for “{title}”! Confirm by {until}: {link}";
-    event_msg_reminder => "【活动提醒】明天 {when} “{title}”，地点：{venue}。签到码 {code}。不能参加请取消：{link}", "[Reminder] Tomorrow {when}: “{title}” at {venue}. Check-in code {code}. Cannot come? Cancel: {link}";
+    event_msg_reminder => "【活动提醒】您报名的“{title}”将于 {when} 开始，地点：{venue}。签到码 {code}。不能参加请取消：{link}", "[Reminder] “{title}” starts at {when}, {venue}. Check-in code {code}. Cannot come? Cancel: {link}";
     event_rating_feedback => "对活动“{title}”的评价（{stars} 星）：{comment}", "On the activity “{title}” ({stars} stars): {comment}";
     nav_events => "活动报名", "Activities";
     console_events => "活动", "Activities";
