@@ -21,9 +21,9 @@ mod openapi;
 mod page;
 
 // The features, each with its pages and API endpoints.
+mod events;
 mod feedback;
 mod members;
-mod events;
 mod notices;
 mod public;
 mod settings;

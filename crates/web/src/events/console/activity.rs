@@ -104,15 +104,14 @@ impl ActionForm {
     }
 
     fn reserves(&self) -> Vec<ReserveDraft> {
-        let row = |audience: &str, township: &str, min_age: &str, seats: &str, at: &str| {
-            ReserveDraft {
+        let row =
+            |audience: &str, township: &str, min_age: &str, seats: &str, at: &str| ReserveDraft {
                 audience: audience.trim().to_owned(),
                 township: township.to_owned(),
                 min_age: min_age.to_owned(),
                 seats: seats.to_owned(),
                 released_at: at.to_owned(),
-            }
-        };
+            };
         vec![
             row(
                 &self.r1_audience,
@@ -237,7 +236,9 @@ async fn perform(
         "cancel" => {
             let date = own_date(services, staff, id, &form.date).await?;
             let version = number(&form.date_version, "date_version")?;
-            events.cancel_date(staff, date, &form.reason, version).await?;
+            events
+                .cancel_date(staff, date, &form.reason, version)
+                .await?;
             "cancelled"
         }
         _ => return Err(ServiceError::invalid("action", Key::err_choice)),
@@ -293,13 +294,12 @@ async fn draw(
     let t = ctx.t();
     let tz = &ctx.institution.timezone;
     let tree = services.org_tree(staff.actor.tenant_id).await?;
-    let may_publish = tree
-        .unit(domain::UnitId(a.unit_id))
-        .is_some_and(|u| {
-            staff
-                .actor
-                .can(Permission::PublishEvents, &UnitPath::from_stored(u.path.clone()))
-        });
+    let may_publish = tree.unit(domain::UnitId(a.unit_id)).is_some_and(|u| {
+        staff.actor.can(
+            Permission::PublishEvents,
+            &UnitPath::from_stored(u.path.clone()),
+        )
+    });
     let townships = tree
         .units
         .iter()
@@ -384,28 +384,46 @@ fn facts(a: &ActivityView, t: &Tr, tz: &jiff::tz::TimeZone) -> Vec<(&'static str
         }
     };
     let time = |at: Option<domain::Timestamp>| {
-        at.map_or_else(|| t.evcon_not_given().to_owned(), |at| words::minute(at, tz))
+        at.map_or_else(
+            || t.evcon_not_given().to_owned(),
+            |at| words::minute(at, tz),
+        )
     };
     let ages = match (a.age_min, a.age_max) {
         (None, None) => t.evcon_ages_any().to_owned(),
         (min, max) => t.fill(
             Key::evcon_ages,
             &[
-                ("min", &min.map_or_else(|| "0".to_owned(), |n| n.to_string())),
-                ("max", &max.map_or_else(|| "120".to_owned(), |n| n.to_string())),
+                (
+                    "min",
+                    &min.map_or_else(|| "0".to_owned(), |n| n.to_string()),
+                ),
+                (
+                    "max",
+                    &max.map_or_else(|| "120".to_owned(), |n| n.to_string()),
+                ),
             ],
         ),
     };
     let mut out = vec![
-        (t.evcon_f_category(), words::label_of(&words::CATEGORIES, &a.category, t)),
+        (
+            t.evcon_f_category(),
+            words::label_of(&words::CATEGORIES, &a.category, t),
+        ),
         (t.evcon_f_unit(), a.unit_name.clone()),
         (t.evcon_f_venue(), given(&a.venue)),
         (t.evcon_f_address(), given(&a.address)),
-        (t.evcon_f_audience(), words::label_of(&words::AUDIENCES, &a.audience, t)),
+        (
+            t.evcon_f_audience(),
+            words::label_of(&words::AUDIENCES, &a.audience, t),
+        ),
         (t.evcon_f_ages(), ages),
         (t.evcon_f_contact(), given(&a.contact)),
         (t.evcon_f_booking(), words::booking_label(&a.booking, t)),
-        (t.evcon_f_allocation(), words::allocation_label(&a.allocation, t)),
+        (
+            t.evcon_f_allocation(),
+            words::allocation_label(&a.allocation, t),
+        ),
         (t.evcon_f_opens_at(), time(a.opens_at)),
         (t.evcon_f_priority_opens_at(), time(a.priority_opens_at)),
         (t.evcon_f_closes_at(), time(a.closes_at)),

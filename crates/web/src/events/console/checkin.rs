@@ -90,7 +90,12 @@ pub async fn check(
     let t = ctx.t();
     let tz = &ctx.institution.timezone;
     let mut drawn = Drawn::new();
-    match state.services.events().check_in(&staff, date, &form.code).await {
+    match state
+        .services
+        .events()
+        .check_in(&staff, date, &form.code)
+        .await
+    {
         Ok(found) => drawn.result = Some(outcome(&found, &t, tz)),
         Err(ServiceError::Invalid(invalid)) => {
             // Not a code at all: said in the same red box, and next to the field.
@@ -156,7 +161,11 @@ fn outcome(found: &CheckIn, t: &i18n::Tr, tz: &jiff::tz::TimeZone) -> Outcome {
         .as_ref()
         .filter(|r| !r.companions.is_empty())
         .map(|r| {
-            let names: Vec<String> = r.companions.iter().map(|c| words::companion(c, t)).collect();
+            let names: Vec<String> = r
+                .companions
+                .iter()
+                .map(|c| words::companion(c, t))
+                .collect();
             t.fill(Key::evcon_with, &[("names", &names.join("、"))])
         });
     let (tone, headline, hint) = match found.outcome {
@@ -233,8 +242,11 @@ async fn draw(
         .map(|l| l.registration.seats)
         .sum();
     let html = render(&CheckinPage {
-        page: Page::new(ctx, format!("{} · {}", t.evcon_checkin_title(), roster.title))
-            .with_notice(drawn.notice),
+        page: Page::new(
+            ctx,
+            format!("{} · {}", t.evcon_checkin_title(), roster.title),
+        )
+        .with_notice(drawn.notice),
         activity: roster.activity,
         date,
         when: words::span(roster.starts_at, roster.ends_at, tz, &t),
@@ -261,8 +273,9 @@ pub(super) async fn may_publish(
 ) -> Result<bool, AppError> {
     let tree = services.org_tree(staff.actor.tenant_id).await?;
     Ok(tree.unit(domain::UnitId(unit)).is_some_and(|u| {
-        staff
-            .actor
-            .can(Permission::PublishEvents, &UnitPath::from_stored(u.path.clone()))
+        staff.actor.can(
+            Permission::PublishEvents,
+            &UnitPath::from_stored(u.path.clone()),
+        )
     }))
 }

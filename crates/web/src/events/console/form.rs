@@ -102,7 +102,15 @@ pub async fn show_new(
         ..ActivityDraft::default()
     };
     let view = View::fresh(form, String::new());
-    page(&state.services, &ctx, &staff, Target::New, view, StatusCode::OK).await
+    page(
+        &state.services,
+        &ctx,
+        &staff,
+        Target::New,
+        view,
+        StatusCode::OK,
+    )
+    .await
 }
 
 pub async fn show_edit(
@@ -111,8 +119,19 @@ pub async fn show_edit(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let a = state.services.events().staff_activity(&staff, id).await?;
-    let view = View::fresh(draft_of(&a, &ctx.institution.timezone), a.version.to_string());
-    page(&state.services, &ctx, &staff, Target::Edit(id), view, StatusCode::OK).await
+    let view = View::fresh(
+        draft_of(&a, &ctx.institution.timezone),
+        a.version.to_string(),
+    );
+    page(
+        &state.services,
+        &ctx,
+        &staff,
+        Target::Edit(id),
+        view,
+        StatusCode::OK,
+    )
+    .await
 }
 
 pub async fn create(
@@ -140,7 +159,12 @@ async fn save(
     posted: Posted,
 ) -> Result<Response, AppError> {
     let saved = match target {
-        Target::New => services.events().create_activity(staff, &posted.draft).await,
+        Target::New => {
+            services
+                .events()
+                .create_activity(staff, &posted.draft)
+                .await
+        }
         Target::Edit(id) => {
             let seen = posted.seen.trim().parse().unwrap_or(-1);
             services
@@ -196,9 +220,8 @@ async fn save(
 
 /// The form of a saved activity.
 fn draft_of(a: &ActivityView, tz: &jiff::tz::TimeZone) -> ActivityDraft {
-    let time = |at: Option<domain::Timestamp>| {
-        at.map(|at| words::local_input(at, tz)).unwrap_or_default()
-    };
+    let time =
+        |at: Option<domain::Timestamp>| at.map(|at| words::local_input(at, tz)).unwrap_or_default();
     let number = |n: Option<i32>| n.map(|n| n.to_string()).unwrap_or_default();
     ActivityDraft {
         title: a.title.clone(),

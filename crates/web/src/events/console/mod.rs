@@ -20,7 +20,10 @@ use axum::routing::{get, post};
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/console/events", get(list::show))
-        .route("/console/events/new", get(form::show_new).post(form::create))
+        .route(
+            "/console/events/new",
+            get(form::show_new).post(form::create),
+        )
         .route("/console/events/figures", get(figures::show))
         .route(
             "/console/events/{id}",
@@ -35,7 +38,10 @@ pub(crate) fn routes() -> Router<AppState> {
             get(roster::show).post(roster::act),
         )
         .route("/console/events/dates/{date}/roster.csv", get(roster::csv))
-        .route("/console/events/dates/{date}/roster.xlsx", get(roster::xlsx))
+        .route(
+            "/console/events/dates/{date}/roster.xlsx",
+            get(roster::xlsx),
+        )
         .route("/console/events/dates/{date}/sheet", get(roster::sheet))
         .route(
             "/console/events/dates/{date}/checkin",

@@ -240,8 +240,11 @@ async fn draw(
     waiting.sort_by_key(|l| (l.order.unwrap_or(i64::MAX), l.id));
     let checked = registered.iter().filter(|l| l.attended).count();
     let html = render(&RosterPage {
-        page: Page::new(ctx, format!("{} · {}", t.evcon_roster_title(), roster.title))
-            .with_notice(drawn.notice),
+        page: Page::new(
+            ctx,
+            format!("{} · {}", t.evcon_roster_title(), roster.title),
+        )
+        .with_notice(drawn.notice),
         activity: roster.activity,
         date,
         when: words::span(roster.starts_at, roster.ends_at, tz, &t),
@@ -313,8 +316,11 @@ fn table(roster: &Roster, t: &Tr, tz: &jiff::tz::TimeZone) -> export::Table<expo
         .iter()
         .map(|l| {
             let r = &l.registration;
-            let companions: Vec<String> =
-                r.companions.iter().map(|c| words::companion(c, t)).collect();
+            let companions: Vec<String> = r
+                .companions
+                .iter()
+                .map(|c| words::companion(c, t))
+                .collect();
             vec![
                 export::Cell::Text(r.name.clone()),
                 export::Cell::Number(f64::from(r.seats)),
@@ -428,7 +434,10 @@ pub async fn sheet(
         })
         .collect::<Result<Vec<_>, AppError>>()?;
     render(&SheetPage {
-        page: Page::new(&ctx, format!("{} · {}", t.evcon_sheet_title(), roster.title)),
+        page: Page::new(
+            &ctx,
+            format!("{} · {}", t.evcon_sheet_title(), roster.title),
+        ),
         date,
         when: words::span(roster.starts_at, roster.ends_at, tz, &t),
         title: roster.title,
