@@ -1397,6 +1397,7 @@ crate::catalogue! {
     evcon_back_list => "返回活动列表", "Back to the activities";
     evcon_back_activity => "返回活动", "Back to the activity";
     evcon_choose => "请选择", "Choose";
+    evcon_field_error => "{label}：{message}", "{label}: {message}";
     evcon_f_title => "活动名称", "Title";
     evcon_f_description => "活动介绍", "Description";
     evcon_f_description_hint => "写清楚活动内容、适合谁参加、需要带什么。", "Say what happens, who it suits and what to bring.";
@@ -1543,6 +1544,7 @@ crate::catalogue! {
     evcon_ok => "签到成功", "Checked in";
     evcon_again => "已签到过（{at} 签到）", "Already checked in (at {at})";
     evcon_unknown => "没有这个签到码", "No such code";
+    evcon_typed => "输入的是：{code}", "You typed: {code}";
     evcon_unknown_hint => "请核对号码，或请对方打开报名短信里的链接再看一次。", "Check the code, or ask the person to open the link in their text again.";
     evcon_other_date => "不是这一场的签到码", "A code for another date";
     evcon_other_date_hint => "这个人报的是别的场次或别的活动，请核对时间。", "This person registered for another date or activity; check the time.";

@@ -47,6 +47,8 @@ struct Outcome {
     person: Option<String>,
     companions: Option<String>,
     hint: Option<String>,
+    /// What was typed, shown back when it found nobody (to spot a mistyped letter).
+    typed: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -96,7 +98,13 @@ pub async fn check(
         .check_in(&staff, date, &form.code)
         .await
     {
-        Ok(found) => drawn.result = Some(outcome(&found, &t, tz)),
+        Ok(found) => {
+            let mut result = outcome(&found, &t, tz);
+            if result.tone == "bad" {
+                result.typed = Some(typed(&form.code, &t));
+            }
+            drawn.result = Some(result);
+        }
         Err(ServiceError::Invalid(invalid)) => {
             // Not a code at all: said in the same red box, and next to the field.
             let message = invalid.0.first().map(|e| e.message(&t));
@@ -106,6 +114,7 @@ pub async fn check(
                 person: None,
                 companions: None,
                 hint: message.clone(),
+                typed: Some(typed(&form.code, &t)),
             });
             drawn.code_error = message;
             drawn.status = StatusCode::UNPROCESSABLE_ENTITY;
@@ -198,7 +207,14 @@ fn outcome(found: &CheckIn, t: &i18n::Tr, tz: &jiff::tz::TimeZone) -> Outcome {
         person,
         companions,
         hint,
+        typed: None,
     }
+}
+
+/// "输入的是：ZZZZ-ZZZZ", at most a line of it.
+fn typed(code: &str, t: &i18n::Tr) -> String {
+    let code: String = code.trim().chars().take(40).collect();
+    t.fill(Key::evcon_typed, &[("code", &code)])
 }
 
 struct Drawn {

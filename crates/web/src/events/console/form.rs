@@ -57,6 +57,8 @@ struct FormPage {
     errors: FieldMessages,
     problem: Option<String>,
     problem_lines: Vec<String>,
+    /// Each field's error in the summary, linked to its field.
+    problem_links: Vec<(String, String)>,
     categories: Vec<Choice>,
     units: Vec<Choice>,
     audiences: Vec<Choice>,
@@ -94,11 +96,9 @@ pub async fn show_new(
         audience: "all".into(),
         booking: "per_date".into(),
         allocation: "first_come".into(),
-        // With one unit to organise for, it is chosen already.
-        unit: match units.as_slice() {
-            [only] => only.value.clone(),
-            _ => String::new(),
-        },
+        // The staff member's own unit (the first in tree order of those they organise
+        // for) is chosen already; a station or service point is a choice away.
+        unit: units.first().map(|u| u.value.clone()).unwrap_or_default(),
         ..ActivityDraft::default()
     };
     let view = View::fresh(form, String::new());
@@ -218,6 +218,57 @@ async fn save(
     page(services, ctx, staff, target, view, status).await
 }
 
+/// The summary's lines for the fields in error, in the form's order: "活动名称：请填写", linked
+/// to the field.
+fn links(errors: &FieldMessages, t: &i18n::Tr) -> Vec<(String, String)> {
+    FIELDS
+        .iter()
+        .filter_map(|field| {
+            let message = errors.get(field)?;
+            let label = match *field {
+                "title" => t.evcon_f_title(),
+                "description" => t.evcon_f_description(),
+                "category" => t.evcon_f_category(),
+                "unit" => t.evcon_f_unit(),
+                "venue" => t.evcon_f_venue(),
+                "address" => t.evcon_f_address(),
+                "position" => t.evcon_f_position(),
+                "audience" => t.evcon_f_audience(),
+                "age_min" => t.evcon_f_age_min(),
+                "age_max" => t.evcon_f_age_max(),
+                "contact" => t.evcon_f_contact(),
+                "booking" => t.evcon_f_booking(),
+                "allocation" => t.evcon_f_allocation(),
+                "opens_at" => t.evcon_f_opens_at(),
+                "priority_opens_at" => t.evcon_f_priority_opens_at(),
+                "closes_at" => t.evcon_f_closes_at(),
+                "cancel_hours" => t.evcon_f_cancel_hours(),
+                _ => t.evcon_f_companions_max(),
+            };
+            let href = match *field {
+                "booking" | "allocation" => format!("#f-{field}-{}", first_option(field)),
+                _ => format!("#f-{field}"),
+            };
+            Some((
+                href,
+                t.fill(
+                    i18n::Key::evcon_field_error,
+                    &[("label", &label), ("message", message)],
+                ),
+            ))
+        })
+        .collect()
+}
+
+/// The first radio button of a choice, where its link points.
+fn first_option(field: &str) -> &'static str {
+    if field == "booking" {
+        words::BOOKINGS[0].0
+    } else {
+        words::ALLOCATIONS[0].0
+    }
+}
+
 /// The form of a saved activity.
 fn draft_of(a: &ActivityView, tz: &jiff::tz::TimeZone) -> ActivityDraft {
     let time =
@@ -317,8 +368,10 @@ async fn page(
         .iana_name()
         .unwrap_or("Asia/Shanghai")
         .to_owned();
+    let problem_links = links(&view.errors, &t);
     let html = render(&FormPage {
         page: Page::new(ctx, title),
+        problem_links,
         editing,
         action,
         categories: words::choices(&words::CATEGORIES, &t),
