@@ -134,6 +134,10 @@ async fn a_clerk_drafts_the_director_publishes_and_the_door_checks_them_in(r: Ev
         page.contains("ev-result-bad") && page.contains("没有这个签到码"),
         "{page}"
     );
+    assert!(
+        page.contains("输入的是：ZZZZ-ZZZZ"),
+        "what was typed is shown back"
+    );
     let garbage = r.post(&clerk, &door, &door, &[("code", "12")]).await;
     assert_eq!(garbage.status(), 422);
     let page = garbage.text().await.unwrap();
@@ -284,6 +288,10 @@ async fn a_bad_form_names_the_field_and_saves_nothing(r: EventsDesk) {
     assert_eq!(response.status(), 422);
     let page = response.text().await.unwrap();
     assert!(page.contains("class=\"error-summary\""), "{page}");
+    assert!(
+        page.contains("<a href=\"#f-title\">活动名称：") && page.contains("href=\"#f-opens_at\""),
+        "the summary links each field in error: {page}"
+    );
     assert!(
         field_block(&page, "title").contains("class=\"error\""),
         "{page}"
