@@ -238,7 +238,12 @@ async fn draw(
         }
     }
     waiting.sort_by_key(|l| (l.order.unwrap_or(i64::MAX), l.id));
-    let checked = registered.iter().filter(|l| l.attended).count();
+    // People, as the door page counts them: a registration's seats include companions.
+    let checked: i32 = registered
+        .iter()
+        .filter(|l| l.attended)
+        .map(|l| l.seats)
+        .sum();
     let html = render(&RosterPage {
         page: Page::new(
             ctx,
