@@ -5,7 +5,7 @@
 use crate::{Events, ServiceError, ServiceResult, Staff, may_publish, may_work_on};
 use domain::event::AllocationMode;
 use domain::event::lottery;
-use domain::{Checks, FieldError, Permission, TenantId, Timestamp};
+use domain::{Checks, FieldError, TenantId, Timestamp};
 use i18n::Key;
 use jiff::tz::TimeZone;
 use serde::Deserialize;
@@ -479,7 +479,7 @@ impl Events {
             .and_then(|id| units.iter().find(|u| u.id == id));
         let unit = checks.present("unit", unit, Key::err_choice);
         if let Some(u) = unit
-            && !staff.actor.can(Permission::WriteEvents, &u.unit_path())
+            && !crate::may_organise_for(staff, &u.unit_path())
         {
             checks.push(FieldError::new("unit", Key::event_err_unit_not_yours));
         }

@@ -90,7 +90,13 @@ pub(crate) fn path_of(row: &ActivityRow) -> UnitPath {
 
 /// Whether `staff` may work on the activity (draft, roster, check-in).
 pub(crate) fn may_work_on(staff: &Staff, row: &ActivityRow) -> bool {
-    staff.actor.can(Permission::WriteEvents, &path_of(row))
+    may_organise_for(staff, &path_of(row))
+}
+
+/// Whether `staff` may organise activities of the unit at `at`: the same grants as
+/// [`event_scopes`], department roles included, so that the list and the rows agree.
+pub(crate) fn may_organise_for(staff: &Staff, at: &UnitPath) -> bool {
+    event_scopes(staff).iter().any(|scope| at.is_within(scope))
 }
 
 /// The units whose activities `staff` works on: every grant that carries the permission,
