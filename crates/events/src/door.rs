@@ -94,6 +94,9 @@ impl Events {
     pub async fn check_in(&self, staff: &Staff, date: i64, code: &str) -> ServiceResult<CheckIn> {
         let tenant = staff.actor.tenant_id;
         let (activity, d) = self.staff_date(staff, date).await?;
+        if d.status == "cancelled" {
+            return Err(ServiceError::refused(Key::event_err_cancelled));
+        }
         let Ok(number) = CheckinNumber::parse(code) else {
             return Err(ServiceError::invalid("code", Key::event_err_code));
         };
@@ -181,6 +184,9 @@ impl Events {
         let now = self.now();
         if now.0 < d.starts_at {
             return Err(ServiceError::refused(Key::event_err_not_started));
+        }
+        if d.status == "cancelled" {
+            return Err(ServiceError::refused(Key::event_err_cancelled));
         }
         let dates = store::events::dates_of(self.db(), tenant, &[activity.id]).await?;
         let holder = crate::holder_of(&activity, &dates, &d);
@@ -384,57 +390,6 @@ impl Events {
             return Err(ServiceError::Forbidden);
         }
         Ok(r)
-    }
-
-    /// The roster as a sheet (CSV or XLSX) for the office.
-    pub async fn roster_sheet(
-        &self,
-        staff: &Staff,
-        date: i64,
-        xlsx: bool,
-    ) -> ServiceResult<Vec<u8>> {
-        let roster = self.roster(staff, date).await?;
-        let t = i18n::Tr::new(i18n::Lang::ZhCn);
-        let tz = self.institution(staff.actor.tenant_id).await?.timezone;
-        let headers = [
-            Key::event_col_name,
-            Key::event_col_seats,
-            Key::event_col_companions,
-            Key::event_col_status,
-            Key::event_col_code,
-            Key::event_col_attendance,
-            Key::event_col_registered_at,
-        ]
-        .iter()
-        .map(|k| t.get(*k).to_owned())
-        .collect();
-        let rows = roster
-            .lines
-            .iter()
-            .map(|l| {
-                let r = &l.registration;
-                let companions: Vec<String> = r
-                    .companions
-                    .iter()
-                    .map(|c| format!("{}（{}）", c.name, c.birth_year))
-                    .collect();
-                vec![
-                    export::Cell::Text(r.name.clone()),
-                    export::Cell::Number(f64::from(r.seats)),
-                    export::Cell::Text(companions.join("、")),
-                    export::Cell::Text(r.status.clone()),
-                    export::Cell::Text(r.code.clone()),
-                    export::Cell::Text(r.attendance.clone().unwrap_or_default()),
-                    export::Cell::instant(r.created_at.0, &tz),
-                ]
-            })
-            .collect();
-        let table = export::Table { headers, rows };
-        if xlsx {
-            export::xlsx(&table).map_err(|e| ServiceError::Internal(format!("roster sheet: {e}")))
-        } else {
-            Ok(export::csv(&table))
-        }
     }
 }
 

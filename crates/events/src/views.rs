@@ -476,13 +476,16 @@ impl Events {
                 .sum();
             f.unmet_demand = mine
                 .iter()
-                .filter(|r| matches!(r.status.as_str(), "waiting" | "lapsed" | "applied"))
+                // Still waiting, or an offer that lapsed; lottery applications not yet drawn
+                // are demand not yet known.
+                .filter(|r| matches!(r.status.as_str(), "waiting" | "lapsed"))
                 .map(|r| i64::from(r.seats))
                 .sum();
             for r in &mine {
                 for a in attendance.iter().filter(|a| a.registration_id == r.id) {
                     match a.outcome.as_str() {
                         "attended" => f.attended += i64::from(r.seats),
+                        _ if r.excused => {}
                         _ => f.no_shows += i64::from(r.seats),
                     }
                 }

@@ -4,6 +4,7 @@
 
 mod console;
 mod public;
+mod qr;
 
 use crate::AppState;
 use axum::Router;

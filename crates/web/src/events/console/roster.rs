@@ -434,7 +434,7 @@ pub async fn sheet(
                     .collect::<Vec<_>>()
                     .join("、"),
                 code: r.code.clone(),
-                qr: qr_svg(&r.code)?,
+                qr: crate::events::qr::qr_svg(&r.code, 96),
             })
         })
         .collect::<Result<Vec<_>, AppError>>()?;
@@ -448,17 +448,4 @@ pub async fn sheet(
         title: roster.title,
         rows,
     })
-}
-
-/// `code` as a QR code in SVG, without the XML declaration, to sit inside the page.
-fn qr_svg(code: &str) -> Result<String, AppError> {
-    let qr = qrcode::QrCode::new(code.as_bytes())
-        .map_err(|e| AppError::Internal(format!("qr code: {e}")))?;
-    let svg = qr
-        .render::<qrcode::render::svg::Color>()
-        .min_dimensions(96, 96)
-        .quiet_zone(true)
-        .build();
-    let start = svg.find("<svg").unwrap_or(0);
-    Ok(svg[start..].to_owned())
 }

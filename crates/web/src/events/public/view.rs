@@ -104,23 +104,6 @@ pub fn status(t: &Tr, r: &MyRegistration) -> String {
     }
 }
 
-/// The check-in code as an inline SVG QR code (no script, no image request). Empty when
-/// the code cannot be encoded, which a short code always can.
-pub fn qr_svg(code: &str) -> String {
-    match qrcode::QrCode::new(code.as_bytes()) {
-        Ok(qr) => qr
-            .render::<qrcode::render::svg::Color>()
-            .min_dimensions(200, 200)
-            .quiet_zone(true)
-            .build()
-            // The renderer's XML declaration does not belong inside HTML.
-            .split_once("?>")
-            .map(|(_, svg)| svg.trim().to_owned())
-            .unwrap_or_default(),
-        Err(_) => String::new(),
-    }
-}
-
 /// A registration as a card on `/me/events`, `/e/{token}` and the receipt.
 pub struct RegistrationCard {
     pub id: i64,
@@ -173,7 +156,7 @@ impl RegistrationCard {
             status_code: r.status.clone(),
             party: t.fill(Key::evpub_party, &[("n", &r.seats)]),
             qr: if holds_seat {
-                qr_svg(&r.code)
+                crate::events::qr::qr_svg(&r.code, 200)
             } else {
                 String::new()
             },
