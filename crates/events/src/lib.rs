@@ -35,8 +35,8 @@ pub use ratings::RatingComments;
 pub use registration::{CompanionForm, Registered, RegistrationForm};
 pub use sweep::EVENTS_SWEEP;
 pub use views::{
-    ActivityFigures, ActivityView, CalendarEntry, CalendarQuery, DateView, MyRegistration,
-    RegistrationView,
+    ActivityFigures, ActivityView, CalendarEntry, CalendarQuery, DateView, KeptSeats,
+    MyRegistration, RegistrationView,
 };
 
 pub use desk::{Desk, Institution, MemberSession, ServiceError, ServiceResult, Staff};

@@ -56,6 +56,21 @@ pub struct DateView {
     pub cancelled: bool,
     pub sequence: i32,
     pub version: i64,
+    /// Seats still kept for an audience until their release: part of `seats_left`, but not
+    /// for everyone yet.
+    pub kept: Vec<KeptSeats>,
+}
+
+/// Seats of a date kept for residents of a township, or for people over an age.
+#[derive(Clone, Debug, Serialize)]
+pub struct KeptSeats {
+    /// township | aged
+    pub audience: String,
+    pub township: Option<String>,
+    pub min_age: Option<i32>,
+    /// Kept seats nobody holds yet.
+    pub free: i32,
+    pub until: Timestamp,
 }
 
 /// One line of the public calendar: a date of a published activity.
@@ -246,6 +261,9 @@ impl Events {
             .iter()
             .filter_map(|(_, s)| u8::try_from(*s).ok())
             .collect();
+        let ids: Vec<i64> = dates.iter().map(|d| d.id).collect();
+        let reserves = store::events::reserves_of(self.db(), &ids).await?;
+        let now = self.now();
         let views = dates
             .iter()
             .map(|d| {
@@ -260,6 +278,19 @@ impl Events {
                     cancelled: d.status == "cancelled",
                     sequence: d.sequence,
                     version: d.version,
+                    kept: reserves
+                        .iter()
+                        .filter(|r| r.date_id == holder.id && now.0 < r.released_at)
+                        .map(|r| KeptSeats {
+                            audience: r.audience.clone(),
+                            township: r
+                                .township_unit_id
+                                .map(|u| crate::activities::unit_label(&units, u)),
+                            min_age: r.min_age,
+                            free: (r.seats - r.taken).max(0),
+                            until: Timestamp(r.released_at),
+                        })
+                        .collect(),
                 }
             })
             .collect();

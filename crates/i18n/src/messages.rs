@@ -1606,6 +1606,8 @@ crate::catalogue! {
     evpub_subscribe_ical => "把全部活动加到手机日历（iCal）", "Add all activities to your phone's calendar (iCal)";
     evpub_subscribe_unit => "只订阅{unit}的活动（iCal）", "Only {unit}'s activities (iCal)";
     evpub_subscribe_atom => "新活动订阅（Atom）", "New activities feed (Atom)";
+    evpub_kept_township => "其中 {n} 个名额留给{place}居民，{until} 后向所有人开放", "Of these, {n} are kept for residents of {place} until {until}, then open to all";
+    evpub_kept_aged => "其中 {n} 个名额留给 {age} 岁以上的人，{until} 后向所有人开放", "Of these, {n} are kept for people aged {age} and over until {until}, then open to all";
     evpub_subscribe_mine => "把我报名的活动加到手机日历（iCal）", "Add my activities to my phone's calendar (iCal)";
     evpub_subscribe_mine_hint => "这个地址只属于您，请不要转发给别人。", "This address is yours alone; do not pass it on.";
     evpub_weekday_1 => "周一", "Mon";

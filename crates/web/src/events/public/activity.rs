@@ -18,6 +18,8 @@ pub struct DateLine {
     pub when: String,
     pub seats: String,
     pub waiting: Option<String>,
+    /// Seats kept for an audience, in words ("其中 6 个名额留给青石镇居民，至 …").
+    pub kept: Vec<String>,
     pub cancelled: bool,
     pub full: bool,
     /// The button's words; none when the date takes no registration now.
@@ -86,6 +88,27 @@ pub async fn show(
                 ),
                 waiting: (d.waiting > 0 && a.booking != "none")
                     .then(|| t.fill(Key::evpub_waiting_count, &[("n", &d.waiting)])),
+                kept: d
+                    .kept
+                    .iter()
+                    .map(|k| {
+                        let until = view::minute(&tz, k.until);
+                        match &k.township {
+                            Some(place) => t.fill(
+                                Key::evpub_kept_township,
+                                &[("n", &k.free), ("place", place), ("until", &until)],
+                            ),
+                            None => t.fill(
+                                Key::evpub_kept_aged,
+                                &[
+                                    ("n", &k.free),
+                                    ("age", &k.min_age.unwrap_or(65)),
+                                    ("until", &until),
+                                ],
+                            ),
+                        }
+                    })
+                    .collect(),
                 cancelled: d.cancelled,
                 full,
                 button: taking.then(|| {
