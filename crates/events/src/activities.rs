@@ -159,21 +159,7 @@ impl Events {
         }
         let tz = self.institution(tenant).await?.timezone;
         let mut checks = Checks::new();
-        let starts = checks.present(
-            "starts_at",
-            parse_time(&draft.starts_at, &tz),
-            Key::event_err_time,
-        );
-        let ends = checks.present(
-            "ends_at",
-            parse_time(&draft.ends_at, &tz),
-            Key::event_err_time,
-        );
-        if let (Some(s), Some(e)) = (starts, ends)
-            && e <= s
-        {
-            checks.push(FieldError::new("ends_at", Key::event_err_ends_before));
-        }
+        let times = check_times(&mut checks, &draft.starts_at, &draft.ends_at, &tz);
         let capacity = number(
             &mut checks,
             "capacity",
@@ -186,7 +172,7 @@ impl Events {
             .check_reserves(tenant, &draft.reserves, &tz, capacity, &mut checks)
             .await?;
         checks.finish()?;
-        let (Some(starts), Some(ends)) = (starts, ends) else {
+        let Some((starts, ends)) = times else {
             return Err(ServiceError::Internal("checked above".into()));
         };
         let capacity = i32::try_from(capacity.unwrap_or(0)).unwrap_or(i32::MAX);
@@ -283,15 +269,9 @@ impl Events {
         }
         let tz = self.institution(tenant).await?.timezone;
         let mut checks = Checks::new();
-        let s = checks.present("starts_at", parse_time(starts_at, &tz), Key::event_err_time);
-        let e = checks.present("ends_at", parse_time(ends_at, &tz), Key::event_err_time);
-        if let (Some(s), Some(e)) = (s, e)
-            && e <= s
-        {
-            checks.push(FieldError::new("ends_at", Key::event_err_ends_before));
-        }
+        let times = check_times(&mut checks, starts_at, ends_at, &tz);
         checks.finish()?;
-        let (Some(s), Some(e)) = (s, e) else {
+        let Some((s, e)) = times else {
             return Err(ServiceError::Internal("checked above".into()));
         };
         let tx = self.db().begin().await?;
@@ -648,6 +628,23 @@ pub fn parse_time(s: &str, tz: &TimeZone) -> Option<Timestamp> {
     let civil: jiff::civil::DateTime = s.parse().ok()?;
     let zoned = civil.to_zoned(tz.clone()).ok()?;
     Some(Timestamp(zoned.timestamp().as_millisecond()))
+}
+
+/// A date's start and end, each a valid time and the end after the start.
+fn check_times(
+    checks: &mut Checks,
+    starts: &str,
+    ends: &str,
+    tz: &TimeZone,
+) -> Option<(Timestamp, Timestamp)> {
+    let s = checks.present("starts_at", parse_time(starts, tz), Key::event_err_time);
+    let e = checks.present("ends_at", parse_time(ends, tz), Key::event_err_time);
+    let (s, e) = (s?, e?);
+    if e <= s {
+        checks.push(FieldError::new("ends_at", Key::event_err_ends_before));
+        return None;
+    }
+    Some((s, e))
 }
 
 fn optional_time(checks: &mut Checks, field: &str, s: &str, tz: &TimeZone) -> Option<Timestamp> {

@@ -153,6 +153,18 @@ fn no_unknown_fields(doc: &mut serde_json::Value) {
             }
         }
     }
+    // The schemas a body nests (a registration's companions) refuse unknown fields too.
+    let mut i = 0;
+    while i < bodies.len() {
+        let mut nested = Vec::new();
+        refs_in(&doc["components"]["schemas"][&bodies[i]], &mut nested);
+        for name in nested {
+            if !bodies.contains(&name) {
+                bodies.push(name);
+            }
+        }
+        i += 1;
+    }
     for name in bodies {
         let schema = &mut doc["components"]["schemas"][&name];
         let composed = ["allOf", "oneOf", "anyOf"]
@@ -166,6 +178,24 @@ fn no_unknown_fields(doc: &mut serde_json::Value) {
             "additionalProperties"
         };
         schema[keyword] = false.into();
+    }
+}
+
+/// The component schemas `schema` refers to, by name.
+fn refs_in(schema: &serde_json::Value, out: &mut Vec<String>) {
+    match schema {
+        serde_json::Value::Object(map) => {
+            if let Some(name) = map
+                .get("$ref")
+                .and_then(|r| r.as_str())
+                .and_then(|r| r.strip_prefix("#/components/schemas/"))
+            {
+                out.push(name.to_owned());
+            }
+            map.values().for_each(|v| refs_in(v, out));
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| refs_in(v, out)),
+        _ => {}
     }
 }
 

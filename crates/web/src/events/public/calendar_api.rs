@@ -30,12 +30,34 @@ pub struct CalendarFilter {
     responses(
         (status = 200, body = Calendar),
         (status = 404, description = "No such unit (named in `fields`)", body = ApiError),
+        (status = 422, description = "A `period` or `audience` the calendar does not have (named in `fields`)", body = ApiError),
     ))]
 pub async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(f): Query<CalendarFilter>,
 ) -> Result<axum::Json<Calendar>, AppError> {
+    // A value the calendar has no tab for is refused by name, not read as the default.
+    let choices: [(&str, &Option<String>, &[&str]); 2] = [
+        (
+            "period",
+            &f.period,
+            &["this_week", "next_week", "this_month"],
+        ),
+        (
+            "audience",
+            &f.audience,
+            &["all", "children", "elderly", "family"],
+        ),
+    ];
+    for (name, value, allowed) in choices {
+        if let Some(v) = value.as_deref()
+            && !v.is_empty()
+            && !allowed.contains(&v)
+        {
+            return Err(services::ServiceError::invalid(name, i18n::Key::err_choice).into());
+        }
+    }
     let params = CalendarParams {
         period: f.period.unwrap_or_default(),
         unit: f.unit.map(|u| u.to_string()).unwrap_or_default(),
