@@ -734,7 +734,8 @@ impl Events {
         let reserves =
             store::events::reserves_of(c, &dates.iter().map(|d| d.id).collect::<Vec<_>>()).await?;
         for d in &dates {
-            let steps = crate::sweep::plan_of(&row, d, &reserves);
+            let holds_seats = crate::holder_of(&row, &dates, d).id == d.id;
+            let steps = crate::sweep::plan_of(&row, d, holds_seats, &reserves);
             let steps: Vec<(&str, Timestamp)> =
                 steps.iter().map(|(s, t)| (s.as_str(), *t)).collect();
             store::reminders::plan(c, tenant, Subject::ActivityDate(d.id), &steps).await?;

@@ -23,16 +23,18 @@ pub const EVENTS_SWEEP: &str = "events.sweep";
 const BATCH: u64 = 200;
 
 /// The steps a date has on the ledger now; rewritten whenever the activity or date changes.
+/// Only a date that holds seats (a course's first) draws its lottery.
 pub(crate) fn plan_of(
     activity: &ActivityRow,
     d: &DateRow,
+    holds_seats: bool,
     reserves: &[ReserveRow],
 ) -> Vec<(String, Timestamp)> {
     if activity.status != "published" || d.status == "cancelled" {
         return Vec::new();
     }
     let mut steps = vec![("remind".to_owned(), Timestamp(d.starts_at - DAY_MS))];
-    if activity.allocation == "lottery" && activity.drawn_at.is_none() {
+    if holds_seats && activity.allocation == "lottery" && activity.drawn_at.is_none() {
         let closes = activity.closes_at.unwrap_or(d.starts_at).min(d.starts_at);
         steps.push(("draw".to_owned(), Timestamp(closes)));
     }
