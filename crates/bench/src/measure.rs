@@ -18,12 +18,17 @@ where
 }
 
 pub fn percentiles(times: &mut [Duration]) -> (f64, f64) {
+    let [p50, p99] = quantiles_ms(times, [0.5, 0.99]);
+    (p50, p99)
+}
+
+/// The `qs` quantiles of `times`, in milliseconds (0 for none).
+pub fn quantiles_ms<const N: usize>(times: &mut [Duration], qs: [f64; N]) -> [f64; N] {
     times.sort_unstable();
-    let at = |q: f64| {
+    qs.map(|q| {
         let i = ((times.len() as f64 - 1.0) * q).round() as usize;
         times.get(i).map_or(0.0, |d| d.as_secs_f64() * 1000.0)
-    };
-    (at(0.5), at(0.99))
+    })
 }
 
 /// The process's peak resident memory so far, in MiB (Linux).

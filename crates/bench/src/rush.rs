@@ -4,7 +4,7 @@
 //! every request answered. Also times a lottery draw over 50,000 applications and checks
 //! that the published seed reproduces it.
 
-use crate::measure::peak_memory_mib;
+use crate::measure::{peak_memory_mib, quantiles_ms};
 use anyhow::Context;
 use domain::event::lottery::{allocate, commitment, draw_order, seed_hex, verify_commitment};
 use domain::{ManualClock, Role, Timestamp};
@@ -185,8 +185,8 @@ async fn rush(db: &Db, o: &Options, seats: u32) -> anyhow::Result<()> {
         answered as f64 / last.as_secs_f64(),
         last.as_secs_f64()
     );
-    let (a50, a95, a99) = spread(&mut accepted);
-    let (r50, r95, r99) = spread(&mut full);
+    let [a50, a95, a99] = quantiles_ms(&mut accepted, [0.5, 0.95, 0.99]);
+    let [r50, r95, r99] = quantiles_ms(&mut full, [0.5, 0.95, 0.99]);
     println!("accepted latency ms: p50 {a50:.1}, p95 {a95:.1}, p99 {a99:.1}");
     println!("rejected latency ms: p50 {r50:.1}, p95 {r95:.1}, p99 {r99:.1}");
     Ok(())
@@ -200,11 +200,7 @@ async fn open_class(
     seats: u32,
     now: Timestamp,
 ) -> anyhow::Result<i64> {
-    let at = |t: Timestamp| {
-        t.in_zone(&domain::time::china())
-            .strftime("%Y-%m-%dT%H:%M")
-            .to_string()
-    };
+    let at = |t: Timestamp| t.format_minutes(&domain::time::china());
     let e = services.events();
     let draft = ActivityDraft {
         title: "热门少儿舞蹈班".into(),
@@ -311,15 +307,6 @@ async fn check(
         .await?
         .context("the date")?;
     Ok(((held - i64::from(seats)).max(0), doubles, row.taken))
-}
-
-fn spread(times: &mut [Duration]) -> (f64, f64, f64) {
-    times.sort_unstable();
-    let at = |q: f64| {
-        let i = ((times.len() as f64 - 1.0) * q).round() as usize;
-        times.get(i).map_or(0.0, |d| d.as_secs_f64() * 1000.0)
-    };
-    (at(0.5), at(0.95), at(0.99))
 }
 
 /// The draw over `n` applications: its time, and that the published seed reproduces it.

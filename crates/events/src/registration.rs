@@ -174,7 +174,7 @@ impl Events {
             return Ok(None);
         };
         let new = NewRegistration {
-            charges,
+            charges: charges_json(&charges),
             ..new.clone()
         };
         let id = insert(&tx, tenant, &new, now).await?;
@@ -185,7 +185,8 @@ impl Events {
     }
 
     /// Which reserves the party's seats come from, charged in `tx`; `None` when the quota's
-    /// rules do not let the party have the seats that are free (they are kept for others).
+    /// rules do not let the party have the seats that are free (they are kept for others),
+    /// and then nothing stays charged: the offer sweep goes on in the same transaction.
     async fn charge_pools(
         &self,
         tx: &store::Tx,
@@ -193,10 +194,10 @@ impl Events {
         taken_before: i32,
         party: &Party,
         now: Timestamp,
-    ) -> ServiceResult<Option<String>> {
+    ) -> ServiceResult<Option<Charges>> {
         let reserves = store::events::reserves_of(tx, &[holder.id]).await?;
         if reserves.is_empty() {
-            return Ok(Some("[]".into()));
+            return Ok(Some(Vec::new()));
         }
         let Some((quota, taken)) = quota_of(holder, &reserves, taken_before) else {
             return Ok(None);
@@ -211,14 +212,13 @@ impl Events {
             {
                 let seats = i32::try_from(c.seats).unwrap_or(i32::MAX);
                 if !store::events::charge_reserve(tx, r.id, seats).await? {
+                    store::events::free_seats(tx, holder.id, 0, &charges).await?;
                     return Ok(None);
                 }
                 charges.push((r.id, seats));
             }
         }
-        Ok(Some(
-            serde_json::to_string(&charges).unwrap_or_else(|_| "[]".into()),
-        ))
+        Ok(Some(charges))
     }
 
     async fn apply(&self, tenant: TenantId, new: NewRegistration) -> ServiceResult<Registered> {
@@ -314,8 +314,7 @@ impl Events {
             return Err(ServiceError::Conflict);
         }
         if matches!(r.status.as_str(), "confirmed" | "offered") {
-            store::events::free_seats(&tx, d.id, r.seats, &charges_of(&r)).await?;
-            self.offer_freed_seats(&tx, tenant, &activity, d.id).await?;
+            self.release(&tx, tenant, &activity, &r).await?;
         }
         self.member_audit(
             &tx,
@@ -377,6 +376,21 @@ impl Events {
         Ok(())
     }
 
+    /// A registration that held seats ended (cancelled, lapsed): its seats, and its reserves'
+    /// share, go back, and are offered to the waiting list in the same transaction.
+    pub(crate) async fn release(
+        &self,
+        tx: &store::Tx,
+        tenant: TenantId,
+        activity: &ActivityRow,
+        r: &RegistrationRow,
+    ) -> ServiceResult<()> {
+        store::events::free_seats(tx, r.date_id, r.seats, &charges_of(r)).await?;
+        self.offer_freed_seats(tx, tenant, activity, r.date_id)
+            .await?;
+        Ok(())
+    }
+
     /// Offers the seats free on the date to the waiting list, in its order: each entry
     /// whose whole party fits gets an offer with an expiry (texted, and on its page);
     /// entries passed over because they want more seats than are free stay first in line
@@ -404,6 +418,7 @@ impl Events {
         let Some(expires) = offer_expires_at(now, Timestamp(d.starts_at), hours) else {
             return Ok(0);
         };
+        let tz = self.institution(tenant).await?.timezone;
         let mut offered = 0;
         for entry in waiting {
             let free = self.date_row_in(tx, tenant, date).await?;
@@ -432,13 +447,13 @@ impl Events {
                 vec![
                     RegistrationChange::Status("offered"),
                     RegistrationChange::Offer(Some(expires)),
-                    RegistrationChange::Charges(charges),
+                    RegistrationChange::Charges(charges_json(&charges)),
                 ],
                 now,
             )
             .await?;
             if changed == 0 {
-                store::events::free_seats(tx, date, entry.seats, &[]).await?;
+                store::events::free_seats(tx, date, entry.seats, &charges).await?;
                 continue;
             }
             store::reminders::plan(
@@ -448,7 +463,6 @@ impl Events {
                 &[("offer_expires", expires)],
             )
             .await?;
-            let tz = self.institution(tenant).await?.timezone;
             let link = format!("{}/e/{}", self.settings().public_url, entry.token);
             let text = i18n::Tr::new(i18n::Lang::ZhCn).fill(
                 Key::event_msg_offer,
@@ -481,23 +495,16 @@ impl Events {
         entry: &RegistrationRow,
         free: i32,
     ) -> ServiceResult<()> {
-        store::audit::append(
+        let after = serde_json::json!({ "wanted": entry.seats, "free": free });
+        self.audit_without_staff(
             tx,
-            store::audit::NewEntry {
-                tenant: Some(tenant),
-                actor: None,
-                actor_name: "",
-                action: "registration.skipped",
-                entity_type: "registration",
-                entity_id: Some(entry.id.to_string()),
-                before: None,
-                after: Some(serde_json::json!({ "wanted": entry.seats, "free": free })),
-                ip: None,
-            },
-            self.now(),
+            tenant,
+            "registration.skipped",
+            "registration",
+            entry.id,
+            Some(after),
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     /// A member's action in the audit log (the member is not a staff user).
@@ -509,6 +516,21 @@ impl Events {
         action: &str,
         registration: i64,
     ) -> ServiceResult<()> {
+        let after = member.map(|m| serde_json::json!({ "member": m }));
+        self.audit_without_staff(c, tenant, action, "registration", registration, after)
+            .await
+    }
+
+    /// An entry in the audit log made by a member or by the worker, not by staff.
+    pub(crate) async fn audit_without_staff(
+        &self,
+        c: &impl store::Conn,
+        tenant: TenantId,
+        action: &str,
+        entity_type: &str,
+        entity_id: i64,
+        after: Option<serde_json::Value>,
+    ) -> ServiceResult<()> {
         store::audit::append(
             c,
             store::audit::NewEntry {
@@ -516,10 +538,10 @@ impl Events {
                 actor: None,
                 actor_name: "",
                 action,
-                entity_type: "registration",
-                entity_id: Some(registration.to_string()),
+                entity_type,
+                entity_id: Some(entity_id.to_string()),
                 before: None,
-                after: member.map(|m| serde_json::json!({ "member": m })),
+                after,
                 ip: None,
             },
             self.now(),
@@ -738,9 +760,17 @@ pub(crate) fn party_of(r: &RegistrationRow, d: &DateRow) -> Party {
     )
 }
 
+/// Seats charged to reserves: (reserve id, seats).
+type Charges = Vec<(i64, i32)>;
+
 /// The reserves a registration's seats were charged to.
-pub(crate) fn charges_of(r: &RegistrationRow) -> Vec<(i64, i32)> {
+pub(crate) fn charges_of(r: &RegistrationRow) -> Charges {
     serde_json::from_str(&r.charges).unwrap_or_default()
+}
+
+/// Charges as the registration row stores them.
+fn charges_json(charges: &Charges) -> String {
+    serde_json::to_string(charges).unwrap_or_else(|_| "[]".into())
 }
 
 fn birth_year(

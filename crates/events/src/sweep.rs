@@ -168,21 +168,12 @@ impl Events {
             )
             .await?;
             if changed == 1 {
-                store::events::free_seats(
-                    &tx,
-                    r.date_id,
-                    r.seats,
-                    &crate::registration::charges_of(&r),
-                )
-                .await?;
                 self.member_audit(&tx, tenant, r.member_id, "registration.lapsed", r.id)
                     .await?;
-                if let Some(activity) =
-                    store::events::find_activity(&tx, tenant, r.activity_id).await?
-                {
-                    self.offer_freed_seats(&tx, tenant, &activity, r.date_id)
-                        .await?;
-                }
+                let activity = store::events::find_activity(&tx, tenant, r.activity_id)
+                    .await?
+                    .ok_or(crate::ServiceError::NotFound)?;
+                self.release(&tx, tenant, &activity, &r).await?;
             }
         }
         tx.commit().await?;
@@ -350,24 +341,18 @@ impl Events {
             )
             .await?;
         }
-        store::audit::append(
+        let after = serde_json::json!({
+            "applications": numbers.len(),
+            "winners": result.winners.len(),
+            "seed": seed,
+        });
+        self.audit_without_staff(
             tx,
-            store::audit::NewEntry {
-                tenant: Some(tenant),
-                actor: None,
-                actor_name: "",
-                action: "activity.drawn",
-                entity_type: "activity_date",
-                entity_id: Some(d.id.to_string()),
-                before: None,
-                after: Some(serde_json::json!({
-                    "applications": numbers.len(),
-                    "winners": result.winners.len(),
-                    "seed": seed,
-                })),
-                ip: None,
-            },
-            now,
+            tenant,
+            "activity.drawn",
+            "activity_date",
+            d.id,
+            Some(after),
         )
         .await?;
         Ok(())

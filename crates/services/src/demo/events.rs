@@ -355,7 +355,7 @@ fn day_at(now: Timestamp, days: i64, hour: i64) -> Timestamp {
     midnight.plus_ms(days * DAY_MS + hour * HOUR_MS)
 }
 
-/// A time as the activity form takes it.
+/// A time as the activity form takes it (the form reads the minutes' format back).
 fn at(t: Timestamp) -> String {
-    t.in_zone(&china()).strftime("%Y-%m-%dT%H:%M").to_string()
+    t.format_minutes(&china())
 }
