@@ -116,7 +116,8 @@ pub(crate) fn may_publish(staff: &Staff, row: &ActivityRow) -> bool {
     staff.actor.can(Permission::PublishEvents, &path_of(row))
 }
 
-/// The seat-holding date of a registration: a course's first date holds its seats.
+/// The seat-holding date of a registration: a course's first date holds its seats. `dates`
+/// may hold other activities' dates too (the calendar's); only the activity's count.
 pub(crate) fn holder_of<'d>(
     activity: &ActivityRow,
     dates: &'d [DateRow],
@@ -125,7 +126,7 @@ pub(crate) fn holder_of<'d>(
     if activity.booking == "course" {
         dates
             .iter()
-            .filter(|d| d.status != "cancelled")
+            .filter(|d| d.activity_id == activity.id && d.status != "cancelled")
             .min_by_key(|d| (d.starts_at, d.id))
             .unwrap_or(date)
     } else {

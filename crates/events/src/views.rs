@@ -199,12 +199,7 @@ impl Events {
             let Some(a) = by_id.get(&d.activity_id) else {
                 continue;
             };
-            let own: Vec<DateRow> = dates
-                .iter()
-                .filter(|x| x.activity_id == a.id)
-                .cloned()
-                .collect();
-            let holder = crate::holder_of(a, &own, d);
+            let holder = crate::holder_of(a, &dates, d);
             out.push(CalendarEntry {
                 activity: a.id,
                 date: d.id,
