@@ -244,8 +244,9 @@ fn report(
     pii_figures(items);
     println!();
     println!("== same request ({file}) ==");
-    duplicate_figures(items);
-    theme_figures(seg, items);
+    let sigs = signatures(model, seg, items);
+    duplicate_figures(items, &sigs);
+    theme_figures(items, &sigs);
 }
 
 /// Rows are the labels, columns what the model said, for category and for type.
@@ -290,20 +291,18 @@ fn confusion(model: &Model, seg: &Segmenter, items: &[Item]) {
 /// Whether items asking the same thing land in one theme, the way `culturedesk analyze`
 /// assigns themes (items in file order; a duplicate shown in its original's theme):
 /// precision over every pair of items sharing a theme, recall over every labelled pair.
-fn theme_figures(seg: &Segmenter, items: &[Item]) {
-    let mut index = similar::Index::new();
+fn theme_figures(items: &[Item], sigs: &[similar::Signature]) {
+    let lexicon = text::request::Lexicon::builtin();
     let mut themer = text::themes::Themer::new();
-    let mut themes: Vec<String> = Vec::with_capacity(items.len());
-    for (n, item) in items.iter().enumerate() {
-        let signature = similar::signature(&item.text);
-        let original = index
-            .nearest(&signature, 1, similar::DUPLICATE_AT)
-            .first()
-            .map(|(other, _)| *other as usize);
-        index.add(n as u64, signature);
-        let own = themer.assign(n as u64, &seg.meaningful_words(&item.text));
-        themes.push(original.map_or(own, |o| themes[o].clone()));
-    }
+    let themes: Vec<String> = items
+        .iter()
+        .zip(sigs)
+        .enumerate()
+        .map(|(n, (item, sig))| {
+            let words = lexicon.key_words(&item.text);
+            themer.assign(n as u64, sig.clone(), &words).theme
+        })
+        .collect();
     let (mut together, mut right, mut labelled, mut found) = (0usize, 0usize, 0usize, 0usize);
     for a in 0..items.len() {
         for b in a + 1..items.len() {
@@ -621,14 +620,26 @@ fn pii_figures(eval: &[Item]) {
     }
 }
 
+/// Each item's signature as `culturedesk analyze` and the server make it: the request's kind of
+/// ask from its cue words, else from the classifier's type.
+fn signatures(model: &Model, seg: &Segmenter, items: &[Item]) -> Vec<similar::Signature> {
+    let lexicon = text::request::Lexicon::builtin();
+    items
+        .iter()
+        .map(|i| {
+            let kind = model.classify(seg, &i.text).kind.label;
+            similar::signature_with(&i.text, lexicon, text::request::Ask::of_kind(&kind))
+        })
+        .collect()
+}
+
 /// Duplicate precision and recall over `dup_group` pairs, by the protocol the bar was chosen
 /// with on synthetic pairs (`text::similar::pair_figures`: items in file order, each looked up
 /// in the index of the earlier ones): at [`similar::DUPLICATE_AT`], then at other bars for
 /// information only (nothing is chosen on them).
-fn duplicate_figures(eval: &[Item]) {
-    let sigs: Vec<similar::Signature> = eval.iter().map(|i| similar::signature(&i.text)).collect();
+fn duplicate_figures(eval: &[Item], sigs: &[similar::Signature]) {
     let groups: Vec<Option<&str>> = eval.iter().map(|i| i.dup_group.as_deref()).collect();
-    let at = similar::pair_figures(&sigs, &groups, similar::DUPLICATE_AT);
+    let at = similar::pair_figures(sigs, &groups, similar::DUPLICATE_AT);
     println!(
         "{} items in {} duplicate groups, {} duplicate pairs",
         groups.iter().filter(|g| g.is_some()).count(),
@@ -659,9 +670,10 @@ fn duplicate_figures(eval: &[Item]) {
          (the kind the 30 trap sets are; the file does not mark which items are traps)",
         at.wrong.len()
     );
+    groups_found(&groups, &at);
     println!("for information, other bars:");
     for bar in [0.45, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85] {
-        let f = similar::pair_figures(&sigs, &groups, bar);
+        let f = similar::pair_figures(sigs, &groups, bar);
         println!(
             "  at {bar:.2}: precision {:.3}, recall {:.3}, wrong pairs {}",
             f.precision(),
@@ -694,4 +706,45 @@ fn speed_figures(model: &Model, seg: &Segmenter, words: &WordList, eval: &[Item]
     println!("classify (category + type, incl. its spam check): {classify:.0} µs per item");
     println!("moderate (word list + abuse and spam scores):     {moderate:.0} µs per item");
     println!("urgency rules:                                    {urgency:.1} µs per item");
+}
+
+/// Which labelled groups the duplicate pairs found: wholly (every pair), partly, or not at all.
+fn groups_found(groups: &[Option<&str>], at: &similar::PairFigures) {
+    let mut pairs: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    for (i, g) in groups.iter().enumerate() {
+        let Some(g) = g else { continue };
+        let earlier = groups[..i].iter().filter(|h| **h == Some(*g)).count();
+        pairs.entry(g).or_default().1 += earlier;
+    }
+    for &(a, b) in &at.found {
+        if let Some(g) = groups[b]
+            && groups[a] == Some(g)
+        {
+            pairs.entry(g).or_default().0 += 1;
+        }
+    }
+    let whole: Vec<&str> = pairs
+        .iter()
+        .filter(|(_, (f, n))| f == n)
+        .map(|(g, _)| *g)
+        .collect();
+    let part: Vec<&str> = pairs
+        .iter()
+        .filter(|(_, (f, n))| *f > 0 && f < n)
+        .map(|(g, _)| *g)
+        .collect();
+    let none: Vec<&str> = pairs
+        .iter()
+        .filter(|(_, (f, _))| *f == 0)
+        .map(|(g, _)| *g)
+        .collect();
+    println!(
+        "groups found wholly: {} ({}); partly: {} ({}); missed: {} ({})",
+        whole.len(),
+        whole.join(" "),
+        part.len(),
+        part.join(" "),
+        none.len(),
+        none.join(" ")
+    );
 }

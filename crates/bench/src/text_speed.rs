@@ -65,7 +65,6 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
         println!("  e.g. {}", generator.item(i as u64, options.items));
     }
 
-    let mut index = Index::new();
     let mut themer = Themer::new();
     let month_len = options.items.div_ceil(MONTHS);
     let this_month = month_len * (MONTHS - 1);
@@ -86,10 +85,7 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
             pii_found += read.pii;
             categories[read.category.min(7)] += 1;
             let t = Instant::now();
-            index.add(i as u64, read.signature);
-            stages.index += t.elapsed();
-            let t = Instant::now();
-            black_box(themer.assign(i as u64, &read.words));
+            black_box(themer.assign(i as u64, read.signature, &read.key_words));
             stages.themes += t.elapsed();
             if i >= this_month {
                 recent.push(read.words);
@@ -129,6 +125,7 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
         println!("peak memory after analysis: {mib:.0} MiB");
     }
 
+    let index = themer.index();
     let heap = index.heap_bytes();
     println!(
         "similar-item index: {} items, {:.0} MiB, {:.0} bytes per item",
@@ -136,7 +133,7 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
         heap as f64 / (1024.0 * 1024.0),
         heap as f64 / index.len().max(1) as f64
     );
-    lookups(&generator, &index, &options);
+    lookups(&generator, index, &options);
 
     let themes = themer.themes(2);
     let themed: usize = themes.iter().map(|t| t.members.len()).sum();
@@ -178,6 +175,8 @@ struct Read {
     signature: Signature,
     /// Content words: the segmenter's words without stopwords.
     words: Vec<String>,
+    /// The words of its request, for its theme's label.
+    key_words: Vec<(String, u8)>,
     pii: usize,
     category: usize,
 }
@@ -195,7 +194,6 @@ struct Worker {
 #[derive(Default)]
 struct Stages {
     work: Worker,
-    index: Duration,
     themes: Duration,
     ordered: Duration,
 }
@@ -214,13 +212,13 @@ impl Stages {
         let w = &self.work;
         println!(
             "  per item, one core: segmentation {:.1} µs, personal data {:.1} µs, \
-             classification {:.1} µs, signature {:.1} µs, index add {:.2} µs, theme {:.2} µs \
+             classification {:.1} µs, signature and request {:.1} µs, \
+             duplicate lookup, index add and theme {:.2} µs \
              (generating the text {:.1} µs, not counted above)",
             per(w.segment),
             per(w.pii),
             per(w.classify),
             per(w.signature),
-            per(self.index),
             per(self.themes),
             per(w.generate)
         );
@@ -292,11 +290,15 @@ fn analyse_one(
         .unwrap_or(7);
     w.classify = t.elapsed();
     let t = Instant::now();
-    let signature = similar::signature(&text);
+    let lexicon = text::request::Lexicon::builtin();
+    let ask = text::request::Ask::of_kind(&c.kind.label);
+    let signature = similar::signature_with(&text, lexicon, ask);
+    let key_words = lexicon.key_words(&text);
     w.signature = t.elapsed();
     (
         Read {
             signature,
+            key_words,
             words,
             pii,
             category,

@@ -2,8 +2,9 @@
 //!
 //! In: `{"id": …, "text": …}`. Out: `{"id", "category", "category_confidence", "type",
 //! "urgent", "abuse", "spam", "pii", "duplicate_of", "theme"}`. Items are read in order: an
-//! item's `duplicate_of` is the most similar earlier item at or above the duplicate bar, and
-//! a duplicate is in the theme of the item it repeats.
+//! item's `duplicate_of` is the most similar earlier item at or above the duplicate bar (the
+//! same request, in the same or other words), and its `theme` is that item's theme, or a theme
+//! of its own (see `text::themes`).
 //! The per-item work (segmentation, classification, personal data, signatures) runs on every
 //! core; the duplicate index and the themes, which depend on order, on one.
 
@@ -11,6 +12,7 @@ use anyhow::Context;
 use serde_json::{Value, json};
 use std::io::{BufRead, BufWriter, Write};
 use text::classify::Model;
+use text::request::Ask;
 use text::{Segmenter, similar};
 
 /// Lines analysed per round.
@@ -25,7 +27,7 @@ struct Read {
     spam: bool,
     pii: Vec<String>,
     signature: similar::Signature,
-    words: Vec<String>,
+    words: Vec<(String, u8)>,
 }
 
 pub fn run(
@@ -40,10 +42,8 @@ pub fn run(
         std::fs::File::create(output).with_context(|| format!("--output {}", output.display()))?;
     let mut out = BufWriter::new(out);
     let words_list = text::WordList::default_abuse_and_spam();
-    let mut index = similar::Index::new();
     let mut themer = text::themes::Themer::new();
     let mut ids: Vec<Value> = Vec::new();
-    let mut themes: Vec<String> = Vec::new();
     let mut lines = std::io::BufReader::new(file).lines();
     let mut line_no = 0usize;
     loop {
@@ -68,20 +68,11 @@ pub fn run(
         let reads = read_all(&chunk, seg, model, &words_list);
         for ((id, _), read) in chunk.into_iter().zip(reads) {
             let n = ids.len() as u64;
-            let original = index
-                .nearest(&read.signature, 1, similar::DUPLICATE_AT)
-                .first()
-                .map(|(other, _)| *other as usize);
-            let duplicate_of = original
-                .and_then(|o| ids.get(o).cloned())
+            let assigned = themer.assign(n, read.signature, &read.words);
+            let duplicate_of = assigned
+                .original
+                .and_then(|(o, _)| ids.get(o as usize).cloned())
                 .unwrap_or(Value::Null);
-            index.add(n, read.signature);
-            // Counted in the themes either way; shown in its original's, so that one
-            // request said twice is one theme.
-            let own_theme = themer.assign(n, &read.words);
-            let theme = original
-                .and_then(|o| themes.get(o).cloned())
-                .unwrap_or(own_theme);
             let line = json!({
                 "id": id,
                 "category": read.category,
@@ -92,12 +83,11 @@ pub fn run(
                 "spam": read.spam,
                 "pii": read.pii,
                 "duplicate_of": duplicate_of,
-                "theme": &theme,
+                "theme": assigned.theme,
             });
             serde_json::to_writer(&mut out, &line)?;
             out.write_all(b"\n")?;
             ids.push(id);
-            themes.push(theme);
         }
     }
     out.flush()?;
@@ -134,16 +124,17 @@ fn read_all(
 
 fn read_one(body: &str, seg: &Segmenter, model: &Model, words: &text::WordList) -> Read {
     let c = model.classify(seg, body);
+    let lexicon = text::request::Lexicon::builtin();
     let verdict = text::spam::moderate(words, body);
     Read {
         category: c.category.label,
         category_confidence: c.category.confidence,
-        kind: c.kind.label,
+        kind: c.kind.label.clone(),
         urgent: text::urgency::urgency(body).is_some(),
         abuse: verdict.abuse,
         spam: verdict.spam,
         pii: text::detect(body).into_iter().map(|p| p.text).collect(),
-        signature: similar::signature(body),
-        words: seg.meaningful_words(body),
+        signature: similar::signature_with(body, lexicon, Ask::of_kind(&c.kind.label)),
+        words: lexicon.key_words(body),
     }
 }

@@ -506,7 +506,7 @@ impl Feedback {
             let full = rows.len() as u64 == CATCH_UP_PAGE;
             let signed: Vec<(u64, similar::Signature)> = rows
                 .iter()
-                .map(|r| (r.id as u64, similar::signature(&r.body)))
+                .map(|r| (r.id as u64, signature_of(&r.body, &r.kind)))
                 .collect();
             let mut s = reader.similar.write().map_err(|_| poisoned())?;
             if s.seen != after {
@@ -561,13 +561,14 @@ impl Feedback {
     ) -> ServiceResult<Vec<ThemeView>> {
         let tenant = staff.actor.tenant_id;
         let rows = self.open_items_for_themes(staff, station).await?;
-        let reader = self.reader(tenant).await?;
-        let items: Vec<(u64, Vec<String>)> = {
-            let l = reader.learnt.read().map_err(|_| poisoned())?;
-            rows.iter()
-                .map(|r| (r.id as u64, content_words(&l.seg, &r.body)))
-                .collect()
-        };
+        let lexicon = text::request::Lexicon::builtin();
+        let items: Vec<_> = rows
+            .iter()
+            .map(|r| {
+                let words = lexicon.key_words(&r.body);
+                (r.id as u64, signature_of(&r.body, &r.kind), words)
+            })
+            .collect();
         let by_id: HashMap<i64, &FeedbackRow> = rows.iter().map(|r| (r.id, r)).collect();
         let now = self.now();
         let setup = self.feedback_setup(tenant).await?;
@@ -844,4 +845,11 @@ fn similar_item(row: &FeedbackRow, score: f32) -> SimilarItem {
         excerpt: text::excerpt(&row.body, super::EXCERPT_CHARS),
         duplicate: score >= similar::DUPLICATE_AT,
     }
+}
+
+/// An item's signature for the similar-item index and themes: its request's kind of ask from
+/// its cue words, else from its type.
+fn signature_of(body: &str, kind: &str) -> similar::Signature {
+    let lexicon = text::request::Lexicon::builtin();
+    similar::signature_with(body, lexicon, text::request::Ask::of_kind(kind))
 }

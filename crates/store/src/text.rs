@@ -146,6 +146,8 @@ pub struct ItemText {
     pub status: String,
     pub station_id: i64,
     pub received_at: i64,
+    /// Its type (request, complaint, …) as the classifier or a clerk gave it.
+    pub kind: String,
 }
 
 /// Items after `after` (an id) that are open or were received since `since`, oldest first:
@@ -160,7 +162,14 @@ pub async fn texts_after(
     use crate::schema::Feedback as F;
     c.fetch_all(
         &Query::select()
-            .columns([F::Id, F::Body, F::Status, F::StationId, F::ReceivedAt])
+            .columns([
+                F::Id,
+                F::Body,
+                F::Status,
+                F::StationId,
+                F::ReceivedAt,
+                F::Kind,
+            ])
             .from(F::Table)
             .and_where(Expr::col(F::TenantId).eq(tenant.0))
             .and_where(Expr::col(F::Id).gt(after))

@@ -135,6 +135,22 @@ const L2: f32 = 1e-4;
 
 /// The shipped examples, read once per process.
 pub(crate) const TRAIN_JSONL: &str = include_str!("../data/train.jsonl");
+/// More shipped examples, in other hands and voices (see `data/README.md`).
+pub(crate) const TRAIN_VOICES_JSONL: &str = include_str!("../data/train_voices.jsonl");
+
+/// The texts of the shipped examples.
+pub(crate) fn example_texts() -> Vec<String> {
+    #[derive(Deserialize)]
+    struct Line {
+        text: String,
+    }
+    [TRAIN_JSONL, TRAIN_VOICES_JSONL]
+        .iter()
+        .flat_map(|file| file.lines())
+        .filter_map(|l| serde_json::from_str::<Line>(l).ok())
+        .map(|l| l.text)
+        .collect()
+}
 
 /// The baseline is trained once per process, on first use.
 static BASELINE: LazyLock<Arc<Baseline>> = LazyLock::new(|| {

@@ -30,6 +30,7 @@ pub mod hotwords;
 pub mod moderation;
 pub mod normalize;
 pub mod pii;
+pub mod request;
 pub mod segment;
 pub mod similar;
 pub mod spam;

@@ -14,13 +14,14 @@
 
 use std::collections::HashSet;
 
+use text::Segmenter;
 use text::hotwords::rising;
+use text::request::Lexicon;
 use text::similar::perturb::{self, Labelled};
 use text::similar::{
     DUPLICATE_AT, Index, RELATED_AT, Signature, pair_figures, signature, similarity,
 };
 use text::themes::{Themer, group};
-use text::{Segmenter, is_stopword};
 
 // ---------------------------------------------------------------------------------------------
 // Behaviour
@@ -224,74 +225,47 @@ fn a_word_that_only_comes_with_a_hotter_one_is_not_listed_again() {
 }
 
 #[test]
-fn themes_group_items_on_one_topic_with_stable_ids() {
-    let seg = Segmenter::default();
+fn themes_hold_one_request_each_with_stable_ids() {
+    let lexicon = Lexicon::builtin();
     let texts = [
-        "农家书屋周末能不能开门，平时上班没空去",
-        "希望农家书屋周末也开门，工作日去不了",
-        "农家书屋周末总是关门，白跑好几趟",
-        "排练厅的空调坏了，热得没法排练",
-        "排练厅空调不制冷，夏天排练太热了",
-        "排练厅空调修了好久还没修好，太热",
+        // One request, three hands.
+        "柳溪乡能不能晚上开个太极班，我们几个老人想学",
+        "恳请在柳溪乡文化站开设太极拳学习班，时间安排在晚饭后，方便中老年人参加。",
+        "我奶奶住柳溪乡 想学打太极🙏 只有晚上七点以后有空 能不能开个班",
+        // The same wish for another township, and a question about the first one's class.
+        "白云镇文化站晚上能不能开个太极班，老人们想学",
+        "请问柳溪乡的太极班什么时候开始报名？在哪里报？",
+        // Another request altogether.
         "公众号的活动通知发得太晚了",
     ];
-    let items: Vec<(u64, Vec<String>)> = texts
+    let items: Vec<(u64, Signature, Vec<(String, u8)>)> = texts
         .iter()
         .enumerate()
-        .map(|(i, t)| (i as u64, content_words(&seg, t)))
+        .map(|(i, t)| (i as u64, signature(t), lexicon.key_words(t)))
         .collect();
     let themes = group(&items, 2);
-    assert!(themes.len() >= 2, "{themes:?}");
-    let of = |id: u64| themes.iter().position(|t| t.members.contains(&id));
-    assert!(
-        of(0).is_some() && of(0) == of(1) && of(1) == of(2),
-        "{themes:?}"
-    );
-    assert!(
-        of(3).is_some() && of(3) == of(4) && of(4) == of(5),
-        "{themes:?}"
-    );
-    assert_ne!(of(0), of(3), "{themes:?}");
-    assert!(of(6).is_none(), "{themes:?}");
-    for t in &themes {
-        assert!((2..=3).contains(&t.label.len()), "{t:?}");
-        assert!(!t.id.is_empty());
-    }
-    assert!(
-        themes
-            .windows(2)
-            .all(|w| w[0].members.len() >= w[1].members.len())
-    );
+    assert_eq!(themes.len(), 1, "{themes:?}");
+    assert_eq!(themes[0].members, vec![0, 1, 2], "{themes:?}");
+    assert_eq!(themes[0].label[..2], ["柳溪乡", "太极"], "{themes:?}");
 
-    // Same ids in another run, in another order, and from the streaming themer.
+    // The same themes in another order, and from the streaming themer, which also names the
+    // item each one repeats.
     let mut reversed = items.clone();
     reversed.reverse();
-    let again = group(&reversed, 2);
-    let ids = |ts: &[text::themes::Theme]| {
-        let mut v: Vec<String> = ts.iter().map(|t| t.id.clone()).collect();
-        v.sort();
-        v
-    };
-    assert_eq!(ids(&themes), ids(&again));
+    assert_eq!(group(&reversed, 2), themes);
     let mut themer = Themer::new();
-    let assigned: Vec<String> = items.iter().map(|(id, w)| themer.assign(*id, w)).collect();
-    assert_eq!(assigned[1], assigned[2]);
-    assert_eq!(assigned[4], assigned[5]);
-    assert_ne!(assigned[2], assigned[5]);
-    let streamed = themer.themes(2);
-    assert!(
-        streamed
-            .iter()
-            .any(|t| t.members.contains(&2) && t.members.contains(&1))
-    );
-    assert!(streamed.iter().all(|t| t.members.len() >= 2));
-}
-
-fn content_words(seg: &Segmenter, text: &str) -> Vec<String> {
-    seg.words(text)
-        .into_iter()
-        .filter(|w| !is_stopword(w))
-        .collect()
+    let assigned: Vec<_> = items
+        .iter()
+        .map(|(id, sig, words)| themer.assign(*id, sig.clone(), words))
+        .collect();
+    assert_eq!(assigned[1].theme, assigned[0].theme);
+    assert_eq!(assigned[2].theme, assigned[0].theme);
+    assert!(assigned[2].original.is_some());
+    for other in &assigned[3..] {
+        assert_ne!(other.theme, assigned[0].theme);
+        assert_eq!(other.original, None);
+    }
+    assert_eq!(themer.themes(2), themes);
 }
 
 // ---------------------------------------------------------------------------------------------
