@@ -129,6 +129,8 @@ pub(crate) struct Reader {
 struct Learnt {
     seg: Segmenter,
     model: Model,
+    /// The field's lexicon with the institution's dictionary words, for same-request reading.
+    lexicon: Arc<text::request::Lexicon>,
     categories: Vec<String>,
     words: Vec<String>,
     /// The last correction learnt.
@@ -195,8 +197,15 @@ impl Feedback {
             similar: RwLock::new(SimilarIndex::default()),
         });
         let mut map = self.0.readers.by_tenant.write().map_err(|_| poisoned())?;
-        // Keep the similar index across a relearn: it does not depend on the model.
+        // Keep the similar index across a relearn: it does not depend on the model, only on
+        // the dictionary's words (through the lexicon).
         if let Some(old) = map.get(&tenant)
+            && old.learnt.read().is_ok_and(|o| {
+                reader
+                    .learnt
+                    .read()
+                    .is_ok_and(|n| n.words == o.words)
+            })
             && let Ok(mut old_similar) = old.similar.write()
             && let Ok(mut new_similar) = reader.similar.write()
         {
@@ -257,7 +266,12 @@ impl Feedback {
     ) -> ServiceResult<Learnt> {
         let words = self.segmenter_words(tenant).await?;
         let rows = self.corrections_after(tenant, 0).await?;
-        let seg = Segmenter::new(&words);
+        // Both names of an alias (推手=太极) are words to keep whole.
+        let seg = Segmenter::new(words.iter().flat_map(|w| match text::request::local_alias(w) {
+            Some((other, name)) => vec![other, name],
+            None => vec![w.as_str()],
+        }));
+        let lexicon = Arc::new(text::request::Lexicon::builtin().with_local_words(&words));
         let mut model = Model::for_categories(&categories);
         for row in &rows {
             learn_row(&mut model, &seg, row);
@@ -265,6 +279,7 @@ impl Feedback {
         Ok(Learnt {
             seg,
             model,
+            lexicon,
             categories,
             words,
             seen: rows.last().map_or(0, |r| r.id),
@@ -410,7 +425,8 @@ impl Feedback {
     ) -> ServiceResult<Vec<SimilarItem>> {
         let reader = self.reader(tenant).await?;
         self.catch_up_similar(tenant, &reader).await?;
-        let sig = similar::signature(body);
+        let lexicon = reader.learnt.read().map_err(|_| poisoned())?.lexicon.clone();
+        let sig = similar::signature_with(body, &lexicon, None);
         let mut found = {
             let s = reader.similar.read().map_err(|_| poisoned())?;
             s.index.nearest(&sig, k * 3 + 1, similar::RELATED_AT)
@@ -504,9 +520,10 @@ impl Feedback {
             let rows =
                 store::text::texts_after(self.db(), tenant, after, since, CATCH_UP_PAGE).await?;
             let full = rows.len() as u64 == CATCH_UP_PAGE;
+            let lexicon = reader.learnt.read().map_err(|_| poisoned())?.lexicon.clone();
             let signed: Vec<(u64, similar::Signature)> = rows
                 .iter()
-                .map(|r| (r.id as u64, signature_of(&r.body, &r.kind)))
+                .map(|r| (r.id as u64, signature_of(&lexicon, &r.body, &r.kind)))
                 .collect();
             let mut s = reader.similar.write().map_err(|_| poisoned())?;
             if s.seen != after {
@@ -561,12 +578,13 @@ impl Feedback {
     ) -> ServiceResult<Vec<ThemeView>> {
         let tenant = staff.actor.tenant_id;
         let rows = self.open_items_for_themes(staff, station).await?;
-        let lexicon = text::request::Lexicon::builtin();
+        let reader = self.reader(tenant).await?;
+        let lexicon = reader.learnt.read().map_err(|_| poisoned())?.lexicon.clone();
         let items: Vec<_> = rows
             .iter()
             .map(|r| {
                 let words = lexicon.key_words(&r.body);
-                (r.id as u64, signature_of(&r.body, &r.kind), words)
+                (r.id as u64, signature_of(&lexicon, &r.body, &r.kind), words)
             })
             .collect();
         let by_id: HashMap<i64, &FeedbackRow> = rows.iter().map(|r| (r.id, r)).collect();
@@ -729,7 +747,12 @@ impl Feedback {
             .await?;
         let mut checks = Checks::new();
         let word = checks.text("word", word, 20);
-        if word.chars().count() < 2 || word.chars().any(|c| c.is_whitespace()) {
+        let shape = |w: &str| w.chars().count() >= 2 && !w.chars().any(|c| c.is_whitespace());
+        let fits = match text::request::local_alias(&word) {
+            Some((other, name)) => shape(other) && shape(name) && !name.contains(['=', '＝']),
+            None => shape(&word) && !word.contains(['=', '＝']),
+        };
+        if !fits {
             checks.push(FieldError::new("word", Key::err_word_shape));
         }
         checks.finish()?;
@@ -849,7 +872,6 @@ fn similar_item(row: &FeedbackRow, score: f32) -> SimilarItem {
 
 /// An item's signature for the similar-item index and themes: its request's kind of ask from
 /// its cue words, else from its type.
-fn signature_of(body: &str, kind: &str) -> similar::Signature {
-    let lexicon = text::request::Lexicon::builtin();
+fn signature_of(lexicon: &text::request::Lexicon, body: &str, kind: &str) -> similar::Signature {
     similar::signature_with(body, lexicon, text::request::Ask::of_kind(kind))
 }

@@ -422,10 +422,10 @@ crate::catalogue! {
     setup_word_political => "需审核话题", "Topics to review";
     setup_word_other => "其他", "Other";
     setup_nav_dictionary => "专有词语", "Local words";
-    setup_dictionary_intro => "系统阅读群众反馈时，会把这些词当作一个整体，不再拆开（例如“桃源皮影”不会被拆成“桃源”和“皮影”），适合本地地名、非遗项目和活动名称。", "When the system reads feedback it keeps these words whole (桃源皮影 is not cut into 桃源 and 皮影): local place names, heritage items and event names.";
+    setup_dictionary_intro => "系统阅读群众反馈时，会把这些词当作一个整体，不再拆开（例如“桃源皮影”不会被拆成“桃源”和“皮影”），适合本地地名、非遗项目和活动名称。群众对同一件事的不同叫法，可以写成“别称=名称”（例如“推手=太极”），系统就能认出说的是同一件事，把同样的诉求归到一起。", "When the system reads feedback it keeps these words whole (桃源皮影 is not cut into 桃源 and 皮影): local place names, heritage items and event names. Where people call one thing by different names, write “other name=name” (推手=太极) and the system will know they mean the same thing and group the same requests together.";
     setup_dictionary_add => "添加词语", "Add words";
     setup_dictionary_words => "词语（每行一个）", "Words (one per line)";
-    setup_dictionary_hint => "每个词 2 到 20 个字，中间不能有空格。", "Each word has 2 to 20 characters and no spaces.";
+    setup_dictionary_hint => "每行一个词，2 到 20 个字，中间不能有空格；别称写成“别称=名称”。", "One word per line, 2 to 20 characters and no spaces; another name as “other name=name”.";
     setup_dictionary_list => "已添加的词语（{n} 个）", "Words added ({n})";
     setup_dictionary_none => "还没有添加词语。", "No words added yet.";
     setup_dictionary_added => "已添加 {n} 个词语", "{n} words added";
@@ -942,7 +942,7 @@ crate::catalogue! {
     err_username_format => "用户名只能包含字母、数字、点、横线和下划线，3 到 32 个字符", "A username has 3 to 32 letters, digits, dots, dashes or underscores";
     err_choice => "请从列表中选择", "Choose one of the options";
     err_filter_value => "无法识别这个筛选条件，请从页面上的选项中选择", "This filter value is not one of the options; choose one on the page";
-    err_word_shape => "词语至少两个字，不能有空格", "A word has at least two characters and no spaces";
+    err_word_shape => "词语至少两个字，不能有空格；别称写成“别称=名称”，两边都至少两个字", "A word has at least two characters and no spaces; another name is written “other name=name”, each at least two characters";
     err_invalid => "提交的内容有误，请检查标出的项目", "Something in the form is not right; see the marked fields";
     err_not_found => "找不到您要的页面或内容", "We could not find what you asked for";
     err_forbidden => "您没有权限进行此操作", "You are not allowed to do this";

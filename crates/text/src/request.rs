@@ -248,6 +248,24 @@ impl Lexicon {
         }
     }
 
+    /// This lexicon with an institution's own words, as staff add them to its dictionary:
+    /// a word alone (桃源皮影) is a subject of its own; `other=name` (推手=太极) is another
+    /// way to say a concept, built-in or the institution's. Lines that do not read are left
+    /// out (the dictionary checks them as they are added).
+    pub fn with_local_words(&self, words: &[String]) -> Lexicon {
+        let mut local = String::from("[subject]\n");
+        for word in words {
+            let line = match local_alias(word) {
+                Some((other, name)) => format!("{name}: {other}\n"),
+                None => format!("{word}: {word}\n"),
+            };
+            if Lexicon::parse(&format!("[subject]\n{line}")).is_ok() {
+                local.push_str(&line);
+            }
+        }
+        self.extended(&local).unwrap_or_else(|_| self.clone())
+    }
+
     /// The concept a token names, if it is one of this lexicon's.
     pub fn concept(&self, token: u32) -> Option<&Concept> {
         self.concepts.iter().find(|c| c.token == token)
@@ -389,6 +407,14 @@ const SAME_PLACE_DICE: f32 = 0.4;
 /// Related without a place in common: a strong overlap of what is asked.
 const RELATED_SHARED: f32 = 1.5;
 const RELATED_DICE: f32 = 0.5;
+
+/// A dictionary word of the form `other=name` (or with a full-width ＝): another way to say
+/// the concept `name`, as (other, name).
+pub fn local_alias(word: &str) -> Option<(&str, &str)> {
+    let (other, name) = word.split_once(['=', '＝'])?;
+    let (other, name) = (other.trim(), name.trim());
+    (!other.is_empty() && !name.is_empty()).then_some((other, name))
+}
 
 /// How alike two requests are, from 0 to 1 (see the module's documentation). Symmetric.
 pub fn same_request(a: &Request, b: &Request) -> f32 {

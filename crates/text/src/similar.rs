@@ -1,6 +1,11 @@
 //! Near-duplicate detection: the same request posted by different people, or by the same
 //! person again, in spite of how it was typed.
 //!
+//! Two readings are compared and the larger counts: the characters (below), which find
+//! copies, and what is asked for ([`crate::request`]), which finds the same request written
+//! independently in other words (a dialect message, a parent's burst, a formal letter). The
+//! [`Index`] files each item under both, so a lookup finds either kind.
+//!
 //! The copies people make of one request differ on the surface: another greeting, emoji,
 //! traditional characters, spaces for punctuation, a reordered sentence, a typo, a short tail.
 //! Somebody else asking the same thing uses their own words too: 可不可以 for 能不能, 馆里 for

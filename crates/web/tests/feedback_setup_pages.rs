@@ -77,6 +77,7 @@ async fn inbox_size(app: &TestApp, who: &Staff) -> usize {
 testkit::on_both_engines! {
     an_admin_adds_a_routing_rule_and_the_next_item_is_routed(TestApp),
     an_admin_adds_local_words_and_the_system_reads_them_whole(TestApp),
+    another_name_staff_add_lets_the_same_request_in_other_words_be_found(TestApp),
     an_empty_or_too_long_word_is_refused_by_name_and_nothing_changes(TestApp),
     a_clerk_gets_403_on_every_feedback_settings_page(TestApp),
     an_imported_csv_with_a_bad_row_shows_the_row_and_imports_nothing(TestApp),
@@ -306,6 +307,59 @@ async fn an_admin_adds_local_words_and_the_system_reads_them_whole(app: TestApp)
     assert!(!words_of(text).await.contains(&"桃源皮影".to_owned()));
 }
 
+async fn another_name_staff_add_lets_the_same_request_in_other_words_be_found(app: TestApp) {
+    let admin_staff = staff_of(&app, "admin", ADMIN_PASSWORD).await;
+    let tenant = admin_staff.actor.tenant_id;
+    let institution = app.services.institution(tenant).await.unwrap();
+    let intake = Intake {
+        text: "柳溪乡文化站晚上能不能开个揉手班 我们几个老人想学".into(),
+        kind: "request".into(),
+        category: Some("training".into()),
+        ..Default::default()
+    };
+    let first = app
+        .services
+        .feedback()
+        .submit_feedback(
+            &institution,
+            intake,
+            Vec::new(),
+            None,
+            None,
+            Channel::Web,
+            Lang::ZhCn,
+        )
+        .await
+        .unwrap();
+    let again = "我是柳溪村的退休教师，恳请站里在晚饭后开设太极拳学习班，供中老年朋友锻炼。";
+    let found = async || {
+        app.services
+            .feedback()
+            .similar_feedback(tenant, Some(&admin_staff), again, None, 5)
+            .await
+            .unwrap()
+            .iter()
+            .any(|s| s.id == first.id)
+    };
+    assert!(!found().await, "揉手 means nothing to the system yet");
+
+    let admin = app.client();
+    app.sign_in(&admin, "admin", ADMIN_PASSWORD).await;
+    const PAGE: &str = "/console/settings/dictionary";
+    let added = app
+        .post_form(&admin, PAGE, PAGE, &[("action", "add"), ("words", "揉手=太极")])
+        .await;
+    assert_eq!(location(&added), format!("{PAGE}?done=added&n=1"));
+    assert!(found().await, "the same request in other words");
+
+    // Half an alias is refused by name, and nothing is added.
+    let refused = app
+        .post_form(&admin, PAGE, PAGE, &[("action", "add"), ("words", "揉手=")])
+        .await;
+    assert_eq!(refused.status(), 422);
+    assert!(refused.text().await.unwrap().contains("别称写成“别称=名称”"));
+}
+
 async fn an_empty_or_too_long_word_is_refused_by_name_and_nothing_changes(app: TestApp) {
     let admin_staff = staff_of(&app, "admin", ADMIN_PASSWORD).await;
     let admin = app.client();
@@ -360,8 +414,8 @@ async fn an_empty_or_too_long_word_is_refused_by_name_and_nothing_changes(app: T
     let page = mixed.text().await.unwrap();
     assert!(page.contains("已添加 1 个词语；下面这些没有添加"), "{page}");
     assert!(
-        page.contains("<li>“花 灯”：词语至少两个字，不能有空格</li>")
-            && page.contains("<li>“龙”：词语至少两个字，不能有空格</li>"),
+        page.contains("<li>“花 灯”：词语至少两个字，不能有空格；")
+            && page.contains("<li>“龙”：词语至少两个字，不能有空格；"),
         "{page}"
     );
     assert!(
