@@ -200,12 +200,10 @@ impl Feedback {
         // Keep the similar index across a relearn: it does not depend on the model, only on
         // the dictionary's words (through the lexicon).
         if let Some(old) = map.get(&tenant)
-            && old.learnt.read().is_ok_and(|o| {
-                reader
-                    .learnt
-                    .read()
-                    .is_ok_and(|n| n.words == o.words)
-            })
+            && old
+                .learnt
+                .read()
+                .is_ok_and(|o| reader.learnt.read().is_ok_and(|n| n.words == o.words))
             && let Ok(mut old_similar) = old.similar.write()
             && let Ok(mut new_similar) = reader.similar.write()
         {
@@ -267,10 +265,14 @@ impl Feedback {
         let words = self.segmenter_words(tenant).await?;
         let rows = self.corrections_after(tenant, 0).await?;
         // Both names of an alias (推手=太极) are words to keep whole.
-        let seg = Segmenter::new(words.iter().flat_map(|w| match text::request::local_alias(w) {
-            Some((other, name)) => vec![other, name],
-            None => vec![w.as_str()],
-        }));
+        let seg = Segmenter::new(
+            words
+                .iter()
+                .flat_map(|w| match text::request::local_alias(w) {
+                    Some((other, name)) => vec![other, name],
+                    None => vec![w.as_str()],
+                }),
+        );
         let lexicon = Arc::new(text::request::Lexicon::builtin().with_local_words(&words));
         let mut model = Model::for_categories(&categories);
         for row in &rows {
@@ -425,7 +427,12 @@ impl Feedback {
     ) -> ServiceResult<Vec<SimilarItem>> {
         let reader = self.reader(tenant).await?;
         self.catch_up_similar(tenant, &reader).await?;
-        let lexicon = reader.learnt.read().map_err(|_| poisoned())?.lexicon.clone();
+        let lexicon = reader
+            .learnt
+            .read()
+            .map_err(|_| poisoned())?
+            .lexicon
+            .clone();
         let sig = similar::signature_with(body, &lexicon, None);
         let mut found = {
             let s = reader.similar.read().map_err(|_| poisoned())?;
@@ -520,7 +527,12 @@ impl Feedback {
             let rows =
                 store::text::texts_after(self.db(), tenant, after, since, CATCH_UP_PAGE).await?;
             let full = rows.len() as u64 == CATCH_UP_PAGE;
-            let lexicon = reader.learnt.read().map_err(|_| poisoned())?.lexicon.clone();
+            let lexicon = reader
+                .learnt
+                .read()
+                .map_err(|_| poisoned())?
+                .lexicon
+                .clone();
             let signed: Vec<(u64, similar::Signature)> = rows
                 .iter()
                 .map(|r| (r.id as u64, signature_of(&lexicon, &r.body, &r.kind)))
@@ -579,7 +591,12 @@ impl Feedback {
         let tenant = staff.actor.tenant_id;
         let rows = self.open_items_for_themes(staff, station).await?;
         let reader = self.reader(tenant).await?;
-        let lexicon = reader.learnt.read().map_err(|_| poisoned())?.lexicon.clone();
+        let lexicon = reader
+            .learnt
+            .read()
+            .map_err(|_| poisoned())?
+            .lexicon
+            .clone();
         let items: Vec<_> = rows
             .iter()
             .map(|r| {

@@ -347,7 +347,12 @@ async fn another_name_staff_add_lets_the_same_request_in_other_words_be_found(ap
     app.sign_in(&admin, "admin", ADMIN_PASSWORD).await;
     const PAGE: &str = "/console/settings/dictionary";
     let added = app
-        .post_form(&admin, PAGE, PAGE, &[("action", "add"), ("words", "揉手=太极")])
+        .post_form(
+            &admin,
+            PAGE,
+            PAGE,
+            &[("action", "add"), ("words", "揉手=太极")],
+        )
         .await;
     assert_eq!(location(&added), format!("{PAGE}?done=added&n=1"));
     assert!(found().await, "the same request in other words");
@@ -357,7 +362,13 @@ async fn another_name_staff_add_lets_the_same_request_in_other_words_be_found(ap
         .post_form(&admin, PAGE, PAGE, &[("action", "add"), ("words", "揉手=")])
         .await;
     assert_eq!(refused.status(), 422);
-    assert!(refused.text().await.unwrap().contains("别称写成“别称=名称”"));
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("别称写成“别称=名称”")
+    );
 }
 
 async fn an_empty_or_too_long_word_is_refused_by_name_and_nothing_changes(app: TestApp) {
