@@ -87,7 +87,7 @@ async fn find_in(
         "{query:?}: ids"
     );
     let mut scored = search::scores(db, &words(query), &ids).await.unwrap();
-    scored.sort_by(|a, b| b.id.cmp(&a.id));
+    scored.sort_by_key(|s| std::cmp::Reverse(s.id));
     assert_eq!(scored, both[0], "{query:?}: ranked afterwards");
     both.remove(0)
 }
