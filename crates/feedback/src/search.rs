@@ -410,7 +410,7 @@ impl Feedback {
             return Ok(Vec::new());
         };
         let window = SEARCH_WINDOW as usize;
-        let mut found: Vec<Scored> = Vec::new();
+        let mut found: Vec<i64> = Vec::new();
         let mut at = Progress {
             newest,
             upper: newest,
@@ -423,7 +423,7 @@ impl Feedback {
             let (scan, span) = step;
             let above = span.map(|s| at.upper - s).filter(|a| *a > 0);
             let need = window - found.len();
-            let matching = store::search::matching(
+            let matching = store::search::matching_ids(
                 db,
                 tenant,
                 conditions,
@@ -459,7 +459,7 @@ impl Feedback {
             let full = got.len() >= need;
             found.extend(got);
             let Some(above) = above.filter(|_| !full) else {
-                return Ok(found);
+                break;
             };
             if let Some(holding) = holding? {
                 at.holding = (holding as f64 + 1.0) / (at.upper - above) as f64;
@@ -469,6 +469,17 @@ impl Feedback {
             at.found = found.len();
             step = next_step(&at, window);
         }
+        // Ranked once, in one statement, whatever the number of steps (see
+        // store::search::matching_ids); newest first as found.
+        let mut scores: HashMap<i64, f64> = store::search::scores(db, words, &found)
+            .await?
+            .into_iter()
+            .map(|s| (s.id, s.score))
+            .collect();
+        Ok(found
+            .into_iter()
+            .filter_map(|id| scores.remove(&id).map(|score| Scored { id, score }))
+            .collect())
     }
 
     /// The items `ids` and the texts of their public answers and replies (asked at the same

@@ -110,6 +110,10 @@ pub struct SearchSql {
     pub id: &'static str,
     /// The order of what the index found (descending).
     pub index_order: &'static str,
+    /// `score` is known only for a row the index matched (FTS5's bm25, which also counts
+    /// each word's items in the whole index once per statement); `false`: it is a function
+    /// of the row's words alone (`ts_rank`).
+    pub score_needs_match: bool,
 }
 
 pub const SEARCH_SQLITE: SearchSql = SearchSql {
@@ -119,6 +123,7 @@ pub const SEARCH_SQLITE: SearchSql = SearchSql {
     score: "-bm25(feedback_search)",
     id: "feedback_search.rowid",
     index_order: "feedback_search.rowid",
+    score_needs_match: true,
 };
 
 pub const SEARCH_POSTGRES: SearchSql = SearchSql {
@@ -128,6 +133,7 @@ pub const SEARCH_POSTGRES: SearchSql = SearchSql {
     score: "CAST(ts_rank(to_tsvector('simple', coalesce(feedback.search_text, '')), plainto_tsquery('simple', $1)) AS DOUBLE PRECISION)",
     id: "feedback.id",
     index_order: "feedback.id + 0",
+    score_needs_match: false,
 };
 
 pub fn search_sql(engine: Engine) -> &'static SearchSql {

@@ -42,16 +42,84 @@ pub async fn matching(
     range: (Option<i64>, i64),
     limit: u64,
 ) -> Result<Vec<Scored>> {
+    let mut stmt = matching_statement(c.engine(), tenant, filter, words, scan, range, limit);
+    score(&mut stmt, c.engine(), words);
+    c.fetch_all(&stmt).await
+}
+
+/// [`matching`] without the relevance: the ids alone, newest first. A search that goes
+/// back in several steps asks for the ids in each and ranks them once at the end
+/// ([`scores`]): on SQLite, bm25 counts on its first row how many items hold each word —
+/// a walk through each word's whole list in the index, some 20 ms for a word that half
+/// the items hold — and it does so again in every statement.
+pub async fn matching_ids(
+    c: &impl Conn,
+    tenant: TenantId,
+    filter: &FeedbackFilter,
+    words: &[String],
+    scan: Scan,
+    range: (Option<i64>, i64),
+    limit: u64,
+) -> Result<Vec<i64>> {
+    let stmt = matching_statement(c.engine(), tenant, filter, words, scan, range, limit);
+    let rows: Vec<(i64,)> = c.fetch_all(&stmt).await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+/// The relevance to `words` of the items `ids` (which [`matching_ids`] found: they hold
+/// every word), the same as [`matching`] gives them; in no particular order. One statement
+/// whatever the number of ids, so SQLite counts each word's items once (see
+/// [`matching_ids`]).
+pub async fn scores(c: &impl Conn, words: &[String], ids: &[i64]) -> Result<Vec<Scored>> {
+    let (Some(low), Some(high)) = (ids.iter().min(), ids.iter().max()) else {
+        return Ok(Vec::new());
+    };
     let engine = c.engine();
     let sql = search_sql(engine);
-    let terms = search_terms(engine, words);
-    let placeholders = sql.score.matches(['?', '$']).count();
+    let mut stmt = Query::select();
+    stmt.column((F::Table, F::Id));
+    score(&mut stmt, engine, words);
+    if sql.score_needs_match {
+        // Through the index as a search finds them: bm25 is only known for a row of a
+        // MATCH. The range keeps the index to where the ids are; the ids themselves are a
+        // condition the index is not told of (`+`): FTS5 would look each one up in a
+        // statement of its own, and count the words' items again for each.
+        holding(
+            &mut stmt,
+            engine,
+            words,
+            Scan::Index,
+            (Some(low - 1), *high),
+        );
+        stmt.and_where(Expr::cust(format!(
+            "+{} IN ({})",
+            sql.id,
+            ids.iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    } else {
+        stmt.from(F::Table)
+            .and_where(Expr::col((F::Table, F::Id)).is_in(ids.iter().copied()));
+    }
+    c.fetch_all(&stmt).await
+}
+
+/// The statement of [`matching`] without its relevance.
+fn matching_statement(
+    engine: Engine,
+    tenant: TenantId,
+    filter: &FeedbackFilter,
+    words: &[String],
+    scan: Scan,
+    range: (Option<i64>, i64),
+    limit: u64,
+) -> SelectStatement {
+    let sql = search_sql(engine);
     let mut stmt = Query::select();
     filter.apply(tenant, &mut stmt);
-    stmt.column((F::Table, F::Id)).expr_as(
-        Expr::cust_with_values(sql.score, vec![terms; placeholders]),
-        "score",
-    );
+    stmt.column((F::Table, F::Id));
     holding(&mut stmt, engine, words, scan, range);
     let order = match scan {
         Scan::NewestFirst => sql.id,
@@ -59,7 +127,18 @@ pub async fn matching(
     };
     stmt.order_by_expr(Expr::cust(order), Order::Desc)
         .limit(limit);
-    c.fetch_all(&stmt).await
+    stmt
+}
+
+/// Adds the relevance (`score`) to a statement's columns.
+fn score(stmt: &mut SelectStatement, engine: Engine, words: &[String]) {
+    let sql = search_sql(engine);
+    let terms = search_terms(engine, words);
+    let placeholders = sql.score.matches(['?', '$']).count();
+    stmt.expr_as(
+        Expr::cust_with_values(sql.score, vec![terms; placeholders]),
+        "score",
+    );
 }
 
 /// How many items `(above, at_most]` hold every one of `words`, whoever may see them: how

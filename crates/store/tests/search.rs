@@ -67,6 +67,28 @@ async fn find_in(
         both[0], both[1],
         "{query:?}: walking newest first and asking the index agree"
     );
+    // The ids alone, ranked afterwards in one statement, are the same matches with the
+    // same relevance.
+    let all = fb::FeedbackFilter::default();
+    let ids = search::matching_ids(
+        db,
+        p.tenant,
+        &all,
+        &words(query),
+        Scan::NewestFirst,
+        range,
+        limit,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        ids,
+        both[0].iter().map(|s| s.id).collect::<Vec<_>>(),
+        "{query:?}: ids"
+    );
+    let mut scored = search::scores(db, &words(query), &ids).await.unwrap();
+    scored.sort_by_key(|s| std::cmp::Reverse(s.id));
+    assert_eq!(scored, both[0], "{query:?}: ranked afterwards");
     both.remove(0)
 }
 
