@@ -533,9 +533,14 @@ impl Feedback {
                 .map_err(|_| poisoned())?
                 .lexicon
                 .clone();
+            let units = self.unit_names(tenant).await?;
             let signed: Vec<(u64, similar::Signature)> = rows
                 .iter()
-                .map(|r| (r.id as u64, signature_of(&lexicon, &r.body, &r.kind)))
+                .map(|r| {
+                    let sig = signature_of(&lexicon, &r.body, &r.kind);
+                    let at = units.get(&r.station_id).map_or("", String::as_str);
+                    (r.id as u64, sig.received_at(at))
+                })
                 .collect();
             let mut s = reader.similar.write().map_err(|_| poisoned())?;
             if s.seen != after {
@@ -597,11 +602,14 @@ impl Feedback {
             .map_err(|_| poisoned())?
             .lexicon
             .clone();
+        let units = self.unit_names(tenant).await?;
         let items: Vec<_> = rows
             .iter()
             .map(|r| {
                 let words = lexicon.key_words(&r.body);
-                (r.id as u64, signature_of(&lexicon, &r.body, &r.kind), words)
+                let at = units.get(&r.station_id).map_or("", String::as_str);
+                let sig = signature_of(&lexicon, &r.body, &r.kind).received_at(at);
+                (r.id as u64, sig, words)
             })
             .collect();
         let by_id: HashMap<i64, &FeedbackRow> = rows.iter().map(|r| (r.id, r)).collect();
@@ -647,6 +655,26 @@ impl Feedback {
             });
         }
         Ok(out)
+    }
+
+    /// Each unit's name with the names of the units above it (河口村农家书屋 清河镇文化站), for
+    /// the place of an item whose text names none.
+    async fn unit_names(&self, tenant: TenantId) -> ServiceResult<HashMap<i64, String>> {
+        let units = store::org::units(self.db(), tenant).await?;
+        let by_id: HashMap<i64, &store::org::UnitRow> = units.iter().map(|u| (u.id, u)).collect();
+        Ok(units
+            .iter()
+            .map(|u| {
+                let mut names = u.name.clone();
+                let mut parent = u.parent_id;
+                while let Some(p) = parent.and_then(|p| by_id.get(&p)) {
+                    names.push(' ');
+                    names.push_str(&p.name);
+                    parent = p.parent_id;
+                }
+                (u.id, names)
+            })
+            .collect())
     }
 
     async fn open_items_for_themes(

@@ -142,6 +142,22 @@ impl Request {
         out
     }
 
+    /// The same request with the places `names` names, if it names none itself.
+    pub fn placed_at(&self, names: &str) -> Request {
+        if self.of(TAG_PLACE).next().is_some() {
+            return self.clone();
+        }
+        let mut tokens = self.0.to_vec();
+        tokens.extend(
+            places(&plain(names))
+                .iter()
+                .map(|(name, _)| TAG_PLACE | hash_name(name)),
+        );
+        tokens.sort_unstable();
+        tokens.dedup();
+        Request(tokens.into())
+    }
+
     /// The same request with its kind of ask replaced by `ask` (say, the classifier's type,
     /// which reads the whole text better than the cue words do).
     pub fn with_ask(&self, ask: Option<Ask>) -> Request {

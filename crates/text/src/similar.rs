@@ -200,6 +200,14 @@ impl Signature {
     pub fn request(&self) -> &Request {
         &self.request
     }
+
+    /// Where the item was received (its station's name and the names above it, as
+    /// 河口村农家书屋 清河镇文化站) stands for its place when its text names none: a message
+    /// sent to a township's station is about that township unless it says otherwise.
+    pub fn received_at(mut self, unit_names: &str) -> Signature {
+        self.request = self.request.placed_at(unit_names);
+        self
+    }
 }
 
 /// The signature of `text` (see the module's documentation), its request read with the
