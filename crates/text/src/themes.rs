@@ -121,11 +121,15 @@ impl Themer {
     }
 }
 
+/// An item to put in a theme: its id, its signature and its request's words, ranked as
+/// [`crate::request::Lexicon::key_words`] gives them.
+pub type Themed = (u64, Signature, Vec<(String, u8)>);
+
 /// The batch grouping (see the module's documentation): themes of at least `min_members`
 /// items, largest first (ties: by id). `items` are (id, signature, request words); they are
 /// taken in order of id, so the result does not depend on the order given.
-pub fn group(items: &[(u64, Signature, Vec<(String, u8)>)], min_members: usize) -> Vec<Theme> {
-    let mut order: Vec<&(u64, Signature, Vec<(String, u8)>)> = items.iter().collect();
+pub fn group(items: &[Themed], min_members: usize) -> Vec<Theme> {
+    let mut order: Vec<&Themed> = items.iter().collect();
     order.sort_by_key(|(id, _, _)| *id);
     let mut themer = Themer::new();
     for (id, sig, words) in order {

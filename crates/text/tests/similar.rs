@@ -238,7 +238,7 @@ fn themes_hold_one_request_each_with_stable_ids() {
         // Another request altogether.
         "公众号的活动通知发得太晚了",
     ];
-    let items: Vec<(u64, Signature, Vec<(String, u8)>)> = texts
+    let items: Vec<text::themes::Themed> = texts
         .iter()
         .enumerate()
         .map(|(i, t)| (i as u64, signature(t), lexicon.key_words(t)))
