@@ -97,6 +97,8 @@ const TAG_GROUP: u32 = 3 << 28;
 const TAG_PLACE: u32 = 4 << 28;
 const TAG_ASK: u32 = 5 << 28;
 const TAG_MASK: u32 = 0xF << 28;
+/// Subjects an index files a request under, the heaviest first.
+const ANCHOR_SUBJECTS: usize = 4;
 /// Below the tag, a concept's weight class (1–7, see [`Lexicon`]); below that its name's hash.
 const WEIGHT_SHIFT: u32 = 25;
 const WEIGHT_MASK: u32 = 0x7 << WEIGHT_SHIFT;
@@ -127,16 +129,21 @@ impl Request {
         self.0.iter().any(|t| t & TAG_MASK == TAG_SUBJECT)
     }
 
-    /// The tokens an index files the request under: each subject, combined with each place
-    /// (or alone where none is named), so that a lookup reads only items about the same thing
-    /// in the same place.
-    pub fn anchors(&self) -> Vec<u32> {
+    /// The tokens an index files the request under, each with whether it holds a place: each
+    /// subject alone, and each subject combined with each place, so that a lookup for the same
+    /// request reads only items about the same thing in the same place.
+    pub fn anchors(&self) -> Vec<(u32, bool)> {
         let places: Vec<u32> = self.of(TAG_PLACE).collect();
+        // The most telling subjects only: a rambling message names many, and each anchor is
+        // a list a lookup reads.
+        let mut subjects: Vec<u32> = self.of(TAG_SUBJECT).collect();
+        subjects.sort_by_key(|t| std::cmp::Reverse(((t & WEIGHT_MASK) >> WEIGHT_SHIFT, *t)));
+        subjects.truncate(ANCHOR_SUBJECTS);
         let mut out = Vec::new();
-        for s in self.of(TAG_SUBJECT) {
-            out.push(mix(s, 0));
+        for s in subjects {
+            out.push((mix(s, 0), false));
             for &p in &places {
-                out.push(mix(s, p));
+                out.push((mix(s, p), true));
             }
         }
         out
@@ -638,16 +645,35 @@ const ASK_CUES: &[(Ask, &[&str])] = &[
     ),
 ];
 
-/// The kind of ask by cue words: the kind with the most cues, none on a tie.
-fn ask_of(plain: &str) -> Option<Ask> {
-    let counts: Vec<(Ask, usize)> = ASK_CUES
+/// Every cue of [`ASK_CUES`] in one automaton, with the kind each names.
+static CUES: LazyLock<(AhoCorasick, Vec<(usize, Ask)>)> = LazyLock::new(|| {
+    let cues: Vec<(&str, usize, Ask)> = ASK_CUES
         .iter()
-        .map(|(ask, cues)| (*ask, cues.iter().filter(|c| plain.contains(*c)).count()))
+        .enumerate()
+        .flat_map(|(k, (ask, cues))| cues.iter().map(move |c| (*c, k, *ask)))
         .collect();
-    let best = counts.iter().map(|c| c.1).max().unwrap_or(0);
-    let mut leaders = counts.iter().filter(|c| c.1 == best && best > 0);
+    let matcher = AhoCorasick::builder()
+        .match_kind(MatchKind::Standard)
+        .build(cues.iter().map(|c| c.0))
+        .expect("the cues are plain strings");
+    (matcher, cues.iter().map(|c| (c.1, c.2)).collect())
+});
+
+/// The kind of ask by cue words: the kind with the most distinct cues, none on a tie.
+fn ask_of(plain: &str) -> Option<Ask> {
+    let (matcher, kinds) = &*CUES;
+    let mut seen = vec![false; kinds.len()];
+    let mut counts = [0usize; 4];
+    for m in matcher.find_overlapping_iter(plain) {
+        let cue = m.pattern().as_usize();
+        if !std::mem::replace(&mut seen[cue], true) {
+            counts[kinds[cue].0] += 1;
+        }
+    }
+    let best = counts.iter().copied().max().unwrap_or(0);
+    let mut leaders = (0..counts.len()).filter(|&k| counts[k] == best && best > 0);
     match (leaders.next(), leaders.next()) {
-        (Some((ask, _)), None) => Some(*ask),
+        (Some(k), None) => Some(ASK_CUES[k].0),
         _ => None,
     }
 }

@@ -99,6 +99,15 @@ const SKETCH: usize = 16;
 /// This bounds a lookup at `2 × SKETCH × LIST_CAP` postings however large the index grows.
 const LIST_CAP: usize = 1024;
 
+/// How many of the newest items about a subject in a place a lookup reads. A request is
+/// repeated while it is fresh; the bound keeps a lookup at a few thousand candidates however
+/// large the index grows.
+const ANCHOR_READ: usize = 512;
+
+/// How many of the newest items about a subject anywhere a lookup for related items reads:
+/// the related list shows a few, and a common subject (空调) is named by thousands.
+const RELATED_READ: usize = 128;
+
 /// The share of the lists a lookup reads that a stored item must turn up in to be scored.
 /// A copy is filed under most of the same bigrams; an item sharing one clause of three turns
 /// up in a few. At a quarter, on the benchmark's million items, a lookup scores a few hundred
@@ -646,12 +655,12 @@ impl Index {
         for h in sketch {
             self.lists.entry(h).or_default().push(slot);
         }
-        for anchor in sig.request.anchors() {
+        for (anchor, _) in sig.request.anchors() {
             let list = self.anchors.entry(anchor).or_default();
             // The newest requests about a thing are the ones a new item repeats; the oldest
-            // half goes when a list doubles, so a lookup reads at most 2 × LIST_CAP per anchor.
-            if list.len() >= 2 * LIST_CAP {
-                list.drain(..LIST_CAP);
+            // half goes when a list doubles.
+            if list.len() >= 2 * ANCHOR_READ {
+                list.drain(..ANCHOR_READ);
             }
             list.push(slot);
         }
@@ -713,11 +722,17 @@ impl Index {
         }
         let mut seen: HashMap<u32, ()> = found.iter().map(|&(slot, _)| (slot, ())).collect();
         let mut extra = Vec::new();
-        for anchor in sig.request.anchors() {
+        for (anchor, placed) in sig.request.anchors() {
+            // Only a place in common makes the same request; a subject alone makes at most a
+            // related one, looked for among the newest few.
+            if !placed && min > RELATED_AT {
+                continue;
+            }
             let Some(list) = self.anchors.get(&anchor) else {
                 continue;
             };
-            for &slot in list {
+            let read = if placed { ANCHOR_READ } else { RELATED_READ };
+            for &slot in list.iter().rev().take(read) {
                 if seen.insert(slot, ()).is_some() || self.dead[slot as usize] {
                     continue;
                 }
