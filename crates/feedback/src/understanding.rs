@@ -126,6 +126,13 @@ pub(crate) struct Reader {
     similar: RwLock<SimilarIndex>,
 }
 
+impl Reader {
+    /// The institution's lexicon, for reading what its items ask for.
+    fn lexicon(&self) -> ServiceResult<Arc<text::request::Lexicon>> {
+        Ok(self.learnt.read().map_err(|_| poisoned())?.lexicon.clone())
+    }
+}
+
 struct Learnt {
     seg: Segmenter,
     model: Model,
@@ -427,13 +434,7 @@ impl Feedback {
     ) -> ServiceResult<Vec<SimilarItem>> {
         let reader = self.reader(tenant).await?;
         self.catch_up_similar(tenant, &reader).await?;
-        let lexicon = reader
-            .learnt
-            .read()
-            .map_err(|_| poisoned())?
-            .lexicon
-            .clone();
-        let sig = similar::signature_with(body, &lexicon, None);
+        let sig = similar::signature_with(body, &*reader.lexicon()?, None);
         let mut found = {
             let s = reader.similar.read().map_err(|_| poisoned())?;
             s.index.nearest(&sig, k * 3 + 1, similar::RELATED_AT)
@@ -523,25 +524,27 @@ impl Feedback {
         }
         let since = Timestamp(self.now().0 - SIMILAR_WINDOW_DAYS * domain::time::DAY_MS);
         let mut after = seen;
+        // Read once, and only when there is something to add.
+        let mut places: Option<Places> = None;
         loop {
             let rows =
                 store::text::texts_after(self.db(), tenant, after, since, CATCH_UP_PAGE).await?;
             let full = rows.len() as u64 == CATCH_UP_PAGE;
-            let lexicon = reader
-                .learnt
-                .read()
-                .map_err(|_| poisoned())?
-                .lexicon
-                .clone();
-            let units = self.unit_names(tenant).await?;
-            let signed: Vec<(u64, similar::Signature)> = rows
-                .iter()
-                .map(|r| {
-                    let sig = signature_of(&lexicon, &r.body, &r.kind);
-                    let at = units.get(&r.station_id).map_or("", String::as_str);
-                    (r.id as u64, sig.received_at(at))
-                })
-                .collect();
+            if places.is_none() && !rows.is_empty() {
+                places = Some(Places::new(reader.lexicon()?, self, tenant).await?);
+            }
+            let signed: Vec<(u64, similar::Signature)> = match &places {
+                Some(places) => rows
+                    .iter()
+                    .map(|r| {
+                        (
+                            r.id as u64,
+                            places.signature(&r.body, &r.kind, r.station_id),
+                        )
+                    })
+                    .collect(),
+                None => Vec::new(),
+            };
             let mut s = reader.similar.write().map_err(|_| poisoned())?;
             if s.seen != after {
                 // Another request caught up meanwhile.
@@ -596,20 +599,12 @@ impl Feedback {
         let tenant = staff.actor.tenant_id;
         let rows = self.open_items_for_themes(staff, station).await?;
         let reader = self.reader(tenant).await?;
-        let lexicon = reader
-            .learnt
-            .read()
-            .map_err(|_| poisoned())?
-            .lexicon
-            .clone();
-        let units = self.unit_names(tenant).await?;
+        let places = Places::new(reader.lexicon()?, self, tenant).await?;
         let items: Vec<_> = rows
             .iter()
             .map(|r| {
-                let words = lexicon.key_words(&r.body);
-                let at = units.get(&r.station_id).map_or("", String::as_str);
-                let sig = signature_of(&lexicon, &r.body, &r.kind).received_at(at);
-                (r.id as u64, sig, words)
+                let sig = places.signature(&r.body, &r.kind, r.station_id);
+                (r.id as u64, sig, places.lexicon.key_words(&r.body))
             })
             .collect();
         let by_id: HashMap<i64, &FeedbackRow> = rows.iter().map(|r| (r.id, r)).collect();
@@ -655,26 +650,6 @@ impl Feedback {
             });
         }
         Ok(out)
-    }
-
-    /// Each unit's name with the names of the units above it (河口村农家书屋 清河镇文化站), for
-    /// the place of an item whose text names none.
-    async fn unit_names(&self, tenant: TenantId) -> ServiceResult<HashMap<i64, String>> {
-        let units = store::org::units(self.db(), tenant).await?;
-        let by_id: HashMap<i64, &store::org::UnitRow> = units.iter().map(|u| (u.id, u)).collect();
-        Ok(units
-            .iter()
-            .map(|u| {
-                let mut names = u.name.clone();
-                let mut parent = u.parent_id;
-                while let Some(p) = parent.and_then(|p| by_id.get(&p)) {
-                    names.push(' ');
-                    names.push_str(&p.name);
-                    parent = p.parent_id;
-                }
-                (u.id, names)
-            })
-            .collect())
     }
 
     async fn open_items_for_themes(
@@ -915,8 +890,41 @@ fn similar_item(row: &FeedbackRow, score: f32) -> SimilarItem {
     }
 }
 
-/// An item's signature for the similar-item index and themes: its request's kind of ask from
-/// its cue words, else from its type.
-fn signature_of(lexicon: &text::request::Lexicon, body: &str, kind: &str) -> similar::Signature {
-    similar::signature_with(body, lexicon, text::request::Ask::of_kind(kind))
+/// What an institution's items are read with for the similar-item index and themes: its
+/// lexicon, and each unit's name with the names of the units above it (河口村农家书屋
+/// 清河镇文化站) for the place of an item whose text names none.
+struct Places {
+    lexicon: Arc<text::request::Lexicon>,
+    units: HashMap<i64, String>,
+}
+
+impl Places {
+    async fn new(
+        lexicon: Arc<text::request::Lexicon>,
+        feedback: &Feedback,
+        tenant: TenantId,
+    ) -> ServiceResult<Places> {
+        let units = store::org::units(feedback.db(), tenant).await?;
+        let by_id: HashMap<i64, &store::org::UnitRow> = units.iter().map(|u| (u.id, u)).collect();
+        let names = |u: &store::org::UnitRow| {
+            let mut names = u.name.clone();
+            let mut parent = u.parent_id;
+            while let Some(p) = parent.and_then(|p| by_id.get(&p)) {
+                names.push(' ');
+                names.push_str(&p.name);
+                parent = p.parent_id;
+            }
+            names
+        };
+        let units = units.iter().map(|u| (u.id, names(u))).collect();
+        Ok(Places { lexicon, units })
+    }
+
+    /// An item's signature: its request's kind of ask from its cue words, else from its
+    /// type; its place from its text, else from the station it was received at.
+    fn signature(&self, body: &str, kind: &str, station: i64) -> similar::Signature {
+        let ask = text::request::Ask::of_kind(kind);
+        let at = self.units.get(&station).map_or("", String::as_str);
+        similar::signature_with(body, &self.lexicon, ask).received_at(at)
+    }
 }

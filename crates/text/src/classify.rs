@@ -152,17 +152,8 @@ pub(crate) const TRAIN_JSONL: &str = include_str!("../data/train.jsonl");
 pub(crate) const TRAIN_VOICES_JSONL: &str = include_str!("../data/train_voices.jsonl");
 
 /// The texts of the shipped examples.
-pub(crate) fn example_texts() -> Vec<String> {
-    #[derive(Deserialize)]
-    struct Line {
-        text: String,
-    }
-    [TRAIN_JSONL, TRAIN_VOICES_JSONL]
-        .iter()
-        .flat_map(|file| file.lines())
-        .filter_map(|l| serde_json::from_str::<Line>(l).ok())
-        .map(|l| l.text)
-        .collect()
+pub(crate) fn example_texts() -> impl Iterator<Item = String> {
+    shipped_examples().into_iter().map(|r| r.text)
 }
 
 /// The baseline is trained once per process, on first use.

@@ -21,6 +21,7 @@
 //! - Otherwise the score is the weighted overlap of the concepts (Dice), counting only when a
 //!   subject is shared: subjects weigh most, aspects less, groups least.
 
+use std::collections::HashMap;
 use std::hash::Hasher;
 use std::sync::LazyLock;
 
@@ -34,6 +35,14 @@ const BUILTIN: &str = include_str!("../data/aliases.txt");
 
 static BUILTIN_LEXICON: LazyLock<Lexicon> =
     LazyLock::new(|| Lexicon::parse(BUILTIN).expect("data/aliases.txt is checked by a test"));
+
+/// The shipped example messages as forms are matched, for the concepts' weights: read once,
+/// whatever the number of lexicons built (one per institution, again when its words change).
+static EXAMPLES: LazyLock<Vec<String>> = LazyLock::new(|| {
+    crate::classify::example_texts()
+        .map(|t| plain(&t))
+        .collect()
+});
 
 /// Which part of a request a concept names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -199,6 +208,8 @@ impl Request {
 /// The field's concepts and the ways people name them.
 #[derive(Clone, Debug)]
 pub struct Lexicon {
+    /// The lines it was read from, to extend it.
+    source: String,
     matcher: AhoCorasick,
     /// Per pattern of `matcher`: the concept it names.
     form_concept: Vec<usize>,
@@ -235,27 +246,24 @@ impl Lexicon {
     pub fn parse(text: &str) -> Result<Lexicon, LexiconError> {
         let mut builder = Builder::default();
         builder.read(text)?;
-        Ok(builder.build())
+        Ok(builder.build(text.to_owned()))
     }
 
     /// This lexicon with an institution's own lines added (same format): new concepts, or new
-    /// names for a built-in one (a line whose name is a built-in concept's adds to it).
+    /// names for one of its concepts (a line whose name is one of them adds to it).
     pub fn extended(&self, local: &str) -> Result<Lexicon, LexiconError> {
-        let mut builder = Builder::default();
-        builder.read(BUILTIN)?;
-        builder.read(local)?;
-        Ok(builder.build())
+        Lexicon::parse(&format!("{}\n{local}", self.source))
     }
 
     /// Gives each concept its weight class, from how many of the shipped example messages
     /// name it (an inverse document frequency): 文化馆 or 工作人员 are named everywhere and say
     /// little about which request a message is, 太极 or 饮水机 say a lot.
     fn weigh(&mut self) {
-        let texts = crate::classify::example_texts();
+        let texts = &*EXAMPLES;
         let mut df = vec![0usize; self.concepts.len()];
         let mut seen = vec![usize::MAX; self.concepts.len()];
         for (n, text) in texts.iter().enumerate() {
-            for m in self.matcher.find_iter(&plain(text)) {
+            for m in self.matcher.find_iter(text) {
                 let c = self.form_concept[m.pattern().as_usize()];
                 if seen[c] != n {
                     seen[c] = n;
@@ -282,7 +290,10 @@ impl Lexicon {
                 Some((other, name)) => format!("{name}: {other}\n"),
                 None => format!("{word}: {word}\n"),
             };
-            if Lexicon::parse(&format!("[subject]\n{line}")).is_ok() {
+            if Builder::default()
+                .read(&format!("[subject]\n{line}"))
+                .is_ok()
+            {
                 local.push_str(&line);
             }
         }
@@ -350,7 +361,12 @@ impl Lexicon {
 #[derive(Default)]
 struct Builder {
     concepts: Vec<Concept>,
+    /// Concept name → its place in `concepts`.
+    named: HashMap<String, usize>,
+    /// (form, concept), and form → its place here: a form given again names the concept
+    /// given last.
     forms: Vec<(String, usize)>,
+    form_at: HashMap<String, usize>,
 }
 
 impl Builder {
@@ -382,34 +398,42 @@ impl Builder {
             if name.is_empty() {
                 return Err(LexiconError::Malformed { line: n + 1 });
             }
-            let concept = match self.concepts.iter().position(|c| c.name == name) {
-                Some(i) => i,
+            let concept = match self.named.get(name) {
+                Some(&i) => i,
                 None => {
                     self.concepts.push(Concept {
                         name: name.to_owned(),
                         facet,
                         token: facet.tag() | (hash_name(name) & HASH_MASK),
                     });
+                    self.named.insert(name.to_owned(), self.concepts.len() - 1);
                     self.concepts.len() - 1
                 }
             };
             for form in std::iter::once(name).chain(forms.split_whitespace()) {
                 let form = plain(form);
-                if form.chars().count() >= 2 {
-                    self.forms.retain(|(f, _)| *f != form);
-                    self.forms.push((form, concept));
+                if form.chars().count() < 2 {
+                    continue;
+                }
+                match self.form_at.get(&form) {
+                    Some(&at) => self.forms[at].1 = concept,
+                    None => {
+                        self.form_at.insert(form.clone(), self.forms.len());
+                        self.forms.push((form, concept));
+                    }
                 }
             }
         }
         Ok(())
     }
 
-    fn build(self) -> Lexicon {
+    fn build(self, source: String) -> Lexicon {
         let matcher = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
             .build(self.forms.iter().map(|(f, _)| f))
             .expect("forms are plain strings");
         let mut lexicon = Lexicon {
+            source,
             matcher,
             form_concept: self.forms.iter().map(|(_, c)| *c).collect(),
             concepts: self.concepts,

@@ -48,7 +48,7 @@
 //! [`skeleton`]: crate::normalize::skeleton
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::sync::LazyLock;
 
@@ -720,7 +720,7 @@ impl Index {
         if !sig.request.has_subject() {
             return;
         }
-        let mut seen: HashMap<u32, ()> = found.iter().map(|&(slot, _)| (slot, ())).collect();
+        let mut seen: HashSet<u32> = found.iter().map(|&(slot, _)| slot).collect();
         let mut extra = Vec::new();
         for (anchor, placed) in sig.request.anchors() {
             // Only a place in common makes the same request; a subject alone makes at most a
@@ -733,7 +733,7 @@ impl Index {
             };
             let read = if placed { ANCHOR_READ } else { RELATED_READ };
             for &slot in list.iter().rev().take(read) {
-                if seen.insert(slot, ()).is_some() || self.dead[slot as usize] {
+                if !seen.insert(slot) || self.dead[slot as usize] {
                     continue;
                 }
                 let score =

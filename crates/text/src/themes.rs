@@ -70,12 +70,7 @@ impl Themer {
     /// `words` are its request's words, ranked as [`crate::request::Lexicon::key_words`]
     /// gives them, for the label.
     pub fn assign(&mut self, id: u64, sig: Signature, words: &[(String, u8)]) -> Assigned {
-        let original = self
-            .index
-            .nearest(&sig, 1, DUPLICATE_AT)
-            .first()
-            .copied()
-            .filter(|(other, _)| self.theme_of.contains_key(other));
+        let original = self.index.nearest(&sig, 1, DUPLICATE_AT).first().copied();
         let at = match original.and_then(|(other, _)| self.theme_of.get(&other)) {
             Some(&at) => at,
             None => {

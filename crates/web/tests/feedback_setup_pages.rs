@@ -4,12 +4,11 @@
 mod common;
 
 use common::{ADMIN_PASSWORD, TestApp, location, staff};
-use domain::feedback::{Channel, Status};
-use i18n::Lang;
-use services::Staff;
-use services::feedback::{InboxQuery, Intake};
+use domain::feedback::Status;
+use services::feedback::{InboxQuery, Intake, Submitted};
+use services::{Institution, Staff};
 use testkit::multipart::Multipart;
-use testkit::scenario::{Org, person};
+use testkit::scenario::{Org, intake, person, send};
 
 /// A staff member's session as the services see it.
 async fn staff_of(app: &TestApp, username: &str, password: &str) -> Staff {
@@ -62,6 +61,15 @@ async fn post_file(
         .send()
         .await
         .unwrap()
+}
+
+/// A member of the public asks for a class by the web form, the category chosen.
+async fn send_training_request(app: &TestApp, institution: &Institution, text: &str) -> Submitted {
+    let intake = Intake {
+        category: Some("training".into()),
+        ..intake(text, "request")
+    };
+    send(&app.services, institution, intake, Vec::new(), None).await
 }
 
 async fn inbox_size(app: &TestApp, who: &Staff) -> usize {
@@ -166,26 +174,7 @@ async fn an_admin_adds_a_routing_rule_and_the_next_item_is_routed(app: TestApp) 
     );
 
     let institution = app.services.institution(tenant).await.unwrap();
-    let intake = Intake {
-        text: "希望开设少儿书法培训班".into(),
-        kind: "request".into(),
-        category: Some("training".into()),
-        ..Default::default()
-    };
-    let sent = app
-        .services
-        .feedback()
-        .submit_feedback(
-            &institution,
-            intake,
-            Vec::new(),
-            None,
-            None,
-            Channel::Web,
-            Lang::ZhCn,
-        )
-        .await
-        .unwrap();
+    let sent = send_training_request(&app, &institution, "希望开设少儿书法培训班").await;
     assert_eq!(sent.status, Status::Assigned);
     let (item, _) = app
         .services
@@ -311,26 +300,12 @@ async fn another_name_staff_add_lets_the_same_request_in_other_words_be_found(ap
     let admin_staff = staff_of(&app, "admin", ADMIN_PASSWORD).await;
     let tenant = admin_staff.actor.tenant_id;
     let institution = app.services.institution(tenant).await.unwrap();
-    let intake = Intake {
-        text: "柳溪乡文化站晚上能不能开个揉手班 我们几个老人想学".into(),
-        kind: "request".into(),
-        category: Some("training".into()),
-        ..Default::default()
-    };
-    let first = app
-        .services
-        .feedback()
-        .submit_feedback(
-            &institution,
-            intake,
-            Vec::new(),
-            None,
-            None,
-            Channel::Web,
-            Lang::ZhCn,
-        )
-        .await
-        .unwrap();
+    let first = send_training_request(
+        &app,
+        &institution,
+        "柳溪乡文化站晚上能不能开个揉手班 我们几个老人想学",
+    )
+    .await;
     let again = "我是柳溪村的退休教师，恳请站里在晚饭后开设太极拳学习班，供中老年朋友锻炼。";
     let found = async || {
         app.services
